@@ -1,0 +1,106 @@
+package io.natrix;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Reads a {@link Contract} interface once: its service name and the endpoint behind each method. */
+final class ContractMethods<T> {
+
+    private final Class<T> contract;
+    private final String service;
+    private final Map<Method, Operation> operations;
+
+    private ContractMethods(Class<T> contract) {
+        if (!contract.isInterface()) {
+            throw new IllegalArgumentException(contract.getName() + " is not an interface");
+        }
+        Contract annotation = contract.getAnnotation(Contract.class);
+        if (annotation == null) {
+            throw new IllegalArgumentException(contract.getName() + " has no @Contract(service = ...)");
+        }
+        this.contract = contract;
+        this.service = Wire.requireName("service name", annotation.service());
+        List<Operation> list = Arrays.stream(contract.getMethods())
+                .filter(m -> !m.isDefault() && !Modifier.isStatic(m.getModifiers()))
+                .map(ContractMethods::operation)
+                .toList();
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException(contract.getName() + " declares no endpoint methods");
+        }
+        this.operations = list.stream().collect(Collectors.toUnmodifiableMap(Operation::method, Function.identity()));
+    }
+
+    static <T> ContractMethods<T> of(Class<T> contract) {
+        return new ContractMethods<>(contract);
+    }
+
+    private static Operation operation(Method method) {
+        if (method.getParameterCount() != 1) {
+            throw new IllegalArgumentException("contract method " + method.getName()
+                    + " must take exactly one request parameter");
+        }
+        Contract.Endpoint named = method.getAnnotation(Contract.Endpoint.class);
+        String endpoint = named != null ? named.value()
+                : Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1);
+        return new Operation(method, Wire.requireName("endpoint name", endpoint));
+    }
+
+    /** Registers every method as an endpoint of the builder's service, calling the implementation. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void bind(Service.Builder builder, T implementation) {
+        if (!builder.name.equals(service)) {
+            throw new IllegalArgumentException(contract.getSimpleName() + " is a contract of service '" + service
+                    + "', not '" + builder.name + "'");
+        }
+        for (Operation operation : operations.values()) {
+            Method method = operation.method();
+            method.setAccessible(true); // the contract may be package-private in the user's code
+            Handler<Object, Object> handler = request -> {
+                try {
+                    return method.invoke(implementation, request);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            };
+            builder.endpoint(operation.endpoint(), (Class) method.getParameterTypes()[0], handler);
+        }
+    }
+
+    /** A client whose methods call the service and block for the reply. */
+    T proxy(Natrix natrix, Duration timeout) {
+        Object client = Proxy.newProxyInstance(contract.getClassLoader(), new Class<?>[]{contract},
+                (self, method, args) -> {
+                    Operation operation = operations.get(method);
+                    if (operation != null) {
+                        return natrix.call(Wire.endpointSubject(service, operation.endpoint()), args[0],
+                                boxed(method.getReturnType()), timeout);
+                    }
+                    if (method.isDefault()) {
+                        return InvocationHandler.invokeDefault(self, method, args);
+                    }
+                    return switch (method.getName()) {
+                        case "toString" -> contract.getSimpleName() + " client of service '" + service + "'";
+                        case "hashCode" -> System.identityHashCode(self);
+                        case "equals" -> self == args[0];
+                        default -> throw new UnsupportedOperationException(method.toString());
+                    };
+                });
+        return contract.cast(client);
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        return type == void.class ? Void.class : type;
+    }
+
+    private record Operation(Method method, String endpoint) {
+    }
+}

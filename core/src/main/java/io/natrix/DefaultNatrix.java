@@ -1,0 +1,157 @@
+package io.natrix;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The connection: owns the jnats connection, the codec, the executor jnats runs on and the services. */
+final class DefaultNatrix implements Natrix {
+
+    private static final System.Logger LOG = System.getLogger(Natrix.class.getName());
+
+    private final Connection connection;
+    private final ExecutorService natsExecutor;
+    private final JsonCodec codec;
+    private final Caller caller;
+    private final Duration defaultTimeout;
+    private final Duration drainTimeout;
+    private final List<DefaultService> services = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+
+    private DefaultNatrix(Connection connection, ExecutorService natsExecutor, Builder builder) {
+        this.connection = connection;
+        this.natsExecutor = natsExecutor;
+        this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
+        this.caller = new Caller(connection, codec);
+        this.defaultTimeout = builder.defaultTimeout;
+        this.drainTimeout = builder.drainTimeout;
+        this.shutdownHook = builder.shutdownHook ? Thread.ofPlatform().name("natrix-shutdown").unstarted(this::close) : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
+    static Natrix connect(Builder builder) {
+        // jnats runs its dispatchers (message delivery loops) on this executor: virtual threads, so that a
+        // listener's blocking code runs on a virtual thread too. Its socket reader and writer stay on platform
+        // threads. jnats does not shut down an executor it was given, so this class does.
+        ExecutorService natsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("natrix-nats-", 0).factory());
+        Options.Builder options = new Options.Builder()
+                .servers(builder.servers.split(","))
+                .connectionName(builder.connectionName)
+                .maxReconnects(-1)
+                .reportNoResponders()
+                .errorListener(new LoggingErrorListener())
+                .executor(natsExecutor)
+                .readerThreadFactory(Thread.ofPlatform().name("natrix-nats-reader-", 0).daemon().factory())
+                .writerThreadFactory(Thread.ofPlatform().name("natrix-nats-writer-", 0).daemon().factory());
+        builder.natsOptions.accept(options);
+        try {
+            return new DefaultNatrix(Nats.connect(options.build()), natsExecutor, builder);
+        } catch (IOException e) {
+            natsExecutor.close();
+            throw new ConnectionException(null, "could not connect to " + builder.servers + " (" + e.getMessage()
+                    + "): is nats-server running there?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            natsExecutor.close();
+            throw new ConnectionException(null, "interrupted while connecting to " + builder.servers, e);
+        }
+    }
+
+    @Override
+    public Service.Builder service(String name) {
+        return new Service.Builder(this, name);
+    }
+
+    Service start(Service.Builder builder) {
+        if (closed.get()) {
+            throw new ConnectionException(null, "cannot start service '" + builder.name + "': Natrix is closed", null);
+        }
+        DefaultService service = DefaultService.start(connection, codec, drainTimeout, builder, services::remove);
+        services.add(service);
+        return service;
+    }
+
+    @Override
+    public <R> R call(String subject, Object request, Class<R> replyType, Duration timeout) {
+        return caller.call(subject, request, replyType, timeout);
+    }
+
+    @Override
+    public <R> R call(String subject, Object request, Class<R> replyType) {
+        return caller.call(subject, request, replyType, defaultTimeout);
+    }
+
+    @Override
+    public <R> R fastest(List<String> subjects, Object request, Class<R> replyType, Duration deadline) {
+        return caller.fastest(subjects, request, replyType, deadline);
+    }
+
+    @Override
+    public <R> List<R> gather(String subject, Object request, Class<R> replyType, Duration window) {
+        return caller.gather(subject, request, replyType, window);
+    }
+
+    @Override
+    public void publish(String subject, Object event) {
+        caller.publish(subject, event);
+    }
+
+    @Override
+    public List<ServiceInstance> discover(Duration window) {
+        return new DiscoveryClient(caller, codec).discover(window);
+    }
+
+    @Override
+    public <T> T proxy(Class<T> contract) {
+        return ContractMethods.of(contract).proxy(this, defaultTimeout);
+    }
+
+    @Override
+    public Connection nats() {
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running or about to: nothing to remove
+            }
+        }
+        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
+            services.forEach(service -> closing.submit(service::close));
+        }
+        try {
+            connection.drain(drainTimeout).get(drainTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "NATS connection did not drain cleanly: {0}", e.toString());
+        } finally {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            natsExecutor.shutdownNow();
+        }
+    }
+}

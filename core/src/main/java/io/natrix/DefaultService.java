@@ -1,0 +1,157 @@
+package io.natrix;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.NUID;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One running service instance: a dispatcher for its endpoints and discovery verbs, a dispatcher per
+ * listener, and the drain that stops them.
+ */
+final class DefaultService implements Service {
+
+    private static final System.Logger LOG = System.getLogger(Service.class.getName());
+
+    private final String name;
+    private final String id = NUID.nextGlobal();
+    private final String version;
+    private final String description;
+    private final java.util.Map<String, String> metadata;
+    private final Instant started = Instant.now();
+    private final Duration drainTimeout;
+    private final Dispatcher dispatcher;
+    private final List<EndpointRunner<?, ?>> endpoints = new ArrayList<>();
+    private final List<ListenerRunner<?>> listeners = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Consumer<DefaultService> onClose;
+
+    private DefaultService(Connection connection, Duration drainTimeout, Service.Builder builder,
+                           Consumer<DefaultService> onClose) {
+        this.name = builder.name;
+        this.version = builder.version;
+        this.description = builder.description;
+        this.metadata = builder.metadata;
+        this.drainTimeout = drainTimeout;
+        this.onClose = onClose;
+        this.dispatcher = connection.createDispatcher();
+    }
+
+    static DefaultService start(Connection connection, JsonCodec codec, Duration drainTimeout,
+                                Service.Builder builder, Consumer<DefaultService> onClose) {
+        DefaultService service;
+        try {
+            service = new DefaultService(connection, drainTimeout, builder, onClose);
+        } catch (IllegalStateException e) {
+            throw new ConnectionException(null, "cannot start service '" + builder.name + "': connection is "
+                    + connection.getStatus(), e);
+        }
+        for (EndpointSpec<?, ?> spec : builder.endpoints.values()) {
+            EndpointRunner<?, ?> runner = new EndpointRunner<>(connection, codec, builder.name, spec);
+            runner.subscribe(service.dispatcher);
+            service.endpoints.add(runner);
+        }
+        for (ListenerSpec<?> spec : builder.listeners) {
+            service.listeners.add(new ListenerRunner<>(connection, codec, builder.name, builder.listenerBacklog, spec));
+        }
+        new DiscoveryResponder(service, connection, codec).subscribe(service.dispatcher);
+        try {
+            // the server has every subscription once this round trip returns, so a call right after start() lands
+            connection.flush(Duration.ofSeconds(5));
+        } catch (TimeoutException e) {
+            LOG.log(Level.WARNING, "service {0} started, but the NATS server did not confirm its subscriptions yet", builder.name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return service;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    String description() {
+        return description;
+    }
+
+    java.util.Map<String, String> metadata() {
+        return metadata;
+    }
+
+    Instant started() {
+        return started;
+    }
+
+    List<EndpointRunner<?, ?>> endpoints() {
+        return endpoints;
+    }
+
+    @Override
+    public ServiceInstance snapshot() {
+        return new ServiceInstance(name, id, version, description, metadata, started,
+                endpoints.stream().map(EndpointRunner::stats).toList());
+    }
+
+    @Override
+    public List<ListenerStats> listeners() {
+        return listeners.stream().map(ListenerRunner::stats).toList();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        try {
+            List<CompletableFuture<Boolean>> drains = new ArrayList<>();
+            drains.add(dispatcher.drain(drainTimeout));
+            for (ListenerRunner<?> listener : listeners) {
+                drains.add(listener.drain(drainTimeout));
+            }
+            for (CompletableFuture<Boolean> drain : drains) {
+                drain.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            for (EndpointRunner<?, ?> endpoint : endpoints) {
+                if (!endpoint.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    LOG.log(Level.WARNING, "{0}.{1}: requests still running after the drain timeout of {2}",
+                            name, endpoint.name(), drainTimeout);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            LOG.log(Level.WARNING, "service {0} closed after its connection: {1}", name, e.getMessage());
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "service {0} did not drain within {1}: {2}", name, drainTimeout, e.toString());
+        } finally {
+            onClose.accept(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Service[" + name + " " + version + " " + id + "]";
+    }
+}

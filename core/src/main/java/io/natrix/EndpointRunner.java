@@ -1,0 +1,155 @@
+package io.natrix;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Serves one endpoint: each request runs on a new virtual thread, at most {@code maxInFlight} at once; past
+ * that the request is refused at once with code 429 rather than queued. Keeps the endpoint's counters.
+ */
+final class EndpointRunner<Q, R> {
+
+    private static final System.Logger LOG = System.getLogger(Service.class.getName());
+
+    private final Connection connection;
+    private final JsonCodec codec;
+    private final String service;
+    private final EndpointSpec<Q, R> spec;
+    private final String subject;
+    private final String queueGroup;
+    private final int maxInFlight;
+    private final Semaphore permits;
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder overloaded = new LongAdder();
+    private final LongAdder processingNanos = new LongAdder();
+    private volatile String lastError;
+
+    EndpointRunner(Connection connection, JsonCodec codec, String service, EndpointSpec<Q, R> spec) {
+        this.connection = connection;
+        this.codec = codec;
+        this.service = service;
+        this.spec = spec;
+        EndpointOptions options = spec.options();
+        this.subject = options.subject().orElse(Wire.endpointSubject(service, spec.name()));
+        this.queueGroup = options.balanced() ? options.queueGroup().orElse(service) : null;
+        this.maxInFlight = options.maxInFlight();
+        this.permits = new Semaphore(maxInFlight);
+    }
+
+    void subscribe(Dispatcher dispatcher) {
+        if (queueGroup == null) {
+            dispatcher.subscribe(subject, this::onMessage);
+        } else {
+            dispatcher.subscribe(subject, queueGroup, this::onMessage);
+        }
+    }
+
+    /** Runs on the dispatcher: only admission happens here, the work goes to a virtual thread. */
+    private void onMessage(Message request) {
+        requests.increment();
+        if (!permits.tryAcquire()) {
+            overloaded.increment();
+            fail(request, Wire.OVERLOADED, service + "." + spec.name() + " is overloaded: " + maxInFlight
+                    + " requests in flight; back off and retry");
+            return;
+        }
+        Thread.startVirtualThread(() -> serve(request));
+    }
+
+    private void serve(Message request) {
+        long started = System.nanoTime();
+        try {
+            Q decoded = codec.decode(request.getData(), spec.requestType());
+            R reply = spec.handler().handle(decoded);
+            reply(request, null, codec.encode(reply));
+        } catch (JsonCodec.MalformedJsonException e) {
+            fail(request, Wire.BAD_REQUEST, e.getMessage());
+        } catch (ServiceException e) {
+            fail(request, e.code(), e.getMessage());
+        } catch (NatrixException e) {
+            fail(request, codeForDependencyFailure(e), e.getMessage());
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            String errorId = Long.toHexString(System.nanoTime());
+            LOG.log(Level.ERROR, "handler of " + subject + " failed (error id " + errorId + ")", e);
+            fail(request, Wire.INTERNAL, "internal error in " + service + "." + spec.name() + " (error id "
+                    + errorId + "); the service log has the details");
+        } finally {
+            processingNanos.add(System.nanoTime() - started);
+            permits.release();
+        }
+    }
+
+    /** A handler's own call failed: pass on what the caller of this endpoint can act on. */
+    private static int codeForDependencyFailure(NatrixException e) {
+        return switch (e) {
+            case CallTimeoutException ignored -> Wire.TIMEOUT;
+            case ServiceException service -> service.code();
+            default -> Wire.UNAVAILABLE;
+        };
+    }
+
+    private void fail(Message request, int code, String message) {
+        errors.increment();
+        lastError = code + ":" + message;
+        Headers headers = new Headers()
+                .put(Wire.ERROR_HEADER, message)
+                .put(Wire.ERROR_CODE_HEADER, Integer.toString(code));
+        reply(request, headers, null);
+    }
+
+    private void reply(Message request, Headers headers, byte[] body) {
+        String replyTo = request.getReplyTo();
+        if (replyTo == null) {
+            return;
+        }
+        try {
+            connection.publish(replyTo, headers, body);
+        } catch (IllegalStateException e) {
+            LOG.log(Level.WARNING, "could not answer a request on {0}: {1}", subject, e.getMessage());
+        }
+    }
+
+    /** Waits until no request is in flight, or the timeout passes. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        if (permits.tryAcquire(maxInFlight, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            permits.release(maxInFlight);
+            return true;
+        }
+        return false;
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    String subject() {
+        return subject;
+    }
+
+    Optional<String> queueGroup() {
+        return Optional.ofNullable(queueGroup);
+    }
+
+    EndpointOptions options() {
+        return spec.options();
+    }
+
+    EndpointStats stats() {
+        return new EndpointStats(spec.name(), subject, queueGroup(), requests.sum(), errors.sum(),
+                Duration.ofNanos(processingNanos.sum()), Optional.ofNullable(lastError),
+                maxInFlight - permits.availablePermits(), overloaded.sum());
+    }
+}

@@ -1,0 +1,86 @@
+package io.natrix;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns messages into bytes and back with Jackson. {@code byte[]} passes through untouched, which is how a
+ * handler or a caller works with raw payloads.
+ */
+final class JsonCodec {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final ObjectWriter writer;
+    private final ObjectMapper mapper;
+    private final ConcurrentHashMap<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+
+    JsonCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.writer = mapper.writer();
+    }
+
+    /** The default mapper: tolerant of unknown fields, so a contract can grow without breaking old callers. */
+    static ObjectMapper defaultMapper() {
+        return JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .findAndAddModules()
+                .build();
+    }
+
+    byte[] encode(Object value) {
+        if (value instanceof byte[] raw) {
+            return raw;
+        }
+        try {
+            return writer.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads {@code bytes} as {@code type}.
+     *
+     * @throws MalformedJsonException if the bytes are not valid JSON for that type
+     */
+    @SuppressWarnings("unchecked")
+    <T> T decode(byte[] bytes, Class<T> type) {
+        if (type == byte[].class) {
+            return (T) (bytes == null ? EMPTY : bytes);
+        }
+        if (type == Void.class) {
+            return null;
+        }
+        if (bytes == null || bytes.length == 0) {
+            throw new MalformedJsonException("empty body where JSON for " + type.getSimpleName() + " was expected");
+        }
+        try {
+            return readers.computeIfAbsent(type, mapper::readerFor).readValue(bytes);
+        } catch (JsonProcessingException e) {
+            throw new MalformedJsonException("malformed JSON for " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new MalformedJsonException("unreadable JSON for " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** The bytes were not JSON of the expected shape; the message is safe to send back to a caller. */
+    static final class MalformedJsonException extends RuntimeException {
+        MalformedJsonException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.natrix;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Runs one listener on a dispatcher of its own, so its events are handled one at a time and in order, on a
+ * virtual thread. If the listener falls behind, jnats drops events past its pending limit and reports a slow
+ * consumer; the listener is counted, logged and keeps going, and other listeners are not held up.
+ */
+final class ListenerRunner<E> {
+
+    private static final System.Logger LOG = System.getLogger(Service.class.getName());
+
+    private final ListenerSpec<E> spec;
+    private final JsonCodec codec;
+    private final Dispatcher dispatcher;
+    private final LongAdder handled = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private volatile String lastError;
+
+    ListenerRunner(Connection connection, JsonCodec codec, String queueGroup, int backlog, ListenerSpec<E> spec) {
+        this.spec = spec;
+        this.codec = codec;
+        this.dispatcher = connection.createDispatcher(this::onEvent);
+        dispatcher.setPendingLimits(backlog, -1);
+        if (spec.balanced()) {
+            dispatcher.subscribe(spec.subject(), queueGroup);
+        } else {
+            dispatcher.subscribe(spec.subject());
+        }
+    }
+
+    private void onEvent(Message message) {
+        try {
+            spec.listener().on(codec.decode(message.getData(), spec.eventType()));
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            errors.increment();
+            lastError = e instanceof JsonCodec.MalformedJsonException ? e.getMessage() : e.toString();
+            LOG.log(Level.WARNING, "listener on " + spec.subject() + " failed; it goes on with the next event", e);
+        } finally {
+            handled.increment();
+        }
+    }
+
+    /** Stops interest, handles the events already received, then completes. */
+    CompletableFuture<Boolean> drain(Duration timeout) throws InterruptedException {
+        return dispatcher.drain(timeout);
+    }
+
+    ListenerStats stats() {
+        return new ListenerStats(spec.subject(), spec.balanced(), handled.sum(), errors.sum(),
+                dispatcher.getDroppedCount(), dispatcher.getPendingMessageCount(), Optional.ofNullable(lastError));
+    }
+}

@@ -1,0 +1,35 @@
+package io.natrix;
+
+import io.nats.client.Connection;
+import io.nats.client.Consumer;
+import io.nats.client.ErrorListener;
+import io.nats.client.Subscription;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Reports what jnats notices through the platform logger. A slow consumer is reported and counted (jnats
+ * counts the dropped messages per subscription), never a reason to stop a service.
+ */
+final class LoggingErrorListener implements ErrorListener {
+
+    private static final System.Logger LOG = System.getLogger(Natrix.class.getName());
+
+    @Override
+    public void errorOccurred(Connection conn, String error) {
+        LOG.log(Level.WARNING, "NATS server reported an error: {0}", error);
+    }
+
+    @Override
+    public void exceptionOccurred(Connection conn, Exception exp) {
+        LOG.log(Level.WARNING, "NATS connection problem: {0}", exp.toString());
+    }
+
+    @Override
+    public void slowConsumerDetected(Connection conn, Consumer consumer) {
+        String what = consumer instanceof Subscription subscription ? "subscription on '" + subscription.getSubject() + "'"
+                : "dispatcher";
+        LOG.log(Level.WARNING, "slow consumer: a {0} fell behind; {1} messages dropped so far. The service goes on.",
+                what, consumer.getDroppedCount());
+    }
+}

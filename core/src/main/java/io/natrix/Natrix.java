@@ -1,0 +1,189 @@
+package io.natrix;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Connection;
+import io.nats.client.Options;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A connection to a NATS cluster, and everything a microservice does over it: serve endpoints, publish and
+ * listen to events, and call other services.
+ *
+ * <pre>{@code
+ * try (Natrix natrix = Natrix.connect("nats://127.0.0.1:4222")) {
+ *     natrix.service("users").version("1.0.0")
+ *           .endpoint("GetUser", GetUser.class, request -> users.find(request.id()))
+ *           .start();
+ *     User user = natrix.call("ms.users.GetUser", new GetUser("42"), User.class, Duration.ofSeconds(1));
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Every method blocks only the calling thread and is safe to call from many threads at
+ * once; call it from virtual threads to have thousands of calls in flight. Handlers run on virtual threads
+ * that Natrix creates and owns.
+ *
+ * <p><b>Lifecycle.</b> {@link #close()} stops every service this connection started (draining their
+ * in-flight requests), then drains and closes the connection. A JVM shutdown hook does the same unless
+ * turned off with {@link Builder#shutdownHook(boolean)}.
+ */
+public interface Natrix extends AutoCloseable {
+
+    /** Connects to the given NATS servers (comma-separated URLs) with the default settings. */
+    static Natrix connect(String servers) {
+        return builder().servers(servers).connect();
+    }
+
+    /** Settings for a connection, validated when {@link Builder#connect()} is called. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts describing a service of this name, served over this connection. */
+    Service.Builder service(String name);
+
+    /**
+     * Sends a request and blocks until its reply arrives.
+     *
+     * @param subject   e.g. {@code ms.users.GetUser}
+     * @param request   the request; written as JSON unless it is a {@code byte[]}
+     * @param replyType the class to read the reply as; {@code byte[]} for the raw payload
+     * @param timeout   how long to wait for the reply
+     * @return the reply
+     * @throws NoRespondersException   no instance serves the subject (raised at once)
+     * @throws CallTimeoutException    no reply within the timeout
+     * @throws ServiceException        the service answered with an error code
+     * @throws OverloadedException     the instance refused the request: too many in flight
+     * @throws ConnectionException     the connection is closed or draining
+     * @throws CallInterruptedException the thread was interrupted while waiting
+     */
+    <R> R call(String subject, Object request, Class<R> replyType, Duration timeout);
+
+    /** {@link #call(String, Object, Class, Duration)} with the connection's default timeout. */
+    <R> R call(String subject, Object request, Class<R> replyType);
+
+    /**
+     * The talk's GetFastestResult: sends the request to every subject at once (name a subject more than once
+     * to ask more than one instance of a queue group) and returns the first successful reply.
+     *
+     * <p>Error answers are skipped while other requests may still succeed. If every request fails, the most
+     * telling failure is thrown (an error answer before an overload before no-responders); if the deadline
+     * passes first, {@link CallTimeoutException}.
+     */
+    <R> R fastest(List<String> subjects, Object request, Class<R> replyType, Duration deadline);
+
+    /**
+     * Sends one request that every subscriber of the subject receives (an endpoint declared with
+     * {@link EndpointOptions#everyInstance()}, or a discovery subject) and collects every successful reply
+     * that arrives within the window. Error answers are left out. An empty list means nobody answered.
+     */
+    <R> List<R> gather(String subject, Object request, Class<R> replyType, Duration window);
+
+    /** Publishes an event: written as JSON unless it is a {@code byte[]}. Every listener of the subject gets it. */
+    void publish(String subject, Object event);
+
+    /**
+     * Asks every running service instance for its description and counters through the NATS Services API,
+     * waiting the given window for answers. Services written with other NATS clients are listed too.
+     */
+    List<ServiceInstance> discover(Duration window);
+
+    /**
+     * A typed client for a service contract: an interface whose methods each take one request and return a
+     * reply. See {@link Contract}. The methods block and throw the {@link NatrixException} subtypes.
+     */
+    <T> T proxy(Class<T> contract);
+
+    /** The underlying jnats connection, for what Natrix does not cover. Natrix still owns it: do not close it. */
+    Connection nats();
+
+    /** Stops this connection's services (draining them), then drains and closes the connection. */
+    @Override
+    void close();
+
+    /** Connection settings. Every default is finite and documented. */
+    final class Builder {
+
+        /** Used when no servers are given. */
+        public static final String DEFAULT_SERVERS = "nats://127.0.0.1:4222";
+        /** Used by calls that name no timeout. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+        /** How long {@link Natrix#close()} waits for in-flight work before it gives up. */
+        public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+        String servers = DEFAULT_SERVERS;
+        String connectionName = "natrix";
+        ObjectMapper objectMapper;
+        Duration defaultTimeout = DEFAULT_TIMEOUT;
+        Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        boolean shutdownHook = true;
+        Consumer<Options.Builder> natsOptions = options -> { };
+
+        private Builder() {
+        }
+
+        /** NATS server URLs, comma-separated; defaults to {@value #DEFAULT_SERVERS}. */
+        public Builder servers(String servers) {
+            this.servers = Objects.requireNonNull(servers, "servers");
+            return this;
+        }
+
+        /** The connection's name as the NATS server shows it; defaults to {@code natrix}. */
+        public Builder connectionName(String connectionName) {
+            this.connectionName = Objects.requireNonNull(connectionName, "connectionName");
+            return this;
+        }
+
+        /** The Jackson mapper for every payload; by default one that ignores unknown fields. */
+        public Builder objectMapper(ObjectMapper objectMapper) {
+            this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+            return this;
+        }
+
+        /** The timeout of calls that name none; defaults to 5 seconds. */
+        public Builder defaultTimeout(Duration defaultTimeout) {
+            this.defaultTimeout = positive("defaultTimeout", defaultTimeout);
+            return this;
+        }
+
+        /** How long closing waits for in-flight requests; defaults to 10 seconds. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = positive("drainTimeout", drainTimeout);
+            return this;
+        }
+
+        /** Whether a JVM shutdown hook closes this connection; defaults to true. */
+        public Builder shutdownHook(boolean shutdownHook) {
+            this.shutdownHook = shutdownHook;
+            return this;
+        }
+
+        /**
+         * Adjusts the jnats options before connecting (TLS, credentials, reconnect policy...). Natrix sets the
+         * servers, name, error listener and no-responders reporting itself.
+         */
+        public Builder natsOptions(Consumer<Options.Builder> natsOptions) {
+            this.natsOptions = Objects.requireNonNull(natsOptions, "natsOptions");
+            return this;
+        }
+
+        /**
+         * Connects.
+         *
+         * @throws ConnectionException if no server could be reached
+         */
+        public Natrix connect() {
+            return DefaultNatrix.connect(this);
+        }
+
+        private static Duration positive(String what, Duration duration) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + duration);
+            }
+            return duration;
+        }
+    }
+}

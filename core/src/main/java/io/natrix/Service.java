@@ -1,0 +1,152 @@
+package io.natrix;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A running instance of a service: its endpoints answer requests in a queue group shared with every other
+ * instance of the same name, and its listeners receive events.
+ *
+ * <p>Start as many instances as you like, in as many processes: NATS spreads requests over them, with no
+ * registry and no load balancer. Each instance answers the NATS Services API discovery verbs
+ * ({@code $SRV.PING|INFO|STATS}).
+ *
+ * <p>{@link #close()} stops taking requests, lets the requests in flight finish (bounded by the
+ * connection's drain timeout), then returns. Closing the {@link Natrix} connection closes its services.
+ */
+public interface Service extends AutoCloseable {
+
+    /** The service name, e.g. {@code users}. */
+    String name();
+
+    /** This instance's unique id, as discovery shows it. */
+    String id();
+
+    /** The service's semantic version. */
+    String version();
+
+    /** This instance's description and counters, the same facts {@code $SRV.STATS} publishes. */
+    ServiceInstance snapshot();
+
+    /** The counters of this instance's listeners. */
+    List<ListenerStats> listeners();
+
+    /** Stops taking requests and events, finishes what is in flight, then returns. Idempotent. */
+    @Override
+    void close();
+
+    /** Events a listener may have waiting before NATS drops new ones, unless set otherwise. */
+    int DEFAULT_LISTENER_BACKLOG = 65_536;
+
+    /** Describes a service; {@link #start()} subscribes it. */
+    final class Builder {
+
+        final DefaultNatrix natrix;
+        final String name;
+        String version = "0.0.0";
+        String description = "";
+        Map<String, String> metadata = Map.of();
+        int listenerBacklog = DEFAULT_LISTENER_BACKLOG;
+        final Map<String, EndpointSpec<?, ?>> endpoints = new LinkedHashMap<>();
+        final List<ListenerSpec<?>> listeners = new ArrayList<>();
+
+        Builder(DefaultNatrix natrix, String name) {
+            this.natrix = natrix;
+            this.name = Wire.requireName("service name", name);
+        }
+
+        /** Semantic version, e.g. {@code 1.2.0}; defaults to {@code 0.0.0}. */
+        public Builder version(String version) {
+            if (version == null || !Wire.SEMVER.matcher(version).matches()) {
+                throw new IllegalArgumentException("version must be semantic (1.2.3), got: " + version);
+            }
+            this.version = version;
+            return this;
+        }
+
+        /** What the service does, for discovery. */
+        public Builder description(String description) {
+            this.description = Objects.requireNonNull(description, "description");
+            return this;
+        }
+
+        /** Free-form facts for discovery. */
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = Map.copyOf(metadata);
+            return this;
+        }
+
+        /**
+         * Adds an endpoint on {@code ms.<service>.<name>}, balanced over the service's instances.
+         *
+         * @param name        e.g. {@code GetUser}
+         * @param requestType the class requests are read as ({@code byte[]} for raw payloads)
+         * @param handler     runs on a virtual thread of its own for each request
+         */
+        public <Q, R> Builder endpoint(String name, Class<Q> requestType, Handler<Q, R> handler) {
+            return endpoint(name, requestType, handler, EndpointOptions.defaults());
+        }
+
+        /** Adds an endpoint with its own subject, queue group or in-flight bound. */
+        public <Q, R> Builder endpoint(String name, Class<Q> requestType, Handler<Q, R> handler,
+                                       EndpointOptions options) {
+            Wire.requireName("endpoint name", name);
+            if (endpoints.containsKey(name)) {
+                throw new IllegalArgumentException("service '" + this.name + "' already has an endpoint " + name);
+            }
+            endpoints.put(name, new EndpointSpec<>(name, Objects.requireNonNull(requestType, "requestType"),
+                    Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(options, "options")));
+            return this;
+        }
+
+        /**
+         * Adds every method of a contract interface as an endpoint, implemented by {@code implementation}.
+         * See {@link Contract} for how methods map to endpoints.
+         */
+        public <T> Builder implement(Class<T> contract, T implementation) {
+            ContractMethods.of(contract).bind(this, implementation);
+            return this;
+        }
+
+        /**
+         * How many events each listener may have waiting. Past it NATS drops new events for that listener and
+         * reports a slow consumer (counted in {@link ListenerStats#dropped()}); the service and its other
+         * listeners go on. Defaults to {@value Service#DEFAULT_LISTENER_BACKLOG}.
+         */
+        public Builder listenerBacklog(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("listenerBacklog must be at least 1, got " + events);
+            }
+            this.listenerBacklog = events;
+            return this;
+        }
+
+        /** Every instance of this service receives every event on the subject (the talk's broadcast). */
+        public <E> Builder broadcastListener(String subject, Class<E> eventType, Listener<E> listener) {
+            listeners.add(new ListenerSpec<>(subject, eventType, listener, false));
+            return this;
+        }
+
+        /** Exactly one instance of this service receives each event on the subject (a work queue). */
+        public <E> Builder balancedListener(String subject, Class<E> eventType, Listener<E> listener) {
+            listeners.add(new ListenerSpec<>(subject, eventType, listener, true));
+            return this;
+        }
+
+        /**
+         * Subscribes everything and returns the running instance.
+         *
+         * @throws IllegalStateException if the service has neither endpoints nor listeners
+         * @throws ConnectionException   if the connection is closed
+         */
+        public Service start() {
+            if (endpoints.isEmpty() && listeners.isEmpty()) {
+                throw new IllegalStateException("service '" + name + "' has no endpoints and no listeners");
+            }
+            return natrix.start(this);
+        }
+    }
+}

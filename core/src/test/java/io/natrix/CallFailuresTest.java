@@ -1,0 +1,127 @@
+package io.natrix;
+
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CallFailuresTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    record GetUser(String id) {
+    }
+
+    record User(String id, String name) {
+    }
+
+    static Natrix natrix;
+    static final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeAll
+    static void startUsers() {
+        natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
+        natrix.service("users").version("1.0.0")
+                .endpoint("GetUser", GetUser.class, request -> switch (request.id()) {
+                    case "missing" -> throw new ServiceException(404, "no user 'missing'");
+                    case "bug" -> throw new IllegalStateException("secret detail at com.example.Repo.find");
+                    case "slow" -> {
+                        release.await();
+                        yield new User("slow", "Slow");
+                    }
+                    default -> new User(request.id(), "Ada");
+                })
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        release.countDown();
+        natrix.close();
+    }
+
+    @Test
+    void noRespondersFailsFastNotAfterTheTimeout() {
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> natrix.call("ms.nobody.Home", new GetUser("1"), User.class, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(NoRespondersException.class, e -> {
+                    assertThat(e.subject()).hasValue("ms.nobody.Home");
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.getMessage()).contains("ms.nobody.Home");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aSlowHandlerProducesTheTimeoutErrorNamingSubjectAndBudget() {
+        assertThatThrownBy(() -> natrix.call("ms.users.GetUser", new GetUser("slow"), User.class, Duration.ofMillis(200)))
+                .isInstanceOfSatisfying(CallTimeoutException.class, e -> {
+                    assertThat(e.timeout()).isEqualTo(Duration.ofMillis(200));
+                    assertThat(e.waited()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+                    assertThat(e.getMessage()).contains("ms.users.GetUser").contains("200 ms");
+                });
+    }
+
+    @Test
+    void aServiceExceptionArrivesWithItsCodeAndMessage() {
+        assertThatThrownBy(() -> natrix.call("ms.users.GetUser", new GetUser("missing"), User.class, Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.code()).isEqualTo(404);
+                    assertThat(e.getMessage()).isEqualTo("no user 'missing'");
+                    assertThat(e.retryable()).isFalse();
+                });
+    }
+
+    @Test
+    void anUnexpectedExceptionBecomes500WithoutLeakingDetails() {
+        assertThatThrownBy(() -> natrix.call("ms.users.GetUser", new GetUser("bug"), User.class, Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.code()).isEqualTo(500);
+                    assertThat(e.getMessage()).contains("internal error in users.GetUser")
+                            .doesNotContain("secret").doesNotContain("com.example").doesNotContain("\tat ");
+                });
+    }
+
+    @Test
+    void malformedJsonGets400AndTheServiceLivesOn() {
+        byte[] garbage = "{\"id\": ".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> natrix.call("ms.users.GetUser", garbage, User.class, Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.code()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("malformed JSON for GetUser");
+                });
+        assertThat(natrix.call("ms.users.GetUser", new GetUser("7"), User.class, Duration.ofSeconds(2)))
+                .isEqualTo(new User("7", "Ada"));
+    }
+
+    @Test
+    void aReplyOfTheWrongShapeIsReportedAsABadReply() {
+        assertThatThrownBy(() -> natrix.call("ms.users.GetUser", new GetUser("7"), Integer.class, Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(502));
+    }
+
+    @Test
+    void callsOnAClosedConnectionFailWithAConnectionError() {
+        Natrix closed = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        closed.close();
+        assertThatThrownBy(() -> closed.call("ms.users.GetUser", new GetUser("1"), User.class, Duration.ofSeconds(1)))
+                .isInstanceOf(ConnectionException.class).hasMessageContaining("CLOSED");
+        assertThatThrownBy(() -> closed.publish("ms.geo.UpdatePoint", "x")).isInstanceOf(ConnectionException.class);
+    }
+
+    @Test
+    void connectingToNothingSaysWhatToCheck() {
+        assertThatThrownBy(() -> Natrix.builder().servers("nats://127.0.0.1:1").shutdownHook(false)
+                .natsOptions(o -> o.connectionTimeout(Duration.ofMillis(500))).connect())
+                .isInstanceOf(ConnectionException.class).hasMessageContaining("is nats-server running");
+    }
+}

@@ -1,0 +1,87 @@
+package io.natrix;
+
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ContractTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    record GetUser(String id) {
+    }
+
+    record User(String id, String name) {
+    }
+
+    @Contract(service = "users")
+    interface UsersApi {
+        User getUser(GetUser request);
+
+        @Contract.Endpoint("Forget")
+        void deleteUser(GetUser request);
+
+        default User getUserOrAnonymous(GetUser request) {
+            try {
+                return getUser(request);
+            } catch (ServiceException e) {
+                return new User(request.id(), "anonymous");
+            }
+        }
+    }
+
+    static final class Users implements UsersApi {
+        @Override
+        public User getUser(GetUser request) {
+            if (request.id().equals("0")) {
+                throw new ServiceException(404, "no user 0");
+            }
+            return new User(request.id(), "Ada");
+        }
+
+        @Override
+        public void deleteUser(GetUser request) {
+        }
+    }
+
+    @Test
+    void aTypedClientCallsTheServiceThatImplementsTheContract() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            natrix.service("users").implement(UsersApi.class, new Users()).start();
+            UsersApi users = natrix.proxy(UsersApi.class);
+
+            assertThat(users.getUser(new GetUser("1"))).isEqualTo(new User("1", "Ada"));
+            assertThat(natrix.call("ms.users.GetUser", new GetUser("2"), User.class, Duration.ofSeconds(1)))
+                    .as("the proxy uses the plain subjects").isEqualTo(new User("2", "Ada"));
+            users.deleteUser(new GetUser("1"));
+            assertThat(users.getUserOrAnonymous(new GetUser("0")).name()).isEqualTo("anonymous");
+            assertThatThrownBy(() -> users.getUser(new GetUser("0")))
+                    .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(404));
+            assertThat(users.toString()).contains("UsersApi");
+        }
+    }
+
+    @Test
+    void theProxyThrowsTypedErrorsWhenNoServiceRuns() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            assertThatThrownBy(() -> natrix.proxy(UsersApi.class).getUser(new GetUser("1")))
+                    .isInstanceOf(NoRespondersException.class);
+        }
+    }
+
+    @Test
+    void aContractMustNameItsServiceAndMatchTheBuilder() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            assertThatThrownBy(() -> natrix.service("billing").implement(UsersApi.class, new Users()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'users'");
+            assertThatThrownBy(() -> natrix.proxy(Runnable.class))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("@Contract");
+        }
+    }
+}

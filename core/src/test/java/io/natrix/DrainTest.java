@@ -1,0 +1,63 @@
+package io.natrix;
+
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DrainTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    @Test
+    void requestsInFlightWhenCloseStartsAreAllAnswered() throws Exception {
+        Semaphore entered = new Semaphore(0);
+        Natrix server = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        server.service("slow").endpoint("Work", Integer.class, n -> {
+            entered.release();
+            Thread.sleep(300);
+            return n * 2;
+        }).start();
+        try (Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> calls = IntStream.range(0, 20)
+                    .mapToObj(i -> threads.submit(() -> caller.call("ms.slow.Work", i, Integer.class, Duration.ofSeconds(5))))
+                    .toList();
+            entered.acquire(20);
+
+            long started = System.nanoTime();
+            server.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("close waits for the handlers")
+                    .isGreaterThan(Duration.ofMillis(100));
+
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(calls.get(i).get()).isEqualTo(i * 2);
+            }
+            assertThatThrownBy(() -> caller.call("ms.slow.Work", 1, Integer.class, Duration.ofSeconds(1)))
+                    .as("after close nobody serves the subject").isInstanceOf(NoRespondersException.class);
+        }
+    }
+
+    @Test
+    void closingAServiceLeavesTheConnectionAndOtherServicesRunning() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            Service one = natrix.service("one").endpoint("Hi", String.class, s -> "one").start();
+            natrix.service("two").endpoint("Hi", String.class, s -> "two").start();
+            one.close();
+            one.close();
+            assertThat(natrix.call("ms.two.Hi", "", String.class, Duration.ofSeconds(1))).isEqualTo("two");
+            assertThatThrownBy(() -> natrix.call("ms.one.Hi", "", String.class, Duration.ofSeconds(1)))
+                    .isInstanceOf(NoRespondersException.class);
+        }
+    }
+}
