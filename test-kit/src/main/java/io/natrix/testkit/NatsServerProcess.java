@@ -5,6 +5,11 @@ import io.nats.NatsServerRunner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +19,9 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 
 /**
- * One running {@code nats-server}, started through jnats-server-runner with short start-up checks (the
- * runner's defaults wait over two seconds per server; a local server is ready in tens of milliseconds).
+ * One running {@code nats-server}, started through jnats-server-runner. Readiness is checked here, not by the
+ * runner: its check waits for a second protocol line that only comes when the server drops the half-open
+ * connection after its two-second authentication timeout, while a local server is ready in milliseconds.
  */
 public final class NatsServerProcess {
 
@@ -63,11 +69,10 @@ public final class NatsServerProcess {
                         .outputLevel(Level.SEVERE)
                         .processCheckWait(10L)
                         .processCheckTries(500)
-                        .connectValidateInitialDelay(10L)
-                        .connectValidateSubsequentDelay(20L)
-                        .connectValidateTries(250)
+                        .skipConnectValidate()
                         .build();
                 started.add(new NatsServerProcess(runner, storeDir));
+                awaitInfo(ports[i]);
             }
             return List.copyOf(started);
         } catch (IOException e) {
@@ -104,6 +109,27 @@ public final class NatsServerProcess {
         } finally {
             deleteStore();
         }
+    }
+
+    /** Waits until the server greets a client with its INFO line. */
+    private static void awaitInfo(int port) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                socket.setSoTimeout(1000);
+                byte[] greeting = new byte[4];
+                if (socket.getInputStream().readNBytes(greeting, 0, 4) == 4
+                        && new String(greeting, StandardCharsets.US_ASCII).equals("INFO")) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+        throw new IOException("nats-server on port " + port + " did not become ready within 10 s", last);
     }
 
     private static int[] freePorts(int count) throws IOException {
