@@ -34,8 +34,11 @@ public final class NatsServerProcess {
         this.storeDir = storeDir;
     }
 
-    /** Starts {@code count} servers, clustered when more than one. */
-    static List<NatsServerProcess> start(int count, boolean jetStream) {
+    /**
+     * Starts {@code count} servers on free ports, clustered when more than one, each with its own JetStream
+     * store if asked. Outside tests (a demo, a benchmark) this is how a program owns its NATS; stop each one.
+     */
+    public static List<NatsServerProcess> start(int count, boolean jetStream) {
         String executable = NatsServerBinary.find();
         List<NatsServerProcess> started = new ArrayList<>();
         try {

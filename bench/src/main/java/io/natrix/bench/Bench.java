@@ -1,0 +1,156 @@
+package io.natrix.bench;
+
+import io.natrix.testkit.NatsServerProcess;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./natrix bench core}: request/reply at several concurrencies for natrix and raw jnats in the same
+ * run (responder in a separate JVM, all on one nats-server this command starts), then broadcast throughput.
+ * Clients alternate within each round; with several rounds the median per cell is printed.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.parse(args);
+        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
+        Process responder = startResponder(server.url());
+        try {
+            System.out.printf("natrix bench core: nats-server %s, %d cores, %s, java %s%n", server.url(),
+                    Runtime.getRuntime().availableProcessors(), options, Runtime.version());
+            requestReply(server.url(), options);
+            broadcast(server.url(), options);
+        } finally {
+            try (OutputStream stdin = responder.getOutputStream()) {
+                stdin.write('\n');
+            } catch (java.io.IOException ignored) {
+                // already gone
+            }
+            if (!responder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                responder.destroyForcibly();
+            }
+            server.stop();
+        }
+    }
+
+    private static void requestReply(String url, BenchOptions options) throws Exception {
+        byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        List<Client> clients = Client.all(url, payload);
+        Map<String, List<LoadRun.Result>> cells = new LinkedHashMap<>();
+        try {
+            for (int round = 0; round < options.rounds(); round++) {
+                for (int concurrency : options.concurrency()) {
+                    for (int i = 0; i < clients.size(); i++) {
+                        Client client = clients.get((i + round) % clients.size()); // alternate who goes first
+                        LoadRun.Result result = LoadRun.run(client, concurrency, options.warmup(), options.measure());
+                        cells.computeIfAbsent(client.name() + "@" + concurrency, k -> new ArrayList<>()).add(result);
+                        System.err.printf("  round %d  %-24s %5d callers  %,10.0f req/s  p99 %,8.0f us%n", round + 1,
+                                result.client(), concurrency, result.perSecond(), result.p99Micros());
+                    }
+                }
+            }
+        } finally {
+            clients.forEach(Client::close);
+        }
+        System.out.println();
+        System.out.println("Request/reply, 16-byte payload, closed loop, median of " + options.rounds() + " round(s)");
+        System.out.println();
+        System.out.println("| client | callers | req/s | p50 µs | p99 µs | p99.9 µs | errors | vs raw jnats future |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (int concurrency : options.concurrency()) {
+            double baseline = median(cells.get("raw jnats future.get()@" + concurrency)).perSecond();
+            for (Client client : clients) {
+                LoadRun.Result r = median(cells.get(client.name() + "@" + concurrency));
+                System.out.printf("| %s | %d | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f× |%n", r.client(), concurrency,
+                        r.perSecond(), r.p50Micros(), r.p99Micros(), r.p999Micros(), r.errors(), r.perSecond() / baseline);
+            }
+        }
+    }
+
+    private static void broadcast(String url, BenchOptions options) throws Exception {
+        byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        int events = options.broadcastEvents();
+        System.out.println();
+        System.out.println("Broadcast, 16-byte events, " + String.format("%,d", events) + " published as fast as possible, every listener gets every event");
+        System.out.println();
+        System.out.println("| stack | listeners | deliveries/s | dropped (slow consumer) |");
+        System.out.println("|---|---:|---:|---:|");
+        for (int listeners : new int[]{1, 3}) {
+            for (BroadcastRun.Result r : List.of(BroadcastRun.natrix(url, listeners, events, payload),
+                    BroadcastRun.jnats(url, listeners, events, payload))) {
+                System.out.printf("| %s | %d | %,.0f | %,d |%n", r.stack(), r.listeners(), r.deliveriesPerSecond(), r.dropped());
+            }
+        }
+    }
+
+    private static LoadRun.Result median(List<LoadRun.Result> results) {
+        List<LoadRun.Result> sorted = results.stream().sorted(Comparator.comparingDouble(LoadRun.Result::perSecond)).toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static Process startResponder(String url) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseParallelGC"));
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("natrix."))
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                Responder.class.getName(), url));
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (!"ready".equals(line)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the responder process did not start: " + line);
+        }
+        return process;
+    }
+
+    /** {@code core [--seconds N] [--warmup N] [--rounds N] [--concurrency 1,16,256,1024] [--events N]}. */
+    record BenchOptions(Duration measure, Duration warmup, int rounds, int[] concurrency, int broadcastEvents) {
+
+        static BenchOptions parse(String... args) {
+            Duration measure = Duration.ofSeconds(3);
+            Duration warmup = Duration.ofSeconds(1);
+            int rounds = 1;
+            int[] concurrency = {1, 16, 256, 1024};
+            int events = 200_000;
+            if (args.length == 0 || !args[0].equals("core")) {
+                throw new IllegalArgumentException("usage: natrix bench core [--seconds N] [--warmup N] [--rounds N]"
+                        + " [--concurrency 1,16,256,1024] [--events N]");
+            }
+            for (int i = 1; i < args.length; i += 2) {
+                String value = args[i + 1];
+                switch (args[i]) {
+                    case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value));
+                    case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
+                    case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--concurrency" -> concurrency = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "--events" -> events = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new BenchOptions(measure, warmup, rounds, concurrency, events);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%d s per cell after %d s warm-up, %d round(s), callers %s", measure.toSeconds(),
+                    warmup.toSeconds(), rounds, Arrays.toString(concurrency));
+        }
+    }
+}

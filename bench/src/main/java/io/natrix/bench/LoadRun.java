@@ -1,0 +1,59 @@
+package io.natrix.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Runs one client at one concurrency: closed loop, every caller on its own virtual thread. */
+final class LoadRun {
+
+    record Result(String client, int concurrency, double perSecond, double p50Micros, double p99Micros,
+                  double p999Micros, long errors) {
+    }
+
+    private LoadRun() {
+    }
+
+    static Result run(Client client, int concurrency, Duration warmup, Duration measure) throws InterruptedException {
+        drive(client, concurrency, warmup);
+        return drive(client, concurrency, measure);
+    }
+
+    private static Result drive(Client client, int concurrency, Duration duration) throws InterruptedException {
+        AtomicBoolean running = new AtomicBoolean(true);
+        LongAdder errors = new LongAdder();
+        List<Histogram> histograms = new ArrayList<>();
+        List<Thread> callers = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < concurrency; i++) {
+            Histogram histogram = new Histogram(Duration.ofSeconds(30).toNanos(), 3);
+            histograms.add(histogram);
+            callers.add(Thread.ofVirtual().start(() -> {
+                while (running.get()) {
+                    long t0 = System.nanoTime();
+                    try {
+                        client.call();
+                        histogram.recordValue(System.nanoTime() - t0);
+                    } catch (Exception e) {
+                        errors.increment();
+                    }
+                }
+            }));
+        }
+        Thread.sleep(duration);
+        running.set(false);
+        for (Thread caller : callers) {
+            caller.join();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Histogram all = new Histogram(Duration.ofSeconds(30).toNanos(), 3);
+        histograms.forEach(all::add);
+        return new Result(client.name(), concurrency, all.getTotalCount() / seconds,
+                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
+                all.getValueAtPercentile(99.9) / 1e3, errors.sum());
+    }
+}

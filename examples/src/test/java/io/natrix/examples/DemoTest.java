@@ -1,0 +1,49 @@
+package io.natrix.examples;
+
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class DemoTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    @Test
+    void theDemoBalancesCallsAndBroadcastsEvents() {
+        try (Demo demo = new Demo(nats.url())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> demo.servedBy().size() == Demo.INSTANCES
+                    && demo.servedBy().values().stream().allMatch(n -> n >= 10));
+            await().until(() -> demo.published() >= Demo.DRIVERS
+                    && demo.heardByGeo().stream().allMatch(n -> n == demo.published()));
+            assertThat(demo.callErrors()).isZero();
+            assertThat(demo.status(Duration.ofSeconds(3))).contains("users#1").contains("geo#3");
+        }
+    }
+
+    @Test
+    void theDemoOwnsAndStopsItsServerWhenNoneIsGiven() {
+        Demo demo = new Demo(null);
+        String url = demo.url();
+        assertThat(url).startsWith("nats://").isNotEqualTo(nats.url());
+        demo.close();
+        assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url).shutdownHook(false)
+                .natsOptions(o -> o.connectionTimeout(Duration.ofMillis(300))).connect())
+                .isInstanceOf(io.natrix.ConnectionException.class);
+    }
+
+    @Test
+    void demoOptionsSayWhatIsWrong() {
+        assertThat(DemoOptions.parse("--smoke").duration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(DemoOptions.parse("--nats", "nats://x:1", "--duration", "12s"))
+                .isEqualTo(new DemoOptions("nats://x:1", Duration.ofSeconds(12), false));
+        assertThatThrownBy(() -> DemoOptions.parse("--port")).hasMessageContaining("unknown option --port");
+        assertThatThrownBy(() -> DemoOptions.parse("--duration", "soon")).hasMessageContaining("takes seconds");
+    }
+}

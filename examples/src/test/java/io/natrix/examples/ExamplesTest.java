@@ -1,0 +1,83 @@
+package io.natrix.examples;
+
+import io.natrix.Natrix;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ExamplesTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    @Test
+    void theCallerGetsTypedRepliesAndTypedErrorsFromTheUsersService() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            assertThat(UsersCaller.lookUp(natrix, "1")).containsExactly("1: no instance is serving 'ms.users.GetUser': is the service running?");
+            UsersService.start(natrix, "a");
+            assertThat(UsersCaller.lookUp(natrix, "1", "42"))
+                    .containsExactly("1 is Ada (served by a)", "42: 404 no user with id 42");
+        }
+    }
+
+    @Test
+    void everyGeoInstanceHearsEveryPoint() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            List<GeoBroadcast.Point> first = GeoBroadcast.listen(natrix);
+            List<GeoBroadcast.Point> second = GeoBroadcast.listen(natrix);
+            natrix.publish("ms.geo.UpdatePoint", new GeoBroadcast.Point("d1", 32.1, 34.8));
+            await().until(() -> first.size() == 1 && second.size() == 1);
+            assertThat(first).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void theFastestEstimateIsTheQuickOne() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            FastestEta.startEstimator(natrix, "quick", Duration.ofMillis(5));
+            FastestEta.startEstimator(natrix, "careful", Duration.ofMillis(300));
+            FastestEta.Eta eta = FastestEta.estimate(natrix, new FastestEta.Trip(32.0853, 34.7818, 32.1093, 34.8555));
+            assertThat(eta.estimator()).isEqualTo("quick");
+            assertThat(eta.seconds()).isBetween(900L, 1100L);
+        }
+    }
+
+    @Test
+    void theMainMethodsRunAgainstARealServer() {
+        String out = captured(() -> {
+            GeoBroadcast.main(new String[]{nats.url()});
+            FastestEta.main(new String[]{nats.url()});
+            UsersCaller.main(new String[]{nats.url()});
+        });
+        assertThat(out).contains("first instance heard [Point[driverId=driver-7")
+                .contains("Eta[estimator=quick")
+                .contains("42: no instance is serving 'ms.users.GetUser'");
+    }
+
+    private static String captured(ThrowingRunnable body) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            System.setOut(original);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
