@@ -99,7 +99,9 @@ final class Caller {
         String inbox = connection.createInbox();
         Subscription replies = subscribe(inbox);
         try {
-            connection.publish(subject, inbox, codec.encode(request));
+            byte[] body = codec.encode(request);
+            requireFits(subject, body);
+            connection.publish(subject, inbox, body);
             List<R> results = new ArrayList<>();
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -127,14 +129,17 @@ final class Caller {
     }
 
     void publish(String subject, Object event) {
+        byte[] body = codec.encode(event);
+        requireFits(subject, body);
         try {
-            connection.publish(subject, codec.encode(event));
+            connection.publish(subject, body);
         } catch (IllegalStateException e) {
             throw closed(subject, e);
         }
     }
 
     private CompletableFuture<Message> send(String subject, byte[] body, Duration timeout) {
+        requireFits(subject, body);
         try {
             return connection.requestWithTimeout(subject, null, body, timeout);
         } catch (IllegalStateException e) {
@@ -222,6 +227,14 @@ final class Caller {
     private ConnectionException closed(String subject, IllegalStateException e) {
         return new ConnectionException(subject, "cannot send on '" + subject + "': the connection is "
                 + connection.getStatus() + " (" + e.getMessage() + ")", e);
+    }
+
+    /** Refuses a payload the server would refuse, before anything is sent, naming both sizes. */
+    private void requireFits(String subject, byte[] body) {
+        long max = connection.getMaxPayload();
+        if (max > 0 && body.length > max) {
+            throw new IllegalArgumentException(Wire.tooLarge("the payload for '" + subject + "'", body.length, max));
+        }
     }
 
     private static void requirePositive(Duration timeout) {

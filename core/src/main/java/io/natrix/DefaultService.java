@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,7 +28,7 @@ final class DefaultService implements Service {
     private final String id = NUID.nextGlobal();
     private final String version;
     private final String description;
-    private final java.util.Map<String, String> metadata;
+    private final Map<String, String> metadata;
     private final Instant started = Instant.now();
     private final Duration drainTimeout;
     private final Dispatcher dispatcher;
@@ -95,7 +96,7 @@ final class DefaultService implements Service {
         return description;
     }
 
-    java.util.Map<String, String> metadata() {
+    Map<String, String> metadata() {
         return metadata;
     }
 

@@ -70,8 +70,13 @@ final class EndpointRunner<Q, R> {
         long started = System.nanoTime();
         try {
             Q decoded = codec.decode(request.getData(), spec.requestType());
-            R reply = spec.handler().handle(decoded);
-            reply(request, null, codec.encode(reply));
+            byte[] reply = codec.encode(spec.handler().handle(decoded));
+            long max = connection.getMaxPayload();
+            if (max > 0 && reply.length > max) {
+                fail(request, Wire.INTERNAL, Wire.tooLarge("the reply of " + service + "." + spec.name(), reply.length, max));
+                return;
+            }
+            reply(request, null, reply);
         } catch (JsonCodec.MalformedJsonException e) {
             fail(request, Wire.BAD_REQUEST, e.getMessage());
         } catch (ServiceException e) {

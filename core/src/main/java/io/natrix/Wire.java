@@ -65,6 +65,11 @@ final class Wire {
         return subject.toString();
     }
 
+    static String tooLarge(String what, long size, long maxPayload) {
+        return what + " is " + size + " bytes, over the NATS server's max_payload of " + maxPayload
+                + " bytes; send large data in chunks (JetStream object store) or raise max_payload";
+    }
+
     static String requireName(String what, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(

@@ -30,49 +30,62 @@ class UnicastTest {
     @Test
     void everyCallIsAnsweredExactlyOnceAndEveryInstanceServesAShare() throws Exception {
         Map<String, AtomicInteger> handledById = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> servedBy = new ConcurrentHashMap<>();
         List<Natrix> instances = new ArrayList<>();
-        List<Service> services = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Natrix instance = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
             String name = "instance-" + i;
             instances.add(instance);
-            services.add(instance.service("users").version("1.0.0")
+            instance.service("users").version("1.0.0")
                     .endpoint("GetUser", GetUser.class, request -> {
                         handledById.computeIfAbsent(request.id(), id -> new AtomicInteger()).incrementAndGet();
                         return new User(request.id(), name);
                     })
-                    .start());
+                    .start();
         }
-        Map<String, AtomicInteger> servedBy = new ConcurrentHashMap<>();
+        AtomicInteger completed = new AtomicInteger();
+        AtomicInteger servedByStoppedAfterStop = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
         try (Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<User>> firstHalf = IntStream.range(0, 1500)
-                    .mapToObj(i -> threads.submit(() -> caller.call("ms.users.GetUser", new GetUser("u" + i), User.class,
-                            Duration.ofSeconds(5))))
-                    .toList();
-            for (Future<User> user : firstHalf) {
-                servedBy.computeIfAbsent(user.get().servedBy(), s -> new AtomicInteger()).incrementAndGet();
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+            List<Future<User>> calls = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                inFlight.acquire();
+                if (i == 1000) {
+                    // mid-run: instance-0 drains while calls keep coming
+                    threads.submit(() -> {
+                        instances.getFirst().close();
+                        stopped.set(true);
+                    });
+                }
+                String id = "u" + i;
+                boolean sentAfterStop = stopped.get();
+                calls.add(threads.submit(() -> {
+                    try {
+                        User user = caller.call("ms.users.GetUser", new GetUser(id), User.class, Duration.ofSeconds(5));
+                        if (sentAfterStop && user.servedBy().equals("instance-0")) {
+                            servedByStoppedAfterStop.incrementAndGet();
+                        }
+                        servedBy.computeIfAbsent(user.servedBy(), s -> new AtomicInteger()).incrementAndGet();
+                        completed.incrementAndGet();
+                        return user;
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
             }
-            assertThat(servedBy).as("every instance takes a share of the load").hasSize(3);
-
-            services.get(0).close();
-            instances.get(0).close();
-
-            List<Future<User>> secondHalf = IntStream.range(1500, 3000)
-                    .mapToObj(i -> threads.submit(() -> caller.call("ms.users.GetUser", new GetUser("u" + i), User.class,
-                            Duration.ofSeconds(5))))
-                    .toList();
-            Map<String, AtomicInteger> servedAfterStop = new ConcurrentHashMap<>();
-            for (Future<User> user : secondHalf) {
-                User reply = user.get();
-                assertThat(reply.id()).startsWith("u");
-                servedAfterStop.computeIfAbsent(reply.servedBy(), s -> new AtomicInteger()).incrementAndGet();
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(calls.get(i).get().id()).isEqualTo("u" + i);
             }
-            assertThat(servedAfterStop).as("the stopped instance serves nothing more")
-                    .doesNotContainKey("instance-0").hasSize(2);
         } finally {
             instances.forEach(Natrix::close);
         }
+        assertThat(stopped).isTrue();
+        assertThat(completed.get()).isEqualTo(3000);
+        assertThat(servedBy).as("every instance takes a share of the load").hasSize(3);
+        assertThat(servedBy.values()).allSatisfy(count -> assertThat(count.get()).isGreaterThan(100));
+        assertThat(servedByStoppedAfterStop.get()).as("the stopped instance serves nothing sent after it stopped").isZero();
         assertThat(handledById).hasSize(3000);
         assertThat(handledById.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
     }

@@ -1,5 +1,6 @@
 package io.natrix.testkit;
 
+import io.nats.LoggingOutput;
 import io.nats.NatsRunnerUtils;
 import io.nats.NatsServerRunner;
 
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -69,7 +71,8 @@ public final class NatsServerProcess {
                         .executablePath(executable)
                         .port(ports[i])
                         .configInserts(config)
-                        .outputLevel(Level.SEVERE)
+                        .output(new LoggingOutput(Logger.getLogger(NatsServerProcess.class.getName())))
+                        .outputLevel(Level.SEVERE) // the server's own log and the runner's chatter stay quiet
                         .processCheckWait(10L)
                         .processCheckTries(500)
                         .skipConnectValidate()

@@ -1,0 +1,44 @@
+package io.natrix;
+
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A NATS node dies: services and callers on it reconnect to the others and go on. */
+class ClusterFailoverTest {
+
+    @RegisterExtension
+    static final NatsServerExtension cluster = NatsServerExtension.cluster(3);
+
+    @Test
+    void aServiceOnADeadNodeMovesToAnotherAndAnswersAgain() {
+        List<String> urls = cluster.servers().stream().map(s -> s.url()).toList();
+        String serviceFirst = String.join(",", urls);
+        String callerFirst = String.join(",", urls.get(2), urls.get(1), urls.get(0));
+        try (Natrix service = Natrix.builder().servers(serviceFirst).shutdownHook(false)
+                     .natsOptions(o -> o.noRandomize()).connect();
+             Natrix caller = Natrix.builder().servers(callerFirst).shutdownHook(false)
+                     .natsOptions(o -> o.noRandomize()).connect()) {
+            service.service("users").endpoint("GetUser", String.class, id -> "user " + id).start();
+            assertThat(service.nats().getConnectedUrl()).contains(":" + cluster.servers().getFirst().port());
+
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                    .until(() -> caller.call("ms.users.GetUser", "1", String.class, Duration.ofMillis(500)).equals("user 1"));
+
+            long stopped = System.nanoTime();
+            cluster.servers().getFirst().stop();
+
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .until(() -> caller.call("ms.users.GetUser", "2", String.class, Duration.ofMillis(500)).equals("user 2"));
+            System.out.printf("calls answered again %d ms after the service's node died%n",
+                    Duration.ofNanos(System.nanoTime() - stopped).toMillis());
+            assertThat(service.nats().getConnectedUrl()).doesNotContain(":" + cluster.servers().getFirst().port());
+        }
+    }
+}
