@@ -137,21 +137,27 @@ final class DefaultNatrix implements Natrix {
                 // the hook is running or about to: nothing to remove
             }
         }
-        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
-            services.forEach(service -> closing.submit(service::close));
-        }
-        try {
-            connection.drain(drainTimeout).get(drainTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "NATS connection did not drain cleanly: {0}", e.toString());
-        } finally {
+        if (connection.getStatus() != Connection.Status.CONNECTED) {
+            // nothing can be drained without a server: stop at once instead of waiting out every timeout
+            LOG.log(Level.WARNING, "closing without a drain: the NATS connection is {0}", connection.getStatus());
+            services.forEach(DefaultService::abandon);
+        } else {
+            try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
+                services.forEach(service -> closing.submit(service::close));
+            }
             try {
-                connection.close();
+                connection.drain(drainTimeout).get(drainTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "NATS connection did not drain cleanly: {0}", e.toString());
             }
+        }
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
             natsExecutor.shutdownNow();
         }
     }

@@ -37,6 +37,12 @@ final class DefaultService implements Service {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Consumer<DefaultService> onClose;
 
+    private final Connection connection;
+
+    private boolean connectionLost() {
+        return connection.getStatus() != Connection.Status.CONNECTED;
+    }
+
     private DefaultService(Connection connection, Duration drainTimeout, Service.Builder builder,
                            Consumer<DefaultService> onClose) {
         this.name = builder.name;
@@ -45,6 +51,7 @@ final class DefaultService implements Service {
         this.metadata = builder.metadata;
         this.drainTimeout = drainTimeout;
         this.onClose = onClose;
+        this.connection = connection;
         this.dispatcher = connection.createDispatcher();
     }
 
@@ -124,6 +131,11 @@ final class DefaultService implements Service {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (connectionLost()) {
+            LOG.log(Level.WARNING, "service {0} closed without a drain: its NATS connection is not connected", name);
+            onClose.accept(this);
+            return;
+        }
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         try {
             List<CompletableFuture<Boolean>> drains = new ArrayList<>();
@@ -147,6 +159,13 @@ final class DefaultService implements Service {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "service {0} did not drain within {1}: {2}", name, drainTimeout, e.toString());
         } finally {
+            onClose.accept(this);
+        }
+    }
+
+    /** Marks the service closed without draining: its connection is gone, so nothing could be answered. */
+    void abandon() {
+        if (closed.compareAndSet(false, true)) {
             onClose.accept(this);
         }
     }

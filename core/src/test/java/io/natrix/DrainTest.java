@@ -60,4 +60,21 @@ class DrainTest {
                     .isInstanceOf(NoRespondersException.class);
         }
     }
+
+    @Test
+    void closeDoesNotWaitOutTheDrainTimeoutWhenTheServerIsGone() {
+        io.natrix.testkit.NatsServerProcess server = io.natrix.testkit.NatsServerProcess.start(1, false).getFirst();
+        Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(30))
+                .connect();
+        natrix.service("orphan").endpoint("Hi", String.class, s -> "hi")
+                .broadcastListener("ms.orphan.Tick", String.class, s -> { })
+                .start();
+        server.stop();
+        org.awaitility.Awaitility.await().until(() -> natrix.nats().getStatus() != io.nats.client.Connection.Status.CONNECTED);
+
+        long started = System.nanoTime();
+        natrix.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(natrix.nats().getStatus()).isEqualTo(io.nats.client.Connection.Status.CLOSED);
+    }
 }

@@ -133,7 +133,9 @@ public final class Demo implements AutoCloseable {
     public void close() {
         running.set(false);
         load.forEach(Thread::interrupt);
-        connections.reversed().forEach(Natrix::close);
+        try (var closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            connections.forEach(natrix -> closing.submit(natrix::close)); // each drains its own services
+        }
         if (ownedServer != null) {
             ownedServer.stop();
         }
@@ -154,7 +156,12 @@ public final class Demo implements AutoCloseable {
         }
         PrintStream out = System.out;
         Demo demo = new Demo(options.natsUrl());
-        Thread stop = Thread.ofPlatform().unstarted(demo::close);
+        Thread stop = Thread.ofPlatform().unstarted(() -> {
+            out.println(System.lineSeparator() + "stopping: draining " + 2 * INSTANCES + " services"
+                    + (options.natsUrl() == null ? " and stopping nats-server" : ""));
+            demo.close();
+            out.println("stopped; nothing left running");
+        });
         Runtime.getRuntime().addShutdownHook(stop);
         out.println("Natrix demo on " + demo.url() + (options.natsUrl() == null ? " (a nats-server this demo started)" : ""));
         out.println(INSTANCES + " users instances answer ms.users.GetUser in one queue group; " + INSTANCES

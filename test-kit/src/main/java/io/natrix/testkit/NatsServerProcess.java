@@ -1,39 +1,41 @@
 package io.natrix.testkit;
 
-import io.nats.LoggingOutput;
-import io.nats.NatsRunnerUtils;
-import io.nats.NatsServerRunner;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * One running {@code nats-server}, started through jnats-server-runner. Readiness is checked here, not by the
- * runner: its check waits for a second protocol line that only comes when the server drops the half-open
- * connection after its two-second authentication timeout, while a local server is ready in milliseconds.
+ * One running {@code nats-server} process on free ports, with its own config file, log file and (when asked)
+ * JetStream store, all removed when it stops.
+ *
+ * <p>The server runs in a session of its own ({@code setsid}), so a Ctrl-C in the terminal reaches only the
+ * Java program, which can then drain its services before it stops the server.
  */
 public final class NatsServerProcess {
 
-    private final NatsServerRunner runner;
-    private final Path storeDir;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Process process;
+    private final int port;
+    private final Path workDir;
     private volatile boolean running = true;
 
-    private NatsServerProcess(NatsServerRunner runner, Path storeDir) {
-        this.runner = runner;
-        this.storeDir = storeDir;
+    private NatsServerProcess(Process process, int port, Path workDir) {
+        this.process = process;
+        this.port = port;
+        this.workDir = workDir;
     }
 
     /**
@@ -44,41 +46,12 @@ public final class NatsServerProcess {
         String executable = NatsServerBinary.find();
         List<NatsServerProcess> started = new ArrayList<>();
         try {
-            int[] ports = freePorts(count);
-            int[] routePorts = count > 1 ? freePorts(count) : new int[0];
+            int[] ports = freePorts(count * 2);
             for (int i = 0; i < count; i++) {
-                Path storeDir = jetStream ? Files.createTempDirectory("natrix-js-") : null;
-                List<String> config = new ArrayList<>();
-                config.add("port: " + ports[i]);
-                config.add("server_name: natrix-" + i + "-" + ports[i]);
-                if (count > 1) {
-                    config.add("cluster {");
-                    config.add("  name: natrix");
-                    config.add("  listen: 127.0.0.1:" + routePorts[i]);
-                    config.add("  routes: [");
-                    for (int j = 0; j < count; j++) {
-                        if (j != i) {
-                            config.add("    nats-route://127.0.0.1:" + routePorts[j]);
-                        }
-                    }
-                    config.add("  ]");
-                    config.add("}");
-                }
-                if (storeDir != null) {
-                    config.add("jetstream { store_dir: \"" + storeDir + "\" }");
-                }
-                NatsServerRunner runner = NatsServerRunner.builder()
-                        .executablePath(executable)
-                        .port(ports[i])
-                        .configInserts(config)
-                        .output(new LoggingOutput(Logger.getLogger(NatsServerProcess.class.getName())))
-                        .outputLevel(Level.SEVERE) // the server's own log and the runner's chatter stay quiet
-                        .processCheckWait(10L)
-                        .processCheckTries(500)
-                        .skipConnectValidate()
-                        .build();
-                started.add(new NatsServerProcess(runner, storeDir));
-                awaitInfo(ports[i]);
+                started.add(launch(executable, config(i, count, ports, jetStream), ports[i]));
+            }
+            for (NatsServerProcess server : started) {
+                server.awaitReady();
             }
             return List.copyOf(started);
         } catch (IOException e) {
@@ -87,83 +60,148 @@ public final class NatsServerProcess {
         }
     }
 
+    /** Client ports first, then cluster route ports. */
+    private static List<String> config(int index, int count, int[] ports, boolean jetStream) {
+        List<String> config = new ArrayList<>();
+        config.add("listen: 127.0.0.1:" + ports[index]);
+        config.add("server_name: natrix-" + index + "-" + ports[index]);
+        if (count > 1) {
+            config.add("cluster {");
+            config.add("  name: natrix");
+            config.add("  listen: 127.0.0.1:" + ports[count + index]);
+            config.add("  routes: [");
+            for (int j = 0; j < count; j++) {
+                if (j != index) {
+                    config.add("    nats-route://127.0.0.1:" + ports[count + j]);
+                }
+            }
+            config.add("  ]");
+            config.add("}");
+        }
+        if (jetStream) {
+            config.add("jetstream { store_dir: \"%STORE%\" }");
+        }
+        return config;
+    }
+
+    private static NatsServerProcess launch(String executable, List<String> config, int port) throws IOException {
+        Path workDir = Files.createTempDirectory("natrix-nats-" + port + "-");
+        Path configFile = workDir.resolve("nats-server.conf");
+        Files.write(configFile, config.stream().map(line -> line.replace("%STORE%", workDir.resolve("jetstream").toString())).toList());
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid"); // not a group leader, so setsid execs in place: same pid
+        }
+        command.addAll(List.of(executable, "--config", configFile.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("nats-server.log").toFile())
+                .start();
+        return new NatsServerProcess(process, port, workDir);
+    }
+
+    /** Waits until the server greets a client with its INFO line, or fails with the end of its log. */
+    private void awaitReady() throws IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("nats-server exited with " + process.exitValue() + ": " + logTail());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                socket.setSoTimeout(1000);
+                byte[] greeting = socket.getInputStream().readNBytes(4);
+                if (new String(greeting, StandardCharsets.US_ASCII).equals("INFO")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        }
+        throw new IOException("nats-server on port " + port + " was not ready within " + READY_TIMEOUT.toSeconds()
+                + " s: " + logTail());
+    }
+
     /** {@code nats://127.0.0.1:<port>}. */
     public String url() {
-        return runner.getURI();
+        return "nats://127.0.0.1:" + port;
     }
 
     /** The client port. */
     public int port() {
-        return runner.getPort();
+        return port;
     }
 
-    /** Whether this server has not been stopped. */
+    /** The operating system's process id of the server. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether this server has not been stopped and its process is alive. */
     public boolean running() {
-        return running;
+        return running && process.isAlive();
     }
 
-    /** Stops the server (SIGTERM, then waits) and removes its JetStream store. Idempotent. */
+    /** Stops the server gracefully (SIGTERM, waiting up to 5 s, then SIGKILL) and removes its files. Idempotent. */
     public void stop() {
+        end(false);
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash would, and removes its files. Idempotent. */
+    public void kill() {
+        end(true);
+    }
+
+    private void end(boolean forcibly) {
         if (!running) {
             return;
         }
         running = false;
         try {
-            runner.shutdown(true);
+            if (forcibly) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            process.destroyForcibly();
         } finally {
-            deleteStore();
+            deleteWorkDir();
         }
     }
 
-    /** Waits until the server greets a client with its INFO line. */
-    private static void awaitInfo(int port) throws IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                socket.setSoTimeout(1000);
-                byte[] greeting = new byte[4];
-                if (socket.getInputStream().readNBytes(greeting, 0, 4) == 4
-                        && new String(greeting, StandardCharsets.US_ASCII).equals("INFO")) {
-                    return;
-                }
-            } catch (IOException e) {
-                last = e;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(workDir.resolve("nats-server.log"));
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
-        throw new IOException("nats-server on port " + port + " did not become ready within 10 s", last);
     }
 
     private static int[] freePorts(int count) throws IOException {
         int[] ports = new int[count];
-        for (int i = 0; i < count; i++) {
-            int port;
-            do {
-                port = NatsRunnerUtils.nextPort();
-            } while (contains(ports, port));
-            ports[i] = port;
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(socket); // held open until all are chosen, so no port is handed out twice
+                ports[i] = socket.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
         return ports;
     }
 
-    private static boolean contains(int[] ports, int port) {
-        for (int p : ports) {
-            if (p == port) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void deleteStore() {
-        if (storeDir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(storeDir)) {
+    private void deleteWorkDir() {
+        try (Stream<Path> paths = Files.walk(workDir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // a temp directory left behind is not worth failing a test for
@@ -172,6 +210,6 @@ public final class NatsServerProcess {
 
     @Override
     public String toString() {
-        return "nats-server " + url() + (running ? "" : " (stopped)");
+        return "nats-server " + url() + " (pid " + process.pid() + (running() ? "" : ", stopped") + ")";
     }
 }

@@ -68,4 +68,17 @@ class NatsServerExtensionTest {
             nats.afterAll(null);
         }
     }
+
+    @Test
+    void killEndsTheServerAtOnceLikeACrash() throws Exception {
+        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
+        long pid = server.pid();
+        assertThat(ProcessHandle.of(pid)).hasValueSatisfying(handle -> assertThat(handle.isAlive()).isTrue());
+        server.kill();
+        assertThat(server.running()).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        server.kill();
+        server.stop();
+        assertThat(server.toString()).contains("stopped");
+    }
 }
