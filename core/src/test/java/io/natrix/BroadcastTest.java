@@ -26,9 +26,9 @@ class BroadcastTest {
     void everyListenerInstanceGetsEveryEventExactlyOnceAndInOrder() {
         List<Natrix> instances = new ArrayList<>();
         List<List<Point>> received = new ArrayList<>();
-        try (Natrix publisher = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix publisher = TestNatrix.connect(nats)) {
             for (int i = 0; i < 3; i++) {
-                Natrix instance = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+                Natrix instance = TestNatrix.connect(nats);
                 List<Point> events = new CopyOnWriteArrayList<>();
                 instances.add(instance);
                 received.add(events);
@@ -56,9 +56,9 @@ class BroadcastTest {
         Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
         AtomicInteger total = new AtomicInteger();
         List<Natrix> instances = new ArrayList<>();
-        try (Natrix publisher = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix publisher = TestNatrix.connect(nats)) {
             for (int i = 0; i < 3; i++) {
-                Natrix instance = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+                Natrix instance = TestNatrix.connect(nats);
                 instances.add(instance);
                 instance.service("billing").balancedListener("ms.rides.Completed", String.class, ride -> {
                     seen.computeIfAbsent(ride, r -> new AtomicInteger()).incrementAndGet();
@@ -80,7 +80,7 @@ class BroadcastTest {
     @Test
     void aFailingListenerIsCountedAndGoesOn() {
         List<Integer> handled = new CopyOnWriteArrayList<>();
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             Service service = natrix.service("picky").broadcastListener("ms.numbers", Integer.class, n -> {
                 if (n % 2 == 0) {
                     throw new IllegalStateException("even numbers are not welcome: " + n);

@@ -111,7 +111,7 @@ class CallFailuresTest {
 
     @Test
     void callsOnAClosedConnectionFailWithAConnectionError() {
-        Natrix closed = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        Natrix closed = TestNatrix.connect(nats);
         closed.close();
         assertThatThrownBy(() -> closed.call("ms.users.GetUser", new GetUser("1"), User.class, Duration.ofSeconds(1)))
                 .isInstanceOf(ConnectionException.class).hasMessageContaining("CLOSED");

@@ -52,7 +52,7 @@ class ContractTest {
 
     @Test
     void aTypedClientCallsTheServiceThatImplementsTheContract() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             natrix.service("users").implement(UsersApi.class, new Users()).start();
             UsersApi users = natrix.proxy(UsersApi.class);
 
@@ -69,7 +69,7 @@ class ContractTest {
 
     @Test
     void theProxyThrowsTypedErrorsWhenNoServiceRuns() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             assertThatThrownBy(() -> natrix.proxy(UsersApi.class).getUser(new GetUser("1")))
                     .isInstanceOf(NoRespondersException.class);
         }
@@ -77,7 +77,7 @@ class ContractTest {
 
     @Test
     void aContractMustNameItsServiceAndMatchTheBuilder() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             assertThatThrownBy(() -> natrix.service("billing").implement(UsersApi.class, new Users()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'users'");
             assertThatThrownBy(() -> natrix.proxy(Runnable.class))

@@ -23,14 +23,14 @@ class DeadInstanceTest {
     void requestsHeldByAVanishedInstanceTimeOutCleanlyAndTheOthersServe() throws Exception {
         Semaphore entered = new Semaphore(0);
         CountDownLatch never = new CountDownLatch(1);
-        Natrix doomed = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        Natrix doomed = TestNatrix.connect(nats);
         doomed.service("users").endpoint("GetUser", String.class, id -> {
             entered.release();
             never.await();
             return "doomed";
         }).start();
-        try (Natrix healthy = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-             Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        try (Natrix healthy = TestNatrix.connect(nats);
+             Natrix caller = TestNatrix.connect(nats);
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> held = threads.submit(() -> caller.call("ms.users.GetUser", "1", String.class, Duration.ofMillis(800)));
             entered.acquire();
@@ -50,7 +50,7 @@ class DeadInstanceTest {
 
     @Test
     void aCallerThatGaveUpDoesNotHurtTheService() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             Service slow = natrix.service("slow").endpoint("Work", Integer.class, n -> {
                 Thread.sleep(n);
                 return n;

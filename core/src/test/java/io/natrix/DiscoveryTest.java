@@ -29,7 +29,7 @@ class DiscoveryTest {
 
     @BeforeAll
     static void startTwoInstances() {
-        natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        natrix = TestNatrix.connect(nats);
         first = users();
         second = users();
         natrix.service("geo").version("2.1.0").description("Where the drivers are")

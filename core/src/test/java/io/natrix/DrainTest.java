@@ -22,13 +22,13 @@ class DrainTest {
     @Test
     void requestsInFlightWhenCloseStartsAreAllAnswered() throws Exception {
         Semaphore entered = new Semaphore(0);
-        Natrix server = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        Natrix server = TestNatrix.connect(nats);
         server.service("slow").endpoint("Work", Integer.class, n -> {
             entered.release();
             Thread.sleep(300);
             return n * 2;
         }).start();
-        try (Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        try (Natrix caller = TestNatrix.connect(nats);
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Integer>> calls = IntStream.range(0, 20)
                     .mapToObj(i -> threads.submit(() -> caller.call("ms.slow.Work", i, Integer.class, Duration.ofSeconds(5))))
@@ -50,7 +50,7 @@ class DrainTest {
 
     @Test
     void closingAServiceLeavesTheConnectionAndOtherServicesRunning() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             Service one = natrix.service("one").endpoint("Hi", String.class, s -> "one").start();
             natrix.service("two").endpoint("Hi", String.class, s -> "two").start();
             one.close();

@@ -16,7 +16,7 @@ class GatherTest {
 
     @Test
     void gatherCollectsEveryInstanceAnswerWithinTheWindow() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             for (int i = 0; i < 3; i++) {
                 String name = "cache-" + i;
                 natrix.service("cache")
@@ -35,7 +35,7 @@ class GatherTest {
 
     @Test
     void gatherWithNobodyListeningIsAnEmptyList() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             assertThat(natrix.gather("ms.nobody.Size", "", String.class, Duration.ofMillis(100))).isEmpty();
         }
     }

@@ -24,7 +24,7 @@ class OverloadTest {
     void pastTheInFlightBoundCallersGetTheOverloadErrorAtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Semaphore entered = new Semaphore(0);
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        try (Natrix natrix = TestNatrix.connect(nats);
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Service service = natrix.service("reports")
                     .endpoint("Build", String.class, name -> {

@@ -17,7 +17,7 @@ class OversizedTest {
 
     @Test
     void anOversizedRequestOrEventIsRefusedBeforeItIsSent() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             natrix.service("files").endpoint("Put", byte[].class, bytes -> bytes.length).start();
             long max = natrix.nats().getMaxPayload();
             byte[] huge = new byte[(int) max + 1];
@@ -33,7 +33,7 @@ class OversizedTest {
 
     @Test
     void anOversizedReplyBecomesAClearErrorAndTheServiceLivesOn() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             long max = natrix.nats().getMaxPayload();
             natrix.service("files").endpoint("Get", Integer.class, size -> new byte[size]).start();
             assertThatThrownBy(() -> natrix.call("ms.files.Get", (int) max + 1, byte[].class, Duration.ofSeconds(2)))

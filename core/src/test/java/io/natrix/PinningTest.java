@@ -29,7 +29,7 @@ class PinningTest {
             recording.onEvent("jdk.VirtualThreadPinned", pinned::add);
             recording.startAsync();
 
-            try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+            try (Natrix natrix = TestNatrix.connect(nats);
                  var callers = Executors.newVirtualThreadPerTaskExecutor()) {
                 natrix.service("sleepy")
                         .endpoint("Nap", Integer.class, n -> {

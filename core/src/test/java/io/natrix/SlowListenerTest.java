@@ -21,7 +21,7 @@ class SlowListenerTest {
         CountDownLatch stuck = new CountDownLatch(1);
         AtomicInteger fastListenerGot = new AtomicInteger();
         try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
-             Natrix publisher = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+             Natrix publisher = TestNatrix.connect(nats)) {
             Service geo = natrix.service("geo")
                     .listenerBacklog(10)
                     .broadcastListener("ms.geo.UpdatePoint", String.class, point -> stuck.await())

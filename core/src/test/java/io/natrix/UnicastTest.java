@@ -33,7 +33,7 @@ class UnicastTest {
         Map<String, AtomicInteger> servedBy = new ConcurrentHashMap<>();
         List<Natrix> instances = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Natrix instance = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+            Natrix instance = TestNatrix.connect(nats);
             String name = "instance-" + i;
             instances.add(instance);
             instance.service("users").version("1.0.0")
@@ -46,7 +46,7 @@ class UnicastTest {
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger servedByStoppedAfterStop = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-        try (Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        try (Natrix caller = TestNatrix.connect(nats);
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
             List<Future<User>> calls = new ArrayList<>();
@@ -92,7 +92,7 @@ class UnicastTest {
 
     @Test
     void rawBytesPassThroughUntouched() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
             natrix.service("echo").endpoint("Echo", byte[].class, bytes -> bytes).start();
             byte[] payload = {0, 1, 2, (byte) 0xff};
             assertThat(natrix.call("ms.echo.Echo", payload, byte[].class, Duration.ofSeconds(2))).isEqualTo(payload);
