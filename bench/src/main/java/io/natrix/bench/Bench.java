@@ -25,6 +25,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("http-servers")) {
+            HttpServerChoice.main(args);
+            return;
+        }
         BenchOptions options = BenchOptions.parse(args);
         NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
         Process responder = startResponder(server.url());
@@ -34,15 +38,19 @@ public final class Bench {
             requestReply(server.url(), options);
             broadcast(server.url(), options);
         } finally {
-            try (OutputStream stdin = responder.getOutputStream()) {
-                stdin.write('\n');
-            } catch (java.io.IOException ignored) {
-                // already gone
-            }
-            if (!responder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                responder.destroyForcibly();
-            }
+            stopResponder(responder);
             server.stop();
+        }
+    }
+
+    static void stopResponder(Process responder) throws InterruptedException {
+        try (OutputStream stdin = responder.getOutputStream()) {
+            stdin.write('\n');
+        } catch (java.io.IOException ignored) {
+            // already gone
+        }
+        if (!responder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            responder.destroyForcibly();
         }
     }
 
@@ -101,7 +109,7 @@ public final class Bench {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static Process startResponder(String url) throws Exception {
+    static Process startResponder(String url) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-XX:+UseParallelGC"));
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("natrix."))

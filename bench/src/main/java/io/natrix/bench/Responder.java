@@ -13,6 +13,11 @@ public final class Responder {
     /** The JSON payload of the typed echo. */
     public record Payload(String text) { }
 
+    /** The gateway benchmarks' request and reply. */
+    public record GetUser(String id) { }
+
+    public record User(String id, String name, String email) { }
+
     static final String NATRIX_BYTES = "ms.bench.Echo";
     static final String NATRIX_JSON = "ms.bench.EchoJson";
     static final String RAW = "raw.bench.echo";
@@ -23,6 +28,9 @@ public final class Responder {
         natrix.service("bench").version("1.0.0")
                 .endpoint("Echo", byte[].class, bytes -> bytes)
                 .endpoint("EchoJson", Payload.class, payload -> payload)
+                .start();
+        natrix.service("users").version("1.0.0")
+                .endpoint("GetUser", GetUser.class, request -> new User(request.id(), "Ada Lovelace", "ada@example.com"))
                 .start();
         Connection raw = Nats.connect(url);
         raw.createDispatcher(message -> raw.publish(message.getReplyTo(), message.getData()))
