@@ -101,7 +101,7 @@ final class Caller {
         try {
             byte[] body = codec.encode(request);
             requireFits(subject, body);
-            connection.publish(subject, inbox, body);
+            connection.publish(subject, inbox, propagated(), body);
             List<R> results = new ArrayList<>();
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -132,7 +132,7 @@ final class Caller {
         byte[] body = codec.encode(event);
         requireFits(subject, body);
         try {
-            connection.publish(subject, body);
+            connection.publish(subject, propagated(), body);
         } catch (IllegalStateException e) {
             throw closed(subject, e);
         }
@@ -141,7 +141,7 @@ final class Caller {
     private CompletableFuture<Message> send(String subject, byte[] body, Duration timeout) {
         requireFits(subject, body);
         try {
-            return connection.requestWithTimeout(subject, null, body, timeout);
+            return connection.requestWithTimeout(subject, propagated(), body, timeout);
         } catch (IllegalStateException e) {
             throw closed(subject, e);
         }
@@ -227,6 +227,15 @@ final class Caller {
     private ConnectionException closed(String subject, IllegalStateException e) {
         return new ConnectionException(subject, "cannot send on '" + subject + "': the connection is "
                 + connection.getStatus() + " (" + e.getMessage() + ")", e);
+    }
+
+    /** The headers of the current {@link RequestContext}, or none. */
+    private static Headers propagated() {
+        return RequestContext.current().map(context -> {
+            Headers headers = new Headers();
+            context.headers().forEach(headers::put);
+            return headers;
+        }).orElse(null);
     }
 
     /** Refuses a payload the server would refuse, before anything is sent, naming both sizes. */

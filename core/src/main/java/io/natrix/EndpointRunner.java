@@ -63,7 +63,8 @@ final class EndpointRunner<Q, R> {
                     + " requests in flight; back off and retry");
             return;
         }
-        Thread.startVirtualThread(() -> serve(request));
+        RequestContext context = Wire.propagatedContext(request.getHeaders());
+        Thread.startVirtualThread(context == null ? () -> serve(request) : () -> context.run(() -> serve(request)));
     }
 
     private void serve(Message request) {

@@ -39,6 +39,15 @@ final class ListenerRunner<E> {
     }
 
     private void onEvent(Message message) {
+        RequestContext context = Wire.propagatedContext(message.getHeaders());
+        if (context == null) {
+            handle(message);
+        } else {
+            context.run(() -> handle(message));
+        }
+    }
+
+    private void handle(Message message) {
         try {
             spec.listener().on(codec.decode(message.getData(), spec.eventType()));
         } catch (Throwable e) {

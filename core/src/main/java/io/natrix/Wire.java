@@ -1,5 +1,10 @@
 package io.natrix;
 
+import io.nats.client.impl.Headers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -63,6 +68,25 @@ final class Wire {
             }
         }
         return subject.toString();
+    }
+
+    /** Headers a handler's own calls pass on; everything else stays on its hop. */
+    static final List<String> PROPAGATED = List.of(RequestContext.REQUEST_ID, RequestContext.TRACEPARENT,
+            RequestContext.TRACESTATE);
+
+    /** The context to bind for a handler, from the incoming message's headers; null when there is nothing. */
+    static RequestContext propagatedContext(Headers headers) {
+        if (headers == null || headers.isEmpty()) {
+            return null;
+        }
+        Map<String, String> carried = new LinkedHashMap<>();
+        for (String name : PROPAGATED) {
+            String value = headers.getFirst(name);
+            if (value != null) {
+                carried.put(name, value);
+            }
+        }
+        return carried.isEmpty() ? null : RequestContext.of(carried);
     }
 
     static String tooLarge(String what, long size, long maxPayload) {

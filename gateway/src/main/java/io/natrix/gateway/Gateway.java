@@ -1,0 +1,116 @@
+package io.natrix.gateway;
+
+import io.natrix.Natrix;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one HTTP edge of a Natrix system: riders and drivers speak HTTP to it, it speaks NATS.
+ *
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.builder(natrix)
+ *         .port(8080)
+ *         .route(Route.get("/v1/users/{id}", "ms.users.GetUser"))
+ *         .start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Failures map to HTTP statuses exactly: no instance running 503, timed out 504, the service's error code
+ * as is (400, 404, 409, 422, 500...), overload 429 with {@code Retry-After}, malformed JSON or a wrong content
+ * type 400, a body over the limit 413, an unknown path 404, a wrong method 405. Every error body has the same
+ * shape: {@code {"status":404,"error":"Not Found","message":"...","requestId":"..."}}.
+ *
+ * <p>Each HTTP request runs on its own virtual thread (Helidon 4). The gateway does not own the
+ * {@link Natrix} connection it is given: close the gateway first, then the connection.
+ */
+public interface Gateway extends AutoCloseable {
+
+    /** Starts describing a gateway that calls services over {@code natrix}. */
+    static Builder builder(Natrix natrix) {
+        return new Builder(natrix);
+    }
+
+    /** The port it listens on (useful with port 0). */
+    int port();
+
+    /** Stops accepting connections, lets requests in flight finish, then returns. */
+    @Override
+    void close();
+
+    /** Gateway settings; every default is finite and documented. */
+    final class Builder {
+
+        /** Default port. */
+        public static final int DEFAULT_PORT = 8080;
+        /** Timeout of routes that set none. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+        /** Largest request body accepted on REST routes. */
+        public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+        final Natrix natrix;
+        String host = "127.0.0.1";
+        int port = DEFAULT_PORT;
+        Duration defaultTimeout = DEFAULT_TIMEOUT;
+        long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        final List<Route> routes = new ArrayList<>();
+
+        private Builder(Natrix natrix) {
+            this.natrix = Objects.requireNonNull(natrix, "natrix");
+        }
+
+        /** The address to bind; defaults to {@code 127.0.0.1} (use {@code 0.0.0.0} to accept remote clients). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port; defaults to {@value #DEFAULT_PORT}; 0 picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The timeout of routes that set none; defaults to 5 seconds. */
+        public Builder defaultTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("defaultTimeout must be positive, got " + timeout);
+            }
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /** The largest request body on REST routes; larger ones get 413. Defaults to 1 MiB. */
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 0) {
+                throw new IllegalArgumentException("maxBodyBytes must not be negative, got " + maxBodyBytes);
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** Adds a route. */
+        public Builder route(Route route) {
+            routes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
+        /** Adds every route of a JSON file (see {@code gateway/README.md} for its shape). */
+        public Builder routes(Path file) {
+            routes.addAll(RouteFile.read(file));
+            return this;
+        }
+
+        /** Binds the port and starts serving. */
+        public Gateway start() {
+            return DefaultGateway.start(this);
+        }
+    }
+}

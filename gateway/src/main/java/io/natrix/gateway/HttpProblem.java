@@ -1,0 +1,69 @@
+package io.natrix.gateway;
+
+import io.natrix.CallInterruptedException;
+import io.natrix.CallTimeoutException;
+import io.natrix.ConnectionException;
+import io.natrix.NatrixException;
+import io.natrix.NoRespondersException;
+import io.natrix.OverloadedException;
+import io.natrix.ServiceException;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An HTTP error answer: its status, a message a person can act on, and whether the client should retry
+ * after a pause. Built from the gateway's own checks or from a {@link NatrixException}.
+ */
+final class HttpProblem extends RuntimeException {
+
+    private static final Map<Integer, String> REASONS = Map.ofEntries(
+            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
+            Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"),
+            Map.entry(409, "Conflict"), Map.entry(410, "Gone"), Map.entry(413, "Content Too Large"),
+            Map.entry(415, "Unsupported Media Type"), Map.entry(422, "Unprocessable Content"),
+            Map.entry(429, "Too Many Requests"), Map.entry(500, "Internal Server Error"),
+            Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"));
+
+    private final int status;
+    private final Optional<Integer> retryAfterSeconds;
+
+    HttpProblem(int status, String message) {
+        this(status, message, Optional.empty());
+    }
+
+    private HttpProblem(int status, String message, Optional<Integer> retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    static HttpProblem of(NatrixException failure) {
+        return switch (failure) {
+            case NoRespondersException e -> new HttpProblem(503, e.getMessage(), Optional.of(1));
+            case CallTimeoutException e -> new HttpProblem(504, e.getMessage());
+            case OverloadedException e -> new HttpProblem(429, e.getMessage(), Optional.of(1));
+            case ServiceException e -> new HttpProblem(e.code(), e.getMessage(),
+                    e.code() == 503 ? Optional.of(1) : Optional.empty());
+            case ConnectionException e -> new HttpProblem(503, "the gateway is not connected to NATS: "
+                    + e.getMessage(), Optional.of(1));
+            case CallInterruptedException e -> new HttpProblem(503, "the gateway is stopping", Optional.of(1));
+        };
+    }
+
+    static HttpProblem notConnected(String natsStatus) {
+        return new HttpProblem(503, "the gateway has lost NATS (" + natsStatus + "); retry shortly", Optional.of(1));
+    }
+
+    int status() {
+        return status;
+    }
+
+    String reason() {
+        return REASONS.getOrDefault(status, status >= 500 ? "Server Error" : "Client Error");
+    }
+
+    Optional<Integer> retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,26 @@
+package io.natrix.gateway;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/** The request id: the client's {@code X-Request-Id} when it is sane, else a new random 128-bit hex id. */
+final class RequestIds {
+
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private RequestIds() {
+    }
+
+    static String from(ServerRequest request) {
+        return request.headers().first(RestHandler.REQUEST_ID).filter(id -> SANE.matcher(id).matches())
+                .orElseGet(RequestIds::random);
+    }
+
+    static String random() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
+    }
+}

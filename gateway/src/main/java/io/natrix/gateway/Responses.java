@@ -1,0 +1,37 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Writes the one error shape every gateway failure has. */
+final class Responses {
+
+    /** The error body: status, its reason, a message a person can act on, and the request id. */
+    record ErrorBody(int status, String error, String message, String requestId) {
+    }
+
+    private final ObjectMapper json;
+
+    Responses(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void problem(ServerResponse response, HttpProblem problem, String requestId) {
+        problem.retryAfterSeconds().ifPresent(seconds -> response.header(HeaderNames.RETRY_AFTER, Integer.toString(seconds)));
+        send(response, problem.status(), new ErrorBody(problem.status(), problem.reason(), problem.getMessage(), requestId));
+    }
+
+    void send(ServerResponse response, int status, Object body) {
+        try {
+            byte[] bytes = json.writeValueAsBytes(body);
+            response.status(Status.create(status));
+            response.header(HeaderNames.CONTENT_TYPE, "application/json");
+            response.send(bytes);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

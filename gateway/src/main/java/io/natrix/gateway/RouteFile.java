@@ -1,0 +1,48 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Routes from a JSON file:
+ * <pre>{@code
+ * {"routes": [
+ *   {"method": "GET",  "path": "/v1/users/{id}", "subject": "ms.users.GetUser"},
+ *   {"method": "POST", "path": "/v1/rides",      "subject": "ms.dispatch.RequestRide", "timeoutMillis": 3000}
+ * ]}
+ * }</pre>
+ */
+final class RouteFile {
+
+    record Entry(String method, String path, String subject, Long timeoutMillis) {
+    }
+
+    record File(List<Entry> routes) {
+    }
+
+    private RouteFile() {
+    }
+
+    static List<Route> read(Path path) {
+        try {
+            File file = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
+                    .readValue(path.toFile(), File.class);
+            if (file.routes() == null) {
+                throw new IllegalArgumentException(path + " has no \"routes\" list");
+            }
+            return file.routes().stream()
+                    .map(e -> new Route(e.method(), e.path(), e.subject(),
+                            Optional.ofNullable(e.timeoutMillis()).map(Duration::ofMillis)))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read routes from " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.EndpointOptions;
+import io.natrix.Natrix;
+import io.natrix.RequestContext;
+import io.natrix.ServiceException;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every status the gateway promises, over real HTTP against real services on a real nats-server. */
+class GatewayRestTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final CountDownLatch release = new CountDownLatch(1);
+    static final Semaphore heldEntered = new Semaphore(0);
+
+    static Natrix natrix;
+    static Gateway gateway;
+
+    record UserQuery(String id, String fields, String traceparent) {
+    }
+
+    @BeforeAll
+    static void start() {
+        natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        natrix.service("users")
+                .endpoint("GetUser", Map.class, request -> switch (String.valueOf(request.get("id"))) {
+                    case "missing" -> throw new ServiceException(404, "no user missing");
+                    case "taken" -> throw new ServiceException(409, "that email is taken");
+                    case "invalid" -> throw new ServiceException(422, "age must be positive");
+                    case "bug" -> throw new IllegalStateException("secret");
+                    case "slow" -> {
+                        Thread.sleep(2_000);
+                        yield Map.of("id", "slow");
+                    }
+                    default -> Map.of("request", request,
+                            "requestId", RequestContext.current().flatMap(RequestContext::requestId).orElse("none"),
+                            "traceparent", RequestContext.current().flatMap(c -> c.header(RequestContext.TRACEPARENT)).orElse("none"));
+                })
+                .endpoint("Hold", Map.class, request -> {
+                    heldEntered.release();
+                    release.await();
+                    return Map.of("held", true);
+                }, EndpointOptions.defaults().maxInFlight(1))
+                .start();
+        gateway = Gateway.builder(natrix).port(0).maxBodyBytes(1024)
+                .route(Route.get("/v1/users/{id}", "ms.users.GetUser"))
+                .route(Route.post("/v1/users/{id}", "ms.users.GetUser").timeout(Duration.ofMillis(300)))
+                .route(Route.get("/v1/holds", "ms.users.Hold").timeout(Duration.ofSeconds(10)))
+                .route(Route.get("/v1/nobody", "ms.nobody.Home"))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        release.countDown();
+        gateway.close();
+        natrix.close();
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest.Builder at(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(20));
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        return JSON.readTree(response.body());
+    }
+
+    static void assertError(HttpResponse<String> response, int status, String messagePart) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = json(response);
+        assertThat(body.get("status").asInt()).isEqualTo(status);
+        assertThat(body.get("error").asText()).isNotBlank();
+        assertThat(body.get("message").asText()).contains(messagePart);
+        assertThat(body.get("requestId").asText()).isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+    }
+
+    @Test
+    void pathQueryAndBodyMergeIntoTheRequestAndTheReplyComesBackAs200() throws Exception {
+        HttpResponse<String> response = send(at("/v1/users/42?fields=name&fields=email&id=ignored")
+                .header("X-Request-Id", "req-1")
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.at("/request/id").asText()).as("path parameters win").isEqualTo("42");
+        assertThat(body.at("/request/fields").toString()).isEqualTo("[\"name\",\"email\"]");
+        assertThat(body.at("/requestId").asText()).isEqualTo("req-1");
+        assertThat(body.at("/traceparent").asText()).startsWith("00-4bf92f");
+        assertThat(response.headers().firstValue("X-Request-Id")).hasValue("req-1");
+
+        HttpResponse<String> posted = send(at("/v1/users/7").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Ada\",\"id\":\"body-loses\"}")));
+        assertThat(posted.statusCode()).isEqualTo(200);
+        assertThat(json(posted).at("/request/name").asText()).isEqualTo("Ada");
+        assertThat(json(posted).at("/request/id").asText()).isEqualTo("7");
+    }
+
+    @Test
+    void aRequestIdIsMadeWhenTheClientSendsNone() throws Exception {
+        HttpResponse<String> response = send(at("/v1/users/1").header("X-Request-Id", "bad id with spaces"));
+        String id = response.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(id).matches("[0-9a-f]{32}");
+        assertThat(json(response).at("/requestId").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void serviceErrorCodesPassThrough() throws Exception {
+        assertError(send(at("/v1/users/missing")), 404, "no user missing");
+        assertError(send(at("/v1/users/taken")), 409, "that email is taken");
+        assertError(send(at("/v1/users/invalid")), 422, "age must be positive");
+        HttpResponse<String> bug = send(at("/v1/users/bug"));
+        assertError(bug, 500, "internal error in users.GetUser");
+        assertThat(bug.body()).doesNotContain("secret");
+    }
+
+    @Test
+    void noInstanceRunningIs503WithRetryAfter() throws Exception {
+        HttpResponse<String> response = send(at("/v1/nobody"));
+        assertError(response, 503, "no instance is serving 'ms.nobody.Home'");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+    }
+
+    @Test
+    void aTimedOutCallIs504AndAClientMayAskForLessNeverMore() throws Exception {
+        long started = System.nanoTime();
+        assertError(send(at("/v1/users/slow").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))), 504, "within 300 ms");
+        assertError(send(at("/v1/users/slow").header("Request-Timeout", "100ms")), 504, "within 100 ms");
+        assertError(send(at("/v1/users/slow").header("Content-Type", "application/json").header("Request-Timeout", "60s")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))), 504, "within 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertError(send(at("/v1/users/1").header("Request-Timeout", "soon")), 400, "Request-Timeout must be");
+    }
+
+    @Test
+    void overloadIs429WithRetryAfter() throws Exception {
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<HttpResponse<String>> held = threads.submit(() -> send(at("/v1/holds")));
+            heldEntered.acquire();
+            HttpResponse<String> refused = send(at("/v1/holds"));
+            assertError(refused, 429, "overloaded");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            release.countDown();
+            assertThat(held.get().statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void malformedJsonAndWrongContentTypeAre400() throws Exception {
+        assertError(send(at("/v1/users/1").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": "))), 400, "not valid JSON");
+        assertError(send(at("/v1/users/1").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("name=Ada"))), 400, "Content-Type: application/json");
+        assertError(send(at("/v1/users/1").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[1,2]"))), 400, "must be a JSON object");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() throws Exception {
+        assertError(send(at("/v1/users/1").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"pad\":\"" + "x".repeat(2000) + "\"}"))), 413, "at most 1024");
+    }
+
+    @Test
+    void unknownPathIs404AndWrongMethodIs405WithAllow() throws Exception {
+        assertError(send(at("/v1/trucks/1")), 404, "no route for GET /v1/trucks/1");
+        HttpResponse<String> wrong = send(at("/v1/users/1").DELETE());
+        assertError(wrong, 405, "DELETE is not allowed");
+        assertThat(wrong.headers().firstValue("Allow")).hasValue("GET, POST");
+    }
+
+    @Test
+    void healthSaysLiveAndReady() throws Exception {
+        HttpResponse<String> live = send(at("/health/live"));
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(json(live).get("status").asText()).isEqualTo("UP");
+        HttpResponse<String> ready = send(at("/health/ready"));
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(json(ready).get("nats").asText()).isEqualTo("CONNECTED");
+    }
+}
