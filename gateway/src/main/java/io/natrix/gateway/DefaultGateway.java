@@ -6,6 +6,7 @@ import io.nats.client.Connection;
 import io.natrix.Natrix;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,17 +14,49 @@ import java.util.Map;
 final class DefaultGateway implements Gateway {
 
     private final WebServer server;
+    private final SharedSubscriptions subscriptions;
+    private final StreamCounter streams;
+    private final IdleWatch idle;
 
-    private DefaultGateway(WebServer server) {
+    private DefaultGateway(WebServer server, SharedSubscriptions subscriptions, StreamCounter streams, IdleWatch idle) {
         this.server = server;
+        this.subscriptions = subscriptions;
+        this.streams = streams;
+        this.idle = idle;
+    }
+
+    /** Streams open now. */
+    int openStreams() {
+        return streams.count();
+    }
+
+    /** Subscriptions held for subscription streams now. */
+    int streamSubscriptions() {
+        return subscriptions.count();
     }
 
     static Gateway start(Gateway.Builder builder) {
         ObjectMapper json = new ObjectMapper();
         Responses responses = new Responses(json);
         Natrix natrix = builder.natrix;
-        RestHandler rest = new RestHandler(natrix, new Router(List.copyOf(builder.routes)), builder.defaultTimeout,
-                builder.maxBodyBytes, json, responses);
+        StreamCounter streams = new StreamCounter(builder.maxStreams);
+        // one dispatcher for every subscription stream: its handlers only drop messages into mailboxes
+        SharedSubscriptions subscriptions = new SharedSubscriptions(natrix.nats());
+        IdleWatch idle = new IdleWatch(builder.idleTimeout.compareTo(builder.heartbeat.multipliedBy(2)) > 0
+                ? builder.idleTimeout : builder.heartbeat.multipliedBy(2));
+        List<Router.Entry<Forwarder>> entries = new ArrayList<>();
+        for (Route route : builder.routes) {
+            entries.add(new Router.Entry<>(route.method(), route.path(),
+                    new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json)));
+        }
+        for (StreamRoute stream : builder.streams) {
+            Forwarder forwarder = switch (stream.kind()) {
+                case PUBLISH -> new IngestStream(natrix, stream, builder.maxLineBytes, json, streams, idle);
+                case SUBSCRIBE, POLL -> new OutboundStream(natrix, stream, builder.heartbeat, json, streams, subscriptions, idle);
+            };
+            entries.add(new Router.Entry<>(stream.method(), stream.path(), forwarder));
+        }
+        GatewayHandler handler = new GatewayHandler(new Router<>(entries), responses);
         WebServer server = WebServer.builder()
                 .host(builder.host)
                 .port(builder.port)
@@ -36,10 +69,10 @@ final class DefaultGateway implements Gateway {
                             responses.send(response, ready ? 200 : 503,
                                     Map.of("status", ready ? "UP" : "DOWN", "nats", nats.name()));
                         })
-                        .any(rest))
+                        .any(handler))
                 .build()
                 .start();
-        return new DefaultGateway(server);
+        return new DefaultGateway(server, subscriptions, streams, idle);
     }
 
     @Override
@@ -52,5 +85,7 @@ final class DefaultGateway implements Gateway {
         if (server.isRunning()) {
             server.stop();
         }
+        subscriptions.close();
+        idle.close();
     }
 }

@@ -52,12 +52,26 @@ public interface Gateway extends AutoCloseable {
         /** Largest request body accepted on REST routes. */
         public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+        /** Longest line of an ingest stream. */
+        public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+        /** Streams one gateway instance holds at once. */
+        public static final int DEFAULT_MAX_STREAMS = 20_000;
+        /** How long a connection may send nothing before it is closed. */
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+        /** How often an outbound stream with nothing new writes a keep-alive, which also finds vanished clients. */
+        public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
         final Natrix natrix;
         String host = "127.0.0.1";
         int port = DEFAULT_PORT;
         Duration defaultTimeout = DEFAULT_TIMEOUT;
         long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         final List<Route> routes = new ArrayList<>();
+        final List<StreamRoute> streams = new ArrayList<>();
+        int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
+        int maxStreams = DEFAULT_MAX_STREAMS;
+        Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        Duration heartbeat = DEFAULT_HEARTBEAT;
 
         private Builder(Natrix natrix) {
             this.natrix = Objects.requireNonNull(natrix, "natrix");
@@ -99,6 +113,48 @@ public interface Gateway extends AutoCloseable {
         /** Adds a route. */
         public Builder route(Route route) {
             routes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
+        /** Adds a long-lived stream. */
+        public Builder stream(StreamRoute stream) {
+            streams.add(Objects.requireNonNull(stream, "stream"));
+            return this;
+        }
+
+        /** The longest line an ingest stream accepts; longer lines are rejected and skipped. Defaults to 64 KiB. */
+        public Builder maxLineBytes(int maxLineBytes) {
+            if (maxLineBytes < 16) {
+                throw new IllegalArgumentException("maxLineBytes must be at least 16, got " + maxLineBytes);
+            }
+            this.maxLineBytes = maxLineBytes;
+            return this;
+        }
+
+        /** Streams held at once; more are refused with 503. Defaults to {@value #DEFAULT_MAX_STREAMS}. */
+        public Builder maxStreams(int maxStreams) {
+            if (maxStreams < 1) {
+                throw new IllegalArgumentException("maxStreams must be at least 1, got " + maxStreams);
+            }
+            this.maxStreams = maxStreams;
+            return this;
+        }
+
+        /** How long a client may send nothing on an open request before it is closed; defaults to 30 s. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** How often an idle outbound stream writes a keep-alive; defaults to 15 s. */
+        public Builder heartbeat(Duration heartbeat) {
+            if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+                throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
+            }
+            this.heartbeat = heartbeat;
             return this;
         }
 

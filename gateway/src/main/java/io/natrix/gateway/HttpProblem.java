@@ -55,6 +55,11 @@ final class HttpProblem extends RuntimeException {
         return new HttpProblem(503, "the gateway has lost NATS (" + natsStatus + "); retry shortly", Optional.of(1));
     }
 
+    static HttpProblem tooManyStreams(int max) {
+        return new HttpProblem(503, "this gateway already holds " + max + " streams; retry shortly or use another instance",
+                Optional.of(1));
+    }
+
     int status() {
         return status;
     }

@@ -15,7 +15,7 @@ final class RequestIds {
     }
 
     static String from(ServerRequest request) {
-        return request.headers().first(RestHandler.REQUEST_ID).filter(id -> SANE.matcher(id).matches())
+        return request.headers().first(GatewayHandler.REQUEST_ID).filter(id -> SANE.matcher(id).matches())
                 .orElseGet(RequestIds::random);
     }
 

@@ -3,107 +3,60 @@ package io.natrix.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
-import io.natrix.RequestContext;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Serves every REST route: match, build the request JSON, call the subject with the request's context, and
- * answer with the reply or the exact HTTP error. Runs on the request's virtual thread and blocks it.
+ * Serves one REST route: build the request JSON, call the subject with the request's context, and answer
+ * with the reply or the exact HTTP error. Runs on the request's virtual thread and blocks it.
  */
-final class RestHandler implements Handler {
+final class RestHandler implements Forwarder {
 
-    static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     static final HeaderName REQUEST_TIMEOUT = HeaderNames.create("Request-Timeout");
-    static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
-    static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
 
     private final Natrix natrix;
-    private final Router router;
+    private final Route route;
     private final Duration defaultTimeout;
     private final long maxBodyBytes;
     private final ObjectMapper json;
-    private final Responses responses;
 
-    RestHandler(Natrix natrix, Router router, Duration defaultTimeout, long maxBodyBytes, ObjectMapper json,
-                Responses responses) {
+    RestHandler(Natrix natrix, Route route, Duration defaultTimeout, long maxBodyBytes, ObjectMapper json) {
         this.natrix = natrix;
-        this.router = router;
+        this.route = route;
         this.defaultTimeout = defaultTimeout;
         this.maxBodyBytes = maxBodyBytes;
         this.json = json;
-        this.responses = responses;
     }
 
     @Override
-    public void handle(ServerRequest request, ServerResponse response) {
-        String requestId = RequestIds.from(request);
-        response.header(REQUEST_ID, requestId);
-        try {
-            Router.Outcome outcome = router.route(request.prologue().method().text(), request.path().path());
-            switch (outcome) {
-                case Router.NotFound ignored -> throw new HttpProblem(404, "no route for " + request.prologue().method().text()
-                        + " " + request.path().path());
-                case Router.MethodNotAllowed notAllowed -> {
-                    response.header(HeaderNames.ALLOW, notAllowed.allowed());
-                    throw new HttpProblem(405, request.prologue().method().text() + " is not allowed on "
-                            + request.path().path() + "; allowed: " + notAllowed.allowed());
-                }
-                case Router.Found found -> forward(found, request, response, requestId);
-            }
-        } catch (HttpProblem problem) {
-            responses.problem(response, problem, requestId);
-        }
-    }
-
-    private void forward(Router.Found found, ServerRequest request, ServerResponse response, String requestId) {
-        if (natrix.nats().getStatus() != io.nats.client.Connection.Status.CONNECTED) {
-            // a request sent now would sit in jnats's reconnect buffer until it timed out: say so at once
-            throw HttpProblem.notConnected(natrix.nats().getStatus().name());
-        }
-        Duration timeout = RequestTimeouts.effective(found.route().timeout().orElse(defaultTimeout),
+    public void serve(Exchange exchange) {
+        NatsLink.requireConnected(natrix);
+        ServerRequest request = exchange.request();
+        Duration timeout = RequestTimeouts.effective(route.timeout().orElse(defaultTimeout),
                 request.headers().first(REQUEST_TIMEOUT));
-        byte[] body = requestJson(found, request);
-        Map<String, String> carried = new LinkedHashMap<>();
-        carried.put(RequestContext.REQUEST_ID, requestId);
-        request.headers().first(TRACEPARENT).ifPresent(value -> carried.put(RequestContext.TRACEPARENT, value));
-        request.headers().first(TRACESTATE).ifPresent(value -> carried.put(RequestContext.TRACESTATE, value));
+        byte[] body = requestJson(exchange.pathParameters(), request);
         byte[] reply;
         try {
-            reply = RequestContext.of(carried).call(() -> natrix.call(found.route().subject(), body, byte[].class, timeout));
+            reply = exchange.context().call(() -> natrix.call(route.subject(), body, byte[].class, timeout));
         } catch (NatrixException failure) {
             throw HttpProblem.of(failure);
         }
-        response.header(HeaderNames.CONTENT_TYPE, "application/json");
-        response.send(reply);
+        exchange.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+        exchange.response().send(reply);
     }
 
     /** Query parameters, then the body's fields, then path parameters, in one JSON object. */
-    private byte[] requestJson(Router.Found found, ServerRequest request) {
-        ObjectNode merged = json.createObjectNode();
-        for (String name : request.query().names()) {
-            List<String> values = request.query().all(name);
-            if (values.size() == 1) {
-                merged.put(name, values.getFirst());
-            } else {
-                ArrayNode array = merged.putArray(name);
-                values.forEach(array::add);
-            }
-        }
+    private byte[] requestJson(Map<String, String> pathParameters, ServerRequest request) {
+        ObjectNode merged = RequestJson.fromQuery(json, request);
         JsonNode body = readBody(request);
         if (body != null) {
             if (!body.isObject()) {
@@ -111,7 +64,7 @@ final class RestHandler implements Handler {
             }
             merged.setAll((ObjectNode) body);
         }
-        found.pathParameters().forEach(merged::put);
+        pathParameters.forEach(merged::put);
         try {
             return json.writeValueAsBytes(merged);
         } catch (JsonProcessingException e) {

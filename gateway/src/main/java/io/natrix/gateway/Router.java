@@ -5,42 +5,46 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** Finds the route for a method and path, or says why there is none (404, or 405 with the allowed methods). */
-final class Router {
+/** Finds what serves a method and path, or says why nothing does (404, or 405 with the allowed methods). */
+final class Router<T> {
 
-    sealed interface Outcome permits Found, NotFound, MethodNotAllowed {
+    sealed interface Outcome<T> permits Found, NotFound, MethodNotAllowed {
     }
 
-    record Found(Route route, Map<String, String> pathParameters) implements Outcome {
+    record Found<T>(T target, Map<String, String> pathParameters) implements Outcome<T> {
     }
 
-    record NotFound() implements Outcome {
+    record NotFound<T>() implements Outcome<T> {
     }
 
-    record MethodNotAllowed(String allowed) implements Outcome {
+    record MethodNotAllowed<T>(String allowed) implements Outcome<T> {
     }
 
-    private record Compiled(Route route, PathTemplate template) {
+    /** One routable thing: a method, a path template and what serves it. */
+    record Entry<T>(String method, String path, T target) {
     }
 
-    private final List<Compiled> routes;
-
-    Router(List<Route> routes) {
-        this.routes = routes.stream().map(r -> new Compiled(r, PathTemplate.compile(r.path()))).toList();
+    private record Compiled<T>(Entry<T> entry, PathTemplate template) {
     }
 
-    Outcome route(String method, String path) {
+    private final List<Compiled<T>> entries;
+
+    Router(List<Entry<T>> entries) {
+        this.entries = entries.stream().map(e -> new Compiled<>(e, PathTemplate.compile(e.path()))).toList();
+    }
+
+    Outcome<T> route(String method, String path) {
         TreeSet<String> allowed = new TreeSet<>();
-        for (Compiled compiled : routes) {
+        for (Compiled<T> compiled : entries) {
             Optional<Map<String, String>> parameters = compiled.template().match(path);
             if (parameters.isEmpty()) {
                 continue;
             }
-            if (compiled.route().method().equals(method)) {
-                return new Found(compiled.route(), parameters.get());
+            if (compiled.entry().method().equals(method)) {
+                return new Found<>(compiled.entry().target(), parameters.get());
             }
-            allowed.add(compiled.route().method());
+            allowed.add(compiled.entry().method());
         }
-        return allowed.isEmpty() ? new NotFound() : new MethodNotAllowed(String.join(", ", allowed));
+        return allowed.isEmpty() ? new NotFound<>() : new MethodNotAllowed<>(String.join(", ", allowed));
     }
 }

@@ -1,0 +1,135 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.HeaderNames;
+import io.natrix.Natrix;
+import io.natrix.NatrixException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link StreamRoute#publish} stream: reads NDJSON lines as they arrive and publishes each good one at once.
+ * A bad line (not UTF-8, not a JSON object, too long) is counted and reported in the final answer; it never
+ * ends the stream. The answer, when the client ends its body, says how many lines were accepted and rejected.
+ */
+final class IngestStream implements Forwarder {
+
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    private static final int REPORTED_ERRORS = 10;
+
+    /** The final answer of an ingest stream. */
+    record Summary(long accepted, long rejected, List<String> errors) {
+    }
+
+    private final Natrix natrix;
+    private final StreamRoute route;
+    private final int maxLineBytes;
+    private final ObjectMapper json;
+    private final StreamCounter streams;
+    private final IdleWatch idle;
+
+    IngestStream(Natrix natrix, StreamRoute route, int maxLineBytes, ObjectMapper json, StreamCounter streams,
+                 IdleWatch idle) {
+        this.idle = idle;
+        this.natrix = natrix;
+        this.route = route;
+        this.maxLineBytes = maxLineBytes;
+        this.json = json;
+        this.streams = streams;
+    }
+
+    @Override
+    public void serve(Exchange exchange) throws Exception {
+        NatsLink.requireConnected(natrix);
+        String contentType = exchange.request().headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        if (!isNdjson(contentType)) {
+            throw new HttpProblem(400, "send one JSON object per line with Content-Type: application/x-ndjson"
+                    + (contentType.isEmpty() ? " (none was given)" : " (got " + contentType + ")"));
+        }
+        try (StreamCounter.Slot ignored = streams.open()) {
+            Summary summary = ingest(exchange);
+            exchange.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+            exchange.response().send(json.writeValueAsBytes(summary));
+        }
+    }
+
+    private Summary ingest(Exchange exchange) throws Exception {
+        long accepted = 0;
+        long rejected = 0;
+        List<String> errors = new ArrayList<>();
+        IdleWatch.Watch watch = idle.watchCurrentThread();
+        try (watch; InputStream body = exchange.request().content().inputStream()) {
+            NdjsonLines lines = new NdjsonLines(body, maxLineBytes);
+            for (NdjsonLines.Line line = lines.next(); line != null; line = lines.next()) {
+                watch.progress();
+                String problem = publish(exchange, line);
+                if (problem == null) {
+                    accepted++;
+                } else if (!problem.isEmpty()) {
+                    rejected++;
+                    if (errors.size() < REPORTED_ERRORS) {
+                        errors.add("line " + line.number() + ": " + problem);
+                    }
+                }
+            }
+        } catch (UncheckedIOException | IOException | DataReader.InsufficientDataAvailableException e) {
+            // the client went away, or sent nothing for the idle timeout and the watch closed its socket;
+            // every line that arrived was published, and there is nobody left to answer
+            LOG.log(Level.INFO, "ingest stream {0} ended after {1} lines: {2}", exchange.requestId(), accepted,
+                    watch.expired() ? "idle for " + idle.timeout().toMillis() + " ms" : String.valueOf(e.getMessage()));
+            throw new StreamEnded();
+        }
+        return new Summary(accepted, rejected, errors);
+    }
+
+    /** Null when published, "" for a blank line, else why the line was rejected. */
+    private String publish(Exchange exchange, NdjsonLines.Line line) {
+        if (line.tooLong()) {
+            return "over " + maxLineBytes + " bytes";
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line.bytes())).toString();
+        } catch (CharacterCodingException e) {
+            return "not UTF-8";
+        }
+        if (text.isBlank()) {
+            return "";
+        }
+        JsonNode event;
+        try {
+            event = json.readTree(text);
+        } catch (IOException e) {
+            return "not valid JSON";
+        }
+        if (!(event instanceof ObjectNode object)) {
+            return "not a JSON object";
+        }
+        exchange.pathParameters().forEach(object::put);
+        try {
+            byte[] bytes = json.writeValueAsBytes(object);
+            exchange.context().run(() -> natrix.publish(route.subject(), bytes));
+            return null;
+        } catch (NatrixException | IOException | IllegalArgumentException e) {
+            return "not published: " + e.getMessage();
+        }
+    }
+
+    private static boolean isNdjson(String contentType) {
+        String type = contentType.split(";", 2)[0].trim().toLowerCase();
+        return type.equals("application/x-ndjson") || type.equals("application/jsonl") || type.equals("application/json-lines");
+    }
+}

@@ -1,0 +1,123 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nats.client.Subscription;
+import io.natrix.Natrix;
+import io.natrix.NatrixException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link StreamRoute#subscribe} or {@link StreamRoute#poll} stream to one client. It costs the request's own
+ * virtual thread and, for a subscription, one subscription on a dispatcher shared by every stream; both end
+ * when the client goes away (found by the next write, a message or a heartbeat).
+ */
+final class OutboundStream implements Forwarder {
+
+    /** Messages a subscription stream keeps for a slow client before it disconnects the client. */
+    static final int QUEUE = 256;
+    private static final Pattern SUBJECT_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+    private final Natrix natrix;
+    private final StreamRoute route;
+    private final Duration heartbeat;
+    private final ObjectMapper json;
+    private final StreamCounter streams;
+    private final SharedSubscriptions shared;
+    private final IdleWatch idle;
+
+    OutboundStream(Natrix natrix, StreamRoute route, Duration heartbeat, ObjectMapper json, StreamCounter streams,
+                   SharedSubscriptions shared, IdleWatch idle) {
+        this.idle = idle;
+        this.natrix = natrix;
+        this.route = route;
+        this.heartbeat = heartbeat;
+        this.json = json;
+        this.streams = streams;
+        this.shared = shared;
+    }
+
+    @Override
+    public void serve(Exchange exchange) throws Exception {
+        NatsLink.requireConnected(natrix);
+        String subject = subject(exchange.pathParameters());
+        // the watch ends a stream whose writes have made no progress for the idle timeout: a client that stopped reading
+        try (StreamCounter.Slot ignored = streams.open();
+             IdleWatch.Watch watch = idle.watchCurrentThread();
+             StreamWriter writer = StreamWriter.open(exchange.request(), exchange.response(), watch)) {
+            if (route.kind() == StreamRoute.Kind.POLL) {
+                poll(exchange, subject, writer);
+            } else {
+                relay(subject, writer);
+            }
+        } catch (UncheckedIOException | IOException | InterruptedException clientGone) {
+            // the client closed the stream, or stopped reading it; the subscription or the polling ends with it
+            throw new StreamEnded();
+        }
+    }
+
+    private void relay(String subject, StreamWriter writer) throws IOException, InterruptedException {
+        Mailbox mailbox = Mailbox.queue(QUEUE);
+        Subscription subscription = shared.subscribe(subject, message -> mailbox.offer(message.getData()));
+        try {
+            while (true) {
+                switch (mailbox.take(heartbeat)) {
+                    case Mailbox.Message message -> writer.message(message.payload());
+                    case Mailbox.Idle ignored -> writer.heartbeat();
+                    case Mailbox.Overrun overrun -> {
+                        writer.message(json.writeValueAsBytes(Map.of("error", Map.of("status", 503,
+                                "message", "this client fell " + overrun.capacity() + " messages behind; reconnect"))));
+                        return;
+                    }
+                }
+            }
+        } finally {
+            shared.unsubscribe(subscription);
+        }
+    }
+
+    /** Asks, writes the answer, waits out the interval, asks again: a slow client slows its own polling. */
+    private void poll(Exchange exchange, String subject, StreamWriter writer) throws IOException, InterruptedException {
+        ObjectNode request = RequestJson.fromQuery(json, exchange.request());
+        exchange.pathParameters().forEach(request::put);
+        byte[] body = json.writeValueAsBytes(request);
+        Duration timeout = route.interval();
+        while (true) {
+            long started = System.nanoTime();
+            byte[] answer;
+            try {
+                answer = exchange.context().call(() -> natrix.call(subject, body, byte[].class, timeout));
+            } catch (NatrixException failure) {
+                HttpProblem problem = HttpProblem.of(failure);
+                answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),
+                        "message", problem.getMessage())));
+            }
+            writer.message(answer);
+            long left = route.interval().toNanos() - (System.nanoTime() - started);
+            if (left > 0) {
+                Thread.sleep(Duration.ofNanos(left));
+            }
+        }
+    }
+
+    /** The route's subject with path parameters filled in; a parameter may not carry subject syntax. */
+    private String subject(Map<String, String> parameters) {
+        String subject = route.subject();
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            String token = "{" + parameter.getKey() + "}";
+            if (subject.contains(token)) {
+                if (!SUBJECT_TOKEN.matcher(parameter.getValue()).matches()) {
+                    throw new HttpProblem(400, parameter.getKey() + " must be letters, digits, '-' or '_', got '"
+                            + parameter.getValue() + "'");
+                }
+                subject = subject.replace(token, parameter.getValue());
+            }
+        }
+        return subject;
+    }
+}

@@ -1,0 +1,45 @@
+package io.natrix.gateway;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.MessageHandler;
+import io.nats.client.Subscription;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One NATS dispatcher for every subscription stream of a gateway, and a count of what it holds. */
+final class SharedSubscriptions {
+
+    private final Connection connection;
+    private final Dispatcher dispatcher;
+    private final AtomicInteger held = new AtomicInteger();
+
+    SharedSubscriptions(Connection connection) {
+        this.connection = connection;
+        this.dispatcher = connection.createDispatcher();
+    }
+
+    /** The handler must not block: it runs on the dispatcher every stream shares. */
+    Subscription subscribe(String subject, MessageHandler handler) {
+        Subscription subscription = dispatcher.subscribe(subject, handler);
+        held.incrementAndGet();
+        return subscription;
+    }
+
+    void unsubscribe(Subscription subscription) {
+        if (subscription.isActive()) {
+            dispatcher.unsubscribe(subscription);
+        }
+        held.decrementAndGet();
+    }
+
+    int count() {
+        return held.get();
+    }
+
+    void close() {
+        if (connection.getStatus() != Connection.Status.CLOSED) {
+            connection.closeDispatcher(dispatcher);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.natrix.gateway;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A long-lived stream between an HTTP client and NATS (the talk's "HTTP Stream" arrows).
+ *
+ * <ul>
+ *   <li>{@link #publish}: the client POSTs an endless {@code application/x-ndjson} body; each line is checked and
+ *       published to the subject as it arrives (a driver's location every second).</li>
+ *   <li>{@link #subscribe}: the client GETs every message on a subject, as NDJSON or Server-Sent Events by its
+ *       {@code Accept} header (a driver's ride offers).</li>
+ *   <li>{@link #poll}: the client GETs the answer to a request repeated every interval (a rider's nearby drivers
+ *       every second). Only the latest answer is kept for a slow client.</li>
+ * </ul>
+ *
+ * <p>Path parameters go into each published event, into the request of a poll, and into a subscription's
+ * subject where it names them: {@code ms.drivers.{id}.offers}.
+ *
+ * @param kind     which of the three
+ * @param path     the path template, e.g. {@code /v1/drivers/{driverId}/locations}
+ * @param subject  the subject to publish to, subscribe to or call
+ * @param interval for {@link Kind#POLL}, how often to ask; zero otherwise
+ */
+public record StreamRoute(Kind kind, String path, String subject, Duration interval) {
+
+    /** The direction and source of a stream. */
+    public enum Kind {
+        /** Client to NATS: NDJSON lines published as they arrive. */
+        PUBLISH,
+        /** NATS to client: every message on a subject. */
+        SUBSCRIBE,
+        /** NATS to client: a request repeated every interval, latest answer wins. */
+        POLL
+    }
+
+    public StreamRoute {
+        Objects.requireNonNull(kind, "kind");
+        PathTemplate.compile(path);
+        if (subject == null || subject.isBlank() || subject.contains(" ")) {
+            throw new IllegalArgumentException("not a valid subject: '" + subject + "'");
+        }
+        if (kind == Kind.POLL && (interval == null || interval.toMillis() < 10)) {
+            throw new IllegalArgumentException("a poll interval is at least 10 ms, got " + interval);
+        }
+    }
+
+    /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
+    public static StreamRoute publish(String path, String subject) {
+        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO);
+    }
+
+    /** GET {@code path} streams every message on {@code subject}. */
+    public static StreamRoute subscribe(String path, String subject) {
+        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO);
+    }
+
+    /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
+    public static StreamRoute poll(String path, String subject, Duration interval) {
+        return new StreamRoute(Kind.POLL, path, subject, interval);
+    }
+
+    /** The HTTP method that opens this stream. */
+    String method() {
+        return kind == Kind.PUBLISH ? "POST" : "GET";
+    }
+}

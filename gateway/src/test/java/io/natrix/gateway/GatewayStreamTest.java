@@ -1,0 +1,229 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Subscription;
+import io.natrix.Natrix;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The talk's HTTP streams, both ways, over real sockets and a real nats-server. */
+class GatewayStreamTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static Natrix natrix;
+    static Gateway gateway;
+    static final AtomicInteger polls = new AtomicInteger();
+
+    @BeforeAll
+    static void start() {
+        natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        natrix.service("geo").endpoint("Nearby", Map.class, request -> Map.of("riderId", request.get("riderId"),
+                "n", polls.incrementAndGet())).start();
+        gateway = Gateway.builder(natrix).port(0).maxLineBytes(1024).idleTimeout(Duration.ofSeconds(1))
+                .heartbeat(Duration.ofMillis(200))
+                .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint"))
+                .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers"))
+                .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.geo.Nearby", Duration.ofSeconds(1)))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        natrix.close();
+    }
+
+    record Arrival(long atNanos, JsonNode event) {
+    }
+
+    @Test
+    void aHundredLinesOverTenSecondsArriveOnNatsInOrderAsTheyAreSent() throws Exception {
+        List<Arrival> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var dispatcher = natrix.nats().createDispatcher(message -> {
+            try {
+                arrivals.add(new Arrival(System.nanoTime(), JSON.readTree(message.getData())));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        dispatcher.subscribe("ms.geo.UpdatePoint");
+        natrix.nats().flush(Duration.ofSeconds(1));
+        long[] sentAt = new long[100];
+        String response;
+        try (ChunkedClient driver = new ChunkedClient(gateway.port(), "/v1/drivers/d7/locations", "application/x-ndjson")) {
+            for (int i = 0; i < 100; i++) {
+                sentAt[i] = System.nanoTime();
+                driver.line("{\"seq\":" + i + ",\"lat\":32.08,\"lng\":34.78}");
+                Thread.sleep(100);
+            }
+            response = driver.finish();
+        } finally {
+            natrix.nats().closeDispatcher(dispatcher);
+        }
+        assertThat(response).startsWith("HTTP/1.1 200").contains("\"accepted\":100").contains("\"rejected\":0");
+        assertThat(arrivals).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            Arrival arrival = arrivals.get(i);
+            assertThat(arrival.event().get("seq").asInt()).isEqualTo(i);
+            assertThat(arrival.event().get("driverId").asText()).isEqualTo("d7");
+            assertThat(Duration.ofNanos(arrival.atNanos() - sentAt[i])).as("line %d published as it arrived", i)
+                    .isLessThan(Duration.ofMillis(900));
+        }
+        assertThat(arrivals.getFirst().atNanos()).as("not buffered to the end").isLessThan(sentAt[99]);
+    }
+
+    @Test
+    void badLinesAreCountedAndReportedAndTheStreamGoesOn() throws Exception {
+        List<JsonNode> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription subscription = natrix.nats().subscribe("ms.geo.UpdatePoint");
+        natrix.nats().flush(Duration.ofSeconds(1));
+        String response;
+        try (ChunkedClient driver = new ChunkedClient(gateway.port(), "/v1/drivers/d8/locations", "application/x-ndjson")) {
+            driver.line("{\"seq\":1}");
+            driver.line("{\"seq\": ");                                             // line 2: malformed
+            driver.chunk(new byte[]{'{', '"', 'x', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}', '\n'}); // 3: not UTF-8
+            driver.line("{\"pad\":\"" + "x".repeat(3000) + "\"}");                 // 4: over 1024 bytes
+            driver.line("[1,2,3]");                                                  // 5: not an object
+            driver.line("");                                                         // 6: blank, ignored
+            driver.line("{\"seq\":2}");
+            response = driver.finish();
+        }
+        for (int i = 0; i < 2; i++) {
+            published.add(JSON.readTree(subscription.nextMessage(Duration.ofSeconds(2)).getData()));
+        }
+        subscription.unsubscribe();
+        assertThat(response).startsWith("HTTP/1.1 200");
+        JsonNode summary = JSON.readTree(response.substring(response.indexOf('{')));
+        assertThat(summary.get("accepted").asInt()).isEqualTo(2);
+        assertThat(summary.get("rejected").asInt()).isEqualTo(4);
+        assertThat(summary.get("errors").toString()).contains("line 2: not valid JSON", "line 3: not UTF-8",
+                "line 4: over 1024 bytes", "line 5: not a JSON object");
+        assertThat(published).extracting(event -> event.get("seq").asInt()).containsExactly(1, 2);
+    }
+
+    @Test
+    void aClientThatSendsNothingIsClosedAfterTheIdleTimeoutAndOthersAreServed() throws Exception {
+        long started = System.nanoTime();
+        try (ChunkedClient silent = new ChunkedClient(gateway.port(), "/v1/drivers/d9/locations", "application/x-ndjson")) {
+            assertThat(silent.response()).as("the gateway closed the connection").isEmpty();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        try (ChunkedClient driver = new ChunkedClient(gateway.port(), "/v1/drivers/d9/locations", "application/x-ndjson")) {
+            driver.line("{\"seq\":1}");
+            assertThat(driver.finish()).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void aSubscriptionStreamDeliversEachMessageAsItIsPublishedAndEndsWithTheClient() throws Exception {
+        DefaultGateway inside = (DefaultGateway) gateway;
+        HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.port() + "/v1/drivers/d7/offers")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+        await().until(() -> inside.streamSubscriptions() == 1);
+        List<Long> receivedAt = new ArrayList<>();
+        List<JsonNode> offers = new ArrayList<>();
+        try (Stream<String> lines = response.body(); var publisher = Executors.newVirtualThreadPerTaskExecutor()) {
+            publisher.submit(() -> {
+                for (int i = 0; i < 5; i++) {
+                    natrix.publish("ms.drivers.d7.offers", Map.of("ride", "r" + i));
+                    Thread.sleep(300);
+                }
+                return null;
+            });
+            Iterator<String> iterator = lines.iterator();
+            while (offers.size() < 5) {
+                String line = iterator.next();
+                if (!line.isBlank()) {
+                    receivedAt.add(System.nanoTime());
+                    offers.add(JSON.readTree(line));
+                }
+            }
+        }
+        assertThat(offers).extracting(o -> o.get("ride").asText()).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(Duration.ofNanos(receivedAt.get(4) - receivedAt.get(0))).as("incremental, not buffered")
+                .isGreaterThan(Duration.ofMillis(900));
+        await().atMost(Duration.ofSeconds(5)).until(() -> inside.streamSubscriptions() == 0 && inside.openStreams() == 0);
+    }
+
+    @Test
+    void aPollingStreamSendsServerSentEventsOnceASecond() throws Exception {
+        DefaultGateway inside = (DefaultGateway) gateway;
+        HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.port() + "/v1/riders/rider-1/nearby?radius=500"))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        List<Long> receivedAt = new ArrayList<>();
+        List<JsonNode> events = new ArrayList<>();
+        try (Stream<String> lines = response.body()) {
+            Iterator<String> iterator = lines.iterator();
+            while (events.size() < 3) {
+                String line = iterator.next();
+                if (line.startsWith("data: ")) {
+                    receivedAt.add(System.nanoTime());
+                    events.add(JSON.readTree(line.substring(6)));
+                }
+            }
+        }
+        assertThat(events).allSatisfy(e -> assertThat(e.get("riderId").asText()).isEqualTo("rider-1"));
+        assertThat(events.get(2).get("n").asInt()).isGreaterThan(events.get(1).get("n").asInt());
+        for (int i = 1; i < 3; i++) {
+            assertThat(Duration.ofNanos(receivedAt.get(i) - receivedAt.get(i - 1))).as("about a second apart")
+                    .isBetween(Duration.ofMillis(700), Duration.ofMillis(1500));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> inside.openStreams() == 0);
+    }
+
+    @Test
+    void aPathParameterCannotInjectSubjectSyntax() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.port() + "/v1/drivers/a.%3E/offers")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("driverId must be letters, digits");
+    }
+
+    @Test
+    void streamsPastTheLimitAreRefusedWith503() throws Exception {
+        try (Gateway small = Gateway.builder(natrix).port(0).maxStreams(1).heartbeat(Duration.ofMillis(100))
+                .stream(StreamRoute.subscribe("/v1/offers", "ms.offers")).start()) {
+            URI uri = URI.create("http://127.0.0.1:" + small.port() + "/v1/offers");
+            HttpResponse<Stream<String>> first = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofLines());
+            try (Stream<String> ignored = first.body()) {
+                await().until(() -> ((DefaultGateway) small).openStreams() == 1);
+                HttpResponse<String> second = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(second.statusCode()).isEqualTo(503);
+                assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(second.body()).contains("already holds 1 streams");
+            }
+        }
+    }
+}
