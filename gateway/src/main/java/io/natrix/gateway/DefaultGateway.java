@@ -82,6 +82,7 @@ final class DefaultGateway implements Gateway {
 
     @Override
     public void close() {
+        streams.closeAll(); // outbound streams write their final message and end, so the stop need not wait them out
         if (server.isRunning()) {
             server.stop();
         }

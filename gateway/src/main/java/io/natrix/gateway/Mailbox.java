@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Mailbox {
 
     /** What the writer takes next. */
-    sealed interface Next permits Message, Idle, Overrun {
+    sealed interface Next permits Message, Idle, Overrun, Closing {
     }
 
     record Message(byte[] payload) implements Next {
@@ -25,12 +25,17 @@ final class Mailbox {
     record Overrun(int capacity) implements Next {
     }
 
+    /** The gateway is stopping: say goodbye and end the stream. */
+    record Closing() implements Next {
+    }
+
     private final int capacity;
     private final boolean conflate;
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private boolean overrun;
+    private boolean closing;
 
     private Mailbox(int capacity, boolean conflate) {
         this.capacity = capacity;
@@ -62,13 +67,27 @@ final class Mailbox {
         }
     }
 
+    /** Wakes the stream's writer to end the stream: the gateway is stopping. */
+    void close() {
+        lock.lock();
+        try {
+            closing = true;
+            arrived.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The next message, {@link Idle} if none came within {@code wait}, or {@link Overrun}. */
     Next take(Duration wait) throws InterruptedException {
         lock.lock();
         try {
             long nanos = wait.toNanos();
-            while (waiting.isEmpty() && !overrun && nanos > 0) {
+            while (waiting.isEmpty() && !overrun && !closing && nanos > 0) {
                 nanos = arrived.awaitNanos(nanos);
+            }
+            if (closing) {
+                return new Closing();
             }
             if (overrun) {
                 return new Overrun(capacity);

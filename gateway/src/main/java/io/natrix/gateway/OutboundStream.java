@@ -21,6 +21,9 @@ final class OutboundStream implements Forwarder {
 
     /** Messages a subscription stream keeps for a slow client before it disconnects the client. */
     static final int QUEUE = 256;
+    /** The last message of every outbound stream when the gateway stops. */
+    static final byte[] CLOSING = "{\"closing\":\"the gateway is stopping; reconnect to another instance\"}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final Pattern SUBJECT_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final Natrix natrix;
@@ -47,13 +50,14 @@ final class OutboundStream implements Forwarder {
         NatsLink.requireConnected(natrix);
         String subject = subject(exchange.pathParameters());
         // the watch ends a stream whose writes have made no progress for the idle timeout: a client that stopped reading
-        try (StreamCounter.Slot ignored = streams.open();
+        Mailbox mailbox = route.kind() == StreamRoute.Kind.POLL ? Mailbox.latestOnly() : Mailbox.queue(QUEUE);
+        try (StreamCounter.Slot ignored = streams.openOutbound(mailbox);
              IdleWatch.Watch watch = idle.watchCurrentThread();
              StreamWriter writer = StreamWriter.open(exchange.request(), exchange.response(), watch)) {
             if (route.kind() == StreamRoute.Kind.POLL) {
-                poll(exchange, subject, writer);
+                poll(exchange, subject, writer, mailbox);
             } else {
-                relay(subject, writer);
+                relay(subject, writer, mailbox);
             }
         } catch (UncheckedIOException | IOException | InterruptedException clientGone) {
             // the client closed the stream, or stopped reading it; the subscription or the polling ends with it
@@ -61,14 +65,17 @@ final class OutboundStream implements Forwarder {
         }
     }
 
-    private void relay(String subject, StreamWriter writer) throws IOException, InterruptedException {
-        Mailbox mailbox = Mailbox.queue(QUEUE);
+    private void relay(String subject, StreamWriter writer, Mailbox mailbox) throws IOException, InterruptedException {
         Subscription subscription = shared.subscribe(subject, message -> mailbox.offer(message.getData()));
         try {
             while (true) {
                 switch (mailbox.take(heartbeat)) {
                     case Mailbox.Message message -> writer.message(message.payload());
                     case Mailbox.Idle ignored -> writer.heartbeat();
+                    case Mailbox.Closing ignored -> {
+                        writer.message(CLOSING);
+                        return;
+                    }
                     case Mailbox.Overrun overrun -> {
                         writer.message(json.writeValueAsBytes(Map.of("error", Map.of("status", 503,
                                 "message", "this client fell " + overrun.capacity() + " messages behind; reconnect"))));
@@ -82,7 +89,8 @@ final class OutboundStream implements Forwarder {
     }
 
     /** Asks, writes the answer, waits out the interval, asks again: a slow client slows its own polling. */
-    private void poll(Exchange exchange, String subject, StreamWriter writer) throws IOException, InterruptedException {
+    private void poll(Exchange exchange, String subject, StreamWriter writer, Mailbox closer)
+            throws IOException, InterruptedException {
         ObjectNode request = RequestJson.fromQuery(json, exchange.request());
         exchange.pathParameters().forEach(request::put);
         byte[] body = json.writeValueAsBytes(request);
@@ -99,8 +107,9 @@ final class OutboundStream implements Forwarder {
             }
             writer.message(answer);
             long left = route.interval().toNanos() - (System.nanoTime() - started);
-            if (left > 0) {
-                Thread.sleep(Duration.ofNanos(left));
+            if (closer.take(Duration.ofNanos(Math.max(0, left))) instanceof Mailbox.Closing) {
+                writer.message(CLOSING);
+                return;
             }
         }
     }

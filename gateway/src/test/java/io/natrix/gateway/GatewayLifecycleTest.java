@@ -101,4 +101,33 @@ class GatewayLifecycleTest {
         Files.writeString(file, "{\"routes\": [{\"method\": \"GET\", \"path\": \"users\", \"subject\": \"ms.x\"}]}");
         assertThatThrownBy(() -> RouteFile.read(file)).hasMessageContaining("starts with '/'");
     }
+
+    @Test
+    void closeEndsOpenStreamsWithAFinalMessage() throws Exception {
+        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
+        try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).connect()) {
+            natrix.service("geo").endpoint("Nearby", Map.class, request -> Map.of("drivers", 3)).start();
+            Gateway gateway = Gateway.builder(natrix).port(0)
+                    .stream(StreamRoute.subscribe("/v1/offers", "ms.offers"))
+                    .stream(StreamRoute.poll("/v1/nearby", "ms.geo.Nearby", Duration.ofMillis(200)))
+                    .start();
+            HttpResponse<java.util.stream.Stream<String>> offers = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.port() + "/v1/offers")).build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<java.util.stream.Stream<String>> nearby = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.port() + "/v1/nearby")).build(), HttpResponse.BodyHandlers.ofLines());
+            await().until(() -> ((DefaultGateway) gateway).openStreams() == 2);
+
+            long started = System.nanoTime();
+            gateway.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("streams do not hold the stop")
+                    .isLessThan(Duration.ofSeconds(5));
+            try (var offerLines = offers.body(); var nearbyLines = nearby.body()) {
+                assertThat(offerLines.filter(line -> !line.isBlank()).toList())
+                        .containsExactly("{\"closing\":\"the gateway is stopping; reconnect to another instance\"}");
+                assertThat(nearbyLines.filter(line -> !line.isBlank()).toList()).last().asString().contains("closing");
+            }
+        } finally {
+            server.stop();
+        }
+    }
 }
