@@ -56,6 +56,12 @@ final class DefaultGateway implements Gateway {
             };
             entries.add(new Router.Entry<>(stream.method(), stream.path(), forwarder));
         }
+        if (builder.uploadPath != null) {
+            ObjectBuckets.ensure(natrix.nats(), builder.uploadBuckets);
+            ObjectRoute objects = new ObjectRoute(natrix, builder.uploadBuckets, builder.maxUploadBytes, json);
+            entries.add(new Router.Entry<>("POST", builder.uploadPath, objects.upload()));
+            entries.add(new Router.Entry<>("GET", builder.uploadPath, objects.download()));
+        }
         GatewayHandler handler = new GatewayHandler(new Router<>(entries), responses);
         WebServer server = WebServer.builder()
                 .host(builder.host)

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The one HTTP edge of a Natrix system: riders and drivers speak HTTP to it, it speaks NATS.
@@ -54,6 +55,8 @@ public interface Gateway extends AutoCloseable {
 
         /** Longest line of an ingest stream. */
         public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+        /** Largest upload accepted. */
+        public static final long DEFAULT_MAX_UPLOAD_BYTES = 8L * 1024 * 1024 * 1024;
         /** Streams one gateway instance holds at once. */
         public static final int DEFAULT_MAX_STREAMS = 20_000;
         /** How long a connection may send nothing before it is closed. */
@@ -68,6 +71,9 @@ public interface Gateway extends AutoCloseable {
         long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         final List<Route> routes = new ArrayList<>();
         final List<StreamRoute> streams = new ArrayList<>();
+        String uploadPath;
+        Set<String> uploadBuckets = Set.of();
+        long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
         int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
         int maxStreams = DEFAULT_MAX_STREAMS;
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -119,6 +125,33 @@ public interface Gateway extends AutoCloseable {
         /** Adds a long-lived stream. */
         public Builder stream(StreamRoute stream) {
             streams.add(Objects.requireNonNull(stream, "stream"));
+            return this;
+        }
+
+        /**
+         * Streaming uploads and downloads: POST {@code path} stores the body in a JetStream object store bucket
+         * as it arrives, GET streams it back. The template names {@code {bucket}} and {@code {name}}; only the
+         * given buckets are served, and they are created (file storage) when missing.
+         */
+        public Builder uploads(String path, String... buckets) {
+            if (!path.contains("{bucket}") || !path.contains("{name}")) {
+                throw new IllegalArgumentException("an upload path names {bucket} and {name}, got " + path);
+            }
+            if (buckets.length == 0) {
+                throw new IllegalArgumentException("name at least one bucket to serve");
+            }
+            PathTemplate.compile(path);
+            this.uploadPath = path;
+            this.uploadBuckets = Set.of(buckets);
+            return this;
+        }
+
+        /** The largest upload; larger ones get 413 and nothing is stored. Defaults to 8 GiB. */
+        public Builder maxUploadBytes(long maxUploadBytes) {
+            if (maxUploadBytes < 1) {
+                throw new IllegalArgumentException("maxUploadBytes must be positive, got " + maxUploadBytes);
+            }
+            this.maxUploadBytes = maxUploadBytes;
             return this;
         }
 
