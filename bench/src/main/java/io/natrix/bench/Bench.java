@@ -29,6 +29,10 @@ public final class Bench {
             HttpServerChoice.main(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("gateway")) {
+            GatewayBench.main(args);
+            return;
+        }
         BenchOptions options = BenchOptions.parse(args);
         NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
         Process responder = startResponder(server.url());
@@ -121,12 +125,16 @@ public final class Bench {
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
-        if (!"ready".equals(line)) {
+        if (line == null || !line.startsWith("ready")) {
             process.destroyForcibly();
             throw new IllegalStateException("the responder process did not start: " + line);
         }
+        responderHttpPorts = line.substring("ready".length()).trim();
         return process;
     }
+
+    /** The users service's HTTP ports in the responder, comma-separated, as its ready line gave them. */
+    static volatile String responderHttpPorts = "";
 
     /** {@code core [--seconds N] [--warmup N] [--rounds N] [--concurrency 1,16,256,1024] [--events N]}. */
     record BenchOptions(Duration measure, Duration warmup, int rounds, int[] concurrency, int broadcastEvents) {
