@@ -2,6 +2,7 @@ package io.natrix.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.websocket.WsRouting;
 import io.nats.client.Connection;
 import io.natrix.Natrix;
 
@@ -49,9 +50,16 @@ final class DefaultGateway implements Gateway {
             entries.add(new Router.Entry<>(route.method(), route.path(),
                     new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json)));
         }
+        WsRouting.Builder webSockets = WsRouting.builder();
         for (StreamRoute stream : builder.streams) {
+            IngestEvents events = new IngestEvents(natrix, stream.subject(), builder.maxLineBytes, json);
+            if (stream.kind() == StreamRoute.Kind.PUBLISH) {
+                PathTemplate template = PathTemplate.compile(stream.path());
+                // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too
+                webSockets.endpoint(stream.path(), () -> new WebSocketIngest(events, template, streams, json));
+            }
             Forwarder forwarder = switch (stream.kind()) {
-                case PUBLISH -> new IngestStream(natrix, stream, builder.maxLineBytes, json, streams, idle);
+                case PUBLISH -> new IngestStream(natrix, events, json, streams, idle);
                 case SUBSCRIBE, POLL -> new OutboundStream(natrix, stream, builder.heartbeat, json, streams, subscriptions, idle);
             };
             entries.add(new Router.Entry<>(stream.method(), stream.path(), forwarder));
@@ -76,6 +84,7 @@ final class DefaultGateway implements Gateway {
                                     Map.of("status", ready ? "UP" : "DOWN", "nats", nats.name()));
                         })
                         .any(handler))
+                .addRouting(webSockets)
                 .build()
                 .start();
         return new DefaultGateway(server, subscriptions, streams, idle);

@@ -1,21 +1,14 @@
 package io.natrix.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.natrix.Natrix;
-import io.natrix.NatrixException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,20 +27,17 @@ final class IngestStream implements Forwarder {
     }
 
     private final Natrix natrix;
-    private final StreamRoute route;
-    private final int maxLineBytes;
+    private final IngestEvents events;
     private final ObjectMapper json;
     private final StreamCounter streams;
     private final IdleWatch idle;
 
-    IngestStream(Natrix natrix, StreamRoute route, int maxLineBytes, ObjectMapper json, StreamCounter streams,
-                 IdleWatch idle) {
-        this.idle = idle;
+    IngestStream(Natrix natrix, IngestEvents events, ObjectMapper json, StreamCounter streams, IdleWatch idle) {
         this.natrix = natrix;
-        this.route = route;
-        this.maxLineBytes = maxLineBytes;
+        this.events = events;
         this.json = json;
         this.streams = streams;
+        this.idle = idle;
     }
 
     @Override
@@ -71,7 +61,7 @@ final class IngestStream implements Forwarder {
         List<String> errors = new ArrayList<>();
         IdleWatch.Watch watch = idle.watchCurrentThread();
         try (watch; InputStream body = exchange.request().content().inputStream()) {
-            NdjsonLines lines = new NdjsonLines(body, maxLineBytes);
+            NdjsonLines lines = new NdjsonLines(body, events.maxBytes());
             for (NdjsonLines.Line line = lines.next(); line != null; line = lines.next()) {
                 watch.progress();
                 String problem = publish(exchange, line);
@@ -94,38 +84,8 @@ final class IngestStream implements Forwarder {
         return new Summary(accepted, rejected, errors);
     }
 
-    /** Null when published, "" for a blank line, else why the line was rejected. */
     private String publish(Exchange exchange, NdjsonLines.Line line) {
-        if (line.tooLong()) {
-            return "over " + maxLineBytes + " bytes";
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line.bytes())).toString();
-        } catch (CharacterCodingException e) {
-            return "not UTF-8";
-        }
-        if (text.isBlank()) {
-            return "";
-        }
-        JsonNode event;
-        try {
-            event = json.readTree(text);
-        } catch (IOException e) {
-            return "not valid JSON";
-        }
-        if (!(event instanceof ObjectNode object)) {
-            return "not a JSON object";
-        }
-        exchange.pathParameters().forEach(object::put);
-        try {
-            byte[] bytes = json.writeValueAsBytes(object);
-            exchange.context().run(() -> natrix.publish(route.subject(), bytes));
-            return null;
-        } catch (NatrixException | IOException | IllegalArgumentException e) {
-            return "not published: " + e.getMessage();
-        }
+        return line.tooLong() ? events.tooLong() : events.publish(line.bytes(), exchange.pathParameters(), exchange.context());
     }
 
     private static boolean isNdjson(String contentType) {

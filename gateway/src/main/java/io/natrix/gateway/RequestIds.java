@@ -15,8 +15,11 @@ final class RequestIds {
     }
 
     static String from(ServerRequest request) {
-        return request.headers().first(GatewayHandler.REQUEST_ID).filter(id -> SANE.matcher(id).matches())
-                .orElseGet(RequestIds::random);
+        return request.headers().first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
+    }
+
+    static boolean sane(String id) {
+        return SANE.matcher(id).matches();
     }
 
     static String random() {

@@ -1,0 +1,73 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.natrix.Natrix;
+import io.natrix.NatrixException;
+import io.natrix.RequestContext;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Checks one incoming event (an NDJSON line or a WebSocket message) and publishes it: the rules both share. */
+final class IngestEvents {
+
+    private final Natrix natrix;
+    private final String subject;
+    private final int maxBytes;
+    private final ObjectMapper json;
+
+    IngestEvents(Natrix natrix, String subject, int maxBytes, ObjectMapper json) {
+        this.natrix = natrix;
+        this.subject = subject;
+        this.maxBytes = maxBytes;
+        this.json = json;
+    }
+
+    int maxBytes() {
+        return maxBytes;
+    }
+
+    /** Null when published, "" for a blank event (ignored), else why it was rejected. */
+    String publish(byte[] bytes, Map<String, String> pathParameters, RequestContext context) {
+        if (bytes.length > maxBytes) {
+            return tooLong();
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return "not UTF-8";
+        }
+        if (text.isBlank()) {
+            return "";
+        }
+        JsonNode event;
+        try {
+            event = json.readTree(text);
+        } catch (IOException e) {
+            return "not valid JSON";
+        }
+        if (!(event instanceof ObjectNode object)) {
+            return "not a JSON object";
+        }
+        pathParameters.forEach(object::put);
+        try {
+            byte[] out = json.writeValueAsBytes(object);
+            context.run(() -> natrix.publish(subject, out));
+            return null;
+        } catch (NatrixException | IOException | IllegalArgumentException e) {
+            return "not published: " + e.getMessage();
+        }
+    }
+
+    String tooLong() {
+        return "over " + maxBytes + " bytes";
+    }
+}

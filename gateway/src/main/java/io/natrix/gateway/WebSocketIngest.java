@@ -1,0 +1,114 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import io.natrix.RequestContext;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The WebSocket form of a {@link StreamRoute#publish} stream, one listener per connection: every message is
+ * one JSON event, checked and published as it arrives; a bad one is answered on the socket with
+ * {@code {"rejected":n,"reason":"..."}} and the stream goes on.
+ */
+final class WebSocketIngest implements WsListener {
+
+    private final IngestEvents events;
+    private final PathTemplate path;
+    private final StreamCounter streams;
+    private final ObjectMapper json;
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private Map<String, String> pathParameters = Map.of();
+    private RequestContext context = RequestContext.of(Map.of());
+    private StreamCounter.Slot slot;
+    private long received;
+    private boolean overflow;
+
+    WebSocketIngest(IngestEvents events, PathTemplate path, StreamCounter streams, ObjectMapper json) {
+        this.events = events;
+        this.path = path;
+        this.streams = streams;
+        this.json = json;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        pathParameters = path.match(prologue.uriPath().path())
+                .orElseThrow(() -> new WsUpgradeException("no WebSocket route for " + prologue.uriPath().path()));
+        String requestId = headers.first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
+        context = RequestContext.of(Map.of(RequestContext.REQUEST_ID, requestId));
+        try {
+            slot = streams.open();
+        } catch (HttpProblem tooMany) {
+            throw new WsUpgradeException(tooMany.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        append(session, text.getBytes(StandardCharsets.UTF_8), last);
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        byte[] bytes = new byte[buffer.available()];
+        buffer.read(bytes);
+        append(session, bytes, last);
+    }
+
+    private void append(WsSession session, byte[] fragment, boolean last) {
+        if (!overflow && partial.size() + fragment.length <= events.maxBytes()) {
+            partial.writeBytes(fragment);
+        } else {
+            overflow = true;
+            partial.reset();
+        }
+        if (!last) {
+            return;
+        }
+        received++;
+        String problem = overflow ? events.tooLong() : events.publish(partial.toByteArray(), pathParameters, context);
+        partial.reset();
+        overflow = false;
+        if (problem != null && !problem.isEmpty()) {
+            session.send(rejection(problem), true);
+        }
+    }
+
+    private String rejection(String reason) {
+        try {
+            return json.writeValueAsString(Map.of("rejected", received, "reason", reason));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        release();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable error) {
+        release();
+        session.close(WsCloseCodes.UNEXPECTED_CONDITION, "error: " + error.getMessage());
+    }
+
+    private void release() {
+        if (slot != null) {
+            slot.close();
+            slot = null;
+        }
+    }
+}
