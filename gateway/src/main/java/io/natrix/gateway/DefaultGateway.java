@@ -2,6 +2,7 @@ package io.natrix.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsRouting;
 import io.nats.client.Connection;
 import io.natrix.Natrix;
@@ -75,6 +76,7 @@ final class DefaultGateway implements Gateway {
                 .host(builder.host)
                 .port(builder.port)
                 .shutdownGracePeriod(Duration.ofSeconds(10))
+                .addProtocol(Http1Config.builder().maxHeadersSize(builder.maxHeaderBytes).build())
                 .routing(routing -> routing
                         .get("/health/live", (request, response) -> responses.send(response, 200, Map.of("status", "UP")))
                         .get("/health/ready", (request, response) -> {

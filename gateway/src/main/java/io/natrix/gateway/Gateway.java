@@ -55,6 +55,8 @@ public interface Gateway extends AutoCloseable {
 
         /** Longest line of an ingest stream. */
         public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+        /** Largest request header section accepted. */
+        public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
         /** Largest upload accepted. */
         public static final long DEFAULT_MAX_UPLOAD_BYTES = 8L * 1024 * 1024 * 1024;
         /** Streams one gateway instance holds at once. */
@@ -69,6 +71,7 @@ public interface Gateway extends AutoCloseable {
         int port = DEFAULT_PORT;
         Duration defaultTimeout = DEFAULT_TIMEOUT;
         long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         final List<Route> routes = new ArrayList<>();
         final List<StreamRoute> streams = new ArrayList<>();
         String uploadPath;
@@ -113,6 +116,15 @@ public interface Gateway extends AutoCloseable {
                 throw new IllegalArgumentException("maxBodyBytes must not be negative, got " + maxBodyBytes);
             }
             this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** The largest header section of a request; larger ones are refused by the HTTP server. Defaults to 16 KiB. */
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            if (maxHeaderBytes < 1024) {
+                throw new IllegalArgumentException("maxHeaderBytes must be at least 1024, got " + maxHeaderBytes);
+            }
+            this.maxHeaderBytes = maxHeaderBytes;
             return this;
         }
 

@@ -48,7 +48,7 @@ final class IngestStream implements Forwarder {
             throw new HttpProblem(400, "send one JSON object per line with Content-Type: application/x-ndjson"
                     + (contentType.isEmpty() ? " (none was given)" : " (got " + contentType + ")"));
         }
-        try (StreamCounter.Slot ignored = streams.open()) {
+        try (StreamCounter.Slot _ = streams.open()) {
             Summary summary = ingest(exchange);
             exchange.response().header(HeaderNames.CONTENT_TYPE, "application/json");
             exchange.response().send(json.writeValueAsBytes(summary));

@@ -50,8 +50,8 @@ final class OutboundStream implements Forwarder {
         NatsLink.requireConnected(natrix);
         String subject = subject(exchange.pathParameters());
         // the watch ends a stream whose writes have made no progress for the idle timeout: a client that stopped reading
-        Mailbox mailbox = route.kind() == StreamRoute.Kind.POLL ? Mailbox.latestOnly() : Mailbox.queue(QUEUE);
-        try (StreamCounter.Slot ignored = streams.openOutbound(mailbox);
+        Mailbox mailbox = route.conflate() ? Mailbox.latestOnly() : Mailbox.queue(QUEUE);
+        try (StreamCounter.Slot _ = streams.openOutbound(mailbox);
              IdleWatch.Watch watch = idle.watchCurrentThread();
              StreamWriter writer = StreamWriter.open(exchange.request(), exchange.response(), watch)) {
             if (route.kind() == StreamRoute.Kind.POLL) {

@@ -22,8 +22,10 @@ import java.util.Objects;
  * @param path     the path template, e.g. {@code /v1/drivers/{driverId}/locations}
  * @param subject  the subject to publish to, subscribe to or call
  * @param interval for {@link Kind#POLL}, how often to ask; zero otherwise
+ * @param conflate whether a slow client gets only the latest message instead of a queue: true for polls, and
+ *                 for subscription streams of state (a position) made with {@link #latestOnly()}
  */
-public record StreamRoute(Kind kind, String path, String subject, Duration interval) {
+public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate) {
 
     /** The direction and source of a stream. */
     public enum Kind {
@@ -48,17 +50,28 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
 
     /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
     public static StreamRoute publish(String path, String subject) {
-        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO);
+        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false);
     }
 
     /** GET {@code path} streams every message on {@code subject}. */
     public static StreamRoute subscribe(String path, String subject) {
-        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO);
+        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false);
     }
 
     /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
     public static StreamRoute poll(String path, String subject, Duration interval) {
-        return new StreamRoute(Kind.POLL, path, subject, interval);
+        return new StreamRoute(Kind.POLL, path, subject, interval, true);
+    }
+
+    /**
+     * The same subscription stream for state: a client that falls behind skips to the latest message and is
+     * never disconnected for it. Without this, up to 256 messages wait, then the client is told and disconnected.
+     */
+    public StreamRoute latestOnly() {
+        if (kind != Kind.SUBSCRIBE) {
+            throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
+        }
+        return new StreamRoute(kind, path, subject, interval, true);
     }
 
     /** The HTTP method that opens this stream. */

@@ -189,6 +189,30 @@ class GatewayRestTest {
     }
 
     @Test
+    void aBodyThatNeverEndsIsCutAt413AndTheGatewayServesOthers() throws Exception {
+        try (ChunkedClient endless = new ChunkedClient(gateway.port(), "/v1/users/1", "application/json")) {
+            endless.chunk("{\"pad\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int i = 0; i < 4; i++) { // 4 KiB past a 1 KiB limit, and no end in sight
+                endless.chunk("x".repeat(1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            assertThat(endless.response()).startsWith("HTTP/1.1 413").contains("over 1024 bytes");
+        }
+        assertThat(send(at("/v1/users/2")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oversizedHeadersAreRefusedAndTheGatewayServesOthers() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v1/users/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(20_000)
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(status).matches("HTTP/1.1 4(00|31)");
+        }
+        assertThat(send(at("/v1/users/2")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void unknownPathIs404AndWrongMethodIs405WithAllow() throws Exception {
         assertError(send(at("/v1/trucks/1")), 404, "no route for GET /v1/trucks/1");
         HttpResponse<String> wrong = send(at("/v1/users/1").DELETE());

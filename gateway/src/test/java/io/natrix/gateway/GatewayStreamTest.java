@@ -217,7 +217,7 @@ class GatewayStreamTest {
                 .stream(StreamRoute.subscribe("/v1/offers", "ms.offers")).start()) {
             URI uri = URI.create("http://127.0.0.1:" + small.port() + "/v1/offers");
             HttpResponse<Stream<String>> first = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofLines());
-            try (Stream<String> ignored = first.body()) {
+            try (Stream<String> _ = first.body()) {
                 await().until(() -> ((DefaultGateway) small).openStreams() == 1);
                 HttpResponse<String> second = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(second.statusCode()).isEqualTo(503);
