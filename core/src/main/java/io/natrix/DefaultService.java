@@ -64,13 +64,27 @@ final class DefaultService implements Service {
             throw new ConnectionException(null, "cannot start service '" + builder.name + "': connection is "
                     + connection.getStatus(), e);
         }
+        for (ListenerSpec<?> spec : builder.listeners) {
+            service.listeners.add(new ListenerRunner<>(connection, codec, builder.name, builder.listenerBacklog, spec));
+        }
+        try {
+            if (!builder.listeners.isEmpty()) {
+                connection.flush(Duration.ofSeconds(5)); // the listeners' interest is registered before the warm-up
+            }
+            builder.warmUp.run();
+        } catch (Exception e) {
+            service.abandon();
+            service.listeners.forEach(ListenerRunner::stop);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("service '" + builder.name + "' failed to warm up: " + e.getMessage(), e);
+        }
         for (EndpointSpec<?, ?> spec : builder.endpoints.values()) {
             EndpointRunner<?, ?> runner = new EndpointRunner<>(connection, codec, builder.name, spec);
             runner.subscribe(service.dispatcher);
             service.endpoints.add(runner);
-        }
-        for (ListenerSpec<?> spec : builder.listeners) {
-            service.listeners.add(new ListenerRunner<>(connection, codec, builder.name, builder.listenerBacklog, spec));
         }
         new DiscoveryResponder(service, connection, codec).subscribe(service.dispatcher);
         try {

@@ -21,6 +21,7 @@ final class ListenerRunner<E> {
 
     private final ListenerSpec<E> spec;
     private final JsonCodec codec;
+    private final Connection connection;
     private final Dispatcher dispatcher;
     private final LongAdder handled = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -29,6 +30,7 @@ final class ListenerRunner<E> {
     ListenerRunner(Connection connection, JsonCodec codec, String queueGroup, int backlog, ListenerSpec<E> spec) {
         this.spec = spec;
         this.codec = codec;
+        this.connection = connection;
         this.dispatcher = connection.createDispatcher(this::onEvent);
         dispatcher.setPendingLimits(backlog, -1);
         if (spec.balanced()) {
@@ -65,6 +67,11 @@ final class ListenerRunner<E> {
     /** Stops interest, handles the events already received, then completes. */
     CompletableFuture<Boolean> drain(Duration timeout) throws InterruptedException {
         return dispatcher.drain(timeout);
+    }
+
+    /** Stops at once, without handling what is pending: the service never started. */
+    void stop() {
+        connection.closeDispatcher(dispatcher);
     }
 
     ListenerStats stats() {

@@ -41,6 +41,12 @@ public interface Service extends AutoCloseable {
     /** Events a listener may have waiting before NATS drops new ones, unless set otherwise. */
     int DEFAULT_LISTENER_BACKLOG = 65_536;
 
+    /** Work a service does between subscribing its listeners and serving its endpoints. */
+    @FunctionalInterface
+    interface WarmUp {
+        void run() throws Exception;
+    }
+
     /** Describes a service; {@link #start()} subscribes it. */
     final class Builder {
 
@@ -50,6 +56,7 @@ public interface Service extends AutoCloseable {
         String description = "";
         Map<String, String> metadata = Map.of();
         int listenerBacklog = DEFAULT_LISTENER_BACKLOG;
+        WarmUp warmUp = () -> { };
         final Map<String, EndpointSpec<?, ?>> endpoints = new LinkedHashMap<>();
         final List<ListenerSpec<?>> listeners = new ArrayList<>();
 
@@ -133,6 +140,16 @@ public interface Service extends AutoCloseable {
         /** Exactly one instance of this service receives each event on the subject (a work queue). */
         public <E> Builder balancedListener(String subject, Class<E> eventType, Listener<E> listener) {
             listeners.add(new ListenerSpec<>(subject, eventType, listener, true));
+            return this;
+        }
+
+        /**
+         * Work to finish before the endpoints take requests: it runs after the listeners have subscribed (so no
+         * event is missed) and before any endpoint subscribes (so no caller reaches a cold instance). Replaying
+         * state from JetStream goes here. If it throws, nothing is left subscribed and {@link #start()} rethrows.
+         */
+        public Builder beforeServing(WarmUp warmUp) {
+            this.warmUp = Objects.requireNonNull(warmUp, "warmUp");
             return this;
         }
 
