@@ -1,0 +1,57 @@
+package io.natrix.ride.geo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.Natrix;
+import io.natrix.Service;
+import io.natrix.ride.geo.GeoMessages.DriverAvailability;
+import io.natrix.ride.geo.GeoMessages.DriverPosition;
+import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
+import io.natrix.ride.geo.GeoMessages.NearbyRequest;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * The talk's geo service: every instance hears every driver's position (broadcast on
+ * {@code ms.geo.UpdatePoint.<driverId>}) and keeps the whole fleet in a {@link GeoIndex}; one instance of the
+ * queue group answers each {@code ms.geo.Nearby}. A new instance replays the fleet's last state from JetStream
+ * before it answers.
+ */
+public final class GeoService {
+
+    /** Positions: {@code ms.geo.UpdatePoint.<driverId>}. */
+    public static final String POSITIONS = "ms.geo.UpdatePoint";
+    /** Availability changes: {@code ms.geo.Availability.<driverId>}. */
+    public static final String AVAILABILITY = "ms.geo.Availability";
+    /** Nearest available drivers to a point. */
+    public static final String NEARBY = "ms.geo.Nearby";
+
+    private static final System.Logger LOG = System.getLogger(GeoService.class.getName());
+
+    private GeoService() {
+    }
+
+    /** Starts one geo instance over {@code natrix}, answering from {@code index}. */
+    public static Service start(Natrix natrix, GeoIndex index) {
+        ObjectMapper json = new ObjectMapper();
+        return natrix.service("geo").version("1.0.0")
+                .description("Where every driver is: H3-indexed fleet, nearest available drivers")
+                .broadcastListener(POSITIONS + ".>", DriverPosition.class, p -> index.update(p.driverId(), p.lat(), p.lng(), p.at()))
+                .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class, a -> index.availability(a.driverId(), a.available(), a.at()))
+                .endpoint("Nearby", NearbyRequest.class, request -> {
+                    if (request.radiusMeters() <= 0 || request.radiusMeters() > 50_000 || request.limit() < 1) {
+                        throw new io.natrix.ServiceException(400, "radiusMeters must be in (0, 50000] and limit at least 1");
+                    }
+                    return new NearbyDrivers(index.nearby(request.lat(), request.lng(), request.radiusMeters(),
+                            Math.min(request.limit(), 100)));
+                })
+                .beforeServing(() -> {
+                    FleetReplay.ensureStream(natrix.nats());
+                    long positions = FleetReplay.replay(natrix.nats(), POSITIONS + ".>", DriverPosition.class, json,
+                            p -> index.update(p.driverId(), p.lat(), p.lng(), p.at()));
+                    long changes = FleetReplay.replay(natrix.nats(), AVAILABILITY + ".>", DriverAvailability.class, json,
+                            a -> index.availability(a.driverId(), a.available(), a.at()));
+                    LOG.log(Level.INFO, "geo instance ready: replayed {0} positions and {1} availability changes", positions, changes);
+                })
+                .start();
+    }
+}

@@ -1,0 +1,84 @@
+package io.natrix.ride.geo;
+
+import io.natrix.ride.geo.GeoMessages.NearbyDriver;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The H3 index answers exactly what a scan of every driver answers. */
+class GeoIndexTest {
+
+    record Known(String id, double lat, double lng, long at, boolean available) {
+    }
+
+    @RepeatedTest(5)
+    void nearbyMatchesABruteForceScanOnRandomFleets(org.junit.jupiter.api.RepetitionInfo repetition) {
+        SplittableRandom random = new SplittableRandom(repetition.getCurrentRepetition());
+        AtomicLong now = new AtomicLong(1_000_000);
+        GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
+        List<Known> fleet = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) { // Tel Aviv and around
+            Known driver = new Known("d" + i, 32.03 + random.nextDouble() * 0.10, 34.74 + random.nextDouble() * 0.10,
+                    now.get() - random.nextLong(60_000), random.nextInt(10) != 0);
+            fleet.add(driver);
+            index.update(driver.id(), driver.lat(), driver.lng(), driver.at());
+            index.availability(driver.id(), driver.available(), driver.at());
+        }
+        for (int q = 0; q < 200; q++) {
+            double lat = 32.03 + random.nextDouble() * 0.10;
+            double lng = 34.74 + random.nextDouble() * 0.10;
+            double radius = 100 + random.nextDouble() * 6_000;
+            int limit = 1 + random.nextInt(30);
+            List<String> expected = fleet.stream()
+                    .filter(d -> d.available() && now.get() - d.at() <= 30_000)
+                    .filter(d -> GeoMath.distanceMeters(lat, lng, d.lat(), d.lng()) <= radius)
+                    .sorted(Comparator.comparingDouble((Known d) -> GeoMath.distanceMeters(lat, lng, d.lat(), d.lng()))
+                            .thenComparing(Known::id))
+                    .limit(limit).map(Known::id).toList();
+            assertThat(index.nearby(lat, lng, radius, limit)).extracting(NearbyDriver::driverId)
+                    .as("query %d: %.5f,%.5f within %.0f m, limit %d", q, lat, lng, radius, limit)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aNewerPositionWinsAndAnOlderOneIsIgnored() {
+        AtomicLong now = new AtomicLong(10_000);
+        GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
+        index.update("d1", 32.08, 34.78, 9_000);
+        index.update("d1", 32.10, 34.80, 8_000); // late, older: ignored
+        assertThat(index.nearby(32.08, 34.78, 10, 5)).singleElement()
+                .satisfies(d -> assertThat(d.ageMillis()).isEqualTo(1_000));
+        index.update("d1", 32.10, 34.80, 9_500); // moved to another cell
+        assertThat(index.nearby(32.08, 34.78, 10, 5)).isEmpty();
+        assertThat(index.nearby(32.10, 34.80, 10, 5)).hasSize(1);
+        assertThat(index.size()).isEqualTo(1);
+    }
+
+    @Test
+    void unavailableAndSilentDriversDropOutAndAreEvicted() {
+        AtomicLong now = new AtomicLong(100_000);
+        GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
+        index.availability("busy", false, 99_000); // before its first position
+        index.update("busy", 32.08, 34.78, 99_500);
+        index.update("free", 32.0801, 34.7801, 99_500);
+        assertThat(index.nearby(32.08, 34.78, 100, 5)).extracting(NearbyDriver::driverId).containsExactly("free");
+        index.availability("busy", true, 99_800);
+        index.availability("busy", false, 99_700); // older change: ignored
+        assertThat(index.nearby(32.08, 34.78, 100, 5)).extracting(NearbyDriver::driverId).containsExactly("busy", "free");
+
+        now.set(100_000 + 31_000);
+        assertThat(index.nearby(32.08, 34.78, 100, 5)).as("silent past 30 s").isEmpty();
+        now.set(100_000 + 61_000);
+        assertThat(index.evictStale()).isEqualTo(2);
+        assertThat(index.size()).isZero();
+    }
+}

@@ -1,0 +1,84 @@
+package io.natrix.ride.geo;
+
+import io.natrix.Natrix;
+import io.natrix.ServiceException;
+import io.natrix.ride.geo.GeoMessages.DriverAvailability;
+import io.natrix.ride.geo.GeoMessages.DriverPosition;
+import io.natrix.ride.geo.GeoMessages.NearbyDriver;
+import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
+import io.natrix.ride.geo.GeoMessages.NearbyRequest;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The geo service over real NATS with JetStream: broadcast positions, Nearby, and a late instance. */
+class GeoServiceTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
+
+    static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+    }
+
+    static NearbyDrivers nearby(Natrix natrix, double lat, double lng, double radius) {
+        return natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, radius, 50), NearbyDrivers.class, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void everyInstanceHearsThePositionsAndAnswersNearbyNearestFirst() {
+        try (Natrix first = connect(); Natrix second = connect(); Natrix drivers = connect()) {
+            GeoService.start(first, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
+            GeoService.start(second, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
+            long now = System.currentTimeMillis();
+            drivers.publish(GeoService.POSITIONS + ".near", new DriverPosition("near", 32.0800, 34.7800, now));
+            drivers.publish(GeoService.POSITIONS + ".far", new DriverPosition("far", 32.0850, 34.7850, now));
+            drivers.publish(GeoService.POSITIONS + ".away", new DriverPosition("away", 32.2000, 34.9000, now));
+            await().until(() -> nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 2
+                    && nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 2); // both instances, balanced
+            assertThat(nearby(drivers, 32.08, 34.78, 2_000).drivers()).extracting(NearbyDriver::driverId)
+                    .containsExactly("near", "far");
+
+            drivers.publish(GeoService.AVAILABILITY + ".near", new DriverAvailability("near", false, now + 1));
+            await().until(() -> nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 1
+                    && nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 1);
+            assertThatThrownBy(() -> nearby(drivers, 32.08, 34.78, -1))
+                    .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(400));
+        }
+    }
+
+    @Test
+    void anInstanceStartedLateServesTheWholeFleetFromItsFirstAnswer() {
+        Natrix early = connect();
+        try (Natrix drivers = connect()) {
+            GeoService.start(early, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis)); // creates the stream
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < 500; i++) {
+                for (int tick = 0; tick < 3; tick++) { // only the last position per driver is kept
+                    drivers.publish(GeoService.POSITIONS + ".late-" + i,
+                            new DriverPosition("late-" + i, 32.06 + i * 1e-5, 34.77 + tick * 1e-5, now + tick));
+                }
+            }
+            drivers.publish(GeoService.AVAILABILITY + ".late-0", new DriverAvailability("late-0", false, now + 10));
+            await().until(() -> nearby(drivers, 32.0625, 34.77, 3_000).drivers().size() == 50);
+            early.close();
+
+            try (Natrix late = connect()) {
+                GeoIndex index = new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis);
+                GeoService.start(late, index);
+                assertThat(index.size()).as("replayed before serving").isGreaterThanOrEqualTo(500);
+                NearbyDrivers answer = nearby(drivers, 32.06, 34.77, 500);
+                assertThat(answer.drivers()).extracting(NearbyDriver::driverId).doesNotContain("late-0").hasSize(50);
+                assertThat(answer.drivers().getFirst().lng()).as("the last position").isEqualTo(34.77002);
+            }
+        } finally {
+            early.close();
+        }
+    }
+}
