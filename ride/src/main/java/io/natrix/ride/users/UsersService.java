@@ -1,0 +1,122 @@
+package io.natrix.ride.users;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+import io.natrix.Natrix;
+import io.natrix.Service;
+import io.natrix.ServiceException;
+import io.natrix.ride.users.UserMessages.CreateUser;
+import io.natrix.ride.users.UserMessages.GetUser;
+import io.natrix.ride.users.UserMessages.UpdateUser;
+import io.natrix.ride.users.UserMessages.User;
+
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Riders and drivers, stored in the JetStream key-value bucket {@code users} (file storage), so a restart of
+ * every instance loses nothing. Any instance answers any request: the bucket is the only state.
+ */
+public final class UsersService {
+
+    /** The key-value bucket. */
+    public static final String BUCKET = "users";
+
+    private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()-]{6,20}");
+    private static final int MAX_UPDATE_ATTEMPTS = 5;
+
+    private final KeyValue bucket;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private UsersService(KeyValue bucket) {
+        this.bucket = bucket;
+    }
+
+    /** Starts one users instance; creates the bucket if it does not exist. */
+    public static Service start(Natrix natrix) {
+        UsersService users = new UsersService(bucket(natrix));
+        return natrix.service("users").version("1.0.0").description("Riders and drivers, in a JetStream key-value bucket")
+                .endpoint("CreateUser", CreateUser.class, users::create)
+                .endpoint("GetUser", GetUser.class, users::get)
+                .endpoint("UpdateUser", UpdateUser.class, users::update)
+                .start();
+    }
+
+    private static KeyValue bucket(Natrix natrix) {
+        try {
+            KeyValueManagement management = natrix.nats().keyValueManagement();
+            if (!management.getBucketNames().contains(BUCKET)) {
+                try {
+                    management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
+                            .maxHistoryPerKey(1).build());
+                } catch (JetStreamApiException raced) {
+                    if (!management.getBucketNames().contains(BUCKET)) {
+                        throw raced;
+                    }
+                }
+            }
+            return natrix.nats().keyValue(BUCKET);
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException("the users bucket is not available (is JetStream enabled?): " + e.getMessage(), e);
+        }
+    }
+
+    private User create(CreateUser request) throws Exception {
+        if (request.role() == null) {
+            throw new ServiceException(400, "role must be RIDER or DRIVER");
+        }
+        validate(request.name(), request.phone());
+        User user = new User(UUID.randomUUID().toString(), request.role(), request.name().strip(), request.phone(),
+                System.currentTimeMillis(), 0);
+        long revision = bucket.create(user.id(), json.writeValueAsBytes(user));
+        return withRevision(user, revision);
+    }
+
+    private User get(GetUser request) throws Exception {
+        if (request.id() == null || request.id().isBlank() || request.id().contains(".") || request.id().contains(" ")) {
+            throw new ServiceException(400, "id must be a user id");
+        }
+        KeyValueEntry entry = bucket.get(request.id());
+        if (entry == null || entry.getValue() == null) {
+            throw new ServiceException(404, "no user " + request.id());
+        }
+        return withRevision(json.readValue(entry.getValue(), User.class), entry.getRevision());
+    }
+
+    /** Compare-and-set on the entry's revision, retried a few times when another update wins the race. */
+    private User update(UpdateUser request) throws Exception {
+        for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+            User current = get(new GetUser(request.id()));
+            String name = request.name() != null ? request.name().strip() : current.name();
+            String phone = request.phone() != null ? request.phone() : current.phone();
+            validate(name, phone);
+            User updated = new User(current.id(), current.role(), name, phone, current.createdAt(), 0);
+            try {
+                long revision = bucket.update(current.id(), json.writeValueAsBytes(updated), current.revision());
+                return withRevision(updated, revision);
+            } catch (JetStreamApiException conflict) {
+                // another instance updated the user since we read it: read again and reapply
+            }
+        }
+        throw new ServiceException(409, "user " + request.id() + " is being changed concurrently; try again");
+    }
+
+    private static void validate(String name, String phone) {
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw new ServiceException(422, "name must be 1 to 100 characters");
+        }
+        if (phone == null || !PHONE.matcher(phone).matches()) {
+            throw new ServiceException(422, "phone must be 6 to 20 digits, spaces, '+', '-' or parentheses");
+        }
+    }
+
+    private static User withRevision(User user, long revision) {
+        return new User(user.id(), user.role(), user.name(), user.phone(), user.createdAt(), revision);
+    }
+}
