@@ -1,0 +1,204 @@
+package io.natrix.ride.dispatch;
+
+import io.natrix.Natrix;
+import io.natrix.Service;
+import io.natrix.ServiceException;
+import io.natrix.ride.dispatch.RideMessages.AnswerOffer;
+import io.natrix.ride.dispatch.RideMessages.CancelRide;
+import io.natrix.ride.dispatch.RideMessages.DriverStep;
+import io.natrix.ride.dispatch.RideMessages.EventType;
+import io.natrix.ride.dispatch.RideMessages.GetRide;
+import io.natrix.ride.dispatch.RideMessages.RequestRide;
+import io.natrix.ride.dispatch.RideMessages.Ride;
+import io.natrix.ride.dispatch.RideMessages.RideEvent;
+import io.natrix.ride.dispatch.RideMessages.Status;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * The dispatch service: riders request and cancel rides, drivers answer offers and report pick-up and drop-off.
+ * Any instance serves any ride: each one folds the {@code RIDES} stream, and every change is a conditional
+ * append, so concurrent requests on several instances never assign a ride twice. A matcher follows each new
+ * ride; a sweeper takes over rides whose instance went away.
+ */
+public final class Dispatch implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Dispatch.class.getName());
+    private static final int ATTEMPTS = 5;
+
+    private final Natrix natrix;
+    private final DispatchConfig config;
+    private final Notifier notifier;
+    private final Set<String> matching = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+    private RideLedger ledger;
+    private DriverClaims claims;
+    private Matcher matcher;
+    private Service service;
+    private Thread sweeper;
+
+    private Dispatch(Natrix natrix, DispatchConfig config) {
+        this.natrix = natrix;
+        this.config = config;
+        this.notifier = new Notifier(natrix);
+    }
+
+    /** Starts one dispatch instance; it serves once it has folded every ride so far. */
+    public static Dispatch start(Natrix natrix, DispatchConfig config) {
+        Dispatch dispatch = new Dispatch(natrix, config);
+        dispatch.service = natrix.service("dispatch").version("1.0.0").description("Rides: matching, offers and lifecycle")
+                .beforeServing(() -> {
+                    dispatch.ledger = RideLedger.open(natrix.nats(), config.replicas());
+                    dispatch.claims = DriverClaims.open(natrix.nats(), config.replicas());
+                    dispatch.matcher = new Matcher(natrix, dispatch.ledger, dispatch.claims, config, dispatch.notifier);
+                })
+                .endpoint("RequestRide", RequestRide.class, dispatch::request)
+                .endpoint("GetRide", GetRide.class, request -> dispatch.ride(request.rideId()))
+                .endpoint("CancelRide", CancelRide.class, dispatch::cancel)
+                .endpoint("AnswerOffer", AnswerOffer.class, dispatch::answer)
+                .endpoint("PickUp", DriverStep.class, step -> dispatch.driverStep(step, Status.ACCEPTED, EventType.PICKED_UP))
+                .endpoint("DropOff", DriverStep.class, step -> dispatch.driverStep(step, Status.PICKED_UP, EventType.COMPLETED))
+                .start();
+        dispatch.sweeper = Thread.ofVirtual().name("dispatch-sweeper").start(dispatch::sweep);
+        return dispatch;
+    }
+
+    /** The running service, for discovery and stats. */
+    public Service service() {
+        return service;
+    }
+
+    private Ride request(RequestRide request) throws Exception {
+        if (request.riderId() == null || request.riderId().isBlank() || !request.riderId().matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ServiceException(400, "riderId must be 1 to 64 letters, digits, '-' or '_'");
+        }
+        if (Math.abs(request.lat()) > 90 || Math.abs(request.lng()) > 180) {
+            throw new ServiceException(422, "lat must be within ±90 and lng within ±180");
+        }
+        String rideId = UUID.randomUUID().toString();
+        RideEvent requested = new RideEvent(EventType.REQUESTED, rideId, request.riderId(), null, request.lat(), request.lng(),
+                0, System.currentTimeMillis());
+        Ride ride = ledger.append(requested, 0).orElseThrow(() -> new ServiceException(500, "ride id collision"));
+        notifier.rider(ride);
+        follow(rideId);
+        return ride;
+    }
+
+    private Ride ride(String rideId) {
+        return ledger.entry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride)
+                .orElseThrow(() -> new ServiceException(404, "no ride " + rideId));
+    }
+
+    private Ride cancel(CancelRide request) throws Exception {
+        Ride cancelled = transition(request.rideId(), ride -> {
+            if (!ride.riderId().equals(request.riderId())) {
+                throw new ServiceException(403, "ride " + ride.rideId() + " is not " + request.riderId() + "'s");
+            }
+            return !RideState.finished(ride);
+        }, ride -> Matcher.event(EventType.CANCELLED, ride, ride.driverId(), 0), "is already " + "finished");
+        if (cancelled.driverId() != null) {
+            claims.release(cancelled.driverId(), cancelled.rideId());
+            notifier.availability(cancelled.driverId(), true);
+        }
+        return cancelled;
+    }
+
+    private Ride answer(AnswerOffer answer) throws Exception {
+        Ride answered = transition(answer.rideId(),
+                ride -> ride.status() == Status.OFFERED && ride.driverId().equals(answer.driverId()),
+                ride -> Matcher.event(answer.accept() ? EventType.ACCEPTED : EventType.DECLINED, ride, answer.driverId(), 0),
+                "has no open offer for " + answer.driverId());
+        if (answer.accept()) {
+            notifier.availability(answer.driverId(), false);
+        } else {
+            claims.release(answer.driverId(), answer.rideId());
+        }
+        return answered;
+    }
+
+    private Ride driverStep(DriverStep step, Status from, EventType next) throws Exception {
+        Ride ride = transition(step.rideId(), r -> r.status() == from && step.driverId().equals(r.driverId()),
+                r -> Matcher.event(next, r, step.driverId(), 0), "is not " + from + " with driver " + step.driverId());
+        if (next == EventType.COMPLETED) {
+            claims.release(step.driverId(), step.rideId());
+            notifier.availability(step.driverId(), true);
+        }
+        return ride;
+    }
+
+    /** Appends the next event if the guard holds, re-reading and re-checking when another instance changed the ride first. */
+    private Ride transition(String rideId, Predicate<Ride> guard, java.util.function.Function<Ride, RideEvent> next,
+                            String refusal) throws Exception {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            RideLedger.Entry entry = ledger.entry(rideId == null ? "" : rideId)
+                    .orElseThrow(() -> new ServiceException(404, "no ride " + rideId));
+            if (!guard.test(entry.ride())) {
+                throw new ServiceException(409, "ride " + rideId + " " + refusal + " (it is " + entry.ride().status() + ")");
+            }
+            Optional<Ride> changed = ledger.append(next.apply(entry.ride()), entry.sequence());
+            if (changed.isPresent()) {
+                notifier.rider(changed.get());
+                return changed.get();
+            }
+            ledger.awaitChange(rideId, entry.sequence(), Duration.ofMillis(200));
+        }
+        throw new ServiceException(409, "ride " + rideId + " is changing too fast; try again");
+    }
+
+    /** Runs a matcher for the ride on a virtual thread, unless this instance already runs one. */
+    private void follow(String rideId) {
+        if (!matching.add(rideId)) {
+            return;
+        }
+        Thread.ofVirtual().name("matcher-" + rideId).start(() -> {
+            try {
+                matcher.match(rideId);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "matching ride " + rideId + " stopped; another instance's sweeper will resume it", e);
+            } finally {
+                matching.remove(rideId);
+            }
+        });
+    }
+
+    /** Takes over rides still being matched whose last event is older than an offer could be: their matcher is gone. */
+    private void sweep() {
+        while (running) {
+            try {
+                Thread.sleep(1000);
+                long orphanedBefore = System.currentTimeMillis() - config.offerTimeout().toMillis() - 2_000;
+                for (RideLedger.Entry entry : ledger.entries()) {
+                    Ride ride = entry.ride();
+                    if (Matcher.matching(ride) && ride.updatedAt() < orphanedBefore && !matching.contains(ride.rideId())) {
+                        LOG.log(Level.INFO, "resuming ride {0} ({1} since {2})", ride.rideId(), ride.status(), ride.updatedAt());
+                        follow(ride.rideId());
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "dispatch sweeper: " + e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (sweeper != null) {
+            sweeper.interrupt();
+        }
+        service.close();
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.natrix.ride.dispatch;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Which ride holds which driver, in the key-value bucket {@code driver-claims}: a claim is a {@code create},
+ * which fails when the key exists, so two rides can never hold one driver, whichever instances ask.
+ */
+final class DriverClaims {
+
+    static final String BUCKET = "driver-claims";
+
+    private final KeyValue bucket;
+
+    private DriverClaims(KeyValue bucket) {
+        this.bucket = bucket;
+    }
+
+    static DriverClaims open(Connection connection, int replicas) throws IOException, JetStreamApiException {
+        KeyValueManagement management = connection.keyValueManagement();
+        if (!management.getBucketNames().contains(BUCKET)) {
+            try {
+                management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
+                        .replicas(replicas).maxHistoryPerKey(1).build());
+            } catch (JetStreamApiException raced) {
+                if (!management.getBucketNames().contains(BUCKET)) {
+                    throw raced;
+                }
+            }
+        }
+        return new DriverClaims(connection.keyValue(BUCKET));
+    }
+
+    /** Claims the driver for the ride; false if another ride holds the driver. */
+    boolean claim(String driverId, String rideId) throws IOException {
+        try {
+            bucket.create(driverId, rideId.getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (JetStreamApiException taken) {
+            return false;
+        }
+    }
+
+    /** Releases the driver if this ride holds it. */
+    void release(String driverId, String rideId) throws IOException {
+        try {
+            KeyValueEntry entry = bucket.get(driverId);
+            if (entry != null && entry.getValue() != null
+                    && new String(entry.getValue(), StandardCharsets.UTF_8).equals(rideId)) {
+                bucket.delete(driverId, entry.getRevision());
+            }
+        } catch (JetStreamApiException changed) {
+            // released or reclaimed meanwhile: not this ride's any more
+        }
+    }
+}

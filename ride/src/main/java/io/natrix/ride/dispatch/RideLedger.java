@@ -1,0 +1,174 @@
+package io.natrix.ride.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.support.NatsJetStreamConstants;
+import io.natrix.ride.dispatch.RideMessages.Ride;
+import io.natrix.ride.dispatch.RideMessages.RideEvent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Every ride's events in the JetStream stream {@code RIDES}, one subject per ride, and their fold: each
+ * dispatch instance reads the whole stream (so a restarted one rebuilds every ride) and keeps reading it live.
+ * An append names the ride's last sequence the appender saw, so when two instances act on the same ride at
+ * once, only one append is accepted: no ride goes to two drivers.
+ */
+final class RideLedger implements AutoCloseable {
+
+    static final String STREAM = "RIDES";
+    static final String SUBJECT = "ms.rides";
+
+    /** A ride and the stream sequence of its last event. */
+    record Entry(Ride ride, long sequence) {
+    }
+
+    private final Connection connection;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Entry> rides = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition folded = lock.newCondition();
+    private volatile long foldedUpTo;
+    private Dispatcher dispatcher;
+    private JetStreamSubscription feed;
+
+    private RideLedger(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Opens the ledger: creates the stream if needed and returns once every event so far is folded. */
+    static RideLedger open(Connection connection, int replicas) throws IOException, JetStreamApiException, InterruptedException {
+        ensureStream(connection, replicas);
+        RideLedger ledger = new RideLedger(connection);
+        long last = connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence();
+        ledger.dispatcher = connection.createDispatcher();
+        ledger.feed = connection.jetStream().subscribe(SUBJECT + ".>", ledger.dispatcher, ledger::fold, false,
+                PushSubscribeOptions.builder().stream(STREAM).ordered(true)
+                        .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build()).build());
+        ledger.awaitFolded(last, Duration.ofSeconds(30));
+        return ledger;
+    }
+
+    private static void ensureStream(Connection connection, int replicas) throws IOException, JetStreamApiException {
+        JetStreamManagement management = connection.jetStreamManagement();
+        if (management.getStreamNames().contains(STREAM)) {
+            return;
+        }
+        try {
+            management.addStream(StreamConfiguration.builder().name(STREAM).subjects(SUBJECT + ".>")
+                    .storageType(StorageType.File).replicas(replicas).build());
+        } catch (JetStreamApiException e) {
+            if (!management.getStreamNames().contains(STREAM)) {
+                throw e;
+            }
+        }
+    }
+
+    private void fold(Message message) {
+        RideEvent event;
+        try {
+            event = json.readValue(message.getData(), RideEvent.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable ride event on " + message.getSubject(), e);
+        }
+        long sequence = message.metaData().streamSequence();
+        rides.compute(event.rideId(), (id, old) -> new Entry(RideState.apply(old == null ? null : old.ride(), event), sequence));
+        lock.lock();
+        try {
+            foldedUpTo = Math.max(foldedUpTo, sequence);
+            folded.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Optional<Entry> entry(String rideId) {
+        return Optional.ofNullable(rides.get(rideId));
+    }
+
+    Collection<Entry> entries() {
+        return List.copyOf(rides.values());
+    }
+
+    /**
+     * Appends {@code event} if the ride's last event is still {@code expectedSequence} (0: the ride does not
+     * exist yet), and returns the ride as it is then; empty if another instance changed the ride first.
+     */
+    Optional<Ride> append(RideEvent event, long expectedSequence) throws IOException, InterruptedException {
+        PublishAck ack;
+        try {
+            ack = connection.jetStream().publish(SUBJECT + "." + event.rideId(), json.writeValueAsBytes(event),
+                    PublishOptions.builder().expectedLastSubjectSequence(expectedSequence).build());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NatsJetStreamConstants.JS_WRONG_LAST_SEQUENCE) {
+                return Optional.empty();
+            }
+            throw new IOException("the ride ledger refused an event: " + e.getMessage(), e);
+        }
+        awaitFolded(ack.getSeqno(), Duration.ofSeconds(10)); // read your own write
+        return entry(event.rideId()).map(Entry::ride);
+    }
+
+    /** Waits until the ride has an event after {@code sequence}, or the timeout passes; returns its entry then. */
+    Optional<Entry> awaitChange(String rideId, long sequence, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                Entry entry = rides.get(rideId);
+                long left = deadline - System.nanoTime();
+                if (entry != null && entry.sequence() > sequence || left <= 0) {
+                    return Optional.ofNullable(entry);
+                }
+                folded.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitFolded(long sequence, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (foldedUpTo < sequence) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the ride ledger did not catch up to event " + sequence + " within " + timeout);
+                }
+                folded.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection.getStatus() != Connection.Status.CLOSED) {
+            connection.closeDispatcher(dispatcher);
+        }
+    }
+}

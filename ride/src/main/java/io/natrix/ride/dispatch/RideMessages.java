@@ -1,0 +1,50 @@
+package io.natrix.ride.dispatch;
+
+import java.util.List;
+
+/** Dispatch's wire messages (JSON). */
+public final class RideMessages {
+
+    private RideMessages() {
+    }
+
+    /** Where a ride is in its life. */
+    public enum Status { REQUESTED, OFFERED, ACCEPTED, PICKED_UP, COMPLETED, CANCELLED, UNMATCHED }
+
+    /** What happened to a ride: one message each on the ride's JetStream subject {@code ms.rides.<rideId>}. */
+    public enum EventType { REQUESTED, OFFERED, DECLINED, EXPIRED, ACCEPTED, PICKED_UP, COMPLETED, CANCELLED, UNMATCHED }
+
+    /** One lifecycle event. */
+    public record RideEvent(EventType type, String rideId, String riderId, String driverId, double lat, double lng,
+                            long etaSeconds, long at) {
+    }
+
+    /** A ride's current state, folded from its events. */
+    public record Ride(String rideId, String riderId, Status status, String driverId, double pickupLat, double pickupLng,
+                       long etaSeconds, List<String> declinedBy, long requestedAt, long updatedAt) {
+    }
+
+    /** {@code ms.dispatch.RequestRide}. */
+    public record RequestRide(String riderId, double lat, double lng) {
+    }
+
+    /** {@code ms.dispatch.GetRide}. */
+    public record GetRide(String rideId) {
+    }
+
+    /** {@code ms.dispatch.CancelRide}. */
+    public record CancelRide(String rideId, String riderId) {
+    }
+
+    /** {@code ms.dispatch.AnswerOffer}. */
+    public record AnswerOffer(String rideId, String driverId, boolean accept) {
+    }
+
+    /** {@code ms.dispatch.PickUp} and {@code ms.dispatch.DropOff}. */
+    public record DriverStep(String rideId, String driverId) {
+    }
+
+    /** Sent to a driver on {@code ms.drivers.<driverId>.offers}. */
+    public record Offer(String rideId, String riderId, double pickupLat, double pickupLng, long etaSeconds, long expiresAt) {
+    }
+}
