@@ -29,6 +29,11 @@ final class IngestEvents {
         this.json = json;
     }
 
+    /** Refuses (400) path parameters that cannot fill the subject, before the stream starts. */
+    void requireValidSubject(Map<String, String> pathParameters) {
+        SubjectTemplate.fill(subject, pathParameters);
+    }
+
     int maxBytes() {
         return maxBytes;
     }
@@ -60,9 +65,10 @@ final class IngestEvents {
         pathParameters.forEach(object::put);
         try {
             byte[] out = json.writeValueAsBytes(object);
-            context.run(() -> natrix.publish(subject, out));
+            String target = SubjectTemplate.fill(subject, pathParameters);
+            context.run(() -> natrix.publish(target, out));
             return null;
-        } catch (NatrixException | IOException | IllegalArgumentException e) {
+        } catch (NatrixException | IOException | IllegalArgumentException | HttpProblem e) {
             return "not published: " + e.getMessage();
         }
     }

@@ -43,6 +43,7 @@ final class IngestStream implements Forwarder {
     @Override
     public void serve(Exchange exchange) throws Exception {
         NatsLink.requireConnected(natrix);
+        events.requireValidSubject(exchange.pathParameters());
         String contentType = exchange.request().headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         if (!isNdjson(contentType)) {
             throw new HttpProblem(400, "send one JSON object per line with Content-Type: application/x-ndjson"

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A {@link StreamRoute#subscribe} or {@link StreamRoute#poll} stream to one client. It costs the request's own
@@ -24,7 +23,6 @@ final class OutboundStream implements Forwarder {
     /** The last message of every outbound stream when the gateway stops. */
     static final byte[] CLOSING = "{\"closing\":\"the gateway is stopping; reconnect to another instance\"}"
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    private static final Pattern SUBJECT_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final Natrix natrix;
     private final StreamRoute route;
@@ -48,7 +46,7 @@ final class OutboundStream implements Forwarder {
     @Override
     public void serve(Exchange exchange) throws Exception {
         NatsLink.requireConnected(natrix);
-        String subject = subject(exchange.pathParameters());
+        String subject = SubjectTemplate.fill(route.subject(), exchange.pathParameters());
         // the watch ends a stream whose writes have made no progress for the idle timeout: a client that stopped reading
         Mailbox mailbox = route.conflate() ? Mailbox.latestOnly() : Mailbox.queue(QUEUE);
         try (StreamCounter.Slot _ = streams.openOutbound(mailbox);
@@ -112,21 +110,5 @@ final class OutboundStream implements Forwarder {
                 return;
             }
         }
-    }
-
-    /** The route's subject with path parameters filled in; a parameter may not carry subject syntax. */
-    private String subject(Map<String, String> parameters) {
-        String subject = route.subject();
-        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-            String token = "{" + parameter.getKey() + "}";
-            if (subject.contains(token)) {
-                if (!SUBJECT_TOKEN.matcher(parameter.getValue()).matches()) {
-                    throw new HttpProblem(400, parameter.getKey() + " must be letters, digits, '-' or '_', got '"
-                            + parameter.getValue() + "'");
-                }
-                subject = subject.replace(token, parameter.getValue());
-            }
-        }
-        return subject;
     }
 }

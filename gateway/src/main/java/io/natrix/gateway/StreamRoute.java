@@ -15,8 +15,9 @@ import java.util.Objects;
  *       every second). Only the latest answer is kept for a slow client.</li>
  * </ul>
  *
- * <p>Path parameters go into each published event, into the request of a poll, and into a subscription's
- * subject where it names them: {@code ms.drivers.{id}.offers}.
+ * <p>Path parameters go into each published event and into the request of a poll, and into the subject
+ * wherever it names them: {@code ms.geo.UpdatePoint.{driverId}}, {@code ms.drivers.{driverId}.offers}. A
+ * parameter that fills a subject must be letters, digits, '-' or '_' (400 otherwise).
  *
  * @param kind     which of the three
  * @param path     the path template, e.g. {@code /v1/drivers/{driverId}/locations}

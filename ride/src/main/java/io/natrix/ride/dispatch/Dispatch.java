@@ -15,6 +15,7 @@ import io.natrix.ride.dispatch.RideMessages.Status;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -60,6 +61,8 @@ public final class Dispatch implements AutoCloseable {
                 })
                 .endpoint("RequestRide", RequestRide.class, dispatch::request)
                 .endpoint("GetRide", GetRide.class, request -> dispatch.ride(request.rideId()))
+                .endpoint("NearbyDrivers", RideMessages.NearbyQuery.class,
+                        query -> dispatch.matcher.ranked(query.lat(), query.lng(), List.of()))
                 .endpoint("CancelRide", CancelRide.class, dispatch::cancel)
                 .endpoint("AnswerOffer", AnswerOffer.class, dispatch::answer)
                 .endpoint("PickUp", DriverStep.class, step -> dispatch.driverStep(step, Status.ACCEPTED, EventType.PICKED_UP))

@@ -2,14 +2,16 @@ package io.natrix.ride.dispatch;
 
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
+import io.natrix.ride.dispatch.RideMessages.DriverEta;
 import io.natrix.ride.dispatch.RideMessages.EventType;
+import io.natrix.ride.dispatch.RideMessages.NearbyWithEta;
 import io.natrix.ride.dispatch.RideMessages.Offer;
 import io.natrix.ride.dispatch.RideMessages.Ride;
 import io.natrix.ride.dispatch.RideMessages.RideEvent;
 import io.natrix.ride.dispatch.RideMessages.Status;
 import io.natrix.ride.eta.EtaMessages.Candidate;
-import io.natrix.ride.eta.EtaMessages.Eta;
 import io.natrix.ride.eta.EtaMessages.EtaRequest;
+import io.natrix.ride.eta.EtaMessages.Etas;
 import io.natrix.ride.eta.EtaService;
 import io.natrix.ride.geo.GeoMessages.NearbyDriver;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
@@ -17,8 +19,11 @@ import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.ride.geo.GeoService;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Finds a driver for one ride: nearby available drivers, ranked by ETA (the first of two estimators to answer),
@@ -78,17 +83,17 @@ final class Matcher {
 
     /** Claims the best free candidate and offers the ride; false if there was nobody to offer it to. */
     private boolean offerToBest(Ride ride, long sequence) throws Exception {
-        for (Eta candidate : rankedCandidates(ride)) {
+        for (DriverEta candidate : ranked(ride.pickupLat(), ride.pickupLng(), ride.declinedBy()).drivers()) {
             if (!claims.claim(candidate.driverId(), ride.rideId())) {
                 continue; // another ride holds this driver
             }
-            Optional<Ride> offered = ledger.append(event(EventType.OFFERED, ride, candidate.driverId(), candidate.seconds()), sequence);
+            Optional<Ride> offered = ledger.append(event(EventType.OFFERED, ride, candidate.driverId(), candidate.etaSeconds()), sequence);
             if (offered.isEmpty()) {
                 claims.release(candidate.driverId(), ride.rideId()); // the ride changed meanwhile
                 return true;
             }
             natrix.publish("ms.drivers." + candidate.driverId() + ".offers", new Offer(ride.rideId(), ride.riderId(),
-                    ride.pickupLat(), ride.pickupLng(), candidate.seconds(),
+                    ride.pickupLat(), ride.pickupLng(), candidate.etaSeconds(),
                     offered.get().updatedAt() + config.offerTimeout().toMillis()));
             notifier.rider(offered.get());
             return true;
@@ -96,26 +101,40 @@ final class Matcher {
         return false;
     }
 
-    private List<Eta> rankedCandidates(Ride ride) {
+    /**
+     * Nearby available drivers with their pick-up times, fastest first: ranked by the first ETA estimator to
+     * answer within the deadline, or by distance if none does.
+     */
+    NearbyWithEta ranked(double lat, double lng, List<String> excluded) {
         NearbyDrivers nearby;
         try {
-            nearby = natrix.call(GeoService.NEARBY, new NearbyRequest(ride.pickupLat(), ride.pickupLng(),
-                    config.searchRadiusMeters(), 10), NearbyDrivers.class, Duration.ofSeconds(2));
+            nearby = natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, config.searchRadiusMeters(), 10),
+                    NearbyDrivers.class, Duration.ofSeconds(2));
         } catch (NatrixException geoUnavailable) {
-            return List.of();
+            return new NearbyWithEta("none", List.of());
         }
-        List<NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !ride.declinedBy().contains(d.driverId())).toList();
+        Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
+                .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {
-            return List.of();
+            return new NearbyWithEta("none", List.of());
         }
-        EtaRequest request = new EtaRequest(ride.pickupLat(), ride.pickupLng(),
-                fresh.stream().map(d -> new Candidate(d.driverId(), d.lat(), d.lng())).toList(), System.currentTimeMillis());
+        EtaRequest request = new EtaRequest(lat, lng,
+                fresh.values().stream().map(d -> new Candidate(d.driverId(), d.lat(), d.lng())).toList(), System.currentTimeMillis());
         try {
-            return EtaService.estimate(natrix, request, config.etaDeadline()).etas();
+            Etas etas = EtaService.estimate(natrix, request, config.etaDeadline());
+            return new NearbyWithEta(etas.estimator(), etas.etas().stream()
+                    .filter(eta -> fresh.containsKey(eta.driverId()))
+                    .map(eta -> withEta(fresh.get(eta.driverId()), eta.seconds()))
+                    .toList());
         } catch (NatrixException noEstimate) {
-            // no estimator answered in time: nearest first is the next best ranking
-            return fresh.stream().map(d -> new Eta(d.driverId(), Math.round(d.distanceMeters() / 7), Math.round(d.distanceMeters()))).toList();
+            // no estimator answered in time: nearest first is the next best ranking, at a city pace of 25 km/h
+            return new NearbyWithEta("distance", fresh.values().stream()
+                    .map(d -> withEta(d, Math.round(d.distanceMeters() / 7))).toList());
         }
+    }
+
+    private static DriverEta withEta(NearbyDriver driver, long seconds) {
+        return new DriverEta(driver.driverId(), driver.lat(), driver.lng(), driver.distanceMeters(), seconds);
     }
 
     static RideEvent event(EventType type, Ride ride, String driverId, long etaSeconds) {

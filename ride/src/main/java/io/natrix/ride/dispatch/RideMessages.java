@@ -44,6 +44,18 @@ public final class RideMessages {
     public record DriverStep(String rideId, String driverId) {
     }
 
+    /** {@code ms.dispatch.NearbyDrivers}: what a rider sees around a point. */
+    public record NearbyQuery(double lat, double lng) {
+    }
+
+    /** One driver a rider could get, with the time to pick-up. */
+    public record DriverEta(String driverId, double lat, double lng, double distanceMeters, long etaSeconds) {
+    }
+
+    /** The nearby drivers, fastest pick-up first, and which ETA estimator answered. */
+    public record NearbyWithEta(String estimator, List<DriverEta> drivers) {
+    }
+
     /** Sent to a driver on {@code ms.drivers.<driverId>.offers}. */
     public record Offer(String rideId, String riderId, double pickupLat, double pickupLng, long etaSeconds, long expiresAt) {
     }

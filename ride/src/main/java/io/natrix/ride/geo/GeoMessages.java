@@ -16,6 +16,10 @@ public final class GeoMessages {
     public record DriverAvailability(String driverId, boolean available, long at) {
     }
 
+    /** {@code ms.geo.SetAvailability}: a driver goes online or offline. */
+    public record SetAvailability(String driverId, boolean available) {
+    }
+
     /** The question asked on {@code ms.geo.Nearby}. */
     public record NearbyRequest(double lat, double lng, double radiusMeters, int limit) {
     }

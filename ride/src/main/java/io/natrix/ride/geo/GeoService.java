@@ -30,12 +30,17 @@ public final class GeoService {
     private GeoService() {
     }
 
+    /** A position that came without a time (a driver's app through the gateway) is as of now. */
+    private static long at(long at) {
+        return at > 0 ? at : System.currentTimeMillis();
+    }
+
     /** Starts one geo instance over {@code natrix}, answering from {@code index}. */
     public static Service start(Natrix natrix, GeoIndex index) {
         ObjectMapper json = new ObjectMapper();
         return natrix.service("geo").version("1.0.0")
                 .description("Where every driver is: H3-indexed fleet, nearest available drivers")
-                .broadcastListener(POSITIONS + ".>", DriverPosition.class, p -> index.update(p.driverId(), p.lat(), p.lng(), p.at()))
+                .broadcastListener(POSITIONS + ".>", DriverPosition.class, p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())))
                 .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class, a -> index.availability(a.driverId(), a.available(), a.at()))
                 .endpoint("Nearby", NearbyRequest.class, request -> {
                     if (request.radiusMeters() <= 0 || request.radiusMeters() > 50_000 || request.limit() < 1) {
@@ -44,10 +49,18 @@ public final class GeoService {
                     return new NearbyDrivers(index.nearby(request.lat(), request.lng(), request.radiusMeters(),
                             Math.min(request.limit(), 100)));
                 })
+                .endpoint("SetAvailability", GeoMessages.SetAvailability.class, request -> {
+                    if (request.driverId() == null || !request.driverId().matches("[A-Za-z0-9_-]{1,64}")) {
+                        throw new io.natrix.ServiceException(400, "driverId must be 1 to 64 letters, digits, '-' or '_'");
+                    }
+                    DriverAvailability change = new DriverAvailability(request.driverId(), request.available(), System.currentTimeMillis());
+                    natrix.publish(AVAILABILITY + "." + request.driverId(), change);
+                    return change;
+                })
                 .beforeServing(() -> {
                     FleetReplay.ensureStream(natrix.nats());
                     long positions = FleetReplay.replay(natrix.nats(), POSITIONS + ".>", DriverPosition.class, json,
-                            p -> index.update(p.driverId(), p.lat(), p.lng(), p.at()));
+                            p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
                     long changes = FleetReplay.replay(natrix.nats(), AVAILABILITY + ".>", DriverAvailability.class, json,
                             a -> index.availability(a.driverId(), a.available(), a.at()));
                     LOG.log(Level.INFO, "geo instance ready: replayed {0} positions and {1} availability changes", positions, changes);

@@ -17,6 +17,10 @@ public final class UserMessages {
     public record CreateUser(Role role, String name, String phone) {
     }
 
+    /** {@code ms.users.RegisterRider} and {@code ms.users.RegisterDriver}: the role is in the subject. */
+    public record Register(String name, String phone) {
+    }
+
     /** {@code ms.users.GetUser}. */
     public record GetUser(String id) {
     }

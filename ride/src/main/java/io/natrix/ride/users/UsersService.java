@@ -43,6 +43,10 @@ public final class UsersService {
         UsersService users = new UsersService(bucket(natrix));
         return natrix.service("users").version("1.0.0").description("Riders and drivers, in a JetStream key-value bucket")
                 .endpoint("CreateUser", CreateUser.class, users::create)
+                .endpoint("RegisterRider", UserMessages.Register.class,
+                        r -> users.create(new CreateUser(UserMessages.Role.RIDER, r.name(), r.phone())))
+                .endpoint("RegisterDriver", UserMessages.Register.class,
+                        r -> users.create(new CreateUser(UserMessages.Role.DRIVER, r.name(), r.phone())))
                 .endpoint("GetUser", GetUser.class, users::get)
                 .endpoint("UpdateUser", UpdateUser.class, users::update)
                 .start();

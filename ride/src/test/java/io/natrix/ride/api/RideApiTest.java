@@ -1,0 +1,122 @@
+package io.natrix.ride.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.Natrix;
+import io.natrix.gateway.Gateway;
+import io.natrix.ride.dispatch.Dispatch;
+import io.natrix.ride.dispatch.DispatchConfig;
+import io.natrix.ride.eta.EtaService;
+import io.natrix.ride.geo.GeoIndex;
+import io.natrix.ride.geo.GeoService;
+import io.natrix.ride.users.UsersService;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A whole ride over real HTTP and real NATS: the rider and the driver only ever talk to the gateway. */
+class RideApiTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void aRiderRequestsADriverAcceptsPicksUpAndCompletesThroughTheGateway() throws Exception {
+        try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            UsersService.start(services);
+            GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
+            EtaService.startQuick(services);
+            EtaService.startCareful(services, Duration.ofMillis(20));
+            try (Dispatch _ = Dispatch.start(services, DispatchConfig.defaults());
+                 Gateway gateway = RideApi.routes(Gateway.builder(edge).port(0)).start()) {
+                String base = "http://127.0.0.1:" + gateway.port();
+
+                JsonNode rider = post(base + "/v1/riders", "{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}");
+                JsonNode driver = post(base + "/v1/drivers", "{\"name\":\"Dov\",\"phone\":\"+972 50 000 0002\"}");
+                assertThat(rider.get("role").asText()).isEqualTo("RIDER");
+                assertThat(driver.get("role").asText()).isEqualTo("DRIVER");
+                String riderId = rider.get("id").asText();
+                String driverId = driver.get("id").asText();
+                assertThat(get(base + "/v1/users/" + driverId).get("name").asText()).isEqualTo("Dov");
+
+                // the driver streams positions over a WebSocket and listens for offers
+                WebSocket locations = HTTP.newWebSocketBuilder().buildAsync(
+                        URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/drivers/" + driverId + "/locations"),
+                        new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS);
+                locations.sendText("{\"lat\":32.0860,\"lng\":34.7825}", true).get();
+                HttpResponse<Stream<String>> offers = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(base + "/v1/drivers/" + driverId + "/offers")).build(), HttpResponse.BodyHandlers.ofLines());
+
+                // the rider sees the driver nearby, with a pick-up time, then requests
+                HttpResponse<Stream<String>> nearby = HTTP.send(HttpRequest.newBuilder(
+                                URI.create(base + "/v1/riders/" + riderId + "/nearby?lat=32.0853&lng=34.7818"))
+                        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+                JsonNode seen = null;
+                try (Stream<String> events = nearby.body()) {
+                    Iterator<String> lines = events.iterator();
+                    while (seen == null || seen.get("drivers").isEmpty()) {
+                        String line = lines.next();
+                        if (line.startsWith("data: ")) {
+                            seen = JSON.readTree(line.substring(6));
+                        }
+                    }
+                }
+                assertThat(seen.at("/drivers/0/driverId").asText()).isEqualTo(driverId);
+                assertThat(seen.at("/drivers/0/etaSeconds").asLong()).isPositive();
+
+                HttpResponse<Stream<String>> riderUpdates = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(base + "/v1/riders/" + riderId + "/rides")).build(), HttpResponse.BodyHandlers.ofLines());
+                JsonNode ride = post(base + "/v1/rides", "{\"riderId\":\"" + riderId + "\",\"lat\":32.0853,\"lng\":34.7818}");
+                String rideId = ride.get("rideId").asText();
+
+                try (Stream<String> offerLines = offers.body()) {
+                    JsonNode offer = JSON.readTree(offerLines.filter(line -> !line.isBlank()).findFirst().orElseThrow());
+                    assertThat(offer.get("rideId").asText()).isEqualTo(rideId);
+                }
+                assertThat(post(base + "/v1/rides/" + rideId + "/answer", "{\"driverId\":\"" + driverId + "\",\"accept\":true}")
+                        .get("status").asText()).isEqualTo("ACCEPTED");
+                assertThat(post(base + "/v1/rides/" + rideId + "/pickup", "{\"driverId\":\"" + driverId + "\"}")
+                        .get("status").asText()).isEqualTo("PICKED_UP");
+                assertThat(post(base + "/v1/rides/" + rideId + "/dropoff", "{\"driverId\":\"" + driverId + "\"}")
+                        .get("status").asText()).isEqualTo("COMPLETED");
+
+                try (Stream<String> updates = riderUpdates.body()) {
+                    assertThat(updates.filter(line -> !line.isBlank()).map(line -> line.replaceAll(".*\"status\":\"([A-Z_]+)\".*", "$1"))
+                            .takeWhile(status -> !status.equals("COMPLETED")).toList())
+                            .containsExactly("REQUESTED", "OFFERED", "ACCEPTED", "PICKED_UP");
+                }
+                assertThat(get(base + "/v1/rides/" + rideId).get("status").asText()).isEqualTo("COMPLETED");
+                locations.sendClose(WebSocket.NORMAL_CLOSURE, "shift over").get(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static JsonNode post(String url, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + " → " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    static JsonNode get(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + " → " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+}
