@@ -134,7 +134,7 @@ final class Matcher {
     }
 
     private static DriverEta withEta(NearbyDriver driver, long seconds) {
-        return new DriverEta(driver.driverId(), driver.lat(), driver.lng(), driver.distanceMeters(), seconds);
+        return new DriverEta(driver.driverId(), driver.lat(), driver.lng(), driver.distanceMeters(), seconds, driver.ageMillis());
     }
 
     static RideEvent event(EventType type, Ride ride, String driverId, long etaSeconds) {

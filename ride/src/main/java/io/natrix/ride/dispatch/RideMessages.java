@@ -49,7 +49,7 @@ public final class RideMessages {
     }
 
     /** One driver a rider could get, with the time to pick-up. */
-    public record DriverEta(String driverId, double lat, double lng, double distanceMeters, long etaSeconds) {
+    public record DriverEta(String driverId, double lat, double lng, double distanceMeters, long etaSeconds, long ageMillis) {
     }
 
     /** The nearby drivers, fastest pick-up first, and which ETA estimator answered. */

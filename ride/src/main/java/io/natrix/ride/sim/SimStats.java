@@ -1,0 +1,53 @@
+package io.natrix.ride.sim;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the simulated riders and drivers saw, for the status line and the summary. */
+final class SimStats {
+
+    final AtomicInteger driversOnline = new AtomicInteger();
+    final AtomicInteger ridersOnline = new AtomicInteger();
+    final LongAdder locationUpdates = new LongAdder();
+    final LongAdder nearbyUpdates = new LongAdder();
+    final LongAdder ridesRequested = new LongAdder();
+    final LongAdder ridesAccepted = new LongAdder();
+    final LongAdder ridesCompleted = new LongAdder();
+    final LongAdder ridesUnmatched = new LongAdder();
+    final LongAdder offersDeclined = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final Recorder freshnessMillis = new Recorder(3_600_000, 3);
+    final Recorder matchMillis = new Recorder(3_600_000, 3);
+    private final Histogram freshnessTotal = new Histogram(3_600_000, 3);
+    private final Histogram matchTotal = new Histogram(3_600_000, 3);
+    private volatile String lastError = "";
+
+    void error(String what) {
+        errors.increment();
+        lastError = what;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    /** Moves the recent samples into the run's totals and returns the recent ones: [freshness, match]. */
+    synchronized Histogram[] interval() {
+        Histogram freshness = freshnessMillis.getIntervalHistogram();
+        Histogram match = matchMillis.getIntervalHistogram();
+        freshnessTotal.add(freshness);
+        matchTotal.add(match);
+        return new Histogram[]{freshness, match};
+    }
+
+    synchronized Histogram freshnessTotal() {
+        return freshnessTotal.copy();
+    }
+
+    synchronized Histogram matchTotal() {
+        return matchTotal.copy();
+    }
+}

@@ -1,0 +1,82 @@
+package io.natrix.ride.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Generated streets over Tel Aviv's extent: a grid of blocks rotated about 20° from north like the city's
+ * streets, 150 m apart, with intersections as nodes. No street data can be downloaded here, so the city is
+ * generated, deterministically.
+ */
+final class StreetGrid {
+
+    static final double ORIGIN_LAT = 32.045;
+    static final double ORIGIN_LNG = 34.760;
+    static final double BLOCK_METERS = 150;
+    private static final double METERS_PER_DEGREE_LAT = 111_195;
+    private static final double ROTATION = Math.toRadians(20);
+
+    record Node(int row, int col, double lat, double lng) {
+    }
+
+    private final int rows;
+    private final int cols;
+    private final Node[][] nodes;
+
+    StreetGrid(int rows, int cols) {
+        this.rows = rows;
+        this.cols = cols;
+        this.nodes = new Node[rows][cols];
+        double metersPerDegreeLng = METERS_PER_DEGREE_LAT * Math.cos(Math.toRadians(ORIGIN_LAT));
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                double along = r * BLOCK_METERS;   // north-north-east, like the coastal avenues
+                double across = c * BLOCK_METERS;  // east-south-east, like the cross streets
+                double north = along * Math.cos(ROTATION) - across * Math.sin(ROTATION);
+                double east = along * Math.sin(ROTATION) + across * Math.cos(ROTATION);
+                nodes[r][c] = new Node(r, c, ORIGIN_LAT + north / METERS_PER_DEGREE_LAT, ORIGIN_LNG + east / metersPerDegreeLng);
+            }
+        }
+    }
+
+    /** About 7 km by 4 km: Tel Aviv from Jaffa to the Yarkon, the sea to Ayalon. */
+    static StreetGrid telAviv() {
+        return new StreetGrid(48, 26);
+    }
+
+    Node random(SplittableRandom random) {
+        return nodes[random.nextInt(rows)][random.nextInt(cols)];
+    }
+
+    List<Node> neighbours(Node node) {
+        List<Node> next = new ArrayList<>(4);
+        if (node.row() > 0) next.add(nodes[node.row() - 1][node.col()]);
+        if (node.row() < rows - 1) next.add(nodes[node.row() + 1][node.col()]);
+        if (node.col() > 0) next.add(nodes[node.row()][node.col() - 1]);
+        if (node.col() < cols - 1) next.add(nodes[node.row()][node.col() + 1]);
+        return next;
+    }
+
+    java.util.stream.Stream<Node> nodes() {
+        return java.util.Arrays.stream(nodes).flatMap(java.util.Arrays::stream);
+    }
+
+    /** The neighbour that brings a driver closest to {@code goal}: greedy routing along the streets. */
+    Node towards(Node from, Node goal) {
+        Node best = from;
+        int bestSteps = steps(from, goal);
+        for (Node next : neighbours(from)) {
+            int s = steps(next, goal);
+            if (s < bestSteps) {
+                best = next;
+                bestSteps = s;
+            }
+        }
+        return best;
+    }
+
+    static int steps(Node a, Node b) {
+        return Math.abs(a.row() - b.row()) + Math.abs(a.col() - b.col());
+    }
+}
