@@ -12,9 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,38 +43,13 @@ final class GatewayBench {
         urls.put("(a) gateway → NATS → users ×2", "http://127.0.0.1:" + gateway.port() + "/v1/users/42");
         urls.put("(b) gateway → HTTP → users ×2", "http://127.0.0.1:" + httpGateway.port() + "/v1/users/42");
         urls.put("(c) users HTTP server, direct", httpUsers.getFirst() + "/v1/users/42");
-        Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
         try {
             System.out.printf("natrix bench gateway: %d round(s) of %d s per cell, wrk -t2, users services in another JVM%n",
                     rounds, duration.toSeconds());
-            for (String url : urls.values()) {
-                Wrk.run(url, 16, Duration.ofSeconds(2)); // warm-up
-            }
-            for (int round = 0; round < rounds; round++) {
-                for (int connections : new int[]{16, 256}) {
-                    List<String> names = new ArrayList<>(urls.keySet());
-                    java.util.Collections.rotate(names, round);
-                    for (String name : names) {
-                        Wrk.Result r = Wrk.run(urls.get(name), connections, duration);
-                        results.computeIfAbsent(name + "@" + connections, k -> new ArrayList<>()).add(r);
-                        System.err.printf("  round %d %-32s %4d conns %,10.0f req/s p99 %.2f ms%n", round + 1, name,
-                                connections, r.perSecond(), r.p99Millis());
-                    }
-                }
-            }
-            System.out.println();
-            System.out.println("| path | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-            for (int connections : new int[]{16, 256}) {
-                for (String name : urls.keySet()) {
-                    Wrk.Result r = median(results.get(name + "@" + connections));
-                    System.out.printf("| %s | %d | %,.0f | %.2f | %.2f | %d | %d |%n", name, connections, r.perSecond(),
-                            r.p50Millis(), r.p99Millis(), r.non2xx(), r.socketErrors());
-                }
-                double natsPath = median(results.get("(a) gateway → NATS → users ×2@" + connections)).perSecond();
-                double http = median(results.get("(b) gateway → HTTP → users ×2@" + connections)).perSecond();
-                System.out.printf("| NATS path ÷ HTTP path | %d | %.2f× | | | | |%n", connections, natsPath / http);
-            }
+            WrkRounds matrix = WrkRounds.run(urls, rounds, duration);
+            matrix.print("path", connections -> System.out.printf("| NATS path ÷ HTTP path | %d | %.2f× | | | | |%n", connections,
+                    matrix.median("(a) gateway → NATS → users ×2", connections).perSecond()
+                            / matrix.median("(b) gateway → HTTP → users ×2", connections).perSecond()));
         } finally {
             gateway.close();
             httpGateway.stop();
@@ -84,11 +57,6 @@ final class GatewayBench {
             Bench.stopResponder(responder);
             nats.stop();
         }
-    }
-
-    private static Wrk.Result median(List<Wrk.Result> cell) {
-        List<Wrk.Result> sorted = cell.stream().sorted(Comparator.comparingDouble(Wrk.Result::perSecond)).toList();
-        return sorted.get(sorted.size() / 2);
     }
 
     /** The HTTP path: same server, a blocking JDK HttpClient call per request, round robin over the instances. */

@@ -16,9 +16,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
@@ -43,39 +41,10 @@ public final class HttpServerChoice {
         Map<String, String> urls = new LinkedHashMap<>();
         urls.put("Helidon 4.5.0 SE", "http://127.0.0.1:" + helidon.port() + "/v1/users/42");
         urls.put("Jetty 12.1.14 (virtual threads)", "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/v1/users/42");
-        Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
         try {
             System.out.printf("natrix bench http-servers: %d round(s) of %d s per cell, wrk -t2, users service in another JVM%n",
                     rounds, duration.toSeconds());
-            for (String url : urls.values()) {
-                Wrk.run(url, 16, Duration.ofSeconds(2)); // warm-up
-            }
-            for (int round = 0; round < rounds; round++) {
-                for (int connections : new int[]{16, 256}) {
-                    List<String> names = new ArrayList<>(urls.keySet());
-                    if (round % 2 == 1) {
-                        names = names.reversed();
-                    }
-                    for (String name : names) {
-                        Wrk.Result r = Wrk.run(urls.get(name), connections, duration);
-                        results.computeIfAbsent(name + "@" + connections, k -> new ArrayList<>()).add(r);
-                        System.err.printf("  round %d %-32s %4d conns %,10.0f req/s p99 %.2f ms%n", round + 1, name,
-                                connections, r.perSecond(), r.p99Millis());
-                    }
-                }
-            }
-            System.out.println();
-            System.out.println("| server | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-            for (int connections : new int[]{16, 256}) {
-                for (String name : urls.keySet()) {
-                    List<Wrk.Result> cell = new ArrayList<>(results.get(name + "@" + connections));
-                    cell.sort(java.util.Comparator.comparingDouble(Wrk.Result::perSecond));
-                    Wrk.Result r = cell.get(cell.size() / 2);
-                    System.out.printf("| %s | %d | %,.0f | %.2f | %.2f | %d | %d |%n", name, connections, r.perSecond(),
-                            r.p50Millis(), r.p99Millis(), r.non2xx(), r.socketErrors());
-                }
-            }
+            WrkRounds.run(urls, rounds, duration).print("server", connections -> { });
         } finally {
             helidon.stop();
             jetty.stop();

@@ -1,0 +1,68 @@
+package io.natrix.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * wrk against several named URLs at several connection counts, in rounds that rotate which URL goes first,
+ * and the table of medians: the shape every HTTP benchmark here shares.
+ */
+final class WrkRounds {
+
+    static final int[] CONNECTIONS = {16, 256};
+
+    private final Map<String, String> urls;
+    private final Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
+
+    private WrkRounds(Map<String, String> urls) {
+        this.urls = urls;
+    }
+
+    /** Warms every URL up, then runs the rounds; progress goes to stderr. */
+    static WrkRounds run(Map<String, String> urls, int rounds, Duration duration) throws Exception {
+        WrkRounds matrix = new WrkRounds(urls);
+        for (String url : urls.values()) {
+            Wrk.run(url, 16, Duration.ofSeconds(2));
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (int connections : CONNECTIONS) {
+                List<String> names = new ArrayList<>(urls.keySet());
+                Collections.rotate(names, round);
+                for (String name : names) {
+                    Wrk.Result r = Wrk.run(urls.get(name), connections, duration);
+                    matrix.results.computeIfAbsent(name + "@" + connections, k -> new ArrayList<>()).add(r);
+                    System.err.printf("  round %d %-34s %4d conns %,10.0f req/s p99 %.2f ms%n", round + 1, name,
+                            connections, r.perSecond(), r.p99Millis());
+                }
+            }
+        }
+        return matrix;
+    }
+
+    /** The median of one cell, by throughput. */
+    Wrk.Result median(String name, int connections) {
+        List<Wrk.Result> cell = results.get(name + "@" + connections).stream()
+                .sorted(Comparator.comparingDouble(Wrk.Result::perSecond)).toList();
+        return cell.get(cell.size() / 2);
+    }
+
+    /** Prints the Markdown table of medians; {@code afterEachCount} may add rows per connection count. */
+    void print(String firstColumn, java.util.function.IntConsumer afterEachCount) {
+        System.out.println();
+        System.out.println("| " + firstColumn + " | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (int connections : CONNECTIONS) {
+            for (String name : urls.keySet()) {
+                Wrk.Result r = median(name, connections);
+                System.out.printf("| %s | %d | %,.0f | %.2f | %.2f | %d | %d |%n", name, connections, r.perSecond(),
+                        r.p50Millis(), r.p99Millis(), r.non2xx(), r.socketErrors());
+            }
+            afterEachCount.accept(connections);
+        }
+    }
+}
