@@ -86,6 +86,16 @@ public final class Simulator implements AutoCloseable {
                 stats.errors.sum() == 0 ? "" : " (last: " + stats.lastError() + ")");
     }
 
+    /** Rides completed so far. */
+    public long ridesCompleted() {
+        return stats.ridesCompleted.sum();
+    }
+
+    /** Errors seen so far by drivers and riders. */
+    public long errors() {
+        return stats.errors.sum();
+    }
+
     SimStats stats() {
         return stats;
     }
