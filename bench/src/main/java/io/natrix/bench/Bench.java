@@ -29,6 +29,10 @@ public final class Bench {
             HttpServerChoice.main(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("ride")) {
+            GeoBench.main(args);
+            return;
+        }
         if (args.length > 0 && args[0].equals("streams")) {
             StreamsBench.main(args);
             return;

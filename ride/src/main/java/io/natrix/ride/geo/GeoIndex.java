@@ -80,31 +80,54 @@ public final class GeoIndex {
         availability.merge(driverId, new Availability(available, at), (old, now) -> old.at() > now.at() ? old : now);
     }
 
-    /** Available, fresh drivers within {@code radiusMeters} of the point, nearest first, at most {@code limit}. */
+    /**
+     * Available, fresh drivers within {@code radiusMeters} of the point, nearest first, at most {@code limit}.
+     * Looks ring by ring outwards from the point's cell and stops as soon as no driver in a further ring could
+     * beat the {@code limit}-th nearest found so far, so a dense city costs a few cells, not the whole radius.
+     */
     public List<NearbyDriver> nearby(double lat, double lng, double radiusMeters, int limit) {
         long now = clock.getAsLong();
         long origin = h3.latLngToCell(lat, lng, RESOLUTION);
         // cell centres are edge·√3 apart; a disk of k rings covers at least (k·1.5 − 1)·edge from the point
         int rings = (int) Math.ceil(radiusMeters / (edgeMeters * 1.5)) + 1;
         List<NearbyDriver> found = new ArrayList<>();
-        for (long cell : h3.gridDisk(origin, rings)) {
-            Set<String> ids = cells.get(cell);
-            if (ids == null) {
-                continue;
+        List<List<Long>> byRing = h3.gridDiskDistances(origin, rings);
+        for (int ring = 0; ring < byRing.size(); ring++) {
+            for (long cell : byRing.get(ring)) {
+                collect(cell, lat, lng, radiusMeters, now, found);
             }
-            for (String id : ids) {
-                Driver driver = drivers.get(id);
-                if (driver == null || !available(id) || now - driver.positionAt() > staleAfter.toMillis()) {
-                    continue;
-                }
-                double distance = GeoMath.distanceMeters(lat, lng, driver.lat(), driver.lng());
-                if (distance <= radiusMeters) {
-                    found.add(new NearbyDriver(id, driver.lat(), driver.lng(), distance, Math.max(0, now - driver.positionAt())));
+            if (found.size() >= limit) {
+                found.sort(NEAREST);
+                // any point in ring r+1 is at least 1.5·(r+1)·edge from the origin cell's centre, less an edge
+                // for the point's offset in its own cell and an edge for the query's offset in the origin cell
+                double closestBeyond = (1.5 * (ring + 1) - 2) * edgeMeters;
+                if (found.get(limit - 1).distanceMeters() <= closestBeyond) {
+                    break;
                 }
             }
         }
-        found.sort(Comparator.comparingDouble(NearbyDriver::distanceMeters).thenComparing(NearbyDriver::driverId));
+        found.sort(NEAREST);
         return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+    }
+
+    private static final Comparator<NearbyDriver> NEAREST =
+            Comparator.comparingDouble(NearbyDriver::distanceMeters).thenComparing(NearbyDriver::driverId);
+
+    private void collect(long cell, double lat, double lng, double radiusMeters, long now, List<NearbyDriver> found) {
+        Set<String> ids = cells.get(cell);
+        if (ids == null) {
+            return;
+        }
+        for (String id : ids) {
+            Driver driver = drivers.get(id);
+            if (driver == null || !available(id) || now - driver.positionAt() > staleAfter.toMillis()) {
+                continue;
+            }
+            double distance = GeoMath.distanceMeters(lat, lng, driver.lat(), driver.lng());
+            if (distance <= radiusMeters) {
+                found.add(new NearbyDriver(id, driver.lat(), driver.lng(), distance, Math.max(0, now - driver.positionAt())));
+            }
+        }
     }
 
     private boolean available(String driverId) {

@@ -25,7 +25,8 @@ class GeoIndexTest {
         AtomicLong now = new AtomicLong(1_000_000);
         GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
         List<Known> fleet = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) { // Tel Aviv and around
+        int size = repetition.getCurrentRepetition() % 2 == 0 ? 30_000 : 3_000; // sparse and dense cities
+        for (int i = 0; i < size; i++) { // Tel Aviv and around
             Known driver = new Known("d" + i, 32.03 + random.nextDouble() * 0.10, 34.74 + random.nextDouble() * 0.10,
                     now.get() - random.nextLong(60_000), random.nextInt(10) != 0);
             fleet.add(driver);
