@@ -126,7 +126,11 @@ final class SimDriver {
                         job.set(new Job(offer.get("rideId").asText(), pickup, grid.random(random), false));
                     }
                 } catch (Exception e) {
-                    stats.error("offer for " + id + ": " + e.getMessage()); // e.g. the offer expired meanwhile
+                    if (String.valueOf(e.getMessage()).contains("→ 409")) {
+                        stats.lateAnswers.increment(); // the offer expired or the ride was cancelled first: the protocol at work
+                    } else {
+                        stats.error("offer for " + id + ": " + e.getMessage());
+                    }
                 }
             });
         } catch (Exception e) {

@@ -18,6 +18,7 @@ final class SimStats {
     final LongAdder ridesCompleted = new LongAdder();
     final LongAdder ridesUnmatched = new LongAdder();
     final LongAdder offersDeclined = new LongAdder();
+    final LongAdder lateAnswers = new LongAdder();
     final LongAdder errors = new LongAdder();
     final Recorder freshnessMillis = new Recorder(3_600_000, 3);
     final Recorder matchMillis = new Recorder(3_600_000, 3);

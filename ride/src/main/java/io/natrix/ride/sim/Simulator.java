@@ -78,11 +78,12 @@ public final class Simulator implements AutoCloseable {
         Histogram match = stats.matchTotal();
         return String.format("summary: %,d drivers, %,d riders; %,d location updates, %,d nearby updates (freshness p50 %,d ms,"
                         + " p99 %,d ms); rides: %,d requested, %,d accepted (time to match p50 %.1f s, p99 %.1f s), %,d completed,"
-                        + " %,d unmatched, %,d offers declined; errors %,d%s",
+                        + " %,d unmatched, %,d offers declined, %,d answers too late; errors %,d%s",
                 stats.driversOnline.get(), stats.ridersOnline.get(), stats.locationUpdates.sum(), stats.nearbyUpdates.sum(),
                 freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), stats.ridesRequested.sum(),
                 stats.ridesAccepted.sum(), match.getValueAtPercentile(50) / 1000.0, match.getValueAtPercentile(99) / 1000.0,
-                stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.offersDeclined.sum(), stats.errors.sum(),
+                stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.offersDeclined.sum(), stats.lateAnswers.sum(),
+                stats.errors.sum(),
                 stats.errors.sum() == 0 ? "" : " (last: " + stats.lastError() + ")");
     }
 
