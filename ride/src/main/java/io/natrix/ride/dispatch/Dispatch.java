@@ -104,7 +104,7 @@ public final class Dispatch implements AutoCloseable {
                 throw new ServiceException(403, "ride " + ride.rideId() + " is not " + request.riderId() + "'s");
             }
             return !RideState.finished(ride);
-        }, ride -> Matcher.event(EventType.CANCELLED, ride, ride.driverId(), 0), "is already " + "finished");
+        }, ride -> Matcher.event(EventType.CANCELLED, ride, ride.driverId(), 0), "is already finished");
         if (cancelled.driverId() != null) {
             claims.release(cancelled.driverId(), cancelled.rideId());
             notifier.availability(cancelled.driverId(), true);
