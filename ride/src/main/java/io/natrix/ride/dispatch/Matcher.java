@@ -111,12 +111,12 @@ final class Matcher {
             nearby = natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, config.searchRadiusMeters(), 10),
                     NearbyDrivers.class, Duration.ofSeconds(2));
         } catch (NatrixException geoUnavailable) {
-            return new NearbyWithEta("none", List.of());
+            return new NearbyWithEta("none", List.of(), System.currentTimeMillis());
         }
         Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
                 .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {
-            return new NearbyWithEta("none", List.of());
+            return new NearbyWithEta("none", List.of(), System.currentTimeMillis());
         }
         EtaRequest request = new EtaRequest(lat, lng,
                 fresh.values().stream().map(d -> new Candidate(d.driverId(), d.lat(), d.lng())).toList(), System.currentTimeMillis());
@@ -125,11 +125,11 @@ final class Matcher {
             return new NearbyWithEta(etas.estimator(), etas.etas().stream()
                     .filter(eta -> fresh.containsKey(eta.driverId()))
                     .map(eta -> withEta(fresh.get(eta.driverId()), eta.seconds()))
-                    .toList());
+                    .toList(), System.currentTimeMillis());
         } catch (NatrixException noEstimate) {
             // no estimator answered in time: nearest first is the next best ranking, at a city pace of 25 km/h
             return new NearbyWithEta("distance", fresh.values().stream()
-                    .map(d -> withEta(d, Math.round(d.distanceMeters() / 7))).toList());
+                    .map(d -> withEta(d, Math.round(d.distanceMeters() / 7))).toList(), System.currentTimeMillis());
         }
     }
 

@@ -52,8 +52,8 @@ public final class RideMessages {
     public record DriverEta(String driverId, double lat, double lng, double distanceMeters, long etaSeconds, long ageMillis) {
     }
 
-    /** The nearby drivers, fastest pick-up first, and which ETA estimator answered. */
-    public record NearbyWithEta(String estimator, List<DriverEta> drivers) {
+    /** The nearby drivers, fastest pick-up first, which ETA estimator answered, and when (epoch ms). */
+    public record NearbyWithEta(String estimator, List<DriverEta> drivers, long answeredAt) {
     }
 
     /** Sent to a driver on {@code ms.drivers.<driverId>.offers}. */

@@ -62,12 +62,16 @@ final class SimRider {
                 try {
                     JsonNode nearby = SimHttp.JSON.readTree(line.substring(6));
                     stats.nearbyUpdates.increment();
+                    long answeredAt = nearby.path("answeredAt").asLong();
+                    if (answeredAt > 0) {
+                        stats.freshnessMillis.recordValue(Math.min(3_600_000, Math.max(0, System.currentTimeMillis() - answeredAt)));
+                    }
                     long freshest = Long.MAX_VALUE;
                     for (JsonNode driver : nearby.path("drivers")) {
                         freshest = Math.min(freshest, driver.path("ageMillis").asLong());
                     }
                     if (freshest != Long.MAX_VALUE) {
-                        stats.freshnessMillis.recordValue(Math.min(freshest, 3_600_000));
+                        stats.positionAgeMillis.recordValue(Math.min(freshest, 3_600_000));
                     }
                 } catch (Exception e) {
                     stats.error("nearby of " + id + ": " + e.getMessage());

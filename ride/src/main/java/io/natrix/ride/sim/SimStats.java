@@ -6,7 +6,11 @@ import org.HdrHistogram.Recorder;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the simulated riders and drivers saw, for the status line and the summary. */
+/**
+ * What the simulated riders and drivers saw, for the status line and the summary. Nearby freshness is the age of
+ * a nearby answer when the rider reads it (what the system adds); position age is how old the freshest driver
+ * position in it is, which also holds up to a second of the drivers' own once-a-second updates.
+ */
 final class SimStats {
 
     final AtomicInteger driversOnline = new AtomicInteger();
@@ -21,8 +25,10 @@ final class SimStats {
     final LongAdder lateAnswers = new LongAdder();
     final LongAdder errors = new LongAdder();
     final Recorder freshnessMillis = new Recorder(3_600_000, 3);
+    final Recorder positionAgeMillis = new Recorder(3_600_000, 3);
     final Recorder matchMillis = new Recorder(3_600_000, 3);
     private final Histogram freshnessTotal = new Histogram(3_600_000, 3);
+    private final Histogram positionAgeTotal = new Histogram(3_600_000, 3);
     private final Histogram matchTotal = new Histogram(3_600_000, 3);
     private volatile String lastError = "";
 
@@ -39,13 +45,19 @@ final class SimStats {
     synchronized Histogram[] interval() {
         Histogram freshness = freshnessMillis.getIntervalHistogram();
         Histogram match = matchMillis.getIntervalHistogram();
+        Histogram positionAge = positionAgeMillis.getIntervalHistogram();
         freshnessTotal.add(freshness);
         matchTotal.add(match);
-        return new Histogram[]{freshness, match};
+        positionAgeTotal.add(positionAge);
+        return new Histogram[]{freshness, match, positionAge};
     }
 
     synchronized Histogram freshnessTotal() {
         return freshnessTotal.copy();
+    }
+
+    synchronized Histogram positionAgeTotal() {
+        return positionAgeTotal.copy();
     }
 
     synchronized Histogram matchTotal() {

@@ -59,10 +59,11 @@ public final class Simulator implements AutoCloseable {
             Thread.sleep(1000);
             long updates = stats.locationUpdates.sum();
             Histogram[] recent = stats.interval();
-            String line = String.format("%4ds  drivers %,d  riders %,d  locations %,d/s  nearby fresh p50 %,d ms p99 %,d ms"
+            String line = String.format("%4ds  drivers %,d  riders %,d  locations %,d/s  nearby fresh p50 %,d ms p99 %,d ms (position age p99 %,d ms)"
                             + "  match p50 %,.1f s p99 %,.1f s  rides %,d requested %,d completed %,d unmatched  errors %,d",
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), stats.driversOnline.get(), stats.ridersOnline.get(),
                     updates - lastUpdates, recent[0].getValueAtPercentile(50), recent[0].getValueAtPercentile(99),
+                    recent[2].getValueAtPercentile(99),
                     recent[1].getValueAtPercentile(50) / 1000.0, recent[1].getValueAtPercentile(99) / 1000.0,
                     stats.ridesRequested.sum(), stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.errors.sum());
             lastUpdates = updates;
@@ -76,11 +77,13 @@ public final class Simulator implements AutoCloseable {
     public String summary() {
         Histogram freshness = stats.freshnessTotal();
         Histogram match = stats.matchTotal();
+        Histogram positionAge = stats.positionAgeTotal();
         return String.format("summary: %,d drivers, %,d riders; %,d location updates, %,d nearby updates (freshness p50 %,d ms,"
-                        + " p99 %,d ms); rides: %,d requested, %,d accepted (time to match p50 %.1f s, p99 %.1f s), %,d completed,"
+                        + " p99 %,d ms; freshest position age p50 %,d ms, p99 %,d ms); rides: %,d requested, %,d accepted (time to match p50 %.1f s, p99 %.1f s), %,d completed,"
                         + " %,d unmatched, %,d offers declined, %,d answers too late; errors %,d%s",
                 stats.driversOnline.get(), stats.ridersOnline.get(), stats.locationUpdates.sum(), stats.nearbyUpdates.sum(),
-                freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), stats.ridesRequested.sum(),
+                freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99),
+                positionAge.getValueAtPercentile(50), positionAge.getValueAtPercentile(99), stats.ridesRequested.sum(),
                 stats.ridesAccepted.sum(), match.getValueAtPercentile(50) / 1000.0, match.getValueAtPercentile(99) / 1000.0,
                 stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.offersDeclined.sum(), stats.lateAnswers.sum(),
                 stats.errors.sum(),
