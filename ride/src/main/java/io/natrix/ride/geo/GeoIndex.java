@@ -39,6 +39,7 @@ public final class GeoIndex {
     private final Map<Long, Set<String>> cells = new ConcurrentHashMap<>();
     // kept apart from positions: an availability change may arrive before the driver's first position
     private final Map<String, Availability> availability = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastEviction = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param staleAfter a driver silent this long is left out of answers
@@ -133,6 +134,15 @@ public final class GeoIndex {
     private boolean available(String driverId) {
         Availability known = availability.get(driverId);
         return known == null || known.available();
+    }
+
+    /** Evicts silent drivers, at most once per stale period; cheap to call on every update. */
+    public void evictStaleNowAndThen() {
+        long now = clock.getAsLong();
+        long last = lastEviction.get();
+        if (now - last >= staleAfter.toMillis() && lastEviction.compareAndSet(last, now)) {
+            evictStale();
+        }
     }
 
     /** Forgets drivers silent for twice the stale time; returns how many. */

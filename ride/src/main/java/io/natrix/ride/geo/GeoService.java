@@ -40,7 +40,10 @@ public final class GeoService {
         ObjectMapper json = new ObjectMapper();
         return natrix.service("geo").version("1.0.0")
                 .description("Where every driver is: H3-indexed fleet, nearest available drivers")
-                .broadcastListener(POSITIONS + ".>", DriverPosition.class, p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())))
+                .broadcastListener(POSITIONS + ".>", DriverPosition.class, p -> {
+                    index.update(p.driverId(), p.lat(), p.lng(), at(p.at()));
+                    index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
+                })
                 .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class, a -> index.availability(a.driverId(), a.available(), a.at()))
                 .endpoint("Nearby", NearbyRequest.class, request -> {
                     if (request.radiusMeters() <= 0 || request.radiusMeters() > 50_000 || request.limit() < 1) {
