@@ -75,6 +75,7 @@ final class DefaultService implements Service {
         } catch (Exception e) {
             service.abandon();
             service.listeners.forEach(ListenerRunner::stop);
+            connection.closeDispatcher(service.dispatcher);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
