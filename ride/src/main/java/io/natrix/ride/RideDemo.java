@@ -100,15 +100,15 @@ public final class RideDemo {
         logs = Files.createTempDirectory("natrix-demo-");
         int replicas = servers.size() >= 3 ? 3 : 1;
         List<String[]> plan = new ArrayList<>();
-        for (String role : List.of("users", "eta-quick", "eta-careful", "dispatch")) {
-            plan.add(new String[]{role, "1"});
-            plan.add(new String[]{role, "2"});
+        for (RideRole role : List.of(RideRole.USERS, RideRole.ETA_QUICK, RideRole.ETA_CAREFUL, RideRole.DISPATCH)) {
+            plan.add(new String[]{role.label(), "0"});
+            plan.add(new String[]{role.label(), "0"});
         }
         for (int i = 1; i <= 3; i++) {
-            plan.add(new String[]{"geo", Integer.toString(i)});
+            plan.add(new String[]{RideRole.GEO.label(), "0"});
         }
-        plan.add(new String[]{"gateway", Integer.toString(ports[0])});
-        plan.add(new String[]{"gateway", Integer.toString(ports[1])});
+        plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(ports[0])});
+        plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(ports[1])});
         System.out.printf("starting %d service processes: users ×2, geo ×3, eta-quick ×2, eta-careful ×2, dispatch ×2, gateway ×2%n", plan.size());
         String java = ProcessHandle.current().info().command().orElse("java");
         try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -118,7 +118,7 @@ public final class RideDemo {
                         "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
                         "-Dnatrix.replicas=" + replicas,
                         "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), entry[0], url, entry[1]));
-                Path log = logs.resolve(entry[0] + "-" + entry[1] + ".log");
+                Path log = logs.resolve(entry[0] + "-" + (plan.indexOf(entry) + 1) + ".log");
                 Process process = new ProcessBuilder(command).redirectErrorStream(false)
                         .redirectError(log.toFile()).start();
                 processes.add(process);

@@ -1,0 +1,49 @@
+package io.natrix.ride;
+
+import io.natrix.Natrix;
+import io.natrix.gateway.Gateway;
+import io.natrix.ride.api.RideApi;
+import io.natrix.ride.dispatch.Dispatch;
+import io.natrix.ride.dispatch.DispatchConfig;
+import io.natrix.ride.eta.EtaService;
+import io.natrix.ride.geo.GeoIndex;
+import io.natrix.ride.geo.GeoService;
+import io.natrix.ride.users.UsersService;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Each part of the ride system, and how one instance of it starts: the one place that knows. */
+enum RideRole {
+
+    USERS, GEO, ETA_QUICK, ETA_CAREFUL, DISPATCH, GATEWAY;
+
+    /** How long the careful ETA estimator takes on top of its model: a stand-in for a routing engine. */
+    static final Duration CAREFUL_ETA_LATENCY = Duration.ofMillis(40);
+
+    /** Starts one instance over {@code natrix}; {@code port} is for the gateway (0: any free port). */
+    AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port) {
+        return switch (this) {
+            case USERS -> UsersService.start(natrix);
+            case GEO -> GeoService.start(natrix, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
+            case ETA_QUICK -> EtaService.startQuick(natrix);
+            case ETA_CAREFUL -> EtaService.startCareful(natrix, CAREFUL_ETA_LATENCY);
+            case DISPATCH -> Dispatch.start(natrix, dispatch);
+            case GATEWAY -> RideApi.routes(Gateway.builder(natrix).port(port)).start();
+        };
+    }
+
+    /** The name used on command lines: {@code eta-quick}. */
+    String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static RideRole of(String label) {
+        for (RideRole role : values()) {
+            if (role.label().equals(label)) {
+                return role;
+            }
+        }
+        throw new IllegalArgumentException("unknown role " + label + "; one of users, geo, eta-quick, eta-careful, dispatch, gateway");
+    }
+}
