@@ -43,26 +43,15 @@ public final class Bench {
         }
         BenchOptions options = BenchOptions.parse(args);
         NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
-        Process responder = startResponder(server.url());
+        ResponderProcess responder = ResponderProcess.start(server.url());
         try {
             System.out.printf("natrix bench core: nats-server %s, %d cores, %s, java %s%n", server.url(),
                     Runtime.getRuntime().availableProcessors(), options, Runtime.version());
             requestReply(server.url(), options);
             broadcast(server.url(), options);
         } finally {
-            stopResponder(responder);
+            responder.close();
             server.stop();
-        }
-    }
-
-    static void stopResponder(Process responder) throws InterruptedException {
-        try (OutputStream stdin = responder.getOutputStream()) {
-            stdin.write('\n');
-        } catch (java.io.IOException ignored) {
-            // already gone
-        }
-        if (!responder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            responder.destroyForcibly();
         }
     }
 
@@ -120,29 +109,6 @@ public final class Bench {
         List<LoadRun.Result> sorted = results.stream().sorted(Comparator.comparingDouble(LoadRun.Result::perSecond)).toList();
         return sorted.get(sorted.size() / 2);
     }
-
-    static Process startResponder(String url) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseParallelGC"));
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("natrix."))
-                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                Responder.class.getName(), url));
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        if (line == null || !line.startsWith("ready")) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the responder process did not start: " + line);
-        }
-        responderHttpPorts = line.substring("ready".length()).trim();
-        return process;
-    }
-
-    /** The users service's HTTP ports in the responder, comma-separated, as its ready line gave them. */
-    static volatile String responderHttpPorts = "";
 
     /** {@code core [--seconds N] [--warmup N] [--rounds N] [--concurrency 1,16,256,1024] [--events N]}. */
     record BenchOptions(Duration measure, Duration warmup, int rounds, int[] concurrency, int broadcastEvents) {

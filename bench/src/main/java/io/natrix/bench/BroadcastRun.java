@@ -1,5 +1,6 @@
 package io.natrix.bench;
 
+import java.util.function.LongSupplier;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.natrix.Natrix;
@@ -69,7 +70,7 @@ final class BroadcastRun {
     }
 
     private static Result measure(String stack, String url, int listeners, int events, byte[] payload,
-                                  List<LongAdder> counts, java.util.function.LongSupplier dropped) throws Exception {
+                                  List<LongAdder> counts, LongSupplier dropped) throws Exception {
         try (Connection publisher = Nats.connect(url)) {
             long started = System.nanoTime();
             for (int i = 0; i < events; i++) {

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +32,8 @@ final class GatewayBench {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Duration duration = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 5);
         NatsServerProcess nats = NatsServerProcess.start(1, false).getFirst();
-        Process responder = Bench.startResponder(nats.url());
-        List<String> httpUsers = Arrays.stream(Bench.responderHttpPorts.split(","))
-                .map(port -> "http://127.0.0.1:" + port).toList();
+        ResponderProcess responder = ResponderProcess.start(nats.url());
+        List<String> httpUsers = responder.httpPorts().stream().map(port -> "http://127.0.0.1:" + port).toList();
         Natrix natrix = Natrix.builder().servers(nats.url()).connectionName("bench-gateway").shutdownHook(false).connect();
         Gateway gateway = Gateway.builder(natrix).port(0).route(Route.get("/v1/users/{id}", "ms.users.GetUser")).start();
         WebServer httpGateway = httpGateway(httpUsers);
@@ -54,7 +52,7 @@ final class GatewayBench {
             gateway.close();
             httpGateway.stop();
             natrix.close();
-            Bench.stopResponder(responder);
+            responder.close();
             nats.stop();
         }
     }

@@ -34,7 +34,7 @@ public final class HttpServerChoice {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Duration duration = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 5);
         NatsServerProcess nats = NatsServerProcess.start(1, false).getFirst();
-        Process responder = Bench.startResponder(nats.url());
+        ResponderProcess responder = ResponderProcess.start(nats.url());
         Natrix natrix = Natrix.builder().servers(nats.url()).connectionName("http-choice").shutdownHook(false).connect();
         WebServer helidon = helidon(natrix);
         Server jetty = jetty(natrix);
@@ -49,7 +49,7 @@ public final class HttpServerChoice {
             helidon.stop();
             jetty.stop();
             natrix.close();
-            Bench.stopResponder(responder);
+            responder.close();
             nats.stop();
         }
     }

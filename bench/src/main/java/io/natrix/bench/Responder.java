@@ -1,5 +1,6 @@
 package io.natrix.bench;
 
+import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -60,7 +61,7 @@ public final class Responder {
                 .subscribe(RAW, "raw-bench");
         raw.flush(java.time.Duration.ofSeconds(5));
         System.out.println("ready " + httpUsers.stream().map(server -> Integer.toString(server.port()))
-                .collect(java.util.stream.Collectors.joining(",")));
+                .collect(Collectors.joining(",")));
         System.out.flush();
         System.in.read(); // the benchmark closes our stdin when it is done
         raw.close();

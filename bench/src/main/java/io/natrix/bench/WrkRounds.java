@@ -1,5 +1,6 @@
 package io.natrix.bench;
 
+import java.util.function.IntConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +53,7 @@ final class WrkRounds {
     }
 
     /** Prints the Markdown table of medians; {@code afterEachCount} may add rows per connection count. */
-    void print(String firstColumn, java.util.function.IntConsumer afterEachCount) {
+    void print(String firstColumn, IntConsumer afterEachCount) {
         System.out.println();
         System.out.println("| " + firstColumn + " | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");

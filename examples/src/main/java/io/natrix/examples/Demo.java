@@ -1,8 +1,8 @@
 package io.natrix.examples;
 
+import java.util.concurrent.Executors;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
-import io.natrix.Service;
 import io.natrix.examples.GeoBroadcast.Point;
 import io.natrix.examples.UsersService.GetUser;
 import io.natrix.examples.UsersService.User;
@@ -133,7 +133,7 @@ public final class Demo implements AutoCloseable {
     public void close() {
         running.set(false);
         load.forEach(Thread::interrupt);
-        try (var closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
             connections.forEach(natrix -> closing.submit(natrix::close)); // each drains its own services
         }
         if (ownedServer != null) {

@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import java.util.function.Function;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ServiceException;
@@ -136,7 +137,7 @@ public final class Dispatch implements AutoCloseable {
     }
 
     /** Appends the next event if the guard holds, re-reading and re-checking when another instance changed the ride first. */
-    private Ride transition(String rideId, Predicate<Ride> guard, java.util.function.Function<Ride, RideEvent> next,
+    private Ride transition(String rideId, Predicate<Ride> guard, Function<Ride, RideEvent> next,
                             String refusal) throws Exception {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             RideLedger.Entry entry = ledger.entry(rideId == null ? "" : rideId)

@@ -1,5 +1,7 @@
 package io.natrix.ride.sim;
 
+import java.util.stream.Stream;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -58,8 +60,8 @@ final class StreetGrid {
         return next;
     }
 
-    java.util.stream.Stream<Node> nodes() {
-        return java.util.Arrays.stream(nodes).flatMap(java.util.Arrays::stream);
+    Stream<Node> nodes() {
+        return Arrays.stream(nodes).flatMap(Arrays::stream);
     }
 
     /** The neighbour that brings a driver closest to {@code goal}: greedy routing along the streets. */
