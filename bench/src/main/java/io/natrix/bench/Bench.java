@@ -30,7 +30,7 @@ public final class Bench {
             return;
         }
         if (args.length > 0 && args[0].equals("ride")) {
-            GeoBench.main(args);
+            ride(Arrays.asList(args).subList(1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("streams")) {
@@ -52,6 +52,22 @@ public final class Bench {
         } finally {
             responder.close();
             server.stop();
+        }
+    }
+
+    /** {@code ride [geo [drivers] [seconds] | fleet [options]]}: both when neither is named. */
+    private static void ride(List<String> args) throws Exception {
+        String part = args.isEmpty() ? "all" : args.getFirst();
+        List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+        switch (part) {
+            case "geo" -> GeoBench.run(rest);
+            case "fleet" -> FleetBench.run(rest);
+            case "all" -> {
+                GeoBench.run(List.of());
+                System.out.println();
+                FleetBench.run(List.of());
+            }
+            default -> throw new IllegalArgumentException("usage: natrix bench ride [geo [drivers] [seconds] | fleet [options]]");
         }
     }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * {@code ./natrix bench ride}: the geo service alone at 100,000 drivers beside Redis, on the same points and
+ * {@code ./natrix bench ride geo}: the geo service alone at 100,000 drivers beside Redis, on the same points and
  * the same queries in the same run: positions ingested per second by one geo instance (published over NATS)
  * and by Redis (GEOADD, 1,000 members a call), then nearest-10-within-1-km latency at 16 concurrent callers
  * (natrix call to ms.geo.Nearby; GEOSEARCH ... ASC COUNT 10 WITHDIST), and how often their answers agree.
@@ -46,9 +46,9 @@ final class GeoBench {
     private GeoBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int drivers = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-        Duration measure = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 5);
+    static void run(List<String> args) throws Exception {
+        int drivers = !args.isEmpty() ? Integer.parseInt(args.get(0)) : 100_000;
+        Duration measure = Duration.ofSeconds(args.size() > 1 ? Long.parseLong(args.get(1)) : 5);
         SplittableRandom random = new SplittableRandom(42);
         List<Point> fleet = new ArrayList<>(drivers);
         for (int i = 0; i < drivers; i++) {

@@ -3,18 +3,10 @@ package io.natrix.ride;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsServerProcess;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -42,9 +34,8 @@ public final class RideDemo {
     static final String USAGE = "usage: natrix demo [--nats nats://host:4222] [--cluster 3] [--port 8080] [--drivers 1000]"
             + " [--riders 200] [--duration 600s] [--smoke]";
 
-    private final List<Process> processes = new ArrayList<>();
     private final List<NatsServerProcess> servers = new ArrayList<>();
-    private Path logs;
+    private RideProcesses processes;
 
     public static void main(String[] args) throws Exception {
         Options options = parse(args);
@@ -57,7 +48,7 @@ public final class RideDemo {
             int[] ports = options.gatewayPorts();
             demo.startServices(url, ports);
             List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
-            System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.logs + ")");
+            System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.processes.logs() + ")");
             System.out.println("try:  curl -N -H 'Accept: text/event-stream' '" + gateways.getFirst()
                     + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
             System.out.println("      curl -s " + gateways.getFirst() + "/health/ready");
@@ -97,78 +88,19 @@ public final class RideDemo {
     }
 
     private void startServices(String url, int[] ports) throws Exception {
-        logs = Files.createTempDirectory("natrix-demo-");
-        int replicas = servers.size() >= 3 ? 3 : 1;
-        List<String[]> plan = new ArrayList<>();
-        for (RideRole role : List.of(RideRole.USERS, RideRole.ETA_QUICK, RideRole.ETA_CAREFUL, RideRole.DISPATCH)) {
-            plan.add(new String[]{role.label(), "0"});
-            plan.add(new String[]{role.label(), "0"});
-        }
-        for (int i = 1; i <= 3; i++) {
-            plan.add(new String[]{RideRole.GEO.label(), "0"});
-        }
-        plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(ports[0])});
-        plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(ports[1])});
-        System.out.printf("starting %d service processes: users ×2, geo ×3, eta-quick ×2, eta-careful ×2, dispatch ×2, gateway ×2%n", plan.size());
-        String java = ProcessHandle.current().info().command().orElse("java");
-        try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> ready = new ArrayList<>();
-            for (String[] entry : plan) {
-                List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java, "-XX:+UseSerialGC", "-Xmx256m",
-                        "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                        "-Dnatrix.replicas=" + replicas,
-                        "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), entry[0], url, entry[1]));
-                Path log = logs.resolve(entry[0] + "-" + (plan.indexOf(entry) + 1) + ".log");
-                Process process = new ProcessBuilder(command).redirectErrorStream(false)
-                        .redirectError(log.toFile()).start();
-                processes.add(process);
-                ready.add(starting.submit(() -> awaitReady(process, entry[0], log)));
-            }
-            for (Future<?> one : ready) {
-                one.get(120, TimeUnit.SECONDS);
-            }
-        }
+        RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]));
+        System.out.printf("starting %d service processes: %s%n", layout.processes(), layout);
+        processes = RideProcesses.start(url, servers.size() >= 3 ? 3 : 1, layout,
+                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
     }
 
-    private static Void awaitReady(Process process, String role, Path log) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        if (line == null || !line.startsWith("ready")) {
-            throw new IOException(role + " did not start; see " + log);
-        }
-        Thread.ofVirtual().start(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // drain whatever else it prints
-                }
-            } catch (IOException ignored) {
-                // it stopped
-            }
-        });
-        return null;
-    }
-
-    /** Gateways first (they end their streams), then the services (each drains), then NATS. */
+    /** The gateways and services (gateways first), then NATS. */
     private synchronized void stop() {
-        List<Process> gateways = processes.subList(Math.max(0, processes.size() - 2), processes.size());
-        terminate(List.copyOf(gateways));
-        terminate(List.copyOf(processes));
-        processes.clear();
+        if (processes != null) {
+            processes.close();
+        }
         servers.forEach(NatsServerProcess::stop);
         servers.clear();
-    }
-
-    private static void terminate(List<Process> group) {
-        group.forEach(Process::destroy);
-        for (Process process : group) {
-            try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-            }
-        }
     }
 
     static Options parse(String... args) {

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,21 +27,37 @@ public final class GeoIndex {
     /** H3 resolution 8: hexagons of about 0.74 km², edges of about 460 m. */
     static final int RESOLUTION = 8;
 
-    private record Driver(String id, double lat, double lng, long cell, long positionAt) {
+    /** Where a driver was last seen. */
+    private record Position(double lat, double lng, long cell, long at) {
     }
 
     private record Availability(boolean available, long at) {
+    }
+
+    /** One driver: its cell holds this entry itself, so a query reads it without a map lookup. */
+    private static final class Entry {
+        final String id;
+        volatile Position position; // null until its first position
+        volatile Availability availability; // null: available
+
+        Entry(String id) {
+            this.id = id;
+        }
+
+        boolean available() {
+            Availability known = availability;
+            return known == null || known.available();
+        }
     }
 
     private final H3Core h3;
     private final double edgeMeters;
     private final Duration staleAfter;
     private final LongSupplier clock;
-    private final Map<String, Driver> drivers = new ConcurrentHashMap<>();
-    private final Map<Long, Set<String>> cells = new ConcurrentHashMap<>();
-    // kept apart from positions: an availability change may arrive before the driver's first position
-    private final Map<String, Availability> availability = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong lastEviction = new java.util.concurrent.atomic.AtomicLong();
+    // an entry may exist before the driver's first position: availability changes can come first
+    private final Map<String, Entry> drivers = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Entry>> cells = new ConcurrentHashMap<>();
+    private final AtomicLong lastEviction = new AtomicLong();
 
     /**
      * @param staleAfter a driver silent this long is left out of answers
@@ -59,26 +77,46 @@ public final class GeoIndex {
     /** Records a position unless a newer one is known. */
     public void update(String driverId, double lat, double lng, long at) {
         long cell = h3.latLngToCell(lat, lng, RESOLUTION);
-        drivers.compute(driverId, (id, old) -> {
-            if (old != null && old.positionAt() > at) {
-                return old;
-            }
-            if (old == null || old.cell() != cell) {
-                if (old != null) {
-                    Set<String> previous = cells.get(old.cell());
-                    if (previous != null) {
-                        previous.remove(id);
-                    }
+        while (true) {
+            Entry entry = drivers.computeIfAbsent(driverId, Entry::new);
+            synchronized (entry) {
+                if (drivers.get(driverId) != entry) {
+                    continue; // evicted meanwhile (eviction removes under the entry's lock): take the new one
                 }
-                cells.computeIfAbsent(cell, c -> ConcurrentHashMap.newKeySet()).add(id);
+                Position old = entry.position;
+                if (old != null && old.at() > at) {
+                    return;
+                }
+                if (old == null || old.cell() != cell) {
+                    if (old != null) {
+                        Set<Entry> previous = cells.get(old.cell());
+                        if (previous != null) {
+                            previous.remove(entry);
+                        }
+                    }
+                    cells.computeIfAbsent(cell, c -> ConcurrentHashMap.newKeySet()).add(entry);
+                }
+                entry.position = new Position(lat, lng, cell, at);
+                return;
             }
-            return new Driver(id, lat, lng, cell, at);
-        });
+        }
     }
 
     /** Records whether a driver takes rides, unless a newer change is known. */
     public void availability(String driverId, boolean available, long at) {
-        availability.merge(driverId, new Availability(available, at), (old, now) -> old.at() > now.at() ? old : now);
+        while (true) {
+            Entry entry = drivers.computeIfAbsent(driverId, Entry::new);
+            synchronized (entry) {
+                if (drivers.get(driverId) != entry) {
+                    continue;
+                }
+                Availability old = entry.availability;
+                if (old == null || old.at() <= at) {
+                    entry.availability = new Availability(available, at);
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -87,54 +125,105 @@ public final class GeoIndex {
      * beat the {@code limit}-th nearest found so far, so a dense city costs a few cells, not the whole radius.
      */
     public List<NearbyDriver> nearby(double lat, double lng, double radiusMeters, int limit) {
-        long now = clock.getAsLong();
+        if (limit <= 0) {
+            return List.of();
+        }
         long origin = h3.latLngToCell(lat, lng, RESOLUTION);
         // cell centres are edge·√3 apart; a disk of k rings covers at least (k·1.5 − 1)·edge from the point
         int rings = (int) Math.ceil(radiusMeters / (edgeMeters * 1.5)) + 1;
-        List<NearbyDriver> found = new ArrayList<>();
+        Nearest nearest = new Nearest(lat, lng, radiusMeters, limit, clock.getAsLong(), staleAfter.toMillis());
         List<List<Long>> byRing = h3.gridDiskDistances(origin, rings);
         for (int ring = 0; ring < byRing.size(); ring++) {
             for (long cell : byRing.get(ring)) {
-                collect(cell, lat, lng, radiusMeters, now, found);
-            }
-            if (found.size() >= limit) {
-                found.sort(NEAREST);
-                // any point in ring r+1 is at least 1.5·(r+1)·edge from the origin cell's centre, less an edge
-                // for the point's offset in its own cell and an edge for the query's offset in the origin cell
-                double closestBeyond = (1.5 * (ring + 1) - 2) * edgeMeters;
-                if (found.get(limit - 1).distanceMeters() <= closestBeyond) {
-                    break;
+                Set<Entry> entries = cells.get(cell);
+                if (entries != null) {
+                    entries.forEach(nearest::offer);
                 }
             }
-        }
-        found.sort(NEAREST);
-        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
-    }
-
-    private static final Comparator<NearbyDriver> NEAREST =
-            Comparator.comparingDouble(NearbyDriver::distanceMeters).thenComparing(NearbyDriver::driverId);
-
-    private void collect(long cell, double lat, double lng, double radiusMeters, long now, List<NearbyDriver> found) {
-        Set<String> ids = cells.get(cell);
-        if (ids == null) {
-            return;
-        }
-        for (String id : ids) {
-            Driver driver = drivers.get(id);
-            if (driver == null || !available(id) || now - driver.positionAt() > staleAfter.toMillis()) {
-                continue;
-            }
-            double distance = GeoMath.distanceMeters(lat, lng, driver.lat(), driver.lng());
-            if (distance <= radiusMeters) {
-                found.add(new NearbyDriver(id, driver.lat(), driver.lng(), distance, Math.max(0, now - driver.positionAt())));
+            // any point in ring r+1 is at least 1.5·(r+1)·edge from the origin cell's centre, less an edge
+            // for the point's offset in its own cell and an edge for the query's offset in the origin cell
+            if (nearest.full() && nearest.farthestMeters() <= (1.5 * (ring + 1) - 2) * edgeMeters) {
+                break;
             }
         }
+        return nearest.sorted();
     }
 
-    private boolean available(String driverId) {
-        Availability known = availability.get(driverId);
-        return known == null || known.available();
+    /**
+     * The {@code limit} nearest fresh, available drivers offered so far, in a heap with the farthest on top. A
+     * flat-earth distance (within a fraction of a percent of the great circle at city scale) rules most drivers
+     * out before the exact distance is computed.
+     */
+    private static final class Nearest {
+        private static final Comparator<NearbyDriver> FARTHEST_FIRST = NEAREST.reversed();
+
+        private final double lat;
+        private final double lng;
+        private final double radiusMeters;
+        private final int limit;
+        private final long now;
+        private final long staleAfterMillis;
+        private final double metersPerDegreeLat = Math.toRadians(GeoMath.EARTH_RADIUS_METERS);
+        private final double metersPerDegreeLng;
+        private final PriorityQueue<NearbyDriver> heap;
+
+        Nearest(double lat, double lng, double radiusMeters, int limit, long now, long staleAfterMillis) {
+            this.lat = lat;
+            this.lng = lng;
+            this.radiusMeters = radiusMeters;
+            this.limit = limit;
+            this.now = now;
+            this.staleAfterMillis = staleAfterMillis;
+            this.metersPerDegreeLng = metersPerDegreeLat * Math.cos(Math.toRadians(lat));
+            this.heap = new PriorityQueue<>(limit + 1, FARTHEST_FIRST);
+        }
+
+        void offer(Entry entry) {
+            Position position = entry.position;
+            if (position == null || now - position.at() > staleAfterMillis || !entry.available()) {
+                return;
+            }
+            double bound = full() ? Math.min(radiusMeters, farthestMeters()) : radiusMeters;
+            double dy = (position.lat() - lat) * metersPerDegreeLat;
+            double dx = (position.lng() - lng) * metersPerDegreeLng;
+            if (dx * dx + dy * dy > square(bound * 1.01 + 1)) {
+                return; // clearly out of reach: no need for the exact distance
+            }
+            double distance = GeoMath.distanceMeters(lat, lng, position.lat(), position.lng());
+            if (distance > radiusMeters) {
+                return;
+            }
+            NearbyDriver driver = new NearbyDriver(entry.id, position.lat(), position.lng(), distance,
+                    Math.max(0, now - position.at()));
+            if (!full()) {
+                heap.add(driver);
+            } else if (NEAREST.compare(driver, heap.peek()) < 0) {
+                heap.poll();
+                heap.add(driver);
+            }
+        }
+
+        boolean full() {
+            return heap.size() >= limit;
+        }
+
+        double farthestMeters() {
+            return heap.peek().distanceMeters();
+        }
+
+        List<NearbyDriver> sorted() {
+            return heap.stream().sorted(NEAREST).toList();
+        }
+
+        private static double square(double x) {
+            return x * x;
+        }
     }
+
+    private static final Comparator<NearbyDriver> NEAREST = (a, b) -> {
+        int byDistance = Double.compare(a.distanceMeters(), b.distanceMeters());
+        return byDistance != 0 ? byDistance : a.driverId().compareTo(b.driverId());
+    };
 
     /** Evicts silent drivers, at most once per stale period; cheap to call on every update. */
     public void evictStaleNowAndThen() {
@@ -145,24 +234,37 @@ public final class GeoIndex {
         }
     }
 
-    /** Forgets drivers silent for twice the stale time; returns how many. */
+    /** Forgets drivers silent for twice the stale time (and their availability); returns how many. */
     public int evictStale() {
         long cutoff = clock.getAsLong() - 2 * staleAfter.toMillis();
         int evicted = 0;
-        for (Driver driver : drivers.values()) {
-            if (driver.positionAt() < cutoff && drivers.remove(driver.id(), driver)) {
-                Set<String> ids = cells.get(driver.cell());
-                if (ids != null) {
-                    ids.remove(driver.id());
+        for (Entry entry : drivers.values()) {
+            synchronized (entry) {
+                Position position = entry.position;
+                Availability availability = entry.availability;
+                long lastHeard = Math.max(position == null ? 0 : position.at(), availability == null ? 0 : availability.at());
+                if (lastHeard < cutoff && drivers.remove(entry.id, entry)) {
+                    if (position != null) {
+                        Set<Entry> ids = cells.get(position.cell());
+                        if (ids != null) {
+                            ids.remove(entry);
+                        }
+                        evicted++;
+                    }
                 }
-                evicted++;
             }
         }
         return evicted;
     }
 
-    /** Drivers known, fresh or not. */
+    /** Drivers with a known position, fresh or not. */
     public int size() {
-        return drivers.size();
+        int positioned = 0;
+        for (Entry entry : drivers.values()) {
+            if (entry.position != null) {
+                positioned++;
+            }
+        }
+        return positioned;
     }
 }

@@ -58,10 +58,16 @@ final class SimRider {
     private void watchNearby() {
         try (Stream<String> events = http.lines("/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true)) {
             nearbyStream = events;
+            long[] last = {0};
             events.filter(line -> line.startsWith("data: ")).forEach(line -> {
                 try {
                     JsonNode nearby = SimHttp.JSON.readTree(line.substring(6));
                     stats.nearbyUpdates.increment();
+                    long now = System.currentTimeMillis();
+                    if (last[0] > 0) {
+                        stats.nearbyGapMillis.recordValue(Math.min(3_600_000, now - last[0]));
+                    }
+                    last[0] = now;
                     long answeredAt = nearby.path("answeredAt").asLong();
                     if (answeredAt > 0) {
                         stats.freshnessMillis.recordValue(Math.min(3_600_000, Math.max(0, System.currentTimeMillis() - answeredAt)));

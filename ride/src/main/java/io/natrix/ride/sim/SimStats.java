@@ -27,6 +27,7 @@ final class SimStats {
     final Recorder freshnessMillis = new Recorder(3_600_000, 3);
     final Recorder positionAgeMillis = new Recorder(3_600_000, 3);
     final Recorder matchMillis = new Recorder(3_600_000, 3);
+    final Recorder nearbyGapMillis = new Recorder(3_600_000, 3);
     private final Histogram freshnessTotal = new Histogram(3_600_000, 3);
     private final Histogram positionAgeTotal = new Histogram(3_600_000, 3);
     private final Histogram matchTotal = new Histogram(3_600_000, 3);
@@ -41,7 +42,10 @@ final class SimStats {
         return lastError;
     }
 
-    /** Moves the recent samples into the run's totals and returns the recent ones: [freshness, match]. */
+    /**
+     * Moves the recent samples into the run's totals and returns the recent ones: freshness, match, position
+     * age, and the gap between a rider's nearby updates.
+     */
     synchronized Histogram[] interval() {
         Histogram freshness = freshnessMillis.getIntervalHistogram();
         Histogram match = matchMillis.getIntervalHistogram();
@@ -49,7 +53,7 @@ final class SimStats {
         freshnessTotal.add(freshness);
         matchTotal.add(match);
         positionAgeTotal.add(positionAge);
-        return new Histogram[]{freshness, match, positionAge};
+        return new Histogram[]{freshness, match, positionAge, nearbyGapMillis.getIntervalHistogram()};
     }
 
     synchronized Histogram freshnessTotal() {

@@ -21,34 +21,79 @@ public final class Simulator implements AutoCloseable {
 
     private final Options options;
     private final SimStats stats = new SimStats();
+    private static final int AGENTS_PER_CLIENT = 1_000;
+
     private final List<Thread> agents = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<HttpClient> clients = new ArrayList<>();
+    private final StreetGrid grid = StreetGrid.telAviv();
+    private int driversStarted;
+    private int ridersStarted;
 
     public Simulator(Options options) {
         this.options = options;
     }
 
-    /** Starts every driver and rider (ramping up), spread over the gateways. */
+    /** Starts every driver and rider of the options (ramping up), spread over the gateways. */
     public void start() throws InterruptedException {
-        StreetGrid grid = StreetGrid.telAviv();
-        for (int i = 0; i < options.drivers(); i++) {
-            SimHttp gateway = new SimHttp(http, options.gateways().get(i % options.gateways().size()));
-            SimDriver driver = new SimDriver(gateway, grid, stats, 1_000 + i, options.speedMetersPerSecond());
+        grow(options.drivers(), options.riders());
+    }
+
+    /**
+     * Adds drivers and riders until there are {@code drivers} and {@code riders} (ramping up, about 1,000 a
+     * second), spread over the gateways.
+     */
+    public synchronized void grow(int drivers, int riders) throws InterruptedException {
+        for (int i = driversStarted; i < drivers; i++) {
+            SimDriver driver = new SimDriver(http(i), grid, stats, 1_000 + i, options.speedMetersPerSecond());
             agents.add(Thread.ofVirtual().name("driver-" + i).start(driver::run));
             ramp(i);
         }
-        for (int i = 0; i < options.riders(); i++) {
-            SimHttp gateway = new SimHttp(http, options.gateways().get(i % options.gateways().size()));
-            SimRider rider = new SimRider(gateway, grid, stats, 50_000 + i, options.meanSecondsBetweenRequests());
+        driversStarted = Math.max(driversStarted, drivers);
+        for (int i = ridersStarted; i < riders; i++) {
+            SimRider rider = new SimRider(http(i), grid, stats, 50_000 + i, options.meanSecondsBetweenRequests());
             agents.add(Thread.ofVirtual().name("rider-" + i).start(rider::run));
             ramp(i);
         }
+        ridersStarted = Math.max(ridersStarted, riders);
+    }
+
+    /** Agent {@code i}'s gateway, through one of several HTTP clients (each has its own selector thread). */
+    private SimHttp http(int i) {
+        int client = agents.size() / AGENTS_PER_CLIENT;
+        while (clients.size() <= client) {
+            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+        }
+        return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()));
     }
 
     private static void ramp(int i) throws InterruptedException {
         if (i % 100 == 99) {
             Thread.sleep(100);
         }
+    }
+
+    /** What the drivers and riders saw during one measured window. */
+    public record Window(Duration length, int driversOnline, int ridersOnline, double locationsPerSecond,
+                         double nearbyPerSecond, Histogram freshness, Histogram positionAge, Histogram nearbyGap,
+                         long ridesAccepted, long ridesCompleted, long errors, String lastError) {
+    }
+
+    /** Watches for {@code length} and returns what was seen in that time only. */
+    public Window measure(Duration length) throws InterruptedException {
+        stats.interval(); // drop what came before
+        long locations = stats.locationUpdates.sum();
+        long nearby = stats.nearbyUpdates.sum();
+        long accepted = stats.ridesAccepted.sum();
+        long completed = stats.ridesCompleted.sum();
+        long errors = stats.errors.sum();
+        long started = System.nanoTime();
+        Thread.sleep(length);
+        Histogram[] seen = stats.interval();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Window(length, stats.driversOnline.get(), stats.ridersOnline.get(),
+                (stats.locationUpdates.sum() - locations) / seconds, (stats.nearbyUpdates.sum() - nearby) / seconds,
+                seen[0], seen[2], seen[3], stats.ridesAccepted.sum() - accepted, stats.ridesCompleted.sum() - completed,
+                stats.errors.sum() - errors, stats.lastError());
     }
 
     /** Prints a status line every second for the options' duration, then the summary. */
@@ -105,7 +150,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         agents.forEach(Thread::interrupt);
         for (Thread agent : agents) {
             try {
@@ -115,6 +160,6 @@ public final class Simulator implements AutoCloseable {
                 return;
             }
         }
-        http.close();
+        clients.forEach(HttpClient::close);
     }
 }

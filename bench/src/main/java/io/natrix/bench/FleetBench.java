@@ -1,0 +1,159 @@
+package io.natrix.bench;
+
+import io.natrix.ride.RideProcesses;
+import io.natrix.ride.sim.Simulator;
+import io.natrix.testkit.NatsServerProcess;
+import org.HdrHistogram.Histogram;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./natrix bench ride fleet}: the whole ride system (one process per service instance, a nats-server
+ * with JetStream) and the simulator in this JVM, all on this machine. The fleet grows step by step; after a
+ * warm-up each step is measured, and it holds when, in the measured window, every driver sent about one
+ * position a second, every rider got about one nearby update a second, the nearby answers were at most 250 ms
+ * old at p99 when read, and nothing failed. It stops at the first step that does not hold.
+ */
+final class FleetBench {
+
+    /** A fleet size to try. */
+    record Step(int drivers, int riders) {
+
+        static Step parse(String text) {
+            String[] parts = text.split(":");
+            return new Step(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+        }
+    }
+
+    record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, long freshnessP99Millis) {
+
+        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 15]"
+                + " [--seconds 20] [--geo 2] [--gateways 2]";
+
+        static Options parse(List<String> args) {
+            List<Step> steps = List.of(new Step(1_000, 250), new Step(2_000, 500), new Step(4_000, 1_000),
+                    new Step(6_000, 1_500), new Step(8_000, 2_000), new Step(12_000, 3_000), new Step(16_000, 4_000),
+                    new Step(20_000, 5_000));
+            Duration warmup = Duration.ofSeconds(15);
+            Duration measure = Duration.ofSeconds(20);
+            int geo = 2;
+            int gateways = 2;
+            for (int i = 0; i < args.size(); i += 2) {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException(args.get(i) + " needs a value\n" + USAGE);
+                }
+                String value = args.get(i + 1);
+                switch (args.get(i)) {
+                    case "--steps" -> steps = java.util.Arrays.stream(value.split(",")).map(Step::parse).toList();
+                    case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
+                    case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value));
+                    case "--geo" -> geo = Integer.parseInt(value);
+                    case "--gateways" -> gateways = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
+                }
+            }
+            return new Options(steps, warmup, measure, geo, gateways, 250);
+        }
+    }
+
+    private FleetBench() {
+    }
+
+    static void run(List<String> args) throws Exception {
+        Options options = Options.parse(args);
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < options.gateways(); i++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                ports.add(socket.getLocalPort());
+            }
+        }
+        RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, ports);
+        NatsServerProcess nats = NatsServerProcess.start(1, true).getFirst();
+        System.out.printf("natrix bench ride fleet: %s on %s, simulator in this JVM, %d cores; %d s warm-up and %d s"
+                        + " measured per step; a step holds when freshness p99 <= %d ms, >= 95%% of the expected location"
+                        + " and nearby updates arrive, and nothing fails%n", layout, nats.url(),
+                Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
+                options.freshnessP99Millis());
+        RideProcesses system = null;
+        List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
+        try (Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)))) {
+            system = RideProcesses.start(nats.url(), 1, layout, "-XX:+UseSerialGC", "-Xmx1g");
+            Map<String, List<ProcessHandle>> roles = roles(system, nats);
+            System.out.println();
+            System.out.println("| drivers | riders | locations/s | nearby/s | freshness p50 / p99 / max ms | nearby gap p99 ms"
+                    + " | position age p99 ms | rides accepted | errors | CPU % by process | holds |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            Step largest = null;
+            for (Step step : options.steps()) {
+                simulator.grow(step.drivers(), step.riders());
+                Thread.sleep(options.warmup());
+                Map<String, Duration> cpuBefore = cpu(roles);
+                Simulator.Window window = simulator.measure(options.measure());
+                Map<String, Duration> cpuAfter = cpu(roles);
+                boolean holds = holds(step, window, options);
+                Histogram freshness = window.freshness();
+                System.out.printf("| %,d | %,d | %,.0f | %,.0f | %,d / %,d / %,d | %,d | %,d | %,d | %,d | %s | %s |%n",
+                        step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
+                        freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), freshness.getMaxValue(),
+                        window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
+                        window.ridesAccepted(), window.errors(), cpuShares(cpuBefore, cpuAfter, window.length()),
+                        holds ? "yes" : "no");
+                if (window.errors() > 0) {
+                    System.out.println("  last error: " + window.lastError());
+                }
+                if (!holds) {
+                    break;
+                }
+                largest = step;
+            }
+            System.out.println();
+            System.out.println(largest == null ? "no step held"
+                    : String.format("largest fleet held: %,d drivers and %,d riders", largest.drivers(), largest.riders()));
+        } finally {
+            if (system != null) {
+                system.close();
+            }
+            nats.stop();
+        }
+    }
+
+    private static boolean holds(Step step, Simulator.Window window, Options options) {
+        return window.errors() == 0
+                && window.driversOnline() >= step.drivers() && window.ridersOnline() >= step.riders()
+                && window.locationsPerSecond() >= 0.95 * step.drivers()
+                && window.nearbyPerSecond() >= 0.95 * step.riders()
+                && window.freshness().getValueAtPercentile(99) <= options.freshnessP99Millis();
+    }
+
+    /** Every process by what it runs: the services, the gateways, nats-server, and this JVM (the simulator). */
+    private static Map<String, List<ProcessHandle>> roles(RideProcesses system, NatsServerProcess nats) {
+        Map<String, List<ProcessHandle>> roles = new LinkedHashMap<>();
+        for (RideProcesses.Instance instance : system.instances()) {
+            roles.computeIfAbsent(instance.role(), k -> new ArrayList<>()).add(instance.process().toHandle());
+        }
+        roles.put("nats", List.of(ProcessHandle.of(nats.pid()).orElseThrow()));
+        roles.put("sim", List.of(ProcessHandle.current()));
+        return roles;
+    }
+
+    private static Map<String, Duration> cpu(Map<String, List<ProcessHandle>> roles) {
+        Map<String, Duration> used = new LinkedHashMap<>();
+        roles.forEach((role, handles) -> used.put(role, handles.stream()
+                .map(handle -> handle.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus)));
+        return used;
+    }
+
+    /** CPU used per role in the window as a percentage of one core: {@code geo 61 · gateway 48 · ...}. */
+    private static String cpuShares(Map<String, Duration> before, Map<String, Duration> after, Duration window) {
+        List<String> shares = new ArrayList<>();
+        after.forEach((role, used) -> shares.add(String.format("%s %d", role,
+                Math.round(100.0 * used.minus(before.get(role)).toNanos() / window.toNanos()))));
+        return String.join(" · ", shares);
+    }
+}
