@@ -184,6 +184,9 @@ final class Caller {
                     new NoRespondersException(subject);
             case TimeoutException ignored ->
                     new CallTimeoutException(subject, timeout, Duration.ofNanos(System.nanoTime() - started));
+            // jnats's own clean-up cancels a request whose time is up while the caller is late to notice (a busy CPU)
+            case CancellationException ignored when connection.getStatus() == Connection.Status.CONNECTED ->
+                    new CallTimeoutException(subject, timeout, Duration.ofNanos(System.nanoTime() - started));
             case CancellationException ignored -> new ConnectionException(subject,
                     "the request on '" + subject + "' was cancelled: the connection is " + connection.getStatus(), cause);
             default -> new ConnectionException(subject, "the request on '" + subject + "' failed: " + cause, cause);

@@ -30,19 +30,21 @@ final class FleetBench {
         }
     }
 
-    record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, long freshnessP99Millis) {
+    record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, List<String> serviceJvm,
+                   long freshnessP99Millis) {
 
-        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 15]"
-                + " [--seconds 20] [--geo 2] [--gateways 2]";
+        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20]"
+                + " [--seconds 20] [--geo 2] [--gateways 2] [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
 
         static Options parse(List<String> args) {
-            List<Step> steps = List.of(new Step(1_000, 250), new Step(2_000, 500), new Step(4_000, 1_000),
-                    new Step(6_000, 1_500), new Step(8_000, 2_000), new Step(12_000, 3_000), new Step(16_000, 4_000),
-                    new Step(20_000, 5_000));
-            Duration warmup = Duration.ofSeconds(15);
+            List<Step> steps = List.of(new Step(1_000, 250), new Step(2_000, 500), new Step(3_000, 750),
+                    new Step(4_000, 1_000), new Step(5_000, 1_250), new Step(6_000, 1_500), new Step(8_000, 2_000),
+                    new Step(10_000, 2_500), new Step(12_000, 3_000), new Step(16_000, 4_000), new Step(20_000, 5_000));
+            Duration warmup = Duration.ofSeconds(20);
             Duration measure = Duration.ofSeconds(20);
             int geo = 2;
             int gateways = 2;
+            List<String> serviceJvm = List.of("-XX:+UseSerialGC", "-Xmx1g");
             for (int i = 0; i < args.size(); i += 2) {
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(args.get(i) + " needs a value\n" + USAGE);
@@ -54,10 +56,11 @@ final class FleetBench {
                     case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value));
                     case "--geo" -> geo = Integer.parseInt(value);
                     case "--gateways" -> gateways = Integer.parseInt(value);
+                    case "--service-jvm" -> serviceJvm = List.of(value.trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
             }
-            return new Options(steps, warmup, measure, geo, gateways, 250);
+            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250);
         }
     }
 
@@ -74,15 +77,17 @@ final class FleetBench {
         }
         RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, ports);
         NatsServerProcess nats = NatsServerProcess.start(1, true).getFirst();
-        System.out.printf("natrix bench ride fleet: %s on %s, simulator in this JVM, %d cores; %d s warm-up and %d s"
+        System.out.printf("natrix bench ride fleet: %s (JVM options %s) on %s, simulator in this JVM (%s), %d cores;"
+                        + " %d s warm-up and %d s"
                         + " measured per step; a step holds when freshness p99 <= %d ms, >= 95%% of the expected location"
-                        + " and nearby updates arrive, and nothing fails%n", layout, nats.url(),
+                        + " and nearby updates arrive, and nothing fails%n", layout, String.join(" ", options.serviceJvm()),
+                nats.url(), String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
                 options.freshnessP99Millis());
         RideProcesses system = null;
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
         try (Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)))) {
-            system = RideProcesses.start(nats.url(), 1, layout, "-XX:+UseSerialGC", "-Xmx1g");
+            system = RideProcesses.start(nats.url(), 1, layout, options.serviceJvm().toArray(String[]::new));
             Map<String, List<ProcessHandle>> roles = roles(system, nats);
             System.out.println();
             System.out.println("| drivers | riders | locations/s | nearby/s | freshness p50 / p99 / max ms | nearby gap p99 ms"
@@ -95,18 +100,15 @@ final class FleetBench {
                 Map<String, Duration> cpuBefore = cpu(roles);
                 Simulator.Window window = simulator.measure(options.measure());
                 Map<String, Duration> cpuAfter = cpu(roles);
-                boolean holds = holds(step, window, options);
+                List<String> misses = misses(step, window, options);
                 Histogram freshness = window.freshness();
                 System.out.printf("| %,d | %,d | %,.0f | %,.0f | %,d / %,d / %,d | %,d | %,d | %,d | %,d | %s | %s |%n",
                         step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
                         freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), freshness.getMaxValue(),
                         window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
                         window.ridesAccepted(), window.errors(), cpuShares(cpuBefore, cpuAfter, window.length()),
-                        holds ? "yes" : "no");
-                if (window.errors() > 0) {
-                    System.out.println("  last error: " + window.lastError());
-                }
-                if (!holds) {
+                        misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses));
+                if (!misses.isEmpty()) {
                     break;
                 }
                 largest = step;
@@ -122,12 +124,25 @@ final class FleetBench {
         }
     }
 
-    private static boolean holds(Step step, Simulator.Window window, Options options) {
-        return window.errors() == 0
-                && window.driversOnline() >= step.drivers() && window.ridersOnline() >= step.riders()
-                && window.locationsPerSecond() >= 0.95 * step.drivers()
-                && window.nearbyPerSecond() >= 0.95 * step.riders()
-                && window.freshness().getValueAtPercentile(99) <= options.freshnessP99Millis();
+    /** Why the step does not hold, or empty when it does. */
+    private static List<String> misses(Step step, Simulator.Window window, Options options) {
+        List<String> misses = new ArrayList<>();
+        if (window.errors() > 0) {
+            misses.add(window.errors() + " errors (last: " + window.lastError() + ")");
+        }
+        if (window.driversOnline() < step.drivers() || window.ridersOnline() < step.riders()) {
+            misses.add(String.format("only %,d drivers and %,d riders online", window.driversOnline(), window.ridersOnline()));
+        }
+        if (window.locationsPerSecond() < 0.95 * step.drivers()) {
+            misses.add("location updates below 95% of one per driver per second");
+        }
+        if (window.nearbyPerSecond() < 0.95 * step.riders()) {
+            misses.add("nearby updates below 95% of one per rider per second");
+        }
+        if (window.freshness().getValueAtPercentile(99) > options.freshnessP99Millis()) {
+            misses.add("freshness p99 above " + options.freshnessP99Millis() + " ms");
+        }
+        return misses;
     }
 
     /** Every process by what it runs: the services, the gateways, nats-server, and this JVM (the simulator). */
