@@ -91,22 +91,24 @@ final class FleetBench {
             Map<String, List<ProcessHandle>> roles = roles(system, nats);
             System.out.println();
             System.out.println("| drivers | riders | locations/s | nearby/s | freshness p50 / p99 / max ms | nearby gap p99 ms"
-                    + " | position age p99 ms | rides accepted | errors | CPU % by process | holds |");
+                    + " | position age p99 ms | rides accepted | errors (whole step) | CPU % by process | holds |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
             Step largest = null;
             for (Step step : options.steps()) {
+                long errorsBefore = simulator.errors(); // failures while growing and warming up count too
                 simulator.grow(step.drivers(), step.riders());
                 Thread.sleep(options.warmup());
                 Map<String, Duration> cpuBefore = cpu(roles);
                 Simulator.Window window = simulator.measure(options.measure());
                 Map<String, Duration> cpuAfter = cpu(roles);
-                List<String> misses = misses(step, window, options);
+                long errors = simulator.errors() - errorsBefore;
+                List<String> misses = misses(step, window, errors, options);
                 Histogram freshness = window.freshness();
                 System.out.printf("| %,d | %,d | %,.0f | %,.0f | %,d / %,d / %,d | %,d | %,d | %,d | %,d | %s | %s |%n",
                         step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
                         freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), freshness.getMaxValue(),
                         window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
-                        window.ridesAccepted(), window.errors(), cpuShares(cpuBefore, cpuAfter, window.length()),
+                        window.ridesAccepted(), errors, cpuShares(cpuBefore, cpuAfter, window.length()),
                         misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses));
                 if (!misses.isEmpty()) {
                     break;
@@ -125,10 +127,10 @@ final class FleetBench {
     }
 
     /** Why the step does not hold, or empty when it does. */
-    private static List<String> misses(Step step, Simulator.Window window, Options options) {
+    private static List<String> misses(Step step, Simulator.Window window, long errors, Options options) {
         List<String> misses = new ArrayList<>();
-        if (window.errors() > 0) {
-            misses.add(window.errors() + " errors (last: " + window.lastError() + ")");
+        if (errors > 0) {
+            misses.add(errors + " errors since the step began (last: " + window.lastError() + ")");
         }
         if (window.driversOnline() < step.drivers() || window.ridersOnline() < step.riders()) {
             misses.add(String.format("only %,d drivers and %,d riders online", window.driversOnline(), window.ridersOnline()));

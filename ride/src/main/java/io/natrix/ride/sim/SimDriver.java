@@ -43,9 +43,10 @@ final class SimDriver {
         this.next = at;
     }
 
-    /** Drives until interrupted. */
-    void run() {
+    /** Drives until interrupted; calls {@code joined} once online (or failed to get there). */
+    void run(Runnable joined) {
         WebSocket locations = null;
+        boolean online = false;
         try {
             id = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000), "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999)))).get("id").asText();
             locations = http.client().newWebSocketBuilder()
@@ -53,6 +54,8 @@ final class SimDriver {
                     .get(10, TimeUnit.SECONDS);
             Thread.ofVirtual().start(this::listenForOffers);
             stats.driversOnline.incrementAndGet();
+            online = true;
+            joined.run();
             while (!Thread.currentThread().isInterrupted()) {
                 move();
                 double lat = at.lat() + (next.lat() - at.lat()) * progress;
@@ -67,6 +70,9 @@ final class SimDriver {
         } catch (Exception e) {
             stats.error("driver " + id + ": " + e.getMessage());
         } finally {
+            if (!online) {
+                joined.run();
+            }
             if (locations != null) {
                 locations.abort();
             }

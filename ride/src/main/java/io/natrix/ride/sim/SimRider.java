@@ -32,12 +32,16 @@ final class SimRider {
         this.home = grid.random(random);
     }
 
-    void run() {
+    /** Watches and rides until interrupted; calls {@code joined} once online (or failed to get there). */
+    void run(Runnable joined) {
+        boolean online = false;
         try {
             id = http.post("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000), "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999)))).get("id").asText();
             Thread.ofVirtual().start(this::watchNearby);
             Thread.ofVirtual().start(this::followRides);
             stats.ridersOnline.incrementAndGet();
+            online = true;
+            joined.run();
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(Math.round(-Math.log(1 - random.nextDouble()) * meanSecondsBetweenRequests * 1000));
                 if (requestedAt.compareAndSet(0, System.currentTimeMillis())) {
@@ -50,6 +54,9 @@ final class SimRider {
         } catch (Exception e) {
             stats.error("rider " + id + ": " + e.getMessage());
         } finally {
+            if (!online) {
+                joined.run();
+            }
             close(nearbyStream);
             close(rideStream);
         }

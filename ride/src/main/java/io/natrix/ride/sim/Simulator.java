@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@code ./natrix sim}: N drivers and M riders on the real HTTP API of one or more gateways, with a status line
@@ -22,7 +23,9 @@ public final class Simulator implements AutoCloseable {
     private final Options options;
     private final SimStats stats = new SimStats();
     private static final int AGENTS_PER_CLIENT = 1_000;
+    private static final int JOINING = 64;
 
+    private final Semaphore joining = new Semaphore(JOINING);
     private final List<Thread> agents = new ArrayList<>();
     private final List<HttpClient> clients = new ArrayList<>();
     private final StreetGrid grid = StreetGrid.telAviv();
@@ -39,20 +42,20 @@ public final class Simulator implements AutoCloseable {
     }
 
     /**
-     * Adds drivers and riders until there are {@code drivers} and {@code riders} (ramping up, about 1,000 a
-     * second), spread over the gateways.
+     * Adds drivers and riders until there are {@code drivers} and {@code riders}, spread over the gateways. At
+     * most {@value #JOINING} agents are signing up at once, so the ramp goes as fast as the system takes it.
      */
     public synchronized void grow(int drivers, int riders) throws InterruptedException {
         for (int i = driversStarted; i < drivers; i++) {
             SimDriver driver = new SimDriver(http(i), grid, stats, 1_000 + i, options.speedMetersPerSecond());
-            agents.add(Thread.ofVirtual().name("driver-" + i).start(driver::run));
-            ramp(i);
+            joining.acquire();
+            agents.add(Thread.ofVirtual().name("driver-" + i).start(() -> driver.run(joining::release)));
         }
         driversStarted = Math.max(driversStarted, drivers);
         for (int i = ridersStarted; i < riders; i++) {
             SimRider rider = new SimRider(http(i), grid, stats, 50_000 + i, options.meanSecondsBetweenRequests());
-            agents.add(Thread.ofVirtual().name("rider-" + i).start(rider::run));
-            ramp(i);
+            joining.acquire();
+            agents.add(Thread.ofVirtual().name("rider-" + i).start(() -> rider.run(joining::release)));
         }
         ridersStarted = Math.max(ridersStarted, riders);
     }
@@ -64,12 +67,6 @@ public final class Simulator implements AutoCloseable {
             clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
         }
         return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()));
-    }
-
-    private static void ramp(int i) throws InterruptedException {
-        if (i % 100 == 99) {
-            Thread.sleep(100);
-        }
     }
 
     /** What the drivers and riders saw during one measured window. */
