@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code ./natrix bench ride fleet}: the whole ride system (one process per service instance, a nats-server
@@ -84,10 +85,17 @@ final class FleetBench {
                 nats.url(), String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
                 options.freshnessP99Millis());
-        RideProcesses system = null;
+        List<RideProcesses> started = new CopyOnWriteArrayList<>();
+        // Ctrl-C or a timeout: stop what this benchmark started, or it would outlive it (each is its own session)
+        Thread cleanUp = Thread.ofPlatform().unstarted(() -> {
+            started.forEach(RideProcesses::close);
+            nats.stop();
+        });
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
         try (Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)))) {
-            system = RideProcesses.start(nats.url(), 1, layout, options.serviceJvm().toArray(String[]::new));
+            RideProcesses system = RideProcesses.start(nats.url(), 1, layout, options.serviceJvm().toArray(String[]::new));
+            started.add(system);
             Map<String, List<ProcessHandle>> roles = roles(system, nats);
             System.out.println();
             System.out.println("| drivers | riders | locations/s | nearby/s | freshness p50 / p99 / max ms | nearby gap p99 ms"
@@ -119,10 +127,12 @@ final class FleetBench {
             System.out.println(largest == null ? "no step held"
                     : String.format("largest fleet held: %,d drivers and %,d riders", largest.drivers(), largest.riders()));
         } finally {
-            if (system != null) {
-                system.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+                cleanUp.run();
+            } catch (IllegalStateException shuttingDown) {
+                // the hook does it
             }
-            nats.stop();
         }
     }
 
