@@ -9,10 +9,20 @@ public final class CallTimeoutException extends NatrixException {
     private final Duration waited;
 
     CallTimeoutException(String subject, Duration timeout, Duration waited) {
-        super(subject, "no reply on '" + subject + "' within " + timeout.toMillis() + " ms (waited "
-                + waited.toMillis() + " ms)", null);
+        this(subject, timeout, waited, "no reply on '" + subject + "' within " + timeout.toMillis() + " ms (waited "
+                + waited.toMillis() + " ms)");
+    }
+
+    private CallTimeoutException(String subject, Duration timeout, Duration waited, String message) {
+        super(subject, message, null);
         this.timeout = timeout;
         this.waited = waited;
+    }
+
+    /** The request being handled had no time left, so the call on {@code subject} was never sent. */
+    static CallTimeoutException deadlinePassed(String subject, Duration timeout) {
+        return new CallTimeoutException(subject, timeout, Duration.ZERO, "the call on '" + subject
+                + "' was not sent: the deadline of the request being handled has passed");
     }
 
     /** The time the caller allowed. */

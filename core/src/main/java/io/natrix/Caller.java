@@ -9,11 +9,13 @@ import io.nats.client.impl.Headers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -25,27 +27,145 @@ final class Caller {
 
     private final Connection connection;
     private final JsonCodec codec;
+    private final CircuitBreakers breakers;
+    private final SubjectLatencies latencies = new SubjectLatencies();
 
-    Caller(Connection connection, JsonCodec codec) {
+    Caller(Connection connection, JsonCodec codec, CircuitBreakers breakers) {
         this.connection = connection;
         this.codec = codec;
+        this.breakers = breakers;
+    }
+
+    String circuitState(String subject) {
+        return breakers.state(subject);
     }
 
     <R> R call(String subject, Object request, Class<R> replyType, Duration timeout) {
         requirePositive(timeout);
+        byte[] body = codec.encode(request);
+        RequestContext context = RequestContext.current().orElse(null);
+        return attempt(subject, body, replyType, context, budget(subject, context, timeout), null);
+    }
+
+    /** A call with retries, backoff and hedging as {@code options} say, all within one deadline. */
+    <R> R call(String subject, Object request, Class<R> replyType, CallOptions options, Duration defaultTimeout) {
+        if (options.hedged() && !options.isIdempotent()) {
+            throw new IllegalArgumentException("hedging sends a request twice: declare the call idempotent() to hedge it");
+        }
+        byte[] body = codec.encode(request);
+        RequestContext context = RequestContext.current().orElse(null);
+        Budget total = budget(subject, context, options.totalTimeout().orElse(defaultTimeout));
+        long deadline = total.deadline();
+        for (int attempt = 0; ; attempt++) {
+            int attemptsLeft = options.maxRetries() - attempt + 1;
+            // when a timeout may be retried, each attempt gets its share of what is left, so a retry has time too
+            Budget budget = options.isIdempotent() && attemptsLeft > 1 ? total.share(subject, attemptsLeft)
+                    : attempt == 0 ? total : total.rest(subject);
+            try {
+                return attempt(subject, body, replyType, context, budget, options);
+            } catch (NatrixException failure) {
+                if (attemptsLeft <= 1 || !options.mayRetryAfter(failure)) {
+                    throw failure;
+                }
+                long pause = (long) (ThreadLocalRandom.current().nextDouble() * options.backoffCeiling(attempt + 1).toNanos());
+                if (System.nanoTime() + pause >= deadline) {
+                    throw failure; // no time left for another attempt
+                }
+                pause(subject, pause);
+            }
+        }
+    }
+
+    /** One attempt: through the subject's circuit breaker, hedged if the options say so. */
+    private <R> R attempt(String subject, byte[] body, Class<R> replyType, RequestContext context, Budget budget,
+                          CallOptions options) {
+        CircuitBreakers.Permit permit = breakers.acquire(subject);
         long started = System.nanoTime();
-        CompletableFuture<Message> reply = send(subject, codec.encode(request), timeout);
         try {
-            return read(subject, reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS), replyType);
+            R reply = options != null && options.hedged()
+                    ? hedged(subject, body, replyType, context, budget, options)
+                    : once(subject, body, replyType, context, budget);
+            permit.succeeded(System.nanoTime() - started);
+            return reply;
+        } catch (NatrixException failure) {
+            permit.failed(System.nanoTime() - started, failure);
+            throw failure;
+        }
+    }
+
+    private <R> R once(String subject, byte[] body, Class<R> replyType, RequestContext context, Budget budget) {
+        long started = System.nanoTime();
+        Duration left = left(subject, budget.deadline(), started);
+        CompletableFuture<Message> reply = send(subject, headers(subject, context, left), body, left);
+        try {
+            return read(subject, reply.get(left.toNanos(), TimeUnit.NANOSECONDS), replyType);
         } catch (TimeoutException e) {
             reply.cancel(false);
-            throw new CallTimeoutException(subject, timeout, Duration.ofNanos(System.nanoTime() - started));
+            throw new CallTimeoutException(subject, budget.allowed(), Duration.ofNanos(System.nanoTime() - started));
         } catch (ExecutionException | CancellationException e) {
-            throw failure(subject, e, timeout, started);
+            throw failure(subject, e, budget.allowed(), started);
         } catch (InterruptedException e) {
             reply.cancel(false);
             Thread.currentThread().interrupt();
             throw new CallInterruptedException(subject, e);
+        }
+    }
+
+    /** Sends a second copy if the first has no answer after the hedge delay; the first answer wins. */
+    private <R> R hedged(String subject, byte[] body, Class<R> replyType, RequestContext context, Budget allowed,
+                         CallOptions options) {
+        Optional<Duration> delay = options.fixedHedgeDelay().or(() -> latencies.p95(subject));
+        if (delay.isEmpty()) { // too few calls yet to know the p95: one copy, and learn from it
+            long started = System.nanoTime();
+            R reply = once(subject, body, replyType, context, allowed);
+            latencies.record(subject, System.nanoTime() - started);
+            return reply;
+        }
+        long started = System.nanoTime();
+        long deadline = allowed.deadline();
+        Duration budget = left(subject, deadline, started);
+        BlockingQueue<Outcome> outcomes = new ArrayBlockingQueue<>(2);
+        List<CompletableFuture<Message>> pending = new ArrayList<>(2);
+        try {
+            CompletableFuture<Message> first = send(subject, headers(subject, context, budget), body, budget);
+            pending.add(first);
+            first.whenComplete((message, error) -> outcomes.add(new Outcome(subject, message, error)));
+            Outcome outcome = outcomes.poll(Math.min(delay.get().toNanos(), deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            int sent = 1;
+            if (outcome == null && deadline - System.nanoTime() > 0) {
+                Duration rest = left(subject, deadline, System.nanoTime());
+                CompletableFuture<Message> second = send(subject, headers(subject, context, rest), body, rest);
+                pending.add(second);
+                second.whenComplete((message, error) -> outcomes.add(new Outcome(subject, message, error)));
+                sent = 2;
+            }
+            NatrixException best = null;
+            for (int answered = 0; answered < sent; answered++) {
+                if (outcome == null) {
+                    outcome = outcomes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (outcome == null) {
+                        break;
+                    }
+                }
+                try {
+                    R reply = outcome.error == null ? read(subject, outcome.message, replyType)
+                            : rethrow(failure(subject, outcome.error, allowed.allowed(), started));
+                    latencies.record(subject, System.nanoTime() - started);
+                    return reply;
+                } catch (NatrixException e) {
+                    best = moreTelling(best, e);
+                }
+                outcome = null;
+            }
+            if (best != null && pending.stream().allMatch(CompletableFuture::isDone)) {
+                throw best;
+            }
+            throw new CallTimeoutException(subject, allowed.allowed(), Duration.ofNanos(System.nanoTime() - started));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallInterruptedException(subject, e);
+        } finally {
+            pending.forEach(reply -> reply.cancel(false));
         }
     }
 
@@ -54,14 +174,19 @@ final class Caller {
         if (subjects.isEmpty()) {
             throw new IllegalArgumentException("fastest needs at least one subject");
         }
+        String all = String.join("|", subjects);
+        RequestContext context = RequestContext.current().orElse(null);
         long started = System.nanoTime();
-        long deadlineNanos = started + deadline.toNanos();
+        Budget allowed = budget(all, context, deadline);
+        long deadlineNanos = allowed.deadline();
+        Duration budget = allowed.allowed();
         byte[] body = codec.encode(request);
+        Headers headers = headers(all, context, budget);
         BlockingQueue<Outcome> outcomes = new ArrayBlockingQueue<>(subjects.size());
         List<CompletableFuture<Message>> pending = new ArrayList<>(subjects.size());
         try {
             for (String subject : subjects) {
-                CompletableFuture<Message> reply = send(subject, body, deadline);
+                CompletableFuture<Message> reply = send(subject, headers, body, budget);
                 pending.add(reply);
                 reply.whenComplete((message, error) -> outcomes.add(new Outcome(subject, message, error)));
             }
@@ -75,7 +200,7 @@ final class Caller {
                 answered++;
                 try {
                     return outcome.error == null ? read(outcome.subject, outcome.message, replyType)
-                            : rethrow(failure(outcome.subject, outcome.error, deadline, started));
+                            : rethrow(failure(outcome.subject, outcome.error, budget, started));
                 } catch (NatrixException e) {
                     best = moreTelling(best, e);
                 }
@@ -83,11 +208,10 @@ final class Caller {
             if (answered == subjects.size()) {
                 throw best;
             }
-            throw new CallTimeoutException(String.join("|", subjects), deadline,
-                    Duration.ofNanos(System.nanoTime() - started));
+            throw new CallTimeoutException(all, budget, Duration.ofNanos(System.nanoTime() - started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CallInterruptedException(String.join("|", subjects), e);
+            throw new CallInterruptedException(all, e);
         } finally {
             pending.forEach(reply -> reply.cancel(false));
         }
@@ -95,13 +219,16 @@ final class Caller {
 
     <R> List<R> gather(String subject, Object request, Class<R> replyType, Duration window) {
         requirePositive(window);
-        long deadlineNanos = System.nanoTime() + window.toNanos();
+        RequestContext context = RequestContext.current().orElse(null);
+        Budget allowed = budget(subject, context, window);
+        long deadlineNanos = allowed.deadline();
+        Headers headers = headers(subject, context, allowed.allowed());
         String inbox = connection.createInbox();
         Subscription replies = subscribe(inbox);
         try {
             byte[] body = codec.encode(request);
             requireFits(subject, body);
-            connection.publish(subject, inbox, propagated(), body);
+            connection.publish(subject, inbox, headers, body);
             List<R> results = new ArrayList<>();
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -138,10 +265,10 @@ final class Caller {
         }
     }
 
-    private CompletableFuture<Message> send(String subject, byte[] body, Duration timeout) {
+    private CompletableFuture<Message> send(String subject, Headers headers, byte[] body, Duration timeout) {
         requireFits(subject, body);
         try {
-            return connection.requestWithTimeout(subject, propagated(), body, timeout);
+            return connection.requestWithTimeout(subject, headers, body, timeout);
         } catch (IllegalStateException e) {
             throw closed(subject, e);
         }
@@ -232,7 +359,69 @@ final class Caller {
                 + connection.getStatus() + " (" + e.getMessage() + ")", e);
     }
 
-    /** The headers of the current {@link RequestContext}, or none. */
+    /**
+     * When a call must end: {@code timeout} from now, or sooner if the request being handled has less left.
+     * A call whose request has no time left fails at once, before anything is sent.
+     */
+    private static Budget budget(String subject, RequestContext context, Duration timeout) {
+        Duration allowed = timeout;
+        if (context != null) {
+            Optional<Duration> remaining = context.remaining();
+            if (remaining.isPresent()) {
+                if (remaining.get().isNegative() || remaining.get().isZero()) {
+                    throw CallTimeoutException.deadlinePassed(subject, timeout);
+                }
+                allowed = remaining.get().compareTo(timeout) < 0 ? remaining.get() : timeout;
+            }
+        }
+        return new Budget(allowed, System.nanoTime() + allowed.toNanos());
+    }
+
+    /** The time a call is allowed (for its messages) and the moment it ends. */
+    private record Budget(Duration allowed, long deadline) {
+
+        /** The part of this budget left from now; a timeout if none is. */
+        Budget rest(String subject) {
+            return new Budget(left(subject, deadline, System.nanoTime()), deadline);
+        }
+
+        /** A share of what is left: {@code 1/parts} of it. */
+        Budget share(String subject, int parts) {
+            Duration left = left(subject, deadline, System.nanoTime());
+            Duration share = left.dividedBy(parts);
+            return new Budget(share, System.nanoTime() + share.toNanos());
+        }
+    }
+
+    /** The time left before {@code deadline}; a timeout if none is. */
+    private static Duration left(String subject, long deadline, long now) {
+        long left = deadline - now;
+        if (left <= 0) {
+            throw new CallTimeoutException(subject, Duration.ZERO, Duration.ZERO);
+        }
+        return Duration.ofNanos(left);
+    }
+
+    /** A request's headers: the current context's, the time budget and the call depth (refused past the limit). */
+    private static Headers headers(String subject, RequestContext context, Duration budget) {
+        int depth = context == null ? 1 : context.depth() + 1;
+        if (depth > Wire.MAX_DEPTH) {
+            throw new ServiceException(subject, Wire.LOOP_DETECTED, "the call on '" + subject + "' would be " + depth
+                    + " calls deep, over the limit of " + Wire.MAX_DEPTH + ": do services call each other in a loop?");
+        }
+        return Wire.requestHeaders(context, budget, depth);
+    }
+
+    private static void pause(String subject, long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallInterruptedException(subject, e);
+        }
+    }
+
+    /** The headers of the current {@link RequestContext} for an event, or none. */
     private static Headers propagated() {
         return RequestContext.current().map(context -> {
             Headers headers = new Headers();

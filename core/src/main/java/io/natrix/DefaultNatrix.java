@@ -33,7 +33,7 @@ final class DefaultNatrix implements Natrix {
         this.connection = connection;
         this.natsExecutor = natsExecutor;
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
-        this.caller = new Caller(connection, codec);
+        this.caller = new Caller(connection, codec, CircuitBreakers.of(builder.circuitBreaker));
         this.defaultTimeout = builder.defaultTimeout;
         this.drainTimeout = builder.drainTimeout;
         this.shutdownHook = builder.shutdownHook ? Thread.ofPlatform().name("natrix-shutdown").unstarted(this::close) : null;
@@ -93,6 +93,16 @@ final class DefaultNatrix implements Natrix {
     @Override
     public <R> R call(String subject, Object request, Class<R> replyType) {
         return caller.call(subject, request, replyType, defaultTimeout);
+    }
+
+    /** The state of a subject's circuit breaker: CLOSED, OPEN, HALF_OPEN or DISABLED. */
+    String circuitState(String subject) {
+        return caller.circuitState(subject);
+    }
+
+    @Override
+    public <R> R call(String subject, Object request, Class<R> replyType, CallOptions options) {
+        return caller.call(subject, request, replyType, options, defaultTimeout);
     }
 
     @Override

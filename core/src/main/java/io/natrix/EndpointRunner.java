@@ -64,12 +64,18 @@ final class EndpointRunner<Q, R> {
             return;
         }
         RequestContext context = Wire.propagatedContext(request.getHeaders());
-        Thread.startVirtualThread(context == null ? () -> serve(request) : () -> context.run(() -> serve(request)));
+        Thread.startVirtualThread(context == null ? () -> serve(request, null) : () -> context.run(() -> serve(request, context)));
     }
 
-    private void serve(Message request) {
+    private void serve(Message request, RequestContext context) {
         long started = System.nanoTime();
         try {
+            if (context != null && context.remaining().filter(left -> left.isNegative() || left.isZero()).isPresent()) {
+                // the caller has given up already: doing the work would only take time from requests still wanted
+                fail(request, Wire.TIMEOUT, "the caller's deadline passed before " + service + "." + spec.name()
+                        + " began the work; nothing was done");
+                return;
+            }
             Q decoded = codec.decode(request.getData(), spec.requestType());
             byte[] reply = codec.encode(spec.handler().handle(decoded));
             long max = connection.getMaxPayload();

@@ -1,6 +1,7 @@
 package io.natrix;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.nats.client.Connection;
 import io.nats.client.Options;
 
@@ -66,6 +67,14 @@ public interface Natrix extends AutoCloseable {
     <R> R call(String subject, Object request, Class<R> replyType);
 
     /**
+     * {@link #call(String, Object, Class, Duration)} with retries, backoff and hedging as {@code options} say,
+     * every attempt within the options' one timeout (the connection's default if they name none).
+     *
+     * @throws IllegalArgumentException if the options hedge a call not declared idempotent
+     */
+    <R> R call(String subject, Object request, Class<R> replyType, CallOptions options);
+
+    /**
      * The talk's GetFastestResult: sends the request to every subject at once (name a subject more than once
      * to ask more than one instance of a queue group) and returns the first successful reply.
      *
@@ -118,6 +127,7 @@ public interface Natrix extends AutoCloseable {
         String connectionName = "natrix";
         ObjectMapper objectMapper;
         Duration defaultTimeout = DEFAULT_TIMEOUT;
+        CircuitBreakerConfig circuitBreaker = CircuitBreakers.defaultConfig();
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         boolean shutdownHook = true;
         Consumer<Options.Builder> natsOptions = options -> { };
@@ -167,6 +177,15 @@ public interface Natrix extends AutoCloseable {
          */
         public Builder natsOptions(Consumer<Options.Builder> natsOptions) {
             this.natsOptions = Objects.requireNonNull(natsOptions, "natsOptions");
+            return this;
+        }
+
+        /**
+         * The circuit breaker every subject called through this connection gets (Resilience4j); by default 50%
+         * of the last 20 calls (at least 10) failing opens it for 2 s. {@code null} turns circuit breaking off.
+         */
+        public Builder circuitBreaker(CircuitBreakerConfig circuitBreaker) {
+            this.circuitBreaker = circuitBreaker;
             return this;
         }
 

@@ -8,13 +8,14 @@ import java.util.Optional;
  * <p>The hierarchy is sealed so that a caller can handle every case with a {@code switch}: no instance was
  * running ({@link NoRespondersException}), no answer came in time ({@link CallTimeoutException}), the service
  * answered with an error ({@link ServiceException}), the service refused because it was full
- * ({@link OverloadedException}), the connection is not usable ({@link ConnectionException}) or the waiting
- * thread was interrupted ({@link CallInterruptedException}). Natrix never returns {@code null} to signal a
+ * ({@link OverloadedException}), the connection is not usable ({@link ConnectionException}), the subject's
+ * circuit breaker is open after repeated failures ({@link CircuitOpenException}) or the waiting thread was
+ * interrupted ({@link CallInterruptedException}). Natrix never returns {@code null} to signal a
  * failure.
  */
 public abstract sealed class NatrixException extends RuntimeException
         permits NoRespondersException, CallTimeoutException, ServiceException, OverloadedException,
-        ConnectionException, CallInterruptedException {
+        ConnectionException, CallInterruptedException, CircuitOpenException {
 
     private final String subject;
 

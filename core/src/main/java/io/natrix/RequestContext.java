@@ -1,14 +1,16 @@
 package io.natrix;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Facts that travel with a request from hop to hop: the request id and the W3C trace context. A handler reads
- * the current one with {@link #current()}; every call or publish made while one is current carries its
- * headers, so a request id set at the gateway reaches every service the request touches.
+ * Facts that travel with a request from hop to hop: the request id, the W3C trace context, the deadline and
+ * the call depth. A handler reads the current one with {@link #current()}; every call or publish made while
+ * one is current carries its headers, so a request id set at the gateway reaches every service the request
+ * touches, and a nested call never gets more time than its caller has left ({@link #remaining()}).
  *
  * <pre>{@code
  * RequestContext.of(Map.of(RequestContext.REQUEST_ID, "r-42")).call(() ->
@@ -29,10 +31,16 @@ public final class RequestContext {
 
     private static final ScopedValue<RequestContext> CURRENT = ScopedValue.newInstance();
 
-    private final Map<String, String> headers;
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
 
-    private RequestContext(Map<String, String> headers) {
+    private final Map<String, String> headers;
+    private final long deadlineNanos; // System.nanoTime() based, or NO_DEADLINE
+    private final int depth;
+
+    private RequestContext(Map<String, String> headers, long deadlineNanos, int depth) {
         this.headers = headers;
+        this.deadlineNanos = deadlineNanos;
+        this.depth = depth;
     }
 
     /** A context carrying these headers, in this order. */
@@ -40,7 +48,39 @@ public final class RequestContext {
         Map<String, String> copy = new LinkedHashMap<>();
         headers.forEach((name, value) -> copy.put(Objects.requireNonNull(name, "header name"),
                 Objects.requireNonNull(value, "header value")));
-        return new RequestContext(Map.copyOf(copy));
+        return new RequestContext(Map.copyOf(copy), NO_DEADLINE, 0);
+    }
+
+    /** The context a handler runs in: the caller's headers, its time budget from now, and its call depth. */
+    static RequestContext received(Map<String, String> headers, Duration budget, int depth) {
+        return new RequestContext(Map.copyOf(headers),
+                budget == null ? NO_DEADLINE : System.nanoTime() + budget.toNanos(), depth);
+    }
+
+    /**
+     * This context with a deadline {@code budget} from now, or its own deadline if that comes first: bind it
+     * to give a piece of work (and every call it makes) at most that long.
+     */
+    public RequestContext withDeadline(Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        if (deadlineNanos != NO_DEADLINE && deadlineNanos - deadline < 0) {
+            deadline = deadlineNanos;
+        }
+        return new RequestContext(headers, deadline, depth);
+    }
+
+    /**
+     * The time left before the caller gives up, if the request has a deadline (every Natrix call sets one): a
+     * handler can skip optional work when little is left, and Natrix gives nested calls at most this long.
+     * Zero or negative once the deadline has passed.
+     */
+    public Optional<Duration> remaining() {
+        return deadlineNanos == NO_DEADLINE ? Optional.empty() : Optional.of(Duration.ofNanos(deadlineNanos - System.nanoTime()));
+    }
+
+    /** How many calls deep this request is: 1 in a handler called from outside any handler, 0 outside a handler. */
+    public int depth() {
+        return depth;
     }
 
     /** The context of the request being handled on this thread, if any. */
@@ -75,6 +115,7 @@ public final class RequestContext {
 
     @Override
     public String toString() {
-        return "RequestContext" + headers;
+        return "RequestContext" + headers + remaining().map(left -> " remaining " + left.toMillis() + " ms").orElse("")
+                + (depth > 0 ? " depth " + depth : "");
     }
 }

@@ -2,6 +2,7 @@ package io.natrix;
 
 import io.nats.client.impl.Headers;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,17 @@ final class Wire {
     static final int BAD_REPLY = 502;
     /** A dependency of the handler had no instance running, or the instance is stopping. */
     static final int UNAVAILABLE = 503;
-    /** A dependency of the handler timed out. */
+    /** A dependency of the handler timed out, or the caller's deadline passed before the work began. */
     static final int TIMEOUT = 504;
+    /** Calls nested deeper than {@link #MAX_DEPTH}: most likely services calling each other in a loop. */
+    static final int LOOP_DETECTED = 508;
+
+    /** Header with the caller's time budget in milliseconds when the request was sent; the deadline travels. */
+    static final String TIMEOUT_HEADER = "Natrix-Timeout";
+    /** Header with the call depth: 1 for a call from outside any handler, one more per nested call. */
+    static final String DEPTH_HEADER = "Natrix-Depth";
+    /** The deepest a chain of nested calls may go. */
+    static final int MAX_DEPTH = 16;
 
     static final String SUBJECT_PREFIX = "ms";
     static final String DISCOVERY_PREFIX = "$SRV";
@@ -74,7 +84,10 @@ final class Wire {
     static final List<String> PROPAGATED = List.of(RequestContext.REQUEST_ID, RequestContext.TRACEPARENT,
             RequestContext.TRACESTATE);
 
-    /** The context to bind for a handler, from the incoming message's headers; null when there is nothing. */
+    /**
+     * The context to bind for a handler, from the incoming message's headers (its deadline counted from now);
+     * null when there is nothing to carry.
+     */
     static RequestContext propagatedContext(Headers headers) {
         if (headers == null || headers.isEmpty()) {
             return null;
@@ -86,7 +99,36 @@ final class Wire {
                 carried.put(name, value);
             }
         }
-        return carried.isEmpty() ? null : RequestContext.of(carried);
+        Duration budget = null;
+        String timeout = headers.getFirst(TIMEOUT_HEADER);
+        if (timeout != null) {
+            try {
+                budget = Duration.ofMillis(Long.parseLong(timeout.trim()));
+            } catch (NumberFormatException malformed) {
+                // another client's odd header: no deadline rather than a refused request
+            }
+        }
+        int depth = 0;
+        String depthHeader = headers.getFirst(DEPTH_HEADER);
+        if (depthHeader != null) {
+            try {
+                depth = Math.max(0, Integer.parseInt(depthHeader.trim()));
+            } catch (NumberFormatException malformed) {
+                // as above
+            }
+        }
+        return carried.isEmpty() && budget == null && depth == 0 ? null : RequestContext.received(carried, budget, depth);
+    }
+
+    /** Headers for a request: what the current context carries, the time budget and the depth. */
+    static Headers requestHeaders(RequestContext context, Duration budget, int depth) {
+        Headers headers = new Headers();
+        if (context != null) {
+            context.headers().forEach(headers::put);
+        }
+        headers.put(TIMEOUT_HEADER, Long.toString(Math.max(1, budget.toMillis())));
+        headers.put(DEPTH_HEADER, Integer.toString(depth));
+        return headers;
     }
 
     static String tooLarge(String what, long size, long maxPayload) {

@@ -2,6 +2,7 @@ package io.natrix.gateway;
 
 import io.natrix.CallInterruptedException;
 import io.natrix.CallTimeoutException;
+import io.natrix.CircuitOpenException;
 import io.natrix.ConnectionException;
 import io.natrix.NatrixException;
 import io.natrix.NoRespondersException;
@@ -23,7 +24,8 @@ final class HttpProblem extends RuntimeException {
             Map.entry(409, "Conflict"), Map.entry(410, "Gone"), Map.entry(413, "Content Too Large"),
             Map.entry(415, "Unsupported Media Type"), Map.entry(422, "Unprocessable Content"),
             Map.entry(429, "Too Many Requests"), Map.entry(500, "Internal Server Error"),
-            Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"));
+            Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"),
+            Map.entry(508, "Loop Detected"));
 
     private final int status;
     private final Optional<Integer> retryAfterSeconds;
@@ -48,6 +50,8 @@ final class HttpProblem extends RuntimeException {
             case ConnectionException e -> new HttpProblem(503, "the gateway is not connected to NATS: "
                     + e.getMessage(), Optional.of(1));
             case CallInterruptedException e -> new HttpProblem(503, "the gateway is stopping", Optional.of(1));
+            case CircuitOpenException e -> new HttpProblem(503, e.getMessage(),
+                    Optional.of((int) Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
         };
     }
 

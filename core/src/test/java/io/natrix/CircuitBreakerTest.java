@@ -1,0 +1,88 @@
+package io.natrix;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** A dead dependency fails fast; a recovered one is called again; error answers do not open the circuit. */
+class CircuitBreakerTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    record Ask(String what) {
+    }
+
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1))
+                .circuitBreaker(CircuitBreakerConfig.from(CircuitBreakers.defaultConfig())
+                        .waitDurationInOpenState(Duration.ofMillis(300)).build())
+                .connect();
+    }
+
+    @Test
+    void aDeadDependencyFailsFastThenIsCalledAgainOnceItIsBack() {
+        try (Natrix natrix = connect()) {
+            for (int i = 0; i < 10; i++) {
+                assertThatThrownBy(() -> natrix.call("ms.gone.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
+                        .isInstanceOf(NoRespondersException.class);
+            }
+
+            assertThatThrownBy(() -> natrix.call("ms.gone.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
+                    .isInstanceOfSatisfying(CircuitOpenException.class, e -> {
+                        assertThat(e.getMessage()).contains("ms.gone.Get").contains("100%");
+                        assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(300));
+                    });
+            assertThatThrownBy(() -> natrix.call("ms.other.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
+                    .as("another subject has a circuit of its own: it is tried, not refused")
+                    .isInstanceOf(NoRespondersException.class);
+        }
+
+        try (Natrix natrix = connect()) {
+            for (int i = 0; i < 10; i++) {
+                assertThatThrownBy(() -> natrix.call("ms.back.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
+                        .isInstanceOf(NoRespondersException.class);
+            }
+            natrix.service("back").version("1.0.0").endpoint("Get", Ask.class, ask -> ask).start();
+
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .ignoreException(CircuitOpenException.class).untilAsserted(() ->
+                    assertThat(natrix.call("ms.back.Get", new Ask("y"), Ask.class, Duration.ofSeconds(1))).isEqualTo(new Ask("y")));
+            for (int i = 0; i < 20; i++) {
+                assertThat(natrix.call("ms.back.Get", new Ask("z"), Ask.class, Duration.ofSeconds(1))).isEqualTo(new Ask("z"));
+            }
+        }
+    }
+
+    @Test
+    void errorAnswersAndOverloadsAreTheDependencyWorkingAndKeepTheCircuitClosed() {
+        try (Natrix natrix = connect()) {
+            natrix.service("picky").version("1.0.0")
+                    .endpoint("Get", Ask.class, ask -> {
+                        throw new ServiceException(404, "no such thing");
+                    }).start();
+            for (int i = 0; i < 30; i++) {
+                assertThatThrownBy(() -> natrix.call("ms.picky.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
+                        .isInstanceOf(ServiceException.class);
+            }
+            assertThat(((DefaultNatrix) natrix).circuitState("ms.picky.Get")).isEqualTo("CLOSED");
+        }
+    }
+
+    @Test
+    void circuitBreakingCanBeTurnedOff() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).circuitBreaker(null).connect()) {
+            for (int i = 0; i < 30; i++) {
+                assertThatThrownBy(() -> natrix.call("ms.gone.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
+                        .isInstanceOf(NoRespondersException.class);
+            }
+        }
+    }
+}
