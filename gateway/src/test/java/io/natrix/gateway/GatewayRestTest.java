@@ -70,6 +70,7 @@ class GatewayRestTest {
                 .route(Route.post("/v1/users/{id}", "ms.users.GetUser").timeout(Duration.ofMillis(300)))
                 .route(Route.get("/v1/holds", "ms.users.Hold").timeout(Duration.ofSeconds(10)))
                 .route(Route.get("/v1/nobody", "ms.nobody.Home"))
+                .route(Route.get("/v1/gone", "ms.gone.Home"))
                 .start();
     }
 
@@ -145,6 +146,16 @@ class GatewayRestTest {
         HttpResponse<String> response = send(at("/v1/nobody"));
         assertError(response, 503, "no instance is serving 'ms.nobody.Home'");
         assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+    }
+
+    @Test
+    void aDeadDependencyFailsFastAs503WithRetryAfterOnceItsCircuitOpens() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            assertError(send(at("/v1/gone")), 503, "no instance is serving 'ms.gone.Home'");
+        }
+        HttpResponse<String> response = send(at("/v1/gone"));
+        assertError(response, 503, "'ms.gone.Home' is failing fast");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
     }
 
     @Test
