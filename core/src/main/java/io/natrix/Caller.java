@@ -1,11 +1,14 @@
 package io.natrix;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusException;
+import io.nats.client.PublishOptions;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,6 +256,42 @@ final class Caller {
         } finally {
             unsubscribe(replies);
         }
+    }
+
+    boolean publishDurable(String subject, Object event, String id, Duration timeout) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a durable event needs an id that makes it unique, got '" + id + "'");
+        }
+        byte[] body = codec.encode(event);
+        requireFits(subject, body);
+        PublishOptions options = PublishOptions.builder().messageId(id).streamTimeout(timeout).build();
+        long started = System.nanoTime();
+        try {
+            return !connection.jetStream().publish(subject, propagated(), body, options).isDuplicate();
+        } catch (JetStreamStatusException status) {
+            if (status.getStatus().isNoResponders()) {
+                throw noStream(subject);
+            }
+            throw new ConnectionException(subject, "JetStream did not store the event on '" + subject + "': " + status.getMessage(), status);
+        } catch (JetStreamApiException refused) {
+            throw new ConnectionException(subject, "JetStream refused the event on '" + subject + "': " + refused.getMessage(), refused);
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("503")) {
+                throw noStream(subject);
+            }
+            if (connection.getStatus() == Connection.Status.CONNECTED) {
+                throw new CallTimeoutException(subject, timeout, Duration.ofNanos(System.nanoTime() - started));
+            }
+            throw new ConnectionException(subject, "the event on '" + subject + "' was not confirmed: the connection is "
+                    + connection.getStatus() + "; publish it again with the same id", e);
+        } catch (IllegalStateException e) {
+            throw closed(subject, e);
+        }
+    }
+
+    private static NoRespondersException noStream(String subject) {
+        return new NoRespondersException(subject, "no JetStream stream stores '" + subject
+                + "': start the service with the durable listener first, or create the stream");
     }
 
     void publish(String subject, Object event) {

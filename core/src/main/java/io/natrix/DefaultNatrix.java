@@ -116,6 +116,11 @@ final class DefaultNatrix implements Natrix {
     }
 
     @Override
+    public boolean publishDurable(String subject, Object event, String id) {
+        return caller.publishDurable(subject, event, id, defaultTimeout);
+    }
+
+    @Override
     public void publish(String subject, Object event) {
         caller.publish(subject, event);
     }

@@ -34,6 +34,7 @@ final class DefaultService implements Service {
     private final Dispatcher dispatcher;
     private final List<EndpointRunner<?, ?>> endpoints = new ArrayList<>();
     private final List<ListenerRunner<?>> listeners = new ArrayList<>();
+    private final List<DurableRunner<?>> durables = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Consumer<DefaultService> onClose;
 
@@ -68,6 +69,9 @@ final class DefaultService implements Service {
             service.listeners.add(new ListenerRunner<>(connection, codec, builder.name, builder.listenerBacklog, spec));
         }
         try {
+            for (DurableSpec<?> spec : builder.durables) {
+                service.durables.add(new DurableRunner<>(connection, codec, builder.name, spec));
+            }
             if (!builder.listeners.isEmpty()) {
                 connection.flush(Duration.ofSeconds(5)); // the listeners' interest is registered before the warm-up
             }
@@ -75,6 +79,7 @@ final class DefaultService implements Service {
         } catch (Exception e) {
             service.abandon();
             service.listeners.forEach(ListenerRunner::stop);
+            service.durables.forEach(durable -> durable.stop(Duration.ZERO));
             connection.closeDispatcher(service.dispatcher);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -138,7 +143,9 @@ final class DefaultService implements Service {
 
     @Override
     public List<ListenerStats> listeners() {
-        return listeners.stream().map(ListenerRunner::stats).toList();
+        List<ListenerStats> all = new ArrayList<>(listeners.stream().map(ListenerRunner::stats).toList());
+        durables.forEach(durable -> all.add(durable.stats()));
+        return all;
     }
 
     @Override
@@ -147,6 +154,7 @@ final class DefaultService implements Service {
             return;
         }
         if (connectionLost()) {
+            durables.forEach(durable -> durable.stop(Duration.ZERO)); // unacknowledged events are redelivered elsewhere
             LOG.log(Level.WARNING, "service {0} closed without a drain: its NATS connection is not connected", name);
             onClose.accept(this);
             return;
@@ -157,6 +165,9 @@ final class DefaultService implements Service {
             drains.add(dispatcher.drain(drainTimeout));
             for (ListenerRunner<?> listener : listeners) {
                 drains.add(listener.drain(drainTimeout));
+            }
+            for (DurableRunner<?> durable : durables) {
+                durable.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
             for (CompletableFuture<Boolean> drain : drains) {
                 drain.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -95,6 +95,19 @@ public interface Natrix extends AutoCloseable {
     void publish(String subject, Object event);
 
     /**
+     * Publishes an event that must not be lost and returns once a JetStream stream has stored it (on every
+     * replica): the event a {@link Service.Builder#durableListener durable listener} reads. Publishing again
+     * with the same {@code id} within the stream's de-duplication window (2 minutes for streams Natrix
+     * creates) stores nothing, so a publisher may retry freely after a failure.
+     *
+     * @param id what makes this event unique, e.g. {@code "ride-42-completed"}
+     * @return true if stored, false if an event with this id was already stored
+     * @throws NoRespondersException if no stream stores the subject
+     * @throws CallTimeoutException  if the stream did not confirm within the default timeout
+     */
+    boolean publishDurable(String subject, Object event, String id);
+
+    /**
      * Asks every running service instance for its description and counters through the NATS Services API,
      * waiting the given window for answers. Services written with other NATS clients are listed too.
      */

@@ -7,7 +7,11 @@ package io.natrix;
 public final class NoRespondersException extends NatrixException {
 
     NoRespondersException(String subject) {
-        super(subject, "no instance is serving '" + subject + "': is the service running?", null);
+        this(subject, "no instance is serving '" + subject + "': is the service running?");
+    }
+
+    NoRespondersException(String subject, String message) {
+        super(subject, message, null);
     }
 
     @Override

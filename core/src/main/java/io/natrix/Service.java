@@ -59,6 +59,7 @@ public interface Service extends AutoCloseable {
         WarmUp warmUp = () -> { };
         final Map<String, EndpointSpec<?, ?>> endpoints = new LinkedHashMap<>();
         final List<ListenerSpec<?>> listeners = new ArrayList<>();
+        final List<DurableSpec<?>> durables = new ArrayList<>();
 
         Builder(DefaultNatrix natrix, String name) {
             this.natrix = natrix;
@@ -144,6 +145,17 @@ public interface Service extends AutoCloseable {
         }
 
         /**
+         * One instance of this service handles each event stored in a JetStream stream, and acknowledges it only
+         * once the listener returned: nothing published with {@link Natrix#publishDurable} is lost when an
+         * instance or a server dies. Failures are retried with a backoff, then dead-lettered; see {@link Durable}.
+         */
+        public <E> Builder durableListener(Durable durable, Class<E> eventType, Listener<E> listener) {
+            durables.add(new DurableSpec<>(Objects.requireNonNull(durable, "durable"), Objects.requireNonNull(eventType, "eventType"),
+                    Objects.requireNonNull(listener, "listener")));
+            return this;
+        }
+
+        /**
          * Work to finish before the endpoints take requests: it runs after the listeners have subscribed (so no
          * event is missed) and before any endpoint subscribes (so no caller reaches a cold instance). Replaying
          * state from JetStream goes here. If it throws, nothing is left subscribed and {@link #start()} rethrows.
@@ -160,7 +172,7 @@ public interface Service extends AutoCloseable {
          * @throws ConnectionException   if the connection is closed
          */
         public Service start() {
-            if (endpoints.isEmpty() && listeners.isEmpty()) {
+            if (endpoints.isEmpty() && listeners.isEmpty() && durables.isEmpty()) {
                 throw new IllegalStateException("service '" + name + "' has no endpoints and no listeners");
             }
             return natrix.start(this);
