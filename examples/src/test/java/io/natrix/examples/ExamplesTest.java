@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 class ExamplesTest {
 
     @RegisterExtension
-    static final NatsServerExtension nats = NatsServerExtension.single();
+    static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
 
     @Test
     void theCallerGetsTypedRepliesAndTypedErrorsFromTheUsersService() {
@@ -57,10 +57,14 @@ class ExamplesTest {
             GeoBroadcast.main(new String[]{nats.url()});
             FastestEta.main(new String[]{nats.url()});
             UsersCaller.main(new String[]{nats.url()});
+            DurableFares.main(new String[]{nats.url()});
         });
         assertThat(out).contains("first instance heard [Point[driverId=driver-7")
                 .contains("Eta[estimator=quick")
-                .contains("42: no instance is serving 'ms.users.GetUser'");
+                .contains("42: no instance is serving 'ms.users.GetUser'")
+                .contains("stored: true").contains("stored again: false")
+                .contains("charged: [Fare[rideId=r-1, cents=2350]]")
+                .contains("quoted after retries: Quote[rideId=r-2]");
     }
 
     private static String captured(ThrowingRunnable body) {
