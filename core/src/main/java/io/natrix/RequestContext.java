@@ -53,7 +53,7 @@ public final class RequestContext {
 
     /** The context a handler runs in: the caller's headers, its time budget from now, and its call depth. */
     static RequestContext received(Map<String, String> headers, Duration budget, int depth) {
-        return new RequestContext(Map.copyOf(headers),
+        return new RequestContext(headers.isEmpty() ? Map.of() : Map.copyOf(headers),
                 budget == null ? NO_DEADLINE : System.nanoTime() + budget.toNanos(), depth);
     }
 

@@ -92,10 +92,13 @@ final class Wire {
         if (headers == null || headers.isEmpty()) {
             return null;
         }
-        Map<String, String> carried = new LinkedHashMap<>();
+        Map<String, String> carried = Map.of();
         for (String name : PROPAGATED) {
             String value = headers.getFirst(name);
             if (value != null) {
+                if (carried.isEmpty()) {
+                    carried = new LinkedHashMap<>();
+                }
                 carried.put(name, value);
             }
         }
