@@ -19,6 +19,12 @@ public final class CallTimeoutException extends NatrixException {
         this.waited = waited;
     }
 
+    /** Every attempt of a retried call timed out or failed, and the last one ran out of the call's time. */
+    static CallTimeoutException afterAttempts(String subject, Duration timeout, Duration waited, int attempts) {
+        return new CallTimeoutException(subject, timeout, waited, "no reply on '" + subject + "' within " + timeout.toMillis()
+                + " ms over " + attempts + " attempts (waited " + waited.toMillis() + " ms)");
+    }
+
     /** The request being handled had no time left, so the call on {@code subject} was never sent. */
     static CallTimeoutException deadlinePassed(String subject, Duration timeout) {
         return new CallTimeoutException(subject, timeout, Duration.ZERO, "the call on '" + subject

@@ -68,15 +68,24 @@ final class Caller {
                 return attempt(subject, body, replyType, context, budget, options);
             } catch (NatrixException failure) {
                 if (attemptsLeft <= 1 || !options.mayRetryAfter(failure)) {
-                    throw failure;
+                    throw overall(failure, total, attempt + 1);
                 }
                 long pause = (long) (ThreadLocalRandom.current().nextDouble() * options.backoffCeiling(attempt + 1).toNanos());
                 if (System.nanoTime() + pause >= deadline) {
-                    throw failure; // no time left for another attempt
+                    throw overall(failure, total, attempt + 1); // no time left for another attempt
                 }
                 pause(subject, pause);
             }
         }
+    }
+
+    /** A timeout of the last of several attempts is a timeout of the whole call: say so with the whole budget. */
+    private static NatrixException overall(NatrixException failure, Budget total, int attempts) {
+        if (failure instanceof CallTimeoutException timeout && attempts > 1) {
+            return CallTimeoutException.afterAttempts(timeout.subject().orElse(""), total.allowed(),
+                    Duration.ofNanos(System.nanoTime() - (total.deadline() - total.allowed().toNanos())), attempts);
+        }
+        return failure;
     }
 
     /** One attempt: through the subject's circuit breaker, hedged if the options say so. */

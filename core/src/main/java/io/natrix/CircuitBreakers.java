@@ -9,18 +9,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Resilience4j circuit breaker per subject called: after most of the recent calls on a subject failed in a
- * way that says "the dependency is down" (no responders, timeouts, a lost connection, 500/502/503/504), calls
- * on it fail at once with {@link CircuitOpenException} for a while, then a few probe calls decide whether it
- * closes again. Overloads and other error answers are the dependency working, and do not count.
+ * way that says "the dependency is down" (no responders, timeouts, a lost connection, 503/504 from its own
+ * dependencies), calls on it fail at once with {@link CircuitOpenException} for a while, then a few probe calls
+ * decide whether it closes again. Overloads and other error answers (a 500 is one request's bad luck) are the
+ * dependency working, and do not count.
  */
 final class CircuitBreakers {
 
-    /** 50% of the last 20 calls (at least 10) failed: open for 2 s, then let 3 probes through. */
+    /** 50% of the last 50 calls (at least 20) failed: open for 2 s, then let 3 probes through. */
     static CircuitBreakerConfig defaultConfig() {
         return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
+                .slidingWindowSize(50)
+                .minimumNumberOfCalls(20)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(2))
                 .permittedNumberOfCallsInHalfOpenState(3)
@@ -96,8 +97,7 @@ final class CircuitBreakers {
             case NoRespondersException ignored -> true;
             case CallTimeoutException ignored -> true;
             case ConnectionException ignored -> true;
-            case ServiceException service -> service.code() == Wire.INTERNAL || service.code() == Wire.BAD_REPLY
-                    || service.code() == Wire.UNAVAILABLE || service.code() == Wire.TIMEOUT;
+            case ServiceException service -> service.code() == Wire.UNAVAILABLE || service.code() == Wire.TIMEOUT;
             default -> false;
         };
     }

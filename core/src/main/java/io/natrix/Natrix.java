@@ -195,7 +195,7 @@ public interface Natrix extends AutoCloseable {
 
         /**
          * The circuit breaker every subject called through this connection gets (Resilience4j); by default 50%
-         * of the last 20 calls (at least 10) failing opens it for 2 s. {@code null} turns circuit breaking off.
+         * of the last 50 calls (at least 20) failing opens it for 2 s. {@code null} turns circuit breaking off.
          */
         public Builder circuitBreaker(CircuitBreakerConfig circuitBreaker) {
             this.circuitBreaker = circuitBreaker;

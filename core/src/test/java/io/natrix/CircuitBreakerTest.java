@@ -30,7 +30,7 @@ class CircuitBreakerTest {
     @Test
     void aDeadDependencyFailsFastThenIsCalledAgainOnceItIsBack() {
         try (Natrix natrix = connect()) {
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 20; i++) {
                 assertThatThrownBy(() -> natrix.call("ms.gone.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
                         .isInstanceOf(NoRespondersException.class);
             }
@@ -46,7 +46,7 @@ class CircuitBreakerTest {
         }
 
         try (Natrix natrix = connect()) {
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 20; i++) {
                 assertThatThrownBy(() -> natrix.call("ms.back.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
                         .isInstanceOf(NoRespondersException.class);
             }
@@ -66,10 +66,14 @@ class CircuitBreakerTest {
         try (Natrix natrix = connect()) {
             natrix.service("picky").version("1.0.0")
                     .endpoint("Get", Ask.class, ask -> {
+                        if (ask.what().equals("bug")) {
+                            throw new IllegalStateException("a bug on one request"); // 500
+                        }
                         throw new ServiceException(404, "no such thing");
                     }).start();
-            for (int i = 0; i < 30; i++) {
-                assertThatThrownBy(() -> natrix.call("ms.picky.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
+            for (int i = 0; i < 60; i++) {
+                String what = i % 2 == 0 ? "bug" : "x";
+                assertThatThrownBy(() -> natrix.call("ms.picky.Get", new Ask(what), Ask.class, Duration.ofSeconds(1)))
                         .isInstanceOf(ServiceException.class);
             }
             assertThat(((DefaultNatrix) natrix).circuitState("ms.picky.Get")).isEqualTo("CLOSED");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.Subscription;
 import io.natrix.Natrix;
+import io.natrix.CallOptions;
 import io.natrix.NatrixException;
 
 import java.io.IOException;
@@ -92,12 +93,14 @@ final class OutboundStream implements Forwarder {
         ObjectNode request = RequestJson.fromQuery(json, exchange.request());
         exchange.pathParameters().forEach(request::put);
         byte[] body = json.writeValueAsBytes(request);
-        Duration timeout = route.interval();
+        // a query asked again and again: safe and idempotent to retry within one interval
+        CallOptions options = CallOptions.timeout(route.interval()).idempotent().retries(1)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
         while (true) {
             long started = System.nanoTime();
             byte[] answer;
             try {
-                answer = exchange.context().call(() -> natrix.call(subject, body, byte[].class, timeout));
+                answer = exchange.context().call(() -> natrix.call(subject, body, byte[].class, options));
             } catch (NatrixException failure) {
                 HttpProblem problem = HttpProblem.of(failure);
                 answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),

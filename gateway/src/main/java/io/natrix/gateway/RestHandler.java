@@ -8,6 +8,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.natrix.Natrix;
+import io.natrix.CallOptions;
 import io.natrix.NatrixException;
 
 import java.io.IOException;
@@ -46,12 +47,24 @@ final class RestHandler implements Forwarder {
         byte[] body = requestJson(exchange.pathParameters(), request);
         byte[] reply;
         try {
-            reply = exchange.context().call(() -> natrix.call(route.subject(), body, byte[].class, timeout));
+            reply = exchange.context().call(() -> natrix.call(route.subject(), body, byte[].class, callOptions(timeout)));
         } catch (NatrixException failure) {
             throw HttpProblem.of(failure);
         }
         exchange.response().header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.response().send(reply);
+    }
+
+    /**
+     * Retries what is always safe (no instance, an overload: nothing was done); GET, PUT and DELETE are
+     * idempotent in HTTP, so for them a timeout is retried too, within the same deadline.
+     */
+    private CallOptions callOptions(Duration timeout) {
+        CallOptions options = CallOptions.timeout(timeout).retries(2).backoff(Duration.ofMillis(20), Duration.ofMillis(200));
+        return switch (route.method()) {
+            case "GET", "PUT", "DELETE" -> options.idempotent();
+            default -> options;
+        };
     }
 
     /** Query parameters, then the body's fields, then path parameters, in one JSON object. */
