@@ -37,13 +37,21 @@ public final class RideProcesses implements AutoCloseable {
         }
     }
 
-    /** One running instance. */
-    public record Instance(String role, Process process) {
+    /** One running instance; {@code port} is the gateway's (0 for services). */
+    public record Instance(String role, int port, Process process) {
+
+        public boolean gateway() {
+            return RideRole.of(role) == RideRole.GATEWAY;
+        }
     }
 
     private final List<Instance> services = new ArrayList<>();
     private final List<Instance> gateways = new ArrayList<>();
     private final Path logs;
+    private String url;
+    private int replicas;
+    private List<String> jvmOptions = List.of();
+    private int launched;
 
     private RideProcesses(Path logs) {
         this.logs = logs;
@@ -65,6 +73,9 @@ public final class RideProcesses implements AutoCloseable {
     }
 
     private void launch(String url, int replicas, Layout layout, List<String> jvmOptions) throws Exception {
+        this.url = url;
+        this.replicas = replicas;
+        this.jvmOptions = jvmOptions;
         List<String[]> plan = new ArrayList<>();
         add(plan, RideRole.USERS, layout.users());
         add(plan, RideRole.ETA_QUICK, layout.etaQuick());
@@ -74,25 +85,79 @@ public final class RideProcesses implements AutoCloseable {
         for (int port : layout.gatewayPorts()) {
             plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(port)});
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
         try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> ready = new ArrayList<>();
-            for (int i = 0; i < plan.size(); i++) {
-                String[] entry = plan.get(i);
-                List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java));
-                command.addAll(jvmOptions);
-                command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.replicas=" + replicas,
-                        "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), entry[0], url, entry[1]));
-                Path log = logs.resolve(entry[0] + "-" + (i + 1) + ".log");
-                Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-                Instance instance = new Instance(entry[0], process);
-                (RideRole.of(entry[0]) == RideRole.GATEWAY ? gateways : services).add(instance);
-                ready.add(starting.submit(() -> awaitReady(process, entry[0], log)));
+            List<Future<Instance>> ready = new ArrayList<>();
+            for (String[] entry : plan) {
+                ready.add(starting.submit(() -> launchOne(entry[0], Integer.parseInt(entry[1]))));
             }
-            for (Future<?> one : ready) {
+            for (Future<Instance> one : ready) {
                 one.get(120, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Starts one instance and returns once it says it serves. */
+    private Instance launchOne(String role, int port) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.replicas=" + replicas,
+                "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
+        Path log;
+        synchronized (this) {
+            log = logs.resolve(role + "-" + (++launched) + ".log");
+        }
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        Instance instance = new Instance(role, port, process);
+        synchronized (this) {
+            (instance.gateway() ? gateways : services).add(instance);
+        }
+        awaitReady(process, role, log);
+        return instance;
+    }
+
+    /** A graceful restart: SIGTERM (the instance drains), wait for it to end, start a new one and wait until it serves. */
+    public Instance restart(Instance instance) throws IOException, InterruptedException {
+        forget(instance);
+        instance.process().destroy();
+        if (!instance.process().waitFor(20, TimeUnit.SECONDS)) {
+            instance.process().destroyForcibly();
+        }
+        return launchOne(instance.role(), instance.port());
+    }
+
+    /** kill -9: the instance ends at once, whatever it held. */
+    public void kill(Instance instance) throws InterruptedException {
+        forget(instance);
+        instance.process().destroyForcibly();
+        instance.process().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts a new instance of the role (after a kill), returning once it serves. */
+    public Instance replace(Instance killed) throws IOException {
+        return launchOne(killed.role(), killed.port());
+    }
+
+    /** Freezes the process (SIGSTOP): its connection stalls as in a network partition. */
+    public void pause(Instance instance) throws IOException, InterruptedException {
+        signal(instance, "-STOP");
+    }
+
+    /** Lets a paused process go on (SIGCONT). */
+    public void resume(Instance instance) throws IOException, InterruptedException {
+        signal(instance, "-CONT");
+    }
+
+    private static void signal(Instance instance, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(instance.process().pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " " + instance.process().pid() + " failed");
+        }
+    }
+
+    private synchronized void forget(Instance instance) {
+        services.remove(instance);
+        gateways.remove(instance);
     }
 
     private static void add(List<String[]> plan, RideRole role, int count) {
@@ -101,7 +166,7 @@ public final class RideProcesses implements AutoCloseable {
         }
     }
 
-    private static Void awaitReady(Process process, String role, Path log) throws IOException {
+    private static void awaitReady(Process process, String role, Path log) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null || !line.startsWith("ready")) {
@@ -116,7 +181,6 @@ public final class RideProcesses implements AutoCloseable {
                 // it stopped
             }
         });
-        return null;
     }
 
     /** Where each instance writes its log. */
@@ -133,9 +197,17 @@ public final class RideProcesses implements AutoCloseable {
 
     /** Gateways first (they end their streams), then the services (each drains). */
     @Override
-    public synchronized void close() {
-        terminate(gateways);
-        terminate(services);
+    public void close() {
+        List<Instance> edge;
+        List<Instance> rest;
+        synchronized (this) {
+            edge = new ArrayList<>(gateways);
+            rest = new ArrayList<>(services);
+            gateways.clear();
+            services.clear();
+        }
+        terminate(edge);
+        terminate(rest);
     }
 
     private static void terminate(List<Instance> group) {
@@ -149,6 +221,5 @@ public final class RideProcesses implements AutoCloseable {
                 instance.process().destroyForcibly();
             }
         }
-        group.clear();
     }
 }

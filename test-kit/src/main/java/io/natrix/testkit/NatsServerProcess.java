@@ -65,6 +65,10 @@ public final class NatsServerProcess {
         List<String> config = new ArrayList<>();
         config.add("listen: 127.0.0.1:" + ports[index]);
         config.add("server_name: natrix-" + index + "-" + ports[index]);
+        // a client that stops answering pings (a stalled or partitioned process) is dropped within about 4 s,
+        // instead of the default 4 minutes during which requests would keep going to it
+        config.add("ping_interval: \"2s\"");
+        config.add("ping_max: 2");
         if (count > 1) {
             config.add("cluster {");
             config.add("  name: natrix");

@@ -94,8 +94,8 @@ public final class Dispatch implements AutoCloseable {
         return ride;
     }
 
-    private Ride ride(String rideId) {
-        return ledger.entry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride)
+    private Ride ride(String rideId) throws InterruptedException {
+        return ledger.currentEntry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride)
                 .orElseThrow(() -> new ServiceException(404, "no ride " + rideId));
     }
 
@@ -140,7 +140,7 @@ public final class Dispatch implements AutoCloseable {
     private Ride transition(String rideId, Predicate<Ride> guard, Function<Ride, RideEvent> next,
                             String refusal) throws Exception {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            RideLedger.Entry entry = ledger.entry(rideId == null ? "" : rideId)
+            RideLedger.Entry entry = ledger.currentEntry(rideId == null ? "" : rideId)
                     .orElseThrow(() -> new ServiceException(404, "no ride " + rideId));
             if (!guard.test(entry.ride())) {
                 throw new ServiceException(409, "ride " + rideId + " " + refusal + " (it is " + entry.ride().status() + ")");

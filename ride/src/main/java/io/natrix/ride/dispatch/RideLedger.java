@@ -35,6 +35,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * dispatch instance reads the whole stream (so a restarted one rebuilds every ride) and keeps reading it live.
  * An append names the ride's last sequence the appender saw, so when two instances act on the same ride at
  * once, only one append is accepted: no ride goes to two drivers.
+ *
+ * <p>The live feed is an ordered consumer, which lives on one server. If that server dies the feed can stall
+ * without an error (seen in {@code ./natrix chaos}), and the instance would serve an ever older view. A
+ * watchdog compares the stream's last sequence with what was folded once a second and, after 2 s without
+ * progress while events are waiting, subscribes again from the first event not yet folded.
  */
 final class RideLedger implements AutoCloseable {
 
@@ -51,8 +56,12 @@ final class RideLedger implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition folded = lock.newCondition();
     private volatile long foldedUpTo;
+    private static final System.Logger LOG = System.getLogger(RideLedger.class.getName());
+    private static final Duration STALLED_AFTER = Duration.ofSeconds(2);
+
     private Dispatcher dispatcher;
-    private JetStreamSubscription feed;
+    private volatile JetStreamSubscription feed;
+    private Thread watchdog;
 
     private RideLedger(Connection connection) {
         this.connection = connection;
@@ -64,11 +73,51 @@ final class RideLedger implements AutoCloseable {
         RideLedger ledger = new RideLedger(connection);
         long last = connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence();
         ledger.dispatcher = connection.createDispatcher();
-        ledger.feed = connection.jetStream().subscribe(SUBJECT + ".>", ledger.dispatcher, ledger::fold, false,
-                PushSubscribeOptions.builder().stream(STREAM).ordered(true)
-                        .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build()).build());
+        ledger.feed = ledger.subscribeFrom(1);
         ledger.awaitFolded(last, Duration.ofSeconds(30));
+        ledger.watchdog = Thread.ofVirtual().name("ride-ledger-watchdog").start(ledger::watch);
         return ledger;
+    }
+
+    private JetStreamSubscription subscribeFrom(long sequence) throws IOException, JetStreamApiException {
+        return connection.jetStream().subscribe(SUBJECT + ".>", dispatcher, this::fold, false,
+                PushSubscribeOptions.builder().stream(STREAM).ordered(true)
+                        .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence)
+                                .startSequence(sequence).build()).build());
+    }
+
+    private void watch() {
+        long behindSince = 0; // when the feed was first seen behind the stream's last event (0: it was not)
+        long behindAt = 0;    // that last event
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(1_000);
+                long last = connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence();
+                if (foldedUpTo >= behindAt) {
+                    behindSince = 0; // it caught up with what it was behind on
+                }
+                if (last > foldedUpTo && behindSince == 0) {
+                    behindSince = System.nanoTime();
+                    behindAt = last;
+                } else if (behindSince != 0 && System.nanoTime() - behindSince > STALLED_AFTER.toNanos()) {
+                    long from = foldedUpTo + 1;
+                    LOG.log(System.Logger.Level.WARNING, "the ride ledger''s feed stalled at event {0} of {1}; subscribing again from {2}",
+                            foldedUpTo, last, from);
+                    JetStreamSubscription stalled = feed;
+                    feed = subscribeFrom(from);
+                    behindSince = 0;
+                    try {
+                        stalled.unsubscribe();
+                    } catch (RuntimeException alreadyGone) {
+                        // its server is gone with it
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                // NATS is unavailable right now: look again in a second
+            }
+        }
     }
 
     private static void ensureStream(Connection connection, int replicas) throws IOException, JetStreamApiException {
@@ -94,6 +143,9 @@ final class RideLedger implements AutoCloseable {
             throw new UncheckedIOException("unreadable ride event on " + message.getSubject(), e);
         }
         long sequence = message.metaData().streamSequence();
+        if (sequence <= foldedUpTo) {
+            return; // already folded: a feed subscribed again may repeat what the stalled one delivered
+        }
         rides.compute(event.rideId(), (id, old) -> new Entry(RideState.apply(old == null ? null : old.ride(), event), sequence));
         lock.lock();
         try {
@@ -108,6 +160,24 @@ final class RideLedger implements AutoCloseable {
         return Optional.ofNullable(rides.get(rideId));
     }
 
+    /**
+     * The ride as the stream has it now: when this instance does not know the ride, it first waits (up to 3 s)
+     * until it has folded every event stored so far, so a ride another instance just created is found.
+     */
+    Optional<Entry> currentEntry(String rideId) throws InterruptedException {
+        Entry known = rides.get(rideId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        try {
+            awaitFolded(connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence(),
+                    Duration.ofSeconds(3));
+        } catch (IOException | JetStreamApiException | IllegalStateException notNow) {
+            // answer with what is known
+        }
+        return entry(rideId);
+    }
+
     Collection<Entry> entries() {
         return List.copyOf(rides.values());
     }
@@ -118,14 +188,25 @@ final class RideLedger implements AutoCloseable {
      */
     Optional<Ride> append(RideEvent event, long expectedSequence) throws IOException, InterruptedException {
         PublishAck ack;
-        try {
-            ack = connection.jetStream().publish(SUBJECT + "." + event.rideId(), json.writeValueAsBytes(event),
-                    PublishOptions.builder().expectedLastSubjectSequence(expectedSequence).build());
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == NatsJetStreamConstants.JS_WRONG_LAST_SEQUENCE) {
-                return Optional.empty();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try {
+                ack = connection.jetStream().publish(SUBJECT + "." + event.rideId(), json.writeValueAsBytes(event),
+                        PublishOptions.builder().expectedLastSubjectSequence(expectedSequence).build());
+                break;
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() == NatsJetStreamConstants.JS_WRONG_LAST_SEQUENCE) {
+                    return Optional.empty();
+                }
+                throw new IOException("the ride ledger refused an event: " + e.getMessage(), e);
+            } catch (IOException e) {
+                // 503: the stream has no leader for a moment (its server died, the others are electing one);
+                // nothing was stored, so sending again is safe
+                if (!String.valueOf(e.getMessage()).contains("503") || System.nanoTime() > giveUp) {
+                    throw e;
+                }
+                Thread.sleep(100);
             }
-            throw new IOException("the ride ledger refused an event: " + e.getMessage(), e);
         }
         awaitFolded(ack.getSeqno(), Duration.ofSeconds(10)); // read your own write
         return entry(event.rideId()).map(Entry::ride);
@@ -167,6 +248,9 @@ final class RideLedger implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.interrupt();
+        }
         if (connection.getStatus() != Connection.Status.CLOSED) {
             connection.closeDispatcher(dispatcher);
         }

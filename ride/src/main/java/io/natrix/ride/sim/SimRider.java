@@ -5,6 +5,7 @@ import io.natrix.ride.sim.StreetGrid.Node;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -45,7 +46,8 @@ final class SimRider {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(Math.round(-Math.log(1 - random.nextDouble()) * meanSecondsBetweenRequests * 1000));
                 if (requestedAt.compareAndSet(0, System.currentTimeMillis())) {
-                    http.post("/v1/rides", Map.of("riderId", id, "lat", home.lat(), "lng", home.lng()));
+                    JsonNode ride = http.post("/v1/rides", Map.of("riderId", id, "lat", home.lat(), "lng", home.lng()));
+                    stats.ridesRequestedIds.add(ride.path("rideId").asText());
                     stats.ridesRequested.increment();
                 }
             }
@@ -100,10 +102,13 @@ final class SimRider {
             rideStream = updates;
             updates.filter(line -> line.startsWith("{")).forEach(line -> {
                 try {
-                    String status = SimHttp.JSON.readTree(line).path("status").asText();
+                    JsonNode update = SimHttp.JSON.readTree(line);
+                    String status = update.path("status").asText();
                     long since = requestedAt.get();
                     switch (status) {
                         case "ACCEPTED" -> {
+                            stats.acceptedBy.computeIfAbsent(update.path("rideId").asText(), k -> ConcurrentHashMap.newKeySet())
+                                    .add(update.path("driverId").asText());
                             stats.ridesAccepted.increment();
                             if (since > 0) {
                                 stats.matchMillis.recordValue(Math.max(0, System.currentTimeMillis() - since));

@@ -3,6 +3,9 @@ package io.natrix.ride.sim;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,6 +27,12 @@ final class SimStats {
     final LongAdder offersDeclined = new LongAdder();
     final LongAdder lateAnswers = new LongAdder();
     final LongAdder errors = new LongAdder();
+    final LongAdder requests = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    /** Every ride the gateway accepted a request for. */
+    final Set<String> ridesRequestedIds = ConcurrentHashMap.newKeySet();
+    /** The drivers each ride was accepted by, as the rider saw it: more than one is a double assignment. */
+    final Map<String, Set<String>> acceptedBy = new ConcurrentHashMap<>();
     final Recorder freshnessMillis = new Recorder(3_600_000, 3);
     final Recorder positionAgeMillis = new Recorder(3_600_000, 3);
     final Recorder matchMillis = new Recorder(3_600_000, 3);

@@ -66,7 +66,7 @@ public final class Simulator implements AutoCloseable {
         while (clients.size() <= client) {
             clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
         }
-        return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()));
+        return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()), stats);
     }
 
     /** What the drivers and riders saw during one measured window. */
@@ -130,6 +130,37 @@ public final class Simulator implements AutoCloseable {
                 stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.offersDeclined.sum(), stats.lateAnswers.sum(),
                 stats.errors.sum(),
                 stats.errors.sum() == 0 ? "" : " (last: " + stats.lastError() + ")");
+    }
+
+    /** Running totals, for measuring what happened between two moments. */
+    public record Counters(long requests, long retries, long errors, long locationUpdates, long nearbyUpdates,
+                           String lastError) {
+    }
+
+    public Counters counters() {
+        return new Counters(stats.requests.sum(), stats.retries.sum(), stats.errors.sum(), stats.locationUpdates.sum(),
+                stats.nearbyUpdates.sum(), stats.lastError());
+    }
+
+    /** What the ledger says of every ride a rider was told was requested. */
+    public record Integrity(int ridesRequested, int ridesMissing, int ridesAcceptedByTwoDrivers) {
+    }
+
+    /**
+     * Looks up every ride the gateway accepted a request for (through {@code gateway}): one it cannot find was
+     * lost; one the rider saw accepted by two different drivers was assigned twice.
+     */
+    public Integrity integrity(String gateway) throws InterruptedException {
+        SimHttp http = new SimHttp(clients.getFirst(), gateway, new SimStats());
+        int missing = 0;
+        List<String> rides = List.copyOf(stats.ridesRequestedIds);
+        for (String rideId : rides) {
+            if (!http.exists("/v1/rides/" + rideId)) {
+                missing++;
+            }
+        }
+        int doubled = (int) stats.acceptedBy.values().stream().filter(drivers -> drivers.size() > 1).count();
+        return new Integrity(rides.size(), missing, doubled);
     }
 
     /** Rides completed so far. */

@@ -1,0 +1,301 @@
+package io.natrix.ride;
+
+import io.natrix.Natrix;
+import io.natrix.ride.sim.Simulator;
+import io.natrix.testkit.NatsServerProcess;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./natrix chaos}: the ride system on a 3-node NATS cluster (JetStream, replicas 3) with every service
+ * as separate processes and the simulator's riders and drivers on both gateways, then each fault in turn:
+ * a rolling restart of every service instance, kill -9 of a dispatch and of a geo instance, kill -9 of a NATS
+ * server, and a frozen (partitioned) users instance. After each, a table row: requests attempted, failed and
+ * retried by the clients, nearby updates received, rides lost (requested but not in the ledger), rides
+ * assigned twice, and the time from the fault until two seconds pass with no failure and nearby updates flowing.
+ */
+public final class Chaos {
+
+    /** What to run. */
+    record Options(int drivers, int riders, Duration settle, Duration observe) {
+
+        static Options parse(String... args) {
+            int drivers = 300;
+            int riders = 100;
+            Duration settle = Duration.ofSeconds(15);
+            Duration observe = Duration.ofSeconds(12);
+            for (int i = 0; i < args.length; i += 2) {
+                if (args[i].equals("--help") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException(USAGE);
+                }
+                switch (args[i]) {
+                    case "--drivers" -> drivers = Integer.parseInt(args[i + 1]);
+                    case "--riders" -> riders = Integer.parseInt(args[i + 1]);
+                    case "--settle" -> settle = Duration.ofSeconds(Long.parseLong(args[i + 1].replace("s", "")));
+                    case "--observe" -> observe = Duration.ofSeconds(Long.parseLong(args[i + 1].replace("s", "")));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+                }
+            }
+            return new Options(drivers, riders, settle, observe);
+        }
+    }
+
+    /** One row of the table. */
+    record Row(String fault, long requests, long failed, long retried, int lost, int doubled, Duration recovery,
+               long nearbyReceived, long nearbyExpected, String note) {
+    }
+
+    static final String USAGE = "usage: natrix chaos [--drivers 300] [--riders 100] [--settle 15s] [--observe 12s]";
+
+    private final Options options;
+    private final List<NatsServerProcess> servers;
+    private final RideProcesses system;
+    private final Simulator simulator;
+    private final List<String> gateways;
+    private final PrintStream out;
+
+    private Chaos(Options options, List<NatsServerProcess> servers, RideProcesses system, Simulator simulator,
+                  List<String> gateways, PrintStream out) {
+        this.options = options;
+        this.servers = servers;
+        this.system = system;
+        this.simulator = simulator;
+        this.gateways = gateways;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(args.length > 0 && args[0].equals("--help") ? 0 : 2);
+            return;
+        }
+        List<Row> rows = run(options, System.out);
+        boolean clean = rows.stream().allMatch(row -> row.lost() == 0 && row.doubled() == 0);
+        System.out.println(clean ? "chaos: no ride lost, none assigned twice" : "chaos: FAILED: rides lost or assigned twice");
+        System.exit(clean ? 0 : 1);
+    }
+
+    /** Starts everything, runs every fault, prints the table and returns its rows. */
+    static List<Row> run(Options options, PrintStream out) throws Exception {
+        List<NatsServerProcess> servers = new ArrayList<>(NatsServerProcess.start(3, true));
+        String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
+        int[] ports = freePorts(2);
+        RideProcesses system = null;
+        Thread cleanUp = null;
+        try {
+            out.printf("chaos: NATS cluster %s; starting the ride system (users ×2, geo ×3, eta ×2 each, dispatch ×2,"
+                    + " gateway ×2, JetStream replicas 3)%n", url);
+            system = RideProcesses.start(url, 3, RideProcesses.Layout.demo(List.of(ports[0], ports[1])),
+                    "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+            RideProcesses started = system;
+            cleanUp = Thread.ofPlatform().unstarted(() -> {
+                started.close();
+                servers.forEach(NatsServerProcess::stop);
+            });
+            Runtime.getRuntime().addShutdownHook(cleanUp);
+            List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
+            try (Simulator simulator = new Simulator(new Simulator.Options(gateways, options.drivers(), options.riders(),
+                    15, 60, Duration.ofDays(1)))) {
+                simulator.start();
+                out.printf("simulating %d drivers and %d riders (a ride every 15 s per rider); settling %d s%n",
+                        options.drivers(), options.riders(), options.settle().toSeconds());
+                Thread.sleep(options.settle());
+                return new Chaos(options, servers, system, simulator, gateways, out).faults();
+            }
+        } finally {
+            if (cleanUp != null) {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            }
+            if (system != null) {
+                system.close();
+            }
+            servers.forEach(NatsServerProcess::stop);
+        }
+    }
+
+    private List<Row> faults() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        rows.add(observe("none (baseline)", () -> ""));
+        rows.add(observe("rolling restart of every service instance (SIGTERM, drain, start, next)", () -> {
+            int restarted = 0;
+            for (RideProcesses.Instance instance : system.instances()) {
+                if (!instance.gateway()) {
+                    system.restart(instance);
+                    restarted++;
+                }
+            }
+            return restarted + " instances restarted one by one";
+        }));
+        rows.add(observe("kill -9 of a dispatch instance", () -> killAndReplace("dispatch")));
+        rows.add(observe("kill -9 of a geo instance", () -> killAndReplace("geo")));
+        rows.add(observe("kill -9 of a NATS server (of 3)", this::killNatsServer));
+        rows.add(observe("users instance frozen 8 s (SIGSTOP: a partition), then resumed", () -> {
+            RideProcesses.Instance users = first("users");
+            system.pause(users);
+            Thread.sleep(8_000);
+            system.resume(users);
+            return "dropped by the server after missed pings, reconnected on resume";
+        }));
+        printTable(rows);
+        return rows;
+    }
+
+    private String killAndReplace(String role) throws Exception {
+        RideProcesses.Instance victim = first(role);
+        system.kill(victim);
+        long started = System.nanoTime();
+        system.replace(victim);
+        return String.format("replacement ready in %.1f s", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Kills the server a probe connection uses and measures how long the probe takes to be connected again. */
+    private String killNatsServer() throws Exception {
+        NatsServerProcess victim = servers.getFirst();
+        String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
+        try (Natrix probe = Natrix.builder().servers(url).shutdownHook(false)
+                .natsOptions(o -> o.noRandomize().reconnectWait(Duration.ofMillis(100))).connect()) {
+            victim.kill();
+            long killed = System.nanoTime();
+            Thread.sleep(50);
+            while (probe.nats().getStatus() != io.nats.client.Connection.Status.CONNECTED
+                    && System.nanoTime() - killed < Duration.ofSeconds(30).toNanos()) {
+                Thread.sleep(10);
+            }
+            return String.format("a client of the killed server was connected to another in %d ms",
+                    Duration.ofNanos(System.nanoTime() - killed).toMillis());
+        }
+    }
+
+    private RideProcesses.Instance first(String role) {
+        return system.instances().stream().filter(instance -> instance.role().equals(role)).findFirst().orElseThrow();
+    }
+
+    interface Fault {
+        String inject() throws Exception;
+    }
+
+    /** Injects the fault while counting, then watches for the observe period, and checks the ledger. */
+    private Row observe(String name, Fault fault) throws Exception {
+        out.printf("fault: %s ...%n", name);
+        Simulator.Counters before = simulator.counters();
+        Recovery recovery = new Recovery(simulator, options.riders());
+        Thread watcher = Thread.ofVirtual().start(recovery::watch);
+        long started = System.nanoTime();
+        String note = fault.inject();
+        recovery.faultOver();
+        Thread.sleep(options.observe());
+        watcher.interrupt();
+        watcher.join();
+        Simulator.Counters after = simulator.counters();
+        Simulator.Integrity integrity = simulator.integrity(gateways.getFirst());
+        long expected = Math.round(options.riders() * (System.nanoTime() - started) / 1e9);
+        Row row = new Row(name, after.requests() - before.requests(), after.errors() - before.errors(),
+                after.retries() - before.retries(), integrity.ridesMissing(), integrity.ridesAcceptedByTwoDrivers(),
+                recovery.time(), after.nearbyUpdates() - before.nearbyUpdates(), expected,
+                note + (after.errors() > before.errors() ? "; last failure: " + after.lastError() : ""));
+        out.printf("  %,d requests, %,d failed, %,d retried, %d rides lost of %d, %d assigned twice, recovered in %s%n",
+                row.requests(), row.failed(), row.retried(), row.lost(), integrity.ridesRequested(), row.doubled(),
+                format(row.recovery()));
+        return row;
+    }
+
+    private void printTable(List<Row> rows) {
+        out.println();
+        out.println("| fault | requests | failed | retried | nearby updates (expected) | rides lost | assigned twice | normal again after | note |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        for (Row row : rows) {
+            out.printf("| %s | %,d | %,d | %,d | %,d (%,d) | %d | %d | %s | %s |%n", row.fault(), row.requests(), row.failed(),
+                    row.retried(), row.nearbyReceived(), row.nearbyExpected(), row.lost(), row.doubled(),
+                    format(row.recovery()), row.note().replace("|", "/"));
+        }
+        out.println();
+    }
+
+    private static String format(Duration recovery) {
+        return recovery == null ? "not within the window" : String.format("%.1f s", recovery.toMillis() / 1000.0);
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                ports[i] = socket.getLocalPort();
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * Samples the clients' counters every 250 ms from the moment the fault starts; recovery is the time from
+     * then to the start of the first two seconds, after the fault's own action, with no new failure and at
+     * least 80% of the riders' nearby updates (two seconds and 80%: a few dozen riders' once-a-second updates
+     * do not fall evenly into shorter windows).
+     */
+    private static final class Recovery {
+        private record Sample(long nanos, long errors, long nearby) {
+        }
+
+        private final Simulator simulator;
+        private final int riders;
+        private final List<Sample> samples = new ArrayList<>();
+        private final long started = System.nanoTime();
+        private volatile long faultOver = Long.MAX_VALUE;
+
+        Recovery(Simulator simulator, int riders) {
+            this.simulator = simulator;
+            this.riders = riders;
+        }
+
+        void watch() {
+            try {
+                while (true) {
+                    Simulator.Counters now = simulator.counters();
+                    synchronized (samples) {
+                        samples.add(new Sample(System.nanoTime(), now.errors(), now.nearbyUpdates()));
+                    }
+                    Thread.sleep(250);
+                }
+            } catch (InterruptedException done) {
+                // the window is over
+            }
+        }
+
+        void faultOver() {
+            faultOver = System.nanoTime();
+        }
+
+        Duration time() {
+            List<Sample> seen;
+            synchronized (samples) {
+                seen = List.copyOf(samples);
+            }
+            for (int i = 0; i < seen.size(); i++) {
+                Sample from = seen.get(i);
+                if (from.nanos() < faultOver) {
+                    continue;
+                }
+                for (int j = i + 1; j < seen.size(); j++) {
+                    Sample to = seen.get(j);
+                    if (to.nanos() - from.nanos() >= 2_000_000_000L) {
+                        double seconds = (to.nanos() - from.nanos()) / 1e9;
+                        if (to.errors() == from.errors() && (to.nearby() - from.nearby()) / seconds >= 0.8 * riders) {
+                            return Duration.ofNanos(from.nanos() - started);
+                        }
+                        break;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}
