@@ -75,8 +75,13 @@ class DeadlinesTest {
     void aSlowDependencyEndsTheWholeChainAtTheFirstCallersDeadline() {
         long started = System.nanoTime();
 
+        // two timers end at the same moment: the caller's own (a CallTimeoutException), or the outer handler's
+        // nested call, which got the caller's remaining budget and answers 504 a moment earlier; both are timeouts
         assertThatThrownBy(() -> natrix.call("ms.outer.Slow", new Ask("x"), Ask.class, Duration.ofMillis(300)))
-                .isInstanceOf(CallTimeoutException.class);
+                .satisfiesAnyOf(
+                        e -> assertThat(e).isInstanceOf(CallTimeoutException.class),
+                        e -> assertThat(e).isInstanceOfSatisfying(ServiceException.class,
+                                answer -> assertThat(answer.code()).isEqualTo(504)));
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not the inner call's 10 s")
                 .isLessThan(Duration.ofMillis(1_500));

@@ -24,6 +24,28 @@ interface Client extends AutoCloseable {
     @Override
     void close();
 
+    /** One round trip of some stack, for {@link #of}. */
+    @FunctionalInterface
+    interface Call {
+        void call() throws Exception;
+    }
+
+    /** A client over a connection someone else owns: closing it closes nothing. */
+    static Client of(String name, Call call) {
+        return new Client() {
+            public String name() {
+                return name;
+            }
+
+            public void call() throws Exception {
+                call.call();
+            }
+
+            public void close() {
+            }
+        };
+    }
+
     static List<Client> all(String url, byte[] payload) throws IOException, InterruptedException {
         return List.of(new NatrixBytes(url, payload), new NatrixBytes(url, payload, Responder.RAW, "natrix client, raw responder"),
                 new JnatsFuture(url, payload, Responder.NATRIX_BYTES, "raw client, natrix responder"), new NatrixJson(url, payload),

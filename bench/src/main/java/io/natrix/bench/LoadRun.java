@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class LoadRun {
 
     record Result(String client, int concurrency, double perSecond, double p50Micros, double p99Micros,
-                  double p999Micros, long errors) {
+                  double p999Micros, long errors, long count, long elapsedNanos) {
     }
 
     private LoadRun() {
@@ -23,7 +23,8 @@ final class LoadRun {
         return drive(client, concurrency, measure);
     }
 
-    private static Result drive(Client client, int concurrency, Duration duration) throws InterruptedException {
+    /** One closed-loop run of {@code duration}, no warm-up: the caller decides what warms up. */
+    static Result drive(Client client, int concurrency, Duration duration) throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder errors = new LongAdder();
         List<Histogram> histograms = new ArrayList<>();
@@ -49,11 +50,12 @@ final class LoadRun {
         for (Thread caller : callers) {
             caller.join();
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        long elapsed = System.nanoTime() - started;
+        double seconds = elapsed / 1e9;
         Histogram all = new Histogram(Duration.ofSeconds(30).toNanos(), 3);
         histograms.forEach(all::add);
         return new Result(client.name(), concurrency, all.getTotalCount() / seconds,
                 all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
-                all.getValueAtPercentile(99.9) / 1e3, errors.sum());
+                all.getValueAtPercentile(99.9) / 1e3, errors.sum(), all.getTotalCount(), elapsed);
     }
 }

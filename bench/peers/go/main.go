@@ -1,0 +1,198 @@
+// The peer benchmark's Go stack: the talk's own (nats.go). One binary, two roles, driven over stdin by
+// ./natrix bench peers exactly like the Java and Moleculer peers (see bench/README.md for the protocol).
+//
+//	go-peer respond URL PREFIX inline|goroutine   echo on PREFIX.echo (queue group), broadcast listeners on PREFIX.events
+//	go-peer request URL PREFIX                    closed-loop requests and a publisher
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+)
+
+func main() {
+	if len(os.Args) < 4 {
+		fmt.Fprintln(os.Stderr, "usage: go-peer respond|request URL PREFIX [inline|goroutine]")
+		os.Exit(2)
+	}
+	role, url, prefix := os.Args[1], os.Args[2], os.Args[3]
+	nc, err := nats.Connect(url, nats.Name("peer-go-"+role), nats.MaxReconnects(-1))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go-peer: cannot connect to", url, ":", err)
+		os.Exit(1)
+	}
+	defer nc.Close()
+	switch role {
+	case "respond":
+		mode := "inline"
+		if len(os.Args) > 4 {
+			mode = os.Args[4]
+		}
+		respond(nc, url, prefix, mode)
+	case "request":
+		request(nc, prefix)
+	default:
+		fmt.Fprintln(os.Stderr, "go-peer: unknown role", role)
+		os.Exit(2)
+	}
+}
+
+func respond(nc *nats.Conn, url, prefix, mode string) {
+	handler := func(m *nats.Msg) { m.Respond(m.Data) }
+	if mode == "goroutine" { // the talk's "handler == new goroutine"
+		handler = func(m *nats.Msg) { go m.Respond(m.Data) }
+	}
+	sub, err := nc.QueueSubscribe(prefix+".echo", "peer", handler)
+	check(err)
+	check(sub.SetPendingLimits(-1, -1))
+	check(nc.Flush())
+	var listeners []*nats.Conn
+	var count, last int64
+	commands(func(words []string) string {
+		switch words[0] {
+		case "listeners":
+			for _, l := range listeners {
+				l.Close()
+			}
+			listeners = nil
+			n, _ := strconv.Atoi(words[1])
+			for i := 0; i < n; i++ {
+				l, err := nats.Connect(url, nats.Name(fmt.Sprintf("peer-go-listener-%d", i)))
+				check(err)
+				s, err := l.Subscribe(prefix+".events", func(m *nats.Msg) {
+					atomic.AddInt64(&count, 1)
+					atomic.StoreInt64(&last, time.Now().UnixNano())
+				})
+				check(err)
+				check(s.SetPendingLimits(-1, -1))
+				check(l.Flush())
+				listeners = append(listeners, l)
+			}
+			atomic.StoreInt64(&count, 0)
+			return "ok"
+		case "await":
+			expected, _ := strconv.ParseInt(words[1], 10, 64)
+			quiet, _ := strconv.Atoi(words[2])
+			awaitCount(&count, expected, time.Duration(quiet)*time.Millisecond)
+			return fmt.Sprintf("ok %d %d", atomic.LoadInt64(&count), atomic.LoadInt64(&last))
+		}
+		return "error unknown command " + words[0]
+	})
+}
+
+func awaitCount(count *int64, expected int64, quiet time.Duration) {
+	seen, since := atomic.LoadInt64(count), time.Now()
+	for seen < expected && time.Since(since) < quiet {
+		time.Sleep(time.Millisecond)
+		if now := atomic.LoadInt64(count); now != seen {
+			seen, since = now, time.Now()
+		}
+	}
+}
+
+func request(nc *nats.Conn, prefix string) {
+	commands(func(words []string) string {
+		switch words[0] {
+		case "rr":
+			callers, _ := strconv.Atoi(words[1])
+			millis, _ := strconv.Atoi(words[2])
+			size, _ := strconv.Atoi(words[3])
+			return closedLoop(nc, prefix+".echo", callers, time.Duration(millis)*time.Millisecond, make([]byte, size))
+		case "sync": // the server knows every subscription once its listener flushed
+			return "ok"
+		case "pub": // pub COUNT MAXMILLIS SIZE
+			count, _ := strconv.Atoi(words[1])
+			millis, _ := strconv.Atoi(words[2])
+			size, _ := strconv.Atoi(words[3])
+			payload := make([]byte, size)
+			started := time.Now()
+			end := started.Add(time.Duration(millis) * time.Millisecond)
+			published := 0
+			for published < count && time.Now().Before(end) {
+				for i := 0; i < 100 && published < count; i++ {
+					check(nc.Publish(prefix+".events", payload))
+					published++
+				}
+			}
+			check(nc.Flush())
+			return fmt.Sprintf("ok %d %d", published, started.UnixNano())
+		}
+		return "error unknown command " + words[0]
+	})
+}
+
+func closedLoop(nc *nats.Conn, subject string, callers int, duration time.Duration, payload []byte) string {
+	var running int32 = 1
+	var errors int64
+	latencies := make([][]int64, callers)
+	var wg sync.WaitGroup
+	started := time.Now()
+	for i := 0; i < callers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			mine := make([]int64, 0, 4096)
+			for atomic.LoadInt32(&running) == 1 {
+				t0 := time.Now()
+				if _, err := nc.Request(subject, payload, 10*time.Second); err != nil {
+					atomic.AddInt64(&errors, 1)
+					continue
+				}
+				mine = append(mine, int64(time.Since(t0)))
+			}
+			latencies[i] = mine
+		}(i)
+	}
+	time.Sleep(duration)
+	atomic.StoreInt32(&running, 0)
+	wg.Wait()
+	elapsed := time.Since(started)
+	var all []int64
+	for _, l := range latencies {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a] < all[b] })
+	return fmt.Sprintf("ok %d %d %d %d %d %d", len(all), errors, at(all, 50), at(all, 99), at(all, 99.9), int64(elapsed))
+}
+
+func at(sorted []int64, percentile float64) int64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*percentile/100+0.5) - 1
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(sorted) {
+		i = len(sorted) - 1
+	}
+	return sorted[i]
+}
+
+// commands reads one command a line from stdin and prints the answer; EOF ends the process.
+func commands(answer func(words []string) string) {
+	fmt.Println("ready")
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		words := strings.Fields(in.Text())
+		if len(words) > 0 {
+			fmt.Println(answer(words))
+		}
+	}
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go-peer:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,304 @@
+package io.natrix.bench;
+
+import io.helidon.webserver.WebServer;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.natrix.Natrix;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A Java peer of {@code ./natrix bench peers}, one process per role, driven over stdin with the same line
+ * protocol as the Go and Moleculer peers ({@code bench/README.md}):
+ * <pre>
+ * respond KIND URL PREFIX   natrix | jnats | http: the echo (and, for natrix and jnats, broadcast listeners)
+ * request KIND URL PREFIX   natrix | natrix-json | jnats-blocking | jnats-future | jnats-async | http: closed loops, a publisher
+ * </pre>
+ * For {@code http}, URL is where the HTTP echo listens (respond prints its port in its ready line).
+ */
+public final class Peer {
+
+    private Peer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: Peer respond|request KIND URL PREFIX");
+        }
+        String kind = args[1];
+        String url = args[2];
+        String prefix = args[3];
+        switch (args[0]) {
+            case "respond" -> respond(kind, url, prefix);
+            case "request" -> request(kind, url, prefix);
+            default -> throw new IllegalArgumentException("unknown role " + args[0]);
+        }
+    }
+
+    // ---- responders ----
+
+    private static void respond(String kind, String url, String prefix) throws Exception {
+        switch (kind) {
+            case "natrix" -> {
+                Natrix natrix = connect(url, "peer-natrix-respond");
+                natrix.service(prefix).version("1.0.0")
+                        .endpoint("Echo", byte[].class, bytes -> bytes)
+                        .endpoint("EchoJson", Responder.Payload.class, payload -> payload)
+                        .start();
+                Listeners listeners = new Listeners(count -> {
+                    Natrix instance = connect(url, "peer-natrix-listener");
+                    instance.service(prefix + "-listener").version("1.0.0")
+                            .broadcastListener(prefix + ".events", byte[].class, bytes -> count.run())
+                            .start();
+                    return instance::close;
+                });
+                commands("ready", listeners::answer);
+                natrix.close();
+            }
+            case "jnats" -> {
+                Connection raw = Nats.connect(new Options.Builder().server(url).connectionName("peer-jnats-respond").build());
+                Dispatcher dispatcher = raw.createDispatcher(message -> raw.publish(message.getReplyTo(), message.getData()));
+                dispatcher.setPendingLimits(-1, -1);
+                dispatcher.subscribe(prefix + ".echo", "peer");
+                raw.flush(Duration.ofSeconds(5));
+                Listeners listeners = new Listeners(count -> {
+                    Connection listener = Nats.connect(new Options.Builder().server(url).connectionName("peer-jnats-listener").build());
+                    Dispatcher d = listener.createDispatcher(message -> count.run());
+                    d.setPendingLimits(-1, -1);
+                    d.subscribe(prefix + ".events");
+                    listener.flush(Duration.ofSeconds(5));
+                    return listener::close;
+                });
+                commands("ready", listeners::answer);
+                raw.close();
+            }
+            case "http" -> {
+                WebServer server = WebServer.builder().host("127.0.0.1").port(0)
+                        .routing(routing -> routing.post("/echo", (request, response) ->
+                                response.send(request.content().as(byte[].class))))
+                        .build().start();
+                commands("ready " + server.port(), words -> "error http has no broadcast");
+                server.stop();
+            }
+            default -> throw new IllegalArgumentException("no responder of kind " + kind);
+        }
+    }
+
+    private static Natrix connect(String url, String name) {
+        return Natrix.builder().servers(url).connectionName(name).shutdownHook(false).connect();
+    }
+
+    /** Broadcast listener instances on demand, each with its own connection; counts every delivery. */
+    private static final class Listeners {
+
+        interface Factory {
+            AutoCloseable open(Runnable onDelivery) throws Exception;
+        }
+
+        private final Factory factory;
+        private final List<AutoCloseable> open = new ArrayList<>();
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicLong lastNanos = new AtomicLong();
+
+        Listeners(Factory factory) {
+            this.factory = factory;
+        }
+
+        String answer(String[] words) throws Exception {
+            return switch (words[0]) {
+                case "listeners" -> {
+                    for (AutoCloseable listener : open) {
+                        listener.close();
+                    }
+                    open.clear();
+                    for (int i = 0; i < Integer.parseInt(words[1]); i++) {
+                        open.add(factory.open(() -> {
+                            count.incrementAndGet();
+                            lastNanos.set(System.nanoTime());
+                        }));
+                    }
+                    count.set(0);
+                    yield "ok";
+                }
+                case "await" -> {
+                    awaitCount(Long.parseLong(words[1]), Duration.ofMillis(Long.parseLong(words[2])));
+                    yield "ok " + count.get() + " " + epochNanos(lastNanos.get());
+                }
+                default -> "error unknown command " + words[0];
+            };
+        }
+
+        private void awaitCount(long expected, Duration quiet) throws InterruptedException {
+            long seen = count.get();
+            long since = System.nanoTime();
+            while (seen < expected && System.nanoTime() - since < quiet.toNanos()) {
+                Thread.sleep(1);
+                long now = count.get();
+                if (now != seen) {
+                    seen = now;
+                    since = System.nanoTime();
+                }
+            }
+        }
+    }
+
+    // ---- requesters ----
+
+    private static void request(String kind, String url, String prefix) throws Exception {
+        switch (kind) {
+            case "natrix", "natrix-json" -> {
+                Natrix natrix = connect(url, "peer-" + kind + "-request");
+                String subject = "ms." + prefix + (kind.equals("natrix") ? ".Echo" : ".EchoJson");
+                requests(kind, size -> kind.equals("natrix")
+                                ? () -> natrix.call(subject, payload(size), byte[].class, Client.TIMEOUT)
+                                : json(natrix, subject, size),
+                        (count, maxMillis, size) -> publishFor(count, maxMillis, () -> natrix.publish(prefix + ".events", payload(size)),
+                                () -> natrix.nats().flush(Duration.ofSeconds(30))));
+                natrix.close();
+            }
+            case "jnats-blocking", "jnats-future", "jnats-async" -> {
+                Connection raw = Nats.connect(new Options.Builder().server(url).connectionName("peer-" + kind).build());
+                String subject = prefix + ".echo";
+                Function<Integer, Client.Call> calls = size -> {
+                    byte[] payload = payload(size);
+                    return kind.equals("jnats-future")
+                            ? () -> raw.requestWithTimeout(subject, payload, Client.TIMEOUT).get()
+                            : () -> {
+                                if (raw.request(subject, payload, Client.TIMEOUT) == null) {
+                                    throw new IllegalStateException("timed out");
+                                }
+                            };
+                };
+                Publisher publisher = (count, maxMillis, size) -> {
+                    byte[] payload = payload(size);
+                    return publishFor(count, maxMillis, () -> raw.publish(prefix + ".events", payload), () -> raw.flush(Duration.ofSeconds(30)));
+                };
+                if (kind.equals("jnats-async")) {
+                    commands("ready", words -> switch (words[0]) {
+                        case "rr" -> AsyncLoop.run(raw, subject, payload(Integer.parseInt(words[3])), Integer.parseInt(words[1]),
+                                Duration.ofMillis(Long.parseLong(words[2])));
+                        case "sync" -> "ok";
+                        case "pub" -> publisher.publish(Long.parseLong(words[1]), Long.parseLong(words[2]), Integer.parseInt(words[3]));
+                        default -> "error unknown command " + words[0];
+                    });
+                } else {
+                    requests(kind, calls, publisher);
+                }
+                raw.close();
+            }
+            case "http" -> {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                URI echo = URI.create(url + "/echo");
+                requests(kind, size -> {
+                    byte[] payload = payload(size);
+                    return () -> {
+                        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(echo)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                        if (response.statusCode() != 200 || response.body().length != payload.length) {
+                            throw new IllegalStateException("HTTP " + response.statusCode());
+                        }
+                    };
+                }, (count, maxMillis, size) -> "error http has no broadcast");
+                http.close();
+            }
+            default -> throw new IllegalArgumentException("no requester of kind " + kind);
+        }
+    }
+
+    private static Client.Call json(Natrix natrix, String subject, int size) {
+        Responder.Payload payload = new Responder.Payload("x".repeat(size));
+        return () -> natrix.call(subject, payload, Responder.Payload.class, Client.TIMEOUT);
+    }
+
+    /** Publishes {@code count} events of {@code size} bytes as fast as it can, for at most {@code maxMillis}. */
+    private interface Publisher {
+        String publish(long count, long maxMillis, int size) throws Exception;
+    }
+
+    private interface Flush {
+        void flush() throws Exception;
+    }
+
+    private static void requests(String kind, Function<Integer, Client.Call> calls, Publisher publisher) throws Exception {
+        commands("ready", words -> switch (words[0]) {
+            case "rr" -> {
+                int callers = Integer.parseInt(words[1]);
+                Duration duration = Duration.ofMillis(Long.parseLong(words[2]));
+                LoadRun.Result r = LoadRun.drive(Client.of(kind, calls.apply(Integer.parseInt(words[3]))), callers, duration);
+                yield String.format("ok %d %d %d %d %d %d", r.count(), r.errors(), nanos(r.p50Micros()),
+                        nanos(r.p99Micros()), nanos(r.p999Micros()), r.elapsedNanos());
+            }
+            case "sync" -> "ok"; // the server knows every subscription once its listener flushed
+            case "pub" -> publisher.publish(Long.parseLong(words[1]), Long.parseLong(words[2]), Integer.parseInt(words[3]));
+            default -> "error unknown command " + words[0];
+        });
+    }
+
+    private static String publishFor(long count, long maxMillis, Runnable publishOne, Flush flush) throws Exception {
+        long startedEpoch = epochNanos(System.nanoTime());
+        long end = System.nanoTime() + maxMillis * 1_000_000;
+        long published = 0;
+        while (published < count && System.nanoTime() < end) {
+            for (int i = 0; i < 100 && published < count; i++, published++) {
+                publishOne.run();
+            }
+        }
+        flush.flush();
+        return "ok " + published + " " + startedEpoch;
+    }
+
+    private static long nanos(double micros) {
+        return Math.round(micros * 1000);
+    }
+
+    private static byte[] payload(int size) {
+        return "x".repeat(size).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The wall-clock time, in epoch nanoseconds, of a {@link System#nanoTime()} reading: comparable across processes. */
+    private static long epochNanos(long nanoTime) {
+        Instant now = Instant.now();
+        long nowEpoch = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return nowEpoch - (System.nanoTime() - nanoTime);
+    }
+
+    private interface Answer {
+        String answer(String[] words) throws Exception;
+    }
+
+    /** The line protocol: print {@code ready}, then one answer per command line until stdin closes. */
+    private static void commands(String ready, Answer answer) throws IOException {
+        System.out.println(ready);
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] words = line.trim().split("\\s+");
+            if (words[0].isEmpty()) {
+                continue;
+            }
+            String reply;
+            try {
+                reply = answer.answer(words);
+            } catch (Exception e) {
+                reply = "error " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+            }
+            System.out.println(reply);
+            System.out.flush();
+        }
+    }
+}

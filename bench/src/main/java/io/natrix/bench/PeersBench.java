@@ -1,0 +1,353 @@
+package io.natrix.bench;
+
+import io.natrix.testkit.NatsServerProcess;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./natrix bench peers}: the same echo service and the same broadcast in every stack this project is
+ * measured against (natrix, raw jnats, Go with nats.go, Moleculer, HTTP), requester and responder in separate
+ * processes for each, all on one nats-server, taking turns cell by cell. Prints a table per workload, the
+ * issue's goals as same-run ratios, and writes a chart.
+ */
+final class PeersBench {
+
+    private static final String GO = "Go nats.go";
+
+    private PeersBench() {
+    }
+
+    /** One stack's request/reply: who asks, and every process whose CPU the round trips cost. */
+    record RrPeer(String name, PeerProcess requester, List<PeerProcess> responders, boolean overNats) {
+    }
+
+    /** One stack's broadcast: who publishes, and the process holding its listener instances. */
+    record BroadcastStack(String name, PeerProcess publisher, PeerProcess listeners) {
+    }
+
+    record Cell(String peer, int callers, int payload, double perSecond, double p50Micros, double p99Micros,
+                double p999Micros, long errors, double cpuPer10k) {
+    }
+
+    static void run(List<String> args) throws Exception {
+        Options options = Options.parse(args);
+        Path root = root();
+        NatsServerProcess nats = NatsServerProcess.start(1, false).getFirst();
+        List<PeerProcess> processes = new ArrayList<>();
+        try {
+            System.out.printf("natrix bench peers: nats-server %s, %d cores, java %s, %s%n", nats.url(),
+                    Runtime.getRuntime().availableProcessors(), Runtime.version(), options);
+            Peers peers = Peers.start(root, nats, options, processes);
+            warmUp(peers.requestReply(), options);
+            List<Cell> cells = requestReply(peers.requestReply(), nats, options);
+            printRequestReply(cells, options);
+            printGoals(cells, options);
+            PeerCharts.write(cells, options.concurrency(), options.payloads(), options.chart());
+            System.out.println();
+            Path chart = options.chart().toAbsolutePath();
+            System.out.println("Chart: " + (chart.startsWith(root) ? root.relativize(chart) : chart));
+            broadcast(peers.broadcast(), options);
+        } finally {
+            for (PeerProcess process : processes.reversed()) {
+                process.close();
+            }
+            nats.stop();
+        }
+    }
+
+    /** Every JVM compiles its hot paths before anything counts: a few seconds of each peer at 64 callers. */
+    private static void warmUp(List<RrPeer> peers, Options options) throws Exception {
+        System.err.printf("  warming up every peer for %d s%n", options.jitWarmup().toSeconds());
+        for (RrPeer peer : peers) {
+            peer.requester().send("rr 64 " + options.jitWarmup().toMillis() + " " + options.payloads()[0]);
+        }
+    }
+
+    private static List<Cell> requestReply(List<RrPeer> peers, NatsServerProcess nats, Options options) throws Exception {
+        List<Cell> cells = new ArrayList<>();
+        int turn = 0;
+        for (int round = 0; round < options.rounds(); round++) {
+            for (int payload : options.payloads()) {
+                for (int callers : options.concurrency()) {
+                    for (int i = 0; i < peers.size(); i++) {
+                        RrPeer peer = peers.get((i + turn) % peers.size()); // a different peer goes first each cell
+                        Cell cell = measure(peer, callers, payload, nats, options);
+                        cells.add(cell);
+                        System.err.printf("  round %d  %-38s %5d callers %5d B  %,9.0f req/s  p99 %,9.0f us  cpu/10k %.2f s%n",
+                                round + 1, peer.name(), callers, payload, cell.perSecond(), cell.p99Micros(), cell.cpuPer10k());
+                    }
+                    turn++;
+                }
+            }
+        }
+        return medians(cells);
+    }
+
+    private static Cell measure(RrPeer peer, int callers, int payload, NatsServerProcess nats, Options options) throws Exception {
+        peer.requester().send("rr " + callers + " " + options.warmup().toMillis() + " " + payload);
+        double cpuBefore = cpu(peer, nats);
+        String[] r = peer.requester().send("rr " + callers + " " + options.measure().toMillis() + " " + payload);
+        double cpu = cpu(peer, nats) - cpuBefore;
+        long count = Long.parseLong(r[0]);
+        double seconds = Long.parseLong(r[5]) / 1e9;
+        return new Cell(peer.name(), callers, payload, count / seconds, Long.parseLong(r[2]) / 1e3,
+                Long.parseLong(r[3]) / 1e3, Long.parseLong(r[4]) / 1e3, Long.parseLong(r[1]),
+                count == 0 ? Double.NaN : cpu / count * 10_000);
+    }
+
+    /** CPU seconds of everything one round trip runs through: requester, responders and (over NATS) the server. */
+    private static double cpu(RrPeer peer, NatsServerProcess nats) {
+        double sum = peer.requester().cpuSeconds();
+        for (PeerProcess responder : peer.responders()) {
+            sum += responder.cpuSeconds();
+        }
+        return peer.overNats() ? sum + PeerProcess.cpuSeconds(nats.pid()) : sum;
+    }
+
+    /** Per peer and cell, the round with the median throughput. */
+    private static List<Cell> medians(List<Cell> cells) {
+        Map<String, List<Cell>> byCell = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            byCell.computeIfAbsent(cell.peer() + "@" + cell.callers() + "@" + cell.payload(), k -> new ArrayList<>()).add(cell);
+        }
+        return byCell.values().stream()
+                .map(rounds -> rounds.stream().sorted(Comparator.comparingDouble(Cell::perSecond)).toList().get(rounds.size() / 2))
+                .toList();
+    }
+
+    private static void printRequestReply(List<Cell> cells, Options options) {
+        for (int payload : options.payloads()) {
+            System.out.println();
+            System.out.printf("Request/reply, %s payload, closed loop, median of %d round(s); CPU = requester + responder%n",
+                    size(payload), options.rounds());
+            System.out.println("(+ nats-server over NATS) per 10,000 round trips; \"vs Go\" = throughput / the faster Go row of the cell");
+            System.out.println();
+            System.out.println("| peer | callers | req/s | p50 µs | p99 µs | p99.9 µs | errors | CPU s / 10k | vs Go |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            for (int callers : options.concurrency()) {
+                double go = bestGo(cells, callers, payload).map(Cell::perSecond).orElse(Double.NaN);
+                for (Cell c : cells) {
+                    if (c.callers() == callers && c.payload() == payload) {
+                        System.out.printf("| %s | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f | %.2f× |%n", c.peer(), callers,
+                                c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(), c.errors(), c.cpuPer10k(),
+                                c.perSecond() / go);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The issue's goals, each as a ratio of this run's cells. */
+    private static void printGoals(List<Cell> cells, Options options) {
+        System.out.println();
+        System.out.println("Goals, as ratios in this run (natrix = natrix call with byte[] payloads)");
+        System.out.println();
+        System.out.println("| payload | callers | natrix / Go req/s (≥ 1.0) | natrix p99 / Go p99 (≤ 1.5) | natrix / Moleculer (≥ 1.0) | natrix / raw jnats async (≥ 0.95 at 1024) | natrix / HTTP (≥ 2 at 256) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (int payload : options.payloads()) {
+            for (int callers : options.concurrency()) {
+                Optional<Cell> natrix = find(cells, Peers.NATRIX, callers, payload);
+                Optional<Cell> go = bestGo(cells, callers, payload);
+                if (natrix.isEmpty() || go.isEmpty()) {
+                    continue;
+                }
+                Cell n = natrix.get();
+                System.out.printf("| %s | %,d | %.2f | %.2f | %s | %s | %s |%n", size(payload), callers,
+                        n.perSecond() / go.get().perSecond(), n.p99Micros() / go.get().p99Micros(),
+                        ratio(n, find(cells, Peers.MOLECULER, callers, payload)),
+                        ratio(n, find(cells, Peers.JNATS_ASYNC, callers, payload)),
+                        ratio(n, find(cells, Peers.HTTP, callers, payload)));
+            }
+        }
+    }
+
+    private static String ratio(Cell natrix, Optional<Cell> other) {
+        return other.map(o -> String.format("%.2f", natrix.perSecond() / o.perSecond())).orElse("");
+    }
+
+    private static Optional<Cell> bestGo(List<Cell> cells, int callers, int payload) {
+        return cells.stream().filter(c -> c.peer().startsWith(GO) && c.callers() == callers && c.payload() == payload)
+                .max(Comparator.comparingDouble(Cell::perSecond));
+    }
+
+    private static Optional<Cell> find(List<Cell> cells, String peer, int callers, int payload) {
+        return cells.stream().filter(c -> c.peer().equals(peer) && c.callers() == callers && c.payload() == payload).findFirst();
+    }
+
+    private static void broadcast(List<BroadcastStack> stacks, Options options) throws Exception {
+        System.out.println();
+        System.out.printf("Broadcast: one publisher sends up to %,d events (16 B; %,d of 4 KiB) as fast as it can (at most 2 s);%n",
+                options.events(), options.events() / 10);
+        System.out.println("every listener instance (its own connection) gets every event; deliveries/s from the first publish to the last delivery");
+        System.out.println();
+        System.out.println("| stack | payload | listeners | published | deliveries/s | lost |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
+        int turn = 0;
+        for (int payload : options.payloads()) {
+            long events = payload > 1024 ? options.events() / 10 : options.events();
+            for (int listeners : options.listeners()) {
+                for (int i = 0; i < stacks.size(); i++) {
+                    BroadcastStack stack = stacks.get((i + turn) % stacks.size());
+                    stack.listeners().send("listeners " + listeners);
+                    stack.publisher().send("sync " + listeners);
+                    String[] published = stack.publisher().send("pub " + events + " 2000 " + payload);
+                    long sent = Long.parseLong(published[0]);
+                    String[] delivered = stack.listeners().send("await " + sent * listeners + " 1000");
+                    long count = Long.parseLong(delivered[0]);
+                    double seconds = (Long.parseLong(delivered[1]) - Long.parseLong(published[1])) / 1e9;
+                    System.out.printf("| %s | %s | %d | %,d | %,.0f | %,d |%n", stack.name(), size(payload), listeners, sent,
+                            count / seconds, sent * listeners - count);
+                    stack.listeners().send("listeners 0");
+                }
+                turn++;
+            }
+        }
+    }
+
+    private static String size(int bytes) {
+        return bytes >= 1024 && bytes % 1024 == 0 ? (bytes / 1024) + " KiB" : bytes + " B";
+    }
+
+    /** The repository's root, from where this class was loaded ({@code bench/target/classes}). */
+    private static Path root() throws URISyntaxException {
+        return Path.of(PeersBench.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getParent().getParent().getParent();
+    }
+
+    /**
+     * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 2] [--concurrency 1,16,256,1024] [--payloads 16,4096]
+     * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...]}: {@code --only}
+     * keeps the peers whose names contain one of its words.
+     */
+    record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
+                   int[] listeners, long events, Path chart, List<String> only) {
+
+        /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
+        boolean includes(String peer) {
+            return only.isEmpty() || only.stream().anyMatch(part -> peer.toLowerCase().contains(part.toLowerCase()));
+        }
+
+        static Options parse(List<String> args) throws URISyntaxException {
+            Duration measure = Duration.ofSeconds(2);
+            Duration warmup = Duration.ofMillis(500);
+            Duration jitWarmup = Duration.ofSeconds(3);
+            int rounds = 2;
+            int[] concurrency = {1, 16, 256, 1024};
+            int[] payloads = {16, 4096};
+            int[] listeners = {1, 3, 10};
+            long events = 100_000;
+            Path chart = root().resolve("docs/bench/peers.png");
+            List<String> only = List.of();
+            for (int i = 0; i < args.size(); i += 2) {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
+                }
+                String value = args.get(i + 1);
+                switch (args.get(i)) {
+                    case "--seconds" -> measure = Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
+                    case "--warmup-ms" -> warmup = Duration.ofMillis(Long.parseLong(value));
+                    case "--jit-warmup" -> jitWarmup = Duration.ofSeconds(Long.parseLong(value));
+                    case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--concurrency" -> concurrency = ints(value);
+                    case "--payloads" -> payloads = ints(value);
+                    case "--listeners" -> listeners = ints(value);
+                    case "--events" -> events = Long.parseLong(value);
+                    case "--chart" -> chart = Path.of(value);
+                    case "--only" -> only = List.of(value.split(","));
+                    default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
+                            + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 2] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
+                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...]");
+                }
+            }
+            return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only);
+        }
+
+        private static int[] ints(String csv) {
+            return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.1f s per cell after %d ms warm-up, %d round(s), callers %s, payloads %s B, listeners %s",
+                    measure.toMillis() / 1000.0, warmup.toMillis(), rounds, Arrays.toString(concurrency),
+                    Arrays.toString(payloads), Arrays.toString(listeners));
+        }
+    }
+
+    /** Every peer's processes, started once and shared by all cells. */
+    record Peers(List<RrPeer> requestReply, List<BroadcastStack> broadcast) {
+
+        static final String NATRIX = "natrix call (byte[])";
+        static final String MOLECULER = "Moleculer 0.15 (NATS transporter)";
+        static final String JNATS_ASYNC = "raw jnats async (callbacks)";
+        static final String HTTP = "HTTP: JDK HttpClient → Helidon";
+
+        static Peers start(Path root, NatsServerProcess nats, Options options, List<PeerProcess> all) throws Exception {
+            String url = nats.url();
+            Path goPeer = root.resolve("bench/target/peers/go-peer");
+            Path moleculer = root.resolve("bench/peers/moleculer");
+            if (!Files.isExecutable(goPeer) || !Files.isDirectory(moleculer.resolve("node_modules"))) {
+                throw new IllegalStateException("the Go and Moleculer peers are not built: run ./natrix bench peers, which builds them");
+            }
+            PeerProcess natrixResponder = java(all, "natrix responder", "respond", "natrix", url, "peernatrix");
+            PeerProcess jnatsResponder = java(all, "raw jnats responder", "respond", "jnats", url, "peer.jnats");
+            PeerProcess httpResponder = java(all, "HTTP responder", "respond", "http", "-", "-");
+            PeerProcess goInline = start(all, "Go responder (inline)", root, goPeer.toString(), "respond", url, "peer.goin", "inline");
+            PeerProcess goGoroutine = start(all, "Go responder (goroutine)", root, goPeer.toString(), "respond", url, "peer.gogo", "goroutine");
+            PeerProcess molResponder = start(all, "Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
+            String httpUrl = "http://127.0.0.1:" + httpResponder.readyDetail();
+
+            PeerProcess natrixRequester = java(all, "natrix requester", "request", "natrix", url, "peernatrix");
+            PeerProcess jnatsAsync = java(all, "raw jnats async requester", "request", "jnats-async", url, "peer.jnats");
+            PeerProcess goInlineRequester = start(all, "Go requester", root, goPeer.toString(), "request", url, "peer.goin");
+            PeerProcess molRequester = start(all, "Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
+            List<RrPeer> rr = List.of(
+                    new RrPeer(NATRIX, natrixRequester, List.of(natrixResponder), true),
+                    new RrPeer("natrix call (JSON record)",
+                            java(all, "natrix JSON requester", "request", "natrix-json", url, "peernatrix"), List.of(natrixResponder), true),
+                    new RrPeer("raw jnats request() (blocking)",
+                            java(all, "raw jnats blocking requester", "request", "jnats-blocking", url, "peer.jnats"), List.of(jnatsResponder), true),
+                    new RrPeer("raw jnats requestWithTimeout().get()",
+                            java(all, "raw jnats future requester", "request", "jnats-future", url, "peer.jnats"), List.of(jnatsResponder), true),
+                    new RrPeer(JNATS_ASYNC, jnatsAsync, List.of(jnatsResponder), true),
+                    new RrPeer(GO + " (reply inline)", goInlineRequester, List.of(goInline), true),
+                    new RrPeer(GO + " (goroutine per request)",
+                            start(all, "Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), List.of(goGoroutine), true),
+                    new RrPeer(MOLECULER, molRequester, List.of(molResponder), true),
+                    new RrPeer(HTTP, java(all, "HTTP requester", "request", "http", httpUrl, "-"), List.of(httpResponder), false));
+            List<BroadcastStack> broadcast = List.of(
+                    new BroadcastStack("natrix broadcastListener", natrixRequester, natrixResponder),
+                    new BroadcastStack("raw jnats dispatcher", jnatsAsync, jnatsResponder),
+                    new BroadcastStack(GO, goInlineRequester, goInline),
+                    new BroadcastStack("Moleculer", molRequester, molResponder));
+            return new Peers(rr.stream().filter(peer -> options.includes(peer.name())).toList(),
+                    broadcast.stream().filter(stack -> options.includes(stack.name())).toList());
+        }
+
+        private static PeerProcess java(List<PeerProcess> all, String name, String... args) throws Exception {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = Stream.concat(Stream.of(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+                    Peer.class.getName()), Arrays.stream(args)).toList();
+            PeerProcess process = PeerProcess.start(name, command, Path.of("."));
+            all.add(process);
+            return process;
+        }
+
+        private static PeerProcess start(List<PeerProcess> all, String name, Path directory, String... command) throws Exception {
+            PeerProcess process = PeerProcess.start(name, List.of(command), directory);
+            all.add(process);
+            return process;
+        }
+    }
+}
