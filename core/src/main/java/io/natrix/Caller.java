@@ -29,12 +29,14 @@ import java.util.concurrent.TimeoutException;
 final class Caller {
 
     private final Connection connection;
+    private final ReplyRouter replies;
     private final JsonCodec codec;
     private final CircuitBreakers breakers;
     private final SubjectLatencies latencies = new SubjectLatencies();
 
-    Caller(Connection connection, JsonCodec codec, CircuitBreakers breakers) {
+    Caller(Connection connection, ReplyRouter replies, JsonCodec codec, CircuitBreakers breakers) {
         this.connection = connection;
+        this.replies = replies;
         this.codec = codec;
         this.breakers = breakers;
     }
@@ -316,7 +318,7 @@ final class Caller {
     private CompletableFuture<Message> send(String subject, Headers headers, byte[] body, Duration timeout) {
         requireFits(subject, body);
         try {
-            return connection.requestWithTimeout(subject, headers, body, timeout);
+            return replies.request(subject, headers, body, timeout);
         } catch (IllegalStateException e) {
             throw closed(subject, e);
         }
@@ -324,6 +326,13 @@ final class Caller {
 
     /** The reply's payload as the caller's type, or the error the reply carries. */
     private <R> R read(String subject, Message reply, Class<R> replyType) {
+        if (reply.isStatusMessage()) {
+            if (reply.getStatus().isNoResponders()) {
+                throw new NoRespondersException(subject);
+            }
+            throw new ConnectionException(subject, "the request on '" + subject + "' got the server's status "
+                    + reply.getStatus().getCode() + " " + reply.getStatus().getMessage() + " instead of a reply", null);
+        }
         Headers headers = reply.getHeaders();
         if (headers != null && headers.containsKey(Wire.ERROR_CODE_HEADER)) {
             throw errorAnswer(subject, headers);

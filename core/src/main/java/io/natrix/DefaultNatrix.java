@@ -33,7 +33,7 @@ final class DefaultNatrix implements Natrix {
         this.connection = connection;
         this.natsExecutor = natsExecutor;
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
-        this.caller = new Caller(connection, codec, CircuitBreakers.of(builder.circuitBreaker));
+        this.caller = new Caller(connection, new ReplyRouter(connection), codec, CircuitBreakers.of(builder.circuitBreaker));
         this.defaultTimeout = builder.defaultTimeout;
         this.drainTimeout = builder.drainTimeout;
         this.shutdownHook = builder.shutdownHook ? Thread.ofPlatform().name("natrix-shutdown").unstarted(this::close) : null;

@@ -3,6 +3,7 @@ package io.natrix;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 
 import java.lang.System.Logger.Level;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class EndpointRunner<Q, R> {
 
     private static final System.Logger LOG = System.getLogger(Service.class.getName());
+    /** In-flight requests below which a request is admitted on jnats's reader thread (see {@link #subscribe}). */
+    private static final int ADMIT_ON_READER_BELOW = 64;
 
     private final Connection connection;
     private final JsonCodec codec;
@@ -47,14 +50,22 @@ final class EndpointRunner<Q, R> {
     }
 
     void subscribe(Dispatcher dispatcher) {
-        if (queueGroup == null) {
-            dispatcher.subscribe(subject, this::onMessage);
-        } else {
-            dispatcher.subscribe(subject, queueGroup, this::onMessage);
-        }
+        Subscription subscription = queueGroup == null ? dispatcher.subscribe(subject, this::onMessage)
+                : dispatcher.subscribe(subject, queueGroup, this::onMessage);
+        // While few requests are in flight, admit each on jnats's reader thread as it is read: one thread
+        // hand-off less, which is most of a round trip's cost at low load. Under load the dispatcher's virtual
+        // thread admits them instead and the reader only reads (measured: 1.1-1.2x at 16 callers, 0.8x at 1,024
+        // callers if the reader admitted everything; ./natrix bench peers)
+        ReaderHook.take(subscription, request -> {
+            if (maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
+                return false;
+            }
+            onMessage(request);
+            return true;
+        });
     }
 
-    /** Runs on the dispatcher: only admission happens here, the work goes to a virtual thread. */
+    /** Admission only, on the thread that delivers the request: the work goes to a virtual thread of its own. */
     private void onMessage(Message request) {
         requests.increment();
         if (!permits.tryAcquire()) {
@@ -63,8 +74,16 @@ final class EndpointRunner<Q, R> {
                     + " requests in flight; back off and retry");
             return;
         }
+        Thread.startVirtualThread(() -> serve(request));
+    }
+
+    private void serve(Message request) {
         RequestContext context = Wire.propagatedContext(request.getHeaders());
-        Thread.startVirtualThread(context == null ? () -> serve(request, null) : () -> context.run(() -> serve(request, context)));
+        if (context == null) {
+            serve(request, null);
+        } else {
+            context.run(() -> serve(request, context));
+        }
     }
 
     private void serve(Message request, RequestContext context) {

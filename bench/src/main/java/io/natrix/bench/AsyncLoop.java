@@ -1,11 +1,10 @@
 package io.natrix.bench;
 
 import io.nats.client.Connection;
+import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,12 +24,10 @@ final class AsyncLoop {
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder errors = new LongAdder();
         CountDownLatch stopped = new CountDownLatch(inFlight);
-        List<Histogram> histograms = new ArrayList<>();
+        Histogram all = new AtomicHistogram(Duration.ofSeconds(30).toNanos(), 3); // shared, as in LoadRun
         long started = System.nanoTime();
         for (int i = 0; i < inFlight; i++) {
-            Histogram histogram = new Histogram(Duration.ofSeconds(30).toNanos(), 3); // one chain, one reply at a time
-            histograms.add(histogram);
-            new Chain(connection, subject, payload, histogram, errors, running, stopped).next();
+            new Chain(connection, subject, payload, all, errors, running, stopped).next();
         }
         Thread.sleep(duration);
         running.set(false);
@@ -38,8 +35,6 @@ final class AsyncLoop {
             return "error chains still waiting 30 s after the end";
         }
         long elapsed = System.nanoTime() - started;
-        Histogram all = new Histogram(Duration.ofSeconds(30).toNanos(), 3);
-        histograms.forEach(all::add);
         return String.format("ok %d %d %d %d %d %d", all.getTotalCount(), errors.sum(), all.getValueAtPercentile(50),
                 all.getValueAtPercentile(99), all.getValueAtPercentile(99.9), elapsed);
     }
