@@ -1,6 +1,8 @@
 package io.natrix;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -27,9 +29,14 @@ final class JsonCodec {
         this.writer = mapper.writer();
     }
 
-    /** The default mapper: tolerant of unknown fields, so a contract can grow without breaking old callers. */
+    /**
+     * The default mapper: tolerant of unknown fields, so a contract can grow without breaking old callers.
+     * Its buffers are recycled through a shared pool: Jackson's default keeps them in a thread-local, and
+     * every request runs on a new virtual thread, so each one allocated its buffers afresh (measured: natrix
+     * call with a JSON record at 0.4-0.55x of byte[] payloads at 1,024 callers; CodecOnVirtualThreadsBenchmark).
+     */
     static ObjectMapper defaultMapper() {
-        return JsonMapper.builder()
+        return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .findAndAddModules()
                 .build();

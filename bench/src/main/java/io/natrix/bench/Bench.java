@@ -37,6 +37,10 @@ public final class Bench {
             StreamsBench.main(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("jmh")) {
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("peers")) {
             PeersBench.run(Arrays.asList(args).subList(1, args.length));
             return;
