@@ -41,6 +41,10 @@ public final class Bench {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length == 3 && args[0].equals("peers-chart")) {
+            PeerCharts.redraw(java.nio.file.Path.of(args[1]), java.nio.file.Path.of(args[2]));
+            return;
+        }
         if (args.length > 0 && args[0].equals("peers")) {
             PeersBench.run(Arrays.asList(args).subList(1, args.length));
             return;

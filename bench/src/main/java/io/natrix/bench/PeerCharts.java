@@ -27,6 +27,38 @@ final class PeerCharts {
     private PeerCharts() {
     }
 
+    /** A line's colour per peer, in the order the peers are listed, the same in every panel. */
+    private static final Color[] PALETTE = {
+            new Color(0x1f77b4), new Color(0xaec7e8), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
+            new Color(0x2ca02c), new Color(0x98df8a), new Color(0xff7f0e), new Color(0xd62728), new Color(0x7f7f7f)};
+
+    /** Draws the chart again from the CSV a run wrote: {@code peers-chart CSV PNG}. */
+    static void redraw(Path csv, Path png) throws IOException {
+        List<PeersBench.Cell> cells = Files.readAllLines(csv).stream().skip(1).map(PeerCharts::cell).toList();
+        int[] concurrency = cells.stream().mapToInt(PeersBench.Cell::callers).distinct().sorted().toArray();
+        int[] payloads = cells.stream().mapToInt(PeersBench.Cell::payload).distinct().sorted().toArray();
+        write(cells, concurrency, payloads, png);
+    }
+
+    /** The cells as CSV, one row per peer and cell, in the peers' order. */
+    static void writeCsv(List<PeersBench.Cell> cells, Path file) throws IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("peer,callers,payload_bytes,req_per_s,p50_us,p99_us,p999_us,errors,cpu_s_per_10k");
+        for (PeersBench.Cell c : cells) {
+            lines.add(String.format(java.util.Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%d,%.3f", c.peer(), c.callers(),
+                    c.payload(), c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(), c.errors(), c.cpuPer10k()));
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, lines);
+    }
+
+    private static PeersBench.Cell cell(String line) {
+        String[] f = line.split(",");
+        return new PeersBench.Cell(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Long.parseLong(f[7]),
+                Double.parseDouble(f[8]));
+    }
+
     static void write(List<PeersBench.Cell> cells, int[] concurrency, int[] payloads, Path file) throws IOException {
         BufferedImage image = new BufferedImage(2 * WIDTH, payloads.length * HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -59,12 +91,19 @@ final class PeerCharts {
                 .setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setMarkerSize(7);
         Set<String> peers = new LinkedHashSet<>();
         cells.forEach(c -> peers.add(c.peer()));
+        int index = 0;
         for (String peer : peers) {
             double[] x = Arrays.stream(concurrency).asDoubleStream().toArray();
             double[] y = Arrays.stream(concurrency).mapToDouble(callers -> cells.stream()
                     .filter(c -> c.peer().equals(peer) && c.callers() == callers).mapToDouble(metric::of).findFirst()
                     .orElse(Double.NaN)).toArray();
-            chart.addSeries(peer, x, y).setMarker(SeriesMarkers.CIRCLE);
+            var series = chart.addSeries(peer, x, y).setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(PALETTE[index % PALETTE.length]);
+            series.setMarkerColor(PALETTE[index % PALETTE.length]);
+            if (peer.startsWith("natrix call (byte")) {
+                series.setLineWidth(3.5f);
+            }
+            index++;
         }
         return chart;
     }

@@ -54,9 +54,11 @@ final class PeersBench {
             printRequestReply(cells, options);
             printGoals(cells, options);
             PeerCharts.write(cells, options.concurrency(), options.payloads(), options.chart());
+            PeerCharts.writeCsv(cells, csvBeside(options.chart()));
             System.out.println();
             Path chart = options.chart().toAbsolutePath();
-            System.out.println("Chart: " + (chart.startsWith(root) ? root.relativize(chart) : chart));
+            System.out.println("Chart: " + (chart.startsWith(root) ? root.relativize(chart) : chart) + ", its data: "
+                    + csvBeside(chart).getFileName());
             broadcast(peers.broadcast(), options);
         } finally {
             for (PeerProcess process : processes.reversed()) {
@@ -91,7 +93,9 @@ final class PeersBench {
                 }
             }
         }
-        return medians(cells);
+        List<String> order = peers.stream().map(RrPeer::name).toList();
+        return medians(cells).stream().sorted(Comparator.comparingInt((Cell c) -> c.payload())
+                .thenComparingInt(Cell::callers).thenComparingInt(c -> order.indexOf(c.peer()))).toList();
     }
 
     private static Cell measure(RrPeer peer, int callers, int payload, NatsServerProcess nats, Options options) throws Exception {
@@ -213,6 +217,10 @@ final class PeersBench {
                 turn++;
             }
         }
+    }
+
+    private static Path csvBeside(Path chart) {
+        return chart.resolveSibling(chart.getFileName().toString().replaceFirst("\\.png$", "") + ".csv");
     }
 
     private static String size(int bytes) {
