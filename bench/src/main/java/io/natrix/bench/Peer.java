@@ -164,11 +164,12 @@ public final class Peer {
             case "natrix", "natrix-json" -> {
                 Natrix natrix = connect(url, "peer-" + kind + "-request");
                 String subject = "ms." + prefix + (kind.equals("natrix") ? ".Echo" : ".EchoJson");
-                requests(kind, size -> kind.equals("natrix")
-                                ? () -> natrix.call(subject, payload(size), byte[].class, Client.TIMEOUT)
-                                : json(natrix, subject, size),
-                        (count, maxMillis, size) -> publishFor(count, maxMillis, () -> natrix.publish(prefix + ".events", payload(size)),
-                                () -> natrix.nats().flush(Duration.ofSeconds(30))));
+                requests(kind, size -> kind.equals("natrix") ? bytes(natrix, subject, size) : json(natrix, subject, size),
+                        (count, maxMillis, size) -> {
+                            byte[] payload = payload(size); // made once, as every peer does
+                            return publishFor(count, maxMillis, () -> natrix.publish(prefix + ".events", payload),
+                                    () -> natrix.nats().flush(Duration.ofSeconds(30)));
+                        });
                 natrix.close();
             }
             case "jnats-blocking", "jnats-future", "jnats-async" -> {
@@ -218,6 +219,11 @@ public final class Peer {
             }
             default -> throw new IllegalArgumentException("no requester of kind " + kind);
         }
+    }
+
+    private static Client.Call bytes(Natrix natrix, String subject, int size) {
+        byte[] payload = payload(size);
+        return () -> natrix.call(subject, payload, byte[].class, Client.TIMEOUT);
     }
 
     private static Client.Call json(Natrix natrix, String subject, int size) {
