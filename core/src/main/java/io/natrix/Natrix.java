@@ -160,7 +160,12 @@ public interface Natrix extends AutoCloseable {
             return this;
         }
 
-        /** The Jackson mapper for every payload; by default one that ignores unknown fields. */
+        /**
+         * The Jackson mapper for every payload; by default one that ignores unknown fields and recycles its
+         * buffers through a shared pool. Give yours one too
+         * ({@code JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())}): Jackson's
+         * default pool is a thread-local, and every handler runs on a new virtual thread.
+         */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
             return this;
