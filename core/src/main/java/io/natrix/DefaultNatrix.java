@@ -139,6 +139,11 @@ final class DefaultNatrix implements Natrix {
     }
 
     @Override
+    public List<Service> services() {
+        return List.copyOf(services);
+    }
+
+    @Override
     public Connection nats() {
         return connection;
     }

@@ -119,6 +119,9 @@ public interface Natrix extends AutoCloseable {
      */
     <T> T proxy(Class<T> contract);
 
+    /** The service instances started on this connection and not closed yet, in the order they started. */
+    List<Service> services();
+
     /** The underlying jnats connection, for what Natrix does not cover. Natrix still owns it: do not close it. */
     Connection nats();
 

@@ -38,6 +38,12 @@ public final class NatrixMetrics {
     private NatrixMetrics() {
     }
 
+    /** The connection of {@code natrix} and every service instance started on it so far. */
+    public static void bind(Natrix natrix, MeterRegistry registry) {
+        bindConnection(natrix, registry);
+        natrix.services().forEach(service -> bindService(service, registry));
+    }
+
     /** Every endpoint and listener of a started service instance. */
     public static void bindService(Service service, MeterRegistry registry) {
         for (EndpointStats endpoint : service.snapshot().endpoints()) {

@@ -60,8 +60,7 @@ class NatrixMetricsTest {
                 .broadcastListener("ms.geo.UpdatePoint", Point.class, point -> heard.incrementAndGet())
                 .start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        NatrixMetrics.bindService(users, registry);
-        NatrixMetrics.bindConnection(natrix, registry);
+        NatrixMetrics.bind(natrix, registry); // the connection and every service started on it: users
         NatrixMetrics.bindJvm(registry);
         server = MetricsServer.start(registry, "127.0.0.1", 0);
     }

@@ -1,12 +1,17 @@
 package io.natrix.ride;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.natrix.Natrix;
+import io.natrix.metrics.MetricsServer;
+import io.natrix.metrics.NatrixMetrics;
 import io.natrix.ride.dispatch.DispatchConfig;
 
 /**
  * One ride service instance as a process of its own: {@code ServiceMain <role> <nats-urls> [port]} with role
  * users, geo, eta-quick, eta-careful, dispatch or gateway. Prints {@code ready <role>} once it serves; SIGTERM
- * stops it (the gateway ends its streams, services drain).
+ * stops it (the gateway ends its streams, services drain). With {@code -Dnatrix.metricsPort=N} (0: any free
+ * port) it also serves its metrics on {@code http://127.0.0.1:N/metrics} and says where on stderr.
  */
 public final class ServiceMain {
 
@@ -18,6 +23,14 @@ public final class ServiceMain {
         Natrix natrix = Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid()).connect();
         DispatchConfig dispatch = DispatchConfig.defaults().replicas(Integer.parseInt(System.getProperty("natrix.replicas", "1")));
         AutoCloseable instance = role.start(natrix, dispatch, args.length > 2 ? Integer.parseInt(args[2]) : 0);
+        String metricsPort = System.getProperty("natrix.metricsPort");
+        if (metricsPort != null) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            NatrixMetrics.bind(natrix, registry);
+            NatrixMetrics.bindJvm(registry);
+            MetricsServer metrics = MetricsServer.start(registry, "127.0.0.1", Integer.parseInt(metricsPort));
+            System.err.println(role.label() + ": metrics on http://127.0.0.1:" + metrics.port() + "/metrics");
+        }
         // runs before the connection's own hook closes what is left; closing twice is harmless
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             try {
