@@ -20,7 +20,7 @@ final class ReplyRouter {
 
     private final Connection connection;
     private final String prefix;
-    private final ConcurrentHashMap<String, CompletableFuture<Message>> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Pending> waiting = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final boolean direct;
 
@@ -46,13 +46,8 @@ final class ReplyRouter {
             return connection.requestWithTimeout(subject, headers, body, timeout);
         }
         String token = Long.toString(sequence.incrementAndGet(), 36);
-        CompletableFuture<Message> reply = new CompletableFuture<>();
+        Pending reply = new Pending(token);
         waiting.put(token, reply);
-        reply.whenComplete((message, error) -> {
-            if (error != null) { // cancelled after its time ran out: nobody waits for it any more
-                waiting.remove(token);
-            }
-        });
         try {
             connection.publish(subject, prefix + token, headers, body);
         } catch (RuntimeException e) {
@@ -66,11 +61,26 @@ final class ReplyRouter {
     private boolean route(Message message) {
         String subject = message.getSubject();
         if (subject.length() > prefix.length() && subject.startsWith(prefix)) {
-            CompletableFuture<Message> reply = waiting.remove(subject.substring(prefix.length()));
+            Pending reply = waiting.remove(subject.substring(prefix.length()));
             if (reply != null) {
                 reply.complete(message);
             }
         }
         return true;
+    }
+
+    /** A reply awaited; cancelling it (what a caller does once its time is up) forgets it. */
+    private final class Pending extends CompletableFuture<Message> {
+        private final String token;
+
+        Pending(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            waiting.remove(token);
+            return super.cancel(mayInterruptIfRunning);
+        }
     }
 }

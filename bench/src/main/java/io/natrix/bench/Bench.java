@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,11 +39,11 @@ public final class Bench {
             return;
         }
         if (args.length > 0 && args[0].equals("jmh")) {
-            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length)); // JMH's own Main: no import, Bench has a main too
             return;
         }
         if (args.length == 3 && args[0].equals("peers-chart")) {
-            PeerCharts.redraw(java.nio.file.Path.of(args[1]), java.nio.file.Path.of(args[2]));
+            PeerCharts.redraw(Path.of(args[1]), Path.of(args[2]));
             return;
         }
         if (args.length > 0 && args[0].equals("peers")) {

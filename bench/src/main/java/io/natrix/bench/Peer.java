@@ -164,7 +164,7 @@ public final class Peer {
             case "natrix", "natrix-json" -> {
                 Natrix natrix = connect(url, "peer-" + kind + "-request");
                 String subject = "ms." + prefix + (kind.equals("natrix") ? ".Echo" : ".EchoJson");
-                requests(kind, size -> kind.equals("natrix") ? bytes(natrix, subject, size) : json(natrix, subject, size),
+                requests(closedLoop(kind, size -> kind.equals("natrix") ? bytes(natrix, subject, size) : json(natrix, subject, size)),
                         (count, maxMillis, size) -> {
                             byte[] payload = payload(size); // made once, as every peer does
                             return publishFor(count, maxMillis, () -> natrix.publish(prefix + ".events", payload),
@@ -189,23 +189,15 @@ public final class Peer {
                     byte[] payload = payload(size);
                     return publishFor(count, maxMillis, () -> raw.publish(prefix + ".events", payload), () -> raw.flush(Duration.ofSeconds(30)));
                 };
-                if (kind.equals("jnats-async")) {
-                    commands("ready", words -> switch (words[0]) {
-                        case "rr" -> AsyncLoop.run(raw, subject, payload(Integer.parseInt(words[3])), Integer.parseInt(words[1]),
-                                Duration.ofMillis(Long.parseLong(words[2])));
-                        case "sync" -> "ok";
-                        case "pub" -> publisher.publish(Long.parseLong(words[1]), Long.parseLong(words[2]), Integer.parseInt(words[3]));
-                        default -> "error unknown command " + words[0];
-                    });
-                } else {
-                    requests(kind, calls, publisher);
-                }
+                requests(kind.equals("jnats-async")
+                        ? (callers, duration, size) -> AsyncLoop.run(raw, subject, payload(size), callers, duration)
+                        : closedLoop(kind, calls), publisher);
                 raw.close();
             }
             case "http" -> {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 URI echo = URI.create(url + "/echo");
-                requests(kind, size -> {
+                requests(closedLoop(kind, size -> {
                     byte[] payload = payload(size);
                     return () -> {
                         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(echo)
@@ -214,7 +206,7 @@ public final class Peer {
                             throw new IllegalStateException("HTTP " + response.statusCode());
                         }
                     };
-                }, (count, maxMillis, size) -> "error http has no broadcast");
+                }), (count, maxMillis, size) -> "error http has no broadcast");
                 http.close();
             }
             default -> throw new IllegalArgumentException("no requester of kind " + kind);
@@ -236,26 +228,30 @@ public final class Peer {
         String publish(long count, long maxMillis, int size) throws Exception;
     }
 
-    private interface Flush {
-        void flush() throws Exception;
+    /** One closed-loop run: {@code callers} at once for {@code duration}, answered in the protocol's {@code rr} line. */
+    private interface Loop {
+        String run(int callers, Duration duration, int size) throws Exception;
     }
 
-    private static void requests(String kind, Function<Integer, Client.Call> calls, Publisher publisher) throws Exception {
+    /** The closed loop of {@link LoadRun}: every caller on its own virtual thread, blocking on {@code calls}. */
+    private static Loop closedLoop(String kind, Function<Integer, Client.Call> calls) {
+        return (callers, duration, size) -> {
+            LoadRun.Result r = LoadRun.drive(Client.of(kind, calls.apply(size)), callers, duration);
+            return String.format("ok %d %d %d %d %d %d", r.count(), r.errors(), nanos(r.p50Micros()),
+                    nanos(r.p99Micros()), nanos(r.p999Micros()), r.elapsedNanos());
+        };
+    }
+
+    private static void requests(Loop loop, Publisher publisher) throws Exception {
         commands("ready", words -> switch (words[0]) {
-            case "rr" -> {
-                int callers = Integer.parseInt(words[1]);
-                Duration duration = Duration.ofMillis(Long.parseLong(words[2]));
-                LoadRun.Result r = LoadRun.drive(Client.of(kind, calls.apply(Integer.parseInt(words[3]))), callers, duration);
-                yield String.format("ok %d %d %d %d %d %d", r.count(), r.errors(), nanos(r.p50Micros()),
-                        nanos(r.p99Micros()), nanos(r.p999Micros()), r.elapsedNanos());
-            }
+            case "rr" -> loop.run(Integer.parseInt(words[1]), Duration.ofMillis(Long.parseLong(words[2])), Integer.parseInt(words[3]));
             case "sync" -> "ok"; // the server knows every subscription once its listener flushed
             case "pub" -> publisher.publish(Long.parseLong(words[1]), Long.parseLong(words[2]), Integer.parseInt(words[3]));
             default -> "error unknown command " + words[0];
         });
     }
 
-    private static String publishFor(long count, long maxMillis, Runnable publishOne, Flush flush) throws Exception {
+    private static String publishFor(long count, long maxMillis, Runnable publishOne, Client.Call flush) throws Exception {
         long startedEpoch = epochNanos(System.nanoTime());
         long end = System.nanoTime() + maxMillis * 1_000_000;
         long published = 0;
@@ -264,7 +260,7 @@ public final class Peer {
                 publishOne.run();
             }
         }
-        flush.flush();
+        flush.call();
         return "ok " + published + " " + startedEpoch;
     }
 

@@ -13,9 +13,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** The peer matrix as one PNG: throughput and p99 against callers, a row per payload, a line per peer. */
@@ -42,10 +44,10 @@ final class PeerCharts {
 
     /** The cells as CSV, one row per peer and cell, in the peers' order. */
     static void writeCsv(List<PeersBench.Cell> cells, Path file) throws IOException {
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         lines.add("peer,callers,payload_bytes,req_per_s,p50_us,p99_us,p999_us,errors,cpu_s_per_10k");
         for (PeersBench.Cell c : cells) {
-            lines.add(String.format(java.util.Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%d,%.3f", c.peer(), c.callers(),
+            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%d,%.3f", c.peer(), c.callers(),
                     c.payload(), c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(), c.errors(), c.cpuPer10k()));
         }
         Files.createDirectories(file.toAbsolutePath().getParent());

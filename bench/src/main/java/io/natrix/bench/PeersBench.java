@@ -28,8 +28,8 @@ final class PeersBench {
     private PeersBench() {
     }
 
-    /** One stack's request/reply: who asks, and every process whose CPU the round trips cost. */
-    record RrPeer(String name, PeerProcess requester, List<PeerProcess> responders, boolean overNats) {
+    /** One stack's request/reply: who asks and who answers, the processes whose CPU the round trips cost. */
+    record RrPeer(String name, PeerProcess requester, PeerProcess responder, boolean overNats) {
     }
 
     /** One stack's broadcast: who publishes, and the process holding its listener instances. */
@@ -112,10 +112,7 @@ final class PeersBench {
 
     /** CPU seconds of everything one round trip runs through: requester, responders and (over NATS) the server. */
     private static double cpu(RrPeer peer, NatsServerProcess nats) {
-        double sum = peer.requester().cpuSeconds();
-        for (PeerProcess responder : peer.responders()) {
-            sum += responder.cpuSeconds();
-        }
+        double sum = peer.requester().cpuSeconds() + peer.responder().cpuSeconds();
         return peer.overNats() ? sum + PeerProcess.cpuSeconds(nats.pid()) : sum;
     }
 
@@ -321,19 +318,19 @@ final class PeersBench {
             PeerProcess goInlineRequester = start(all, "Go requester", root, goPeer.toString(), "request", url, "peer.goin");
             PeerProcess molRequester = start(all, "Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
             List<RrPeer> rr = List.of(
-                    new RrPeer(NATRIX, natrixRequester, List.of(natrixResponder), true),
+                    new RrPeer(NATRIX, natrixRequester, natrixResponder, true),
                     new RrPeer("natrix call (JSON record)",
-                            java(all, "natrix JSON requester", "request", "natrix-json", url, "peernatrix"), List.of(natrixResponder), true),
+                            java(all, "natrix JSON requester", "request", "natrix-json", url, "peernatrix"), natrixResponder, true),
                     new RrPeer("raw jnats request() (blocking)",
-                            java(all, "raw jnats blocking requester", "request", "jnats-blocking", url, "peer.jnats"), List.of(jnatsResponder), true),
+                            java(all, "raw jnats blocking requester", "request", "jnats-blocking", url, "peer.jnats"), jnatsResponder, true),
                     new RrPeer("raw jnats requestWithTimeout().get()",
-                            java(all, "raw jnats future requester", "request", "jnats-future", url, "peer.jnats"), List.of(jnatsResponder), true),
-                    new RrPeer(JNATS_ASYNC, jnatsAsync, List.of(jnatsResponder), true),
-                    new RrPeer(GO + " (reply inline)", goInlineRequester, List.of(goInline), true),
+                            java(all, "raw jnats future requester", "request", "jnats-future", url, "peer.jnats"), jnatsResponder, true),
+                    new RrPeer(JNATS_ASYNC, jnatsAsync, jnatsResponder, true),
+                    new RrPeer(GO + " (reply inline)", goInlineRequester, goInline, true),
                     new RrPeer(GO + " (goroutine per request)",
-                            start(all, "Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), List.of(goGoroutine), true),
-                    new RrPeer(MOLECULER, molRequester, List.of(molResponder), true),
-                    new RrPeer(HTTP, java(all, "HTTP requester", "request", "http", httpUrl, "-"), List.of(httpResponder), false));
+                            start(all, "Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true),
+                    new RrPeer(MOLECULER, molRequester, molResponder, true),
+                    new RrPeer(HTTP, java(all, "HTTP requester", "request", "http", httpUrl, "-"), httpResponder, false));
             List<BroadcastStack> broadcast = List.of(
                     new BroadcastStack("natrix broadcastListener", natrixRequester, natrixResponder),
                     new BroadcastStack("raw jnats dispatcher", jnatsAsync, jnatsResponder),

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+import static org.awaitility.Awaitility.await;
 
 /** A real service on a real nats-server, scraped over HTTP: the numbers are the ones $SRV.STATS gives. */
 class NatrixMetricsTest {
@@ -83,7 +85,7 @@ class NatrixMetricsTest {
         for (int i = 0; i < 4; i++) {
             natrix.publish("ms.geo.UpdatePoint", new Point("driver-" + i));
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> heard.get() == 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> heard.get() == 4);
 
         String scraped = scrape();
         EndpointStats stats = natrix.discover(Duration.ofMillis(500)).stream()
@@ -96,7 +98,7 @@ class NatrixMetricsTest {
         assertThat(value(scraped, "natrix_endpoint_overloaded_total", endpoint)).isZero();
         assertThat(value(scraped, "natrix_endpoint_in_flight", endpoint)).isZero();
         assertThat(value(scraped, "natrix_endpoint_processing_seconds_total", endpoint)).isPositive()
-                .isEqualTo(stats.processingTime().toNanos() / 1e9, org.assertj.core.data.Offset.offset(0.01));
+                .isEqualTo(stats.processingTime().toNanos() / 1e9, offset(0.01));
         assertThat(value(scraped, "natrix_listener_events_total", Map.of("subject", "ms.geo.UpdatePoint"))).isEqualTo(4);
         assertThat(value(scraped, "natrix_listener_dropped_total", Map.of("subject", "ms.geo.UpdatePoint"))).isZero();
     }
