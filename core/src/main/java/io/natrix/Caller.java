@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -32,13 +33,51 @@ final class Caller {
     private final ReplyRouter replies;
     private final JsonCodec codec;
     private final CircuitBreakers breakers;
+    private final Observers observers;
     private final SubjectLatencies latencies = new SubjectLatencies();
 
-    Caller(Connection connection, ReplyRouter replies, JsonCodec codec, CircuitBreakers breakers) {
+    Caller(Connection connection, ReplyRouter replies, JsonCodec codec, CircuitBreakers breakers, Observers observers) {
         this.connection = connection;
         this.replies = replies;
         this.codec = codec;
         this.breakers = breakers;
+        this.observers = observers;
+    }
+
+    /** Runs one call or publish as a hop the observers see, in the context they carry on. */
+    private <T> T observed(Hop.Kind kind, String subject, Observed<T> work) {
+        RequestContext current = RequestContext.current().orElse(null);
+        HopObserver.Scope scope = observers.begin(new Hop(kind, subject, null, null, null,
+                current == null ? Map.of() : current.headers()));
+        try {
+            T result = work.run(Observers.carried(current, scope), scope);
+            scope.end(HopObserver.OK, null);
+            return result;
+        } catch (NatrixException failure) {
+            scope.end(codeOf(failure), failure.getMessage());
+            throw failure;
+        } catch (RuntimeException failure) {
+            scope.end(Wire.INTERNAL, failure.toString());
+            throw failure;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Observed<T> {
+        T run(RequestContext context, HopObserver.Scope scope);
+    }
+
+    /** The code an observer records for a failed call: the service's own, or what the failure amounts to. */
+    static int codeOf(NatrixException failure) {
+        return switch (failure) {
+            case ServiceException service -> service.code();
+            case OverloadedException overloaded -> overloaded.code();
+            case CallTimeoutException timeout -> Wire.TIMEOUT;
+            case NoRespondersException none -> Wire.UNAVAILABLE;
+            case CircuitOpenException open -> Wire.UNAVAILABLE;
+            case ConnectionException lost -> Wire.UNAVAILABLE;
+            case CallInterruptedException interrupted -> Wire.UNAVAILABLE;
+        };
     }
 
     String circuitState(String subject) {
@@ -48,8 +87,8 @@ final class Caller {
     <R> R call(String subject, Object request, Class<R> replyType, Duration timeout) {
         requirePositive(timeout);
         byte[] body = codec.encode(request);
-        RequestContext context = RequestContext.current().orElse(null);
-        return attempt(subject, body, replyType, context, budget(subject, context, timeout), null);
+        return observed(Hop.Kind.CALL, subject,
+                (context, scope) -> attempt(subject, body, replyType, context, budget(subject, context, timeout), null));
     }
 
     /** A call with retries, backoff and hedging as {@code options} say, all within one deadline. */
@@ -58,7 +97,12 @@ final class Caller {
             throw new IllegalArgumentException("hedging sends a request twice: declare the call idempotent() to hedge it");
         }
         byte[] body = codec.encode(request);
-        RequestContext context = RequestContext.current().orElse(null);
+        return observed(Hop.Kind.CALL, subject, (context, scope) -> withRetries(subject, body, replyType, options,
+                defaultTimeout, context, scope));
+    }
+
+    private <R> R withRetries(String subject, byte[] body, Class<R> replyType, CallOptions options,
+                              Duration defaultTimeout, RequestContext context, HopObserver.Scope scope) {
         Budget total = budget(subject, context, options.totalTimeout().orElse(defaultTimeout));
         long deadline = total.deadline();
         for (int attempt = 0; ; attempt++) {
@@ -76,6 +120,8 @@ final class Caller {
                 if (System.nanoTime() + pause >= deadline) {
                     throw overall(failure, total, attempt + 1); // no time left for another attempt
                 }
+                scope.note("attempt " + (attempt + 1) + " failed (" + failure.getClass().getSimpleName() + ": "
+                        + failure.getMessage() + "); retrying in " + TimeUnit.NANOSECONDS.toMillis(pause) + " ms");
                 pause(subject, pause);
             }
         }
@@ -189,7 +235,11 @@ final class Caller {
             throw new IllegalArgumentException("fastest needs at least one subject");
         }
         String all = String.join("|", subjects);
-        RequestContext context = RequestContext.current().orElse(null);
+        return observed(Hop.Kind.CALL, all, (context, scope) -> fastest(all, subjects, request, replyType, deadline, context));
+    }
+
+    private <R> R fastest(String all, List<String> subjects, Object request, Class<R> replyType, Duration deadline,
+                          RequestContext context) {
         long started = System.nanoTime();
         Budget allowed = budget(all, context, deadline);
         long deadlineNanos = allowed.deadline();
@@ -233,7 +283,10 @@ final class Caller {
 
     <R> List<R> gather(String subject, Object request, Class<R> replyType, Duration window) {
         requirePositive(window);
-        RequestContext context = RequestContext.current().orElse(null);
+        return observed(Hop.Kind.CALL, subject, (context, scope) -> gather(subject, request, replyType, window, context));
+    }
+
+    private <R> List<R> gather(String subject, Object request, Class<R> replyType, Duration window, RequestContext context) {
         Budget allowed = budget(subject, context, window);
         long deadlineNanos = allowed.deadline();
         Headers headers = headers(subject, context, allowed.allowed());
@@ -276,9 +329,13 @@ final class Caller {
         byte[] body = codec.encode(event);
         requireFits(subject, body);
         PublishOptions options = PublishOptions.builder().messageId(id).streamTimeout(timeout).build();
+        return observed(Hop.Kind.PUBLISH, subject, (context, scope) -> storeDurable(subject, body, options, timeout, context));
+    }
+
+    private boolean storeDurable(String subject, byte[] body, PublishOptions options, Duration timeout, RequestContext context) {
         long started = System.nanoTime();
         try {
-            return !connection.jetStream().publish(subject, propagated(), body, options).isDuplicate();
+            return !connection.jetStream().publish(subject, headersOf(context), body, options).isDuplicate();
         } catch (JetStreamStatusException status) {
             if (status.getStatus().isNoResponders()) {
                 throw noStream(subject);
@@ -308,11 +365,14 @@ final class Caller {
     void publish(String subject, Object event) {
         byte[] body = codec.encode(event);
         requireFits(subject, body);
-        try {
-            connection.publish(subject, propagated(), body);
-        } catch (IllegalStateException e) {
-            throw closed(subject, e);
-        }
+        observed(Hop.Kind.PUBLISH, subject, (context, scope) -> {
+            try {
+                connection.publish(subject, headersOf(context), body);
+                return null;
+            } catch (IllegalStateException e) {
+                throw closed(subject, e);
+            }
+        });
     }
 
     private CompletableFuture<Message> send(String subject, Headers headers, byte[] body, Duration timeout) {
@@ -478,13 +538,14 @@ final class Caller {
         }
     }
 
-    /** The headers of the current {@link RequestContext} for an event, or none. */
-    private static Headers propagated() {
-        return RequestContext.current().map(context -> {
-            Headers headers = new Headers();
-            context.headers().forEach(headers::put);
-            return headers;
-        }).orElse(null);
+    /** The headers of a {@link RequestContext} for an event, or none. */
+    private static Headers headersOf(RequestContext context) {
+        if (context == null || context.headers().isEmpty()) {
+            return null;
+        }
+        Headers headers = new Headers();
+        context.headers().forEach(headers::put);
+        return headers;
     }
 
     /** Refuses a payload the server would refuse, before anything is sent, naming both sizes. */

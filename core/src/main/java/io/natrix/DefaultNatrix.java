@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +23,7 @@ final class DefaultNatrix implements Natrix {
     private final Connection connection;
     private final ExecutorService natsExecutor;
     private final JsonCodec codec;
+    private final Observers observers = new Observers();
     private final Caller caller;
     private final Duration defaultTimeout;
     private final Duration drainTimeout;
@@ -33,7 +35,8 @@ final class DefaultNatrix implements Natrix {
         this.connection = connection;
         this.natsExecutor = natsExecutor;
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
-        this.caller = new Caller(connection, new ReplyRouter(connection), codec, CircuitBreakers.of(builder.circuitBreaker));
+        this.caller = new Caller(connection, new ReplyRouter(connection), codec, CircuitBreakers.of(builder.circuitBreaker),
+                observers);
         this.defaultTimeout = builder.defaultTimeout;
         this.drainTimeout = builder.drainTimeout;
         this.shutdownHook = builder.shutdownHook ? Thread.ofPlatform().name("natrix-shutdown").unstarted(this::close) : null;
@@ -83,9 +86,19 @@ final class DefaultNatrix implements Natrix {
         if (closed.get()) {
             throw new ConnectionException(null, "cannot start service '" + builder.name + "': Natrix is closed", null);
         }
-        DefaultService service = DefaultService.start(connection, codec, drainTimeout, builder, services::remove);
+        DefaultService service = DefaultService.start(connection, codec, observers, drainTimeout, builder, services::remove);
         services.add(service);
         return service;
+    }
+
+    @Override
+    public void observe(HopObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    @Override
+    public HopObserver observer() {
+        return observers;
     }
 
     @Override

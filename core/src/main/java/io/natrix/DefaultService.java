@@ -56,7 +56,7 @@ final class DefaultService implements Service {
         this.dispatcher = connection.createDispatcher();
     }
 
-    static DefaultService start(Connection connection, JsonCodec codec, Duration drainTimeout,
+    static DefaultService start(Connection connection, JsonCodec codec, Observers observers, Duration drainTimeout,
                                 Service.Builder builder, Consumer<DefaultService> onClose) {
         DefaultService service;
         try {
@@ -66,11 +66,12 @@ final class DefaultService implements Service {
                     + connection.getStatus(), e);
         }
         for (ListenerSpec<?> spec : builder.listeners) {
-            service.listeners.add(new ListenerRunner<>(connection, codec, builder.name, builder.listenerBacklog, spec));
+            service.listeners.add(new ListenerRunner<>(connection, codec, builder.name, service.id, observers,
+                    builder.listenerBacklog, spec));
         }
         try {
             for (DurableSpec<?> spec : builder.durables) {
-                service.durables.add(new DurableRunner<>(connection, codec, builder.name, spec));
+                service.durables.add(new DurableRunner<>(connection, codec, builder.name, service.id, observers, spec));
             }
             if (!builder.listeners.isEmpty()) {
                 connection.flush(Duration.ofSeconds(5)); // the listeners' interest is registered before the warm-up
@@ -88,7 +89,7 @@ final class DefaultService implements Service {
                     : new IllegalStateException("service '" + builder.name + "' failed to warm up: " + e.getMessage(), e);
         }
         for (EndpointSpec<?, ?> spec : builder.endpoints.values()) {
-            EndpointRunner<?, ?> runner = new EndpointRunner<>(connection, codec, builder.name, spec);
+            EndpointRunner<?, ?> runner = new EndpointRunner<>(connection, codec, builder.name, service.id, observers, spec);
             runner.subscribe(service.dispatcher);
             service.endpoints.add(runner);
         }

@@ -15,6 +15,7 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,6 +34,9 @@ final class DurableRunner<E> {
 
     private final Connection connection;
     private final JsonCodec codec;
+    private final String service;
+    private final String instance;
+    private final Observers observers;
     private final DurableSpec<E> spec;
     private final String consumerName;
     private final String deadLetters;
@@ -44,9 +48,13 @@ final class DurableRunner<E> {
     private volatile boolean stopping;
     private volatile String lastError;
 
-    DurableRunner(Connection connection, JsonCodec codec, String service, DurableSpec<E> spec) {
+    DurableRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
+                  DurableSpec<E> spec) {
         this.connection = connection;
         this.codec = codec;
+        this.service = service;
+        this.instance = instance;
+        this.observers = observers;
         this.spec = spec;
         Durable durable = spec.durable();
         this.consumerName = durable.consumer().orElse(service + "-" + durable.streamName());
@@ -121,24 +129,31 @@ final class DurableRunner<E> {
                 continue;
             }
             if (message != null) {
-                RequestContext context = Wire.propagatedContext(message.getHeaders());
-                if (context == null) {
-                    handle(message);
-                } else {
-                    context.run(() -> handle(message));
+                RequestContext received = Wire.propagatedContext(message.getHeaders());
+                HopObserver.Scope scope = observers.begin(new Hop(Hop.Kind.LISTEN, message.getSubject(), service,
+                        instance, spec.durable().subject(), received == null ? Map.of() : received.headers()));
+                RequestContext context = Observers.carried(received, scope);
+                String failure = "the listener's thread ended unexpectedly";
+                try {
+                    failure = context == null ? handle(message) : context.call(() -> handle(message));
+                } finally {
+                    scope.end(failure == null ? HopObserver.OK : Wire.INTERNAL, failure);
                 }
             }
         }
     }
 
-    private void handle(Message message) {
+    /** Handles one event; returns null, or what went wrong. */
+    private String handle(Message message) {
         long attempt = message.metaData().deliveredCount();
         try {
             spec.listener().on(codec.decode(message.getData(), spec.eventType()));
             message.ack();
+            return null;
         } catch (JsonCodec.MalformedJsonException e) {
             failed(e.getMessage());
             deadLetter(message, attempt, "not a " + spec.eventType().getSimpleName() + ": " + e.getMessage());
+            return e.getMessage();
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -149,6 +164,7 @@ final class DurableRunner<E> {
             } else {
                 message.nakWithDelay(spec.durable().backoffAfter(attempt));
             }
+            return e.toString();
         } finally {
             handled.increment();
         }

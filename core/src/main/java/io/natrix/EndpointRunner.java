@@ -8,6 +8,7 @@ import io.nats.client.impl.Headers;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,8 @@ final class EndpointRunner<Q, R> {
     private final Connection connection;
     private final JsonCodec codec;
     private final String service;
+    private final String instance;
+    private final Observers observers;
     private final EndpointSpec<Q, R> spec;
     private final String subject;
     private final String queueGroup;
@@ -37,10 +40,13 @@ final class EndpointRunner<Q, R> {
     private final LongAdder processingNanos = new LongAdder();
     private volatile String lastError;
 
-    EndpointRunner(Connection connection, JsonCodec codec, String service, EndpointSpec<Q, R> spec) {
+    EndpointRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
+                   EndpointSpec<Q, R> spec) {
         this.connection = connection;
         this.codec = codec;
         this.service = service;
+        this.instance = instance;
+        this.observers = observers;
         this.spec = spec;
         EndpointOptions options = spec.options();
         this.subject = options.subject().orElse(Wire.endpointSubject(service, spec.name()));
@@ -70,56 +76,71 @@ final class EndpointRunner<Q, R> {
         requests.increment();
         if (!permits.tryAcquire()) {
             overloaded.increment();
-            fail(request, Wire.OVERLOADED, service + "." + spec.name() + " is overloaded: " + maxInFlight
-                    + " requests in flight; back off and retry");
+            String message = service + "." + spec.name() + " is overloaded: " + maxInFlight
+                    + " requests in flight; back off and retry";
+            HopObserver.Scope scope = observers.begin(hop(Wire.propagatedContext(request.getHeaders())));
+            fail(request, Wire.OVERLOADED, message);
+            scope.end(Wire.OVERLOADED, message);
             return;
         }
         Thread.startVirtualThread(() -> serve(request));
     }
 
+    private Hop hop(RequestContext context) {
+        return new Hop(Hop.Kind.SERVE, subject, service, instance, spec.name(),
+                context == null ? Map.of() : context.headers());
+    }
+
     private void serve(Message request) {
-        RequestContext context = Wire.propagatedContext(request.getHeaders());
-        if (context == null) {
-            serve(request, null);
-        } else {
-            context.run(() -> serve(request, context));
+        long started = System.nanoTime();
+        RequestContext received = Wire.propagatedContext(request.getHeaders());
+        HopObserver.Scope scope = observers.begin(hop(received));
+        RequestContext context = Observers.carried(received, scope);
+        Answer answer = Answer.FAILED_UNEXPECTEDLY;
+        try {
+            answer = context == null ? serve(request, null) : context.call(() -> serve(request, context));
+        } finally {
+            processingNanos.add(System.nanoTime() - started);
+            permits.release();
+            scope.end(answer.code, answer.message);
         }
     }
 
-    private void serve(Message request, RequestContext context) {
-        long started = System.nanoTime();
+    /** How a request was answered: {@link HopObserver#OK} or the error code sent. */
+    private record Answer(int code, String message) {
+        static final Answer OK = new Answer(HopObserver.OK, null);
+        static final Answer FAILED_UNEXPECTEDLY = new Answer(Wire.INTERNAL, "the request's thread ended unexpectedly");
+    }
+
+    private Answer serve(Message request, RequestContext context) {
         try {
             if (context != null && context.remaining().filter(left -> left.isNegative() || left.isZero()).isPresent()) {
                 // the caller has given up already: doing the work would only take time from requests still wanted
-                fail(request, Wire.TIMEOUT, "the caller's deadline passed before " + service + "." + spec.name()
+                return fail(request, Wire.TIMEOUT, "the caller's deadline passed before " + service + "." + spec.name()
                         + " began the work; nothing was done");
-                return;
             }
             Q decoded = codec.decode(request.getData(), spec.requestType());
             byte[] reply = codec.encode(spec.handler().handle(decoded));
             long max = connection.getMaxPayload();
             if (max > 0 && reply.length > max) {
-                fail(request, Wire.INTERNAL, Wire.tooLarge("the reply of " + service + "." + spec.name(), reply.length, max));
-                return;
+                return fail(request, Wire.INTERNAL, Wire.tooLarge("the reply of " + service + "." + spec.name(), reply.length, max));
             }
             reply(request, null, reply);
+            return Answer.OK;
         } catch (JsonCodec.MalformedJsonException e) {
-            fail(request, Wire.BAD_REQUEST, e.getMessage());
+            return fail(request, Wire.BAD_REQUEST, e.getMessage());
         } catch (ServiceException e) {
-            fail(request, e.code(), e.getMessage());
+            return fail(request, e.code(), e.getMessage());
         } catch (NatrixException e) {
-            fail(request, codeForDependencyFailure(e), e.getMessage());
+            return fail(request, codeForDependencyFailure(e), e.getMessage());
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             String errorId = Long.toHexString(System.nanoTime());
             LOG.log(Level.ERROR, "handler of " + subject + " failed (error id " + errorId + ")", e);
-            fail(request, Wire.INTERNAL, "internal error in " + service + "." + spec.name() + " (error id "
+            return fail(request, Wire.INTERNAL, "internal error in " + service + "." + spec.name() + " (error id "
                     + errorId + "); the service log has the details");
-        } finally {
-            processingNanos.add(System.nanoTime() - started);
-            permits.release();
         }
     }
 
@@ -132,13 +153,14 @@ final class EndpointRunner<Q, R> {
         };
     }
 
-    private void fail(Message request, int code, String message) {
+    private Answer fail(Message request, int code, String message) {
         errors.increment();
         lastError = code + ":" + message;
         Headers headers = new Headers()
                 .put(Wire.ERROR_HEADER, message)
                 .put(Wire.ERROR_CODE_HEADER, Integer.toString(code));
         reply(request, headers, null);
+        return new Answer(code, message);
     }
 
     private void reply(Message request, Headers headers, byte[] body) {

@@ -6,6 +6,7 @@ import io.nats.client.Message;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,35 +24,48 @@ final class ListenerRunner<E> {
     private final JsonCodec codec;
     private final Connection connection;
     private final Dispatcher dispatcher;
+    private final String service;
+    private final String instance;
+    private final Observers observers;
     private final LongAdder handled = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private volatile String lastError;
 
-    ListenerRunner(Connection connection, JsonCodec codec, String queueGroup, int backlog, ListenerSpec<E> spec) {
+    ListenerRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
+                   int backlog, ListenerSpec<E> spec) {
         this.spec = spec;
+        this.service = service;
+        this.instance = instance;
+        this.observers = observers;
         this.codec = codec;
         this.connection = connection;
         this.dispatcher = connection.createDispatcher(this::onEvent);
         dispatcher.setPendingLimits(backlog, -1);
         if (spec.balanced()) {
-            dispatcher.subscribe(spec.subject(), queueGroup);
+            dispatcher.subscribe(spec.subject(), service);
         } else {
             dispatcher.subscribe(spec.subject());
         }
     }
 
     private void onEvent(Message message) {
-        RequestContext context = Wire.propagatedContext(message.getHeaders());
-        if (context == null) {
-            handle(message);
-        } else {
-            context.run(() -> handle(message));
+        RequestContext received = Wire.propagatedContext(message.getHeaders());
+        HopObserver.Scope scope = observers.begin(new Hop(Hop.Kind.LISTEN, message.getSubject(), service, instance,
+                spec.subject(), received == null ? Map.of() : received.headers()));
+        RequestContext context = Observers.carried(received, scope);
+        String failure = "the listener's thread ended unexpectedly";
+        try {
+            failure = context == null ? handle(message) : context.call(() -> handle(message));
+        } finally {
+            scope.end(failure == null ? HopObserver.OK : Wire.INTERNAL, failure);
         }
     }
 
-    private void handle(Message message) {
+    /** Handles one event; returns null, or what went wrong. */
+    private String handle(Message message) {
         try {
             spec.listener().on(codec.decode(message.getData(), spec.eventType()));
+            return null;
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -59,6 +73,7 @@ final class ListenerRunner<E> {
             errors.increment();
             lastError = e instanceof JsonCodec.MalformedJsonException ? e.getMessage() : e.toString();
             LOG.log(Level.WARNING, "listener on " + spec.subject() + " failed; it goes on with the next event", e);
+            return lastError;
         } finally {
             handled.increment();
         }

@@ -119,6 +119,19 @@ public interface Natrix extends AutoCloseable {
      */
     <T> T proxy(Class<T> contract);
 
+    /**
+     * Lets {@code observer} see every hop from now on: requests served, events handled, calls made, events
+     * published, on every service of this connection. {@code natrix-metrics} and {@code natrix-tracing}
+     * register theirs here.
+     */
+    void observe(HopObserver observer);
+
+    /**
+     * Every observer registered, as one: for code that makes hops of its own Natrix cannot see, as the
+     * gateway does for each HTTP request. With none registered its scopes do nothing.
+     */
+    HopObserver observer();
+
     /** The service instances started on this connection and not closed yet, in the order they started. */
     List<Service> services();
 

@@ -69,6 +69,11 @@ public final class RequestContext {
         return new RequestContext(headers, deadline, depth);
     }
 
+    /** This context with {@code headers} in place of its own; deadline and depth unchanged. */
+    RequestContext withHeaders(Map<String, String> headers) {
+        return new RequestContext(Map.copyOf(headers), deadlineNanos, depth);
+    }
+
     /**
      * The time left before the caller gives up, if the request has a deadline (every Natrix call sets one): a
      * handler can skip optional work when little is left, and Natrix gives nested calls at most this long.

@@ -29,7 +29,8 @@ import java.util.function.ToDoubleFunction;
  * {@code _errors_total}, {@code _dropped_total}, {@code natrix_listener_pending} (tags {@code service},
  * {@code instance}, {@code subject}); {@code natrix_nats_connected}, {@code natrix_nats_reconnects_total},
  * {@code natrix_nats_messages_in_total}, {@code natrix_nats_messages_out_total}; and the JVM's, virtual
- * threads included ({@code natrix_jvm_virtual_threads_mounted}, {@code _queued}).
+ * threads included ({@code natrix_jvm_virtual_threads_mounted}, {@code _queued}). {@link #bindHops} adds
+ * latency timers and errors by code.
  *
  * <p>Meters hold their service weakly; bind a service once, after {@code start()}.
  */
@@ -38,10 +39,26 @@ public final class NatrixMetrics {
     private NatrixMetrics() {
     }
 
-    /** The connection of {@code natrix} and every service instance started on it so far. */
+    /**
+     * The connection of {@code natrix}, every service instance started on it so far, and the timing of every
+     * hop it makes from now on ({@link #bindHops}).
+     */
     public static void bind(Natrix natrix, MeterRegistry registry) {
         bindConnection(natrix, registry);
         natrix.services().forEach(service -> bindService(service, registry));
+        bindHops(natrix, registry);
+    }
+
+    /**
+     * Times every hop of {@code natrix}, by outcome, with p50 and p99:
+     * {@code natrix_endpoint_latency_seconds} (tags {@code service}, {@code instance}, {@code endpoint},
+     * {@code outcome}), {@code natrix_listener_latency_seconds}, {@code natrix_call_latency_seconds} and
+     * {@code natrix_publish_latency_seconds} (tags {@code subject}, {@code outcome}), the gateway's
+     * {@code natrix_gateway_requests_seconds} (tags {@code route}, {@code status}); and counts errors by code,
+     * {@code natrix_endpoint_errors_by_code_total} (tag {@code code}). Bind once per connection.
+     */
+    public static void bindHops(Natrix natrix, MeterRegistry registry) {
+        natrix.observe(new HopMeters(registry));
     }
 
     /** Every endpoint and listener of a started service instance. */

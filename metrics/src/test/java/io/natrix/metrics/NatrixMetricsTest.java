@@ -59,6 +59,13 @@ class NatrixMetricsTest {
                     }
                     return new User(request.id(), "Ada");
                 })
+                .endpoint("Rate", GetUser.class, request -> {
+                    sleep(Duration.ofMillis(20));
+                    if (request.id().startsWith("bad")) {
+                        throw new ServiceException(request.id().equals("bad-409") ? 409 : 503, "refused " + request.id());
+                    }
+                    return new User(request.id(), "Rated");
+                })
                 .broadcastListener("ms.geo.UpdatePoint", Point.class, point -> heard.incrementAndGet())
                 .start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -90,7 +97,7 @@ class NatrixMetricsTest {
         String scraped = scrape();
         EndpointStats stats = natrix.discover(Duration.ofMillis(500)).stream()
                 .filter(instance -> instance.id().equals(users.id())).map(ServiceInstance::endpoints)
-                .findFirst().orElseThrow().getFirst();
+                .findFirst().orElseThrow().stream().filter(e -> e.name().equals("GetUser")).findFirst().orElseThrow();
         Map<String, String> endpoint = Map.of("service", "users", "endpoint", "GetUser");
 
         assertThat(value(scraped, "natrix_endpoint_requests_total", endpoint)).isEqualTo(stats.requests()).isEqualTo(5);
@@ -101,6 +108,39 @@ class NatrixMetricsTest {
                 .isEqualTo(stats.processingTime().toNanos() / 1e9, offset(0.01));
         assertThat(value(scraped, "natrix_listener_events_total", Map.of("subject", "ms.geo.UpdatePoint"))).isEqualTo(4);
         assertThat(value(scraped, "natrix_listener_dropped_total", Map.of("subject", "ms.geo.UpdatePoint"))).isZero();
+    }
+
+    @Test
+    void everyEndpointHasALatencyTimerWithPercentilesAndErrorsByCode() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            natrix.call("ms.users.Rate", new GetUser("u-" + i), User.class, Duration.ofSeconds(5));
+        }
+        for (String bad : new String[] {"bad-409", "bad-503", "bad-503"}) {
+            assertThatThrownBy(() -> natrix.call("ms.users.Rate", new GetUser(bad), User.class, Duration.ofSeconds(5)))
+                    .isInstanceOf(ServiceException.class);
+        }
+
+        String scraped = scrape();
+        Map<String, String> ok = Map.of("endpoint", "Rate", "outcome", "ok");
+        assertThat(value(scraped, "natrix_endpoint_latency_seconds_count", ok)).isEqualTo(6);
+        assertThat(value(scraped, "natrix_endpoint_latency_seconds_count", Map.of("endpoint", "Rate", "outcome", "error"))).isEqualTo(3);
+        assertThat(value(scraped, "natrix_endpoint_latency_seconds", Map.of("endpoint", "Rate", "outcome", "ok", "quantile", "0.5")))
+                .as("p50 of a 20 ms handler").isBetween(0.019, 1.0);
+        assertThat(value(scraped, "natrix_endpoint_latency_seconds", Map.of("endpoint", "Rate", "outcome", "ok", "quantile", "0.99")))
+                .isGreaterThanOrEqualTo(0.019);
+        assertThat(value(scraped, "natrix_endpoint_errors_by_code_total", Map.of("endpoint", "Rate", "code", "409"))).isEqualTo(1);
+        assertThat(value(scraped, "natrix_endpoint_errors_by_code_total", Map.of("endpoint", "Rate", "code", "503"))).isEqualTo(2);
+        assertThat(value(scraped, "natrix_call_latency_seconds_count", Map.of("subject", "ms.users.Rate", "outcome", "ok"))).isEqualTo(6);
+        assertThat(value(scraped, "natrix_endpoint_errors_total", Map.of("endpoint", "Rate")))
+                .as("errors by code add up to the $SRV.STATS errors").isEqualTo(3);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

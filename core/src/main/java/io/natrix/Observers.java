@@ -1,0 +1,116 @@
+package io.natrix;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The observers registered on one connection, seen as one. With none registered a hop costs one volatile
+ * read; an observer that throws is logged and never fails the hop it watches.
+ */
+final class Observers implements HopObserver {
+
+    private static final System.Logger LOG = System.getLogger(Natrix.class.getName());
+
+    private final List<HopObserver> observers = new CopyOnWriteArrayList<>();
+    private volatile boolean any;
+
+    void add(HopObserver observer) {
+        observers.add(observer);
+        any = true;
+    }
+
+    @Override
+    public Scope begin(Hop hop) {
+        if (!any) {
+            return Scope.NONE;
+        }
+        if (observers.size() == 1) {
+            return safely(observers.getFirst(), hop);
+        }
+        List<Scope> scopes = new ArrayList<>(observers.size());
+        for (HopObserver observer : observers) {
+            scopes.add(safely(observer, hop));
+        }
+        return new Composite(scopes);
+    }
+
+    private static Scope safely(HopObserver observer, Hop hop) {
+        try {
+            Scope scope = observer.begin(hop);
+            return scope == null ? Scope.NONE : new Guarded(scope);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "hop observer " + observer + " failed at the start of " + hop.subject(), e);
+            return Scope.NONE;
+        }
+    }
+
+    /**
+     * The context to carry on from a hop: {@code context} with the scope's headers in place of its own, or
+     * {@code context} itself when the scope adds none.
+     */
+    static RequestContext carried(RequestContext context, Scope scope) {
+        Map<String, String> added = scope.headers();
+        if (added.isEmpty()) {
+            return context;
+        }
+        if (context == null) {
+            return RequestContext.of(added);
+        }
+        Map<String, String> merged = new LinkedHashMap<>(context.headers());
+        merged.putAll(added);
+        return context.withHeaders(merged);
+    }
+
+    private record Guarded(Scope scope) implements Scope {
+        @Override
+        public Map<String, String> headers() {
+            try {
+                return scope.headers();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "hop observer failed to give its headers", e);
+                return Map.of();
+            }
+        }
+
+        @Override
+        public void note(String event) {
+            try {
+                scope.note(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "hop observer failed on a note", e);
+            }
+        }
+
+        @Override
+        public void end(int code, String message) {
+            try {
+                scope.end(code, message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "hop observer failed at the end of a hop", e);
+            }
+        }
+    }
+
+    private record Composite(List<Scope> scopes) implements Scope {
+        @Override
+        public Map<String, String> headers() {
+            Map<String, String> all = new LinkedHashMap<>();
+            scopes.forEach(scope -> all.putAll(scope.headers()));
+            return all;
+        }
+
+        @Override
+        public void note(String event) {
+            scopes.forEach(scope -> scope.note(event));
+        }
+
+        @Override
+        public void end(int code, String message) {
+            scopes.forEach(scope -> scope.end(code, message));
+        }
+    }
+}
