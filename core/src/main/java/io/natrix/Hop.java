@@ -26,7 +26,10 @@ public record Hop(Kind kind, String subject, String service, String instance, St
         CALL,
         /** An event published. */
         PUBLISH,
-        /** An HTTP request at the gateway, from its arrival to its answer. */
+        /**
+         * An HTTP request at the gateway, from its arrival to its answer (for a stream, to its end); its
+         * {@link HopObserver.Scope#end} code is the HTTP status, 499 when the client went away.
+         */
         HTTP
     }
 

@@ -5,6 +5,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsRouting;
 import io.nats.client.Connection;
+import io.nats.client.NUID;
 import io.natrix.Natrix;
 
 import java.time.Duration;
@@ -71,7 +72,7 @@ final class DefaultGateway implements Gateway {
             entries.add(new Router.Entry<>("POST", builder.uploadPath, objects.upload()));
             entries.add(new Router.Entry<>("GET", builder.uploadPath, objects.download()));
         }
-        GatewayHandler handler = new GatewayHandler(new Router<>(entries), responses);
+        GatewayHandler handler = new GatewayHandler(new Router<>(entries), responses, natrix.observer(), NUID.nextGlobal());
         WebServer server = WebServer.builder()
                 .host(builder.host)
                 .port(builder.port)

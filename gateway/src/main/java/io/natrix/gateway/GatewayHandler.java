@@ -5,24 +5,38 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.http.Status;
+import io.natrix.Hop;
+import io.natrix.HopObserver;
 import io.natrix.RequestContext;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The gateway's one Helidon handler: request id, routing, and the error answer when anything fails. */
+/**
+ * The gateway's one Helidon handler: request id, routing, the error answer when anything fails, and the
+ * request as an HTTP hop the connection's observers see (its status is the hop's code).
+ */
 final class GatewayHandler implements Handler {
 
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
     static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
 
+    /** The status recorded for a request whose client went away before the answer (nginx's convention). */
+    static final int CLIENT_GONE = 499;
+    private static final String UNMATCHED = "unmatched";
+
     private final Router<Forwarder> router;
     private final Responses responses;
+    private final HopObserver observer;
+    private final String instance;
 
-    GatewayHandler(Router<Forwarder> router, Responses responses) {
+    GatewayHandler(Router<Forwarder> router, Responses responses, HopObserver observer, String instance) {
         this.router = router;
         this.responses = responses;
+        this.observer = observer;
+        this.instance = instance;
     }
 
     @Override
@@ -31,23 +45,46 @@ final class GatewayHandler implements Handler {
         response.header(REQUEST_ID, requestId);
         String method = request.prologue().method().text();
         String path = request.path().path();
+        Router.Outcome<Forwarder> outcome = router.route(method, path);
+        RequestContext received = context(request, requestId);
+        HopObserver.Scope scope = observer.begin(new Hop(Hop.Kind.HTTP, path, "gateway", instance,
+                outcome instanceof Router.Found<Forwarder> found ? found.route() : UNMATCHED, received.headers()));
+        int status = Status.INTERNAL_SERVER_ERROR_500.code();
+        String problemMessage = null;
         try {
-            switch (router.route(method, path)) {
+            switch (outcome) {
                 case Router.NotFound<Forwarder> ignored -> throw new HttpProblem(404, "no route for " + method + " " + path);
                 case Router.MethodNotAllowed<Forwarder> notAllowed -> {
                     response.header(HeaderNames.ALLOW, notAllowed.allowed());
                     throw new HttpProblem(405, method + " is not allowed on " + path + "; allowed: " + notAllowed.allowed());
                 }
-                case Router.Found<Forwarder> found -> found.target().serve(
-                        new Exchange(request, response, found.pathParameters(), requestId, context(request, requestId)));
+                case Router.Found<Forwarder> found -> found.target().serve(new Exchange(request, response,
+                        found.pathParameters(), requestId, carried(received, scope)));
             }
+            status = response.status().code();
         } catch (StreamEnded gone) {
-            // nothing to send: the connection is closed
+            status = CLIENT_GONE; // nothing to send: the connection is closed
+            problemMessage = "the client went away";
         } catch (HttpProblem problem) {
             if (!response.isSent()) {
                 responses.problem(response, problem, requestId);
             }
+            status = problem.status();
+            problemMessage = problem.getMessage();
+        } finally {
+            scope.end(status, problemMessage);
         }
+    }
+
+    /** The request's context with what the observers carry on (a tracer's span) in place of the client's. */
+    private static RequestContext carried(RequestContext received, HopObserver.Scope scope) {
+        Map<String, String> added = scope.headers();
+        if (added.isEmpty()) {
+            return received;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(received.headers());
+        merged.putAll(added);
+        return RequestContext.of(merged);
     }
 
     private static RequestContext context(ServerRequest request, String requestId) {

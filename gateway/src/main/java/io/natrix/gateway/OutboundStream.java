@@ -6,6 +6,7 @@ import io.nats.client.Subscription;
 import io.natrix.Natrix;
 import io.natrix.CallOptions;
 import io.natrix.NatrixException;
+import io.natrix.RequestContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,11 +97,15 @@ final class OutboundStream implements Forwarder {
         // a query asked again and again: safe and idempotent to retry within one interval
         CallOptions options = CallOptions.timeout(route.interval()).idempotent().retries(1)
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
+        // each poll is a request of its own, with the stream's request id: a trace per poll, not one trace
+        // as long as the stream that grows by a few spans every interval
+        RequestContext perPoll = RequestContext.of(exchange.context().requestId()
+                .map(id -> Map.of(RequestContext.REQUEST_ID, id)).orElse(Map.of()));
         while (true) {
             long started = System.nanoTime();
             byte[] answer;
             try {
-                answer = exchange.context().call(() -> natrix.call(subject, body, byte[].class, options));
+                answer = perPoll.call(() -> natrix.call(subject, body, byte[].class, options));
             } catch (NatrixException failure) {
                 HttpProblem problem = HttpProblem.of(failure);
                 answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),

@@ -11,7 +11,8 @@ final class Router<T> {
     sealed interface Outcome<T> permits Found, NotFound, MethodNotAllowed {
     }
 
-    record Found<T>(T target, Map<String, String> pathParameters) implements Outcome<T> {
+    /** What serves the request, its path parameters, and the route as written ({@code GET /v1/users/{id}}). */
+    record Found<T>(T target, Map<String, String> pathParameters, String route) implements Outcome<T> {
     }
 
     record NotFound<T>() implements Outcome<T> {
@@ -41,7 +42,7 @@ final class Router<T> {
                 continue;
             }
             if (compiled.entry().method().equals(method)) {
-                return new Found<>(compiled.entry().target(), parameters.get());
+                return new Found<>(compiled.entry().target(), parameters.get(), method + " " + compiled.entry().path());
             }
             allowed.add(compiled.entry().method());
         }

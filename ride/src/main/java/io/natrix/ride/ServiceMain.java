@@ -6,12 +6,15 @@ import io.natrix.Natrix;
 import io.natrix.metrics.MetricsServer;
 import io.natrix.metrics.NatrixMetrics;
 import io.natrix.ride.dispatch.DispatchConfig;
+import io.natrix.tracing.NatrixTracing;
 
 /**
  * One ride service instance as a process of its own: {@code ServiceMain <role> <nats-urls> [port]} with role
  * users, geo, eta-quick, eta-careful, dispatch or gateway. Prints {@code ready <role>} once it serves; SIGTERM
  * stops it (the gateway ends its streams, services drain). With {@code -Dnatrix.metricsPort=N} (0: any free
- * port) it also serves its metrics on {@code http://127.0.0.1:N/metrics} and says where on stderr.
+ * port) it also serves its metrics on {@code http://127.0.0.1:N/metrics} and says where on stderr. Every hop is
+ * traced (the last traces kept in memory, {@code natrix trace ID} reads them; OTLP export if
+ * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set) unless {@code -Dnatrix.tracing=off}.
  */
 public final class ServiceMain {
 
@@ -22,6 +25,10 @@ public final class ServiceMain {
         RideRole role = RideRole.of(args[0]);
         Natrix natrix = Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid()).connect();
         DispatchConfig dispatch = DispatchConfig.defaults().replicas(Integer.parseInt(System.getProperty("natrix.replicas", "1")));
+        // traced before it serves, so its first request is traced too; -Dnatrix.tracing=off turns it off
+        if (!"off".equals(System.getProperty("natrix.tracing"))) {
+            NatrixTracing.builder(natrix).serviceName(role.label()).install();
+        }
         AutoCloseable instance = role.start(natrix, dispatch, args.length > 2 ? Integer.parseInt(args[2]) : 0);
         String metricsPort = System.getProperty("natrix.metricsPort");
         if (metricsPort != null) {

@@ -2,6 +2,7 @@ package io.natrix.ride.dispatch;
 
 import java.util.function.Function;
 import io.natrix.Natrix;
+import io.natrix.RequestContext;
 import io.natrix.Service;
 import io.natrix.ServiceException;
 import io.natrix.ride.dispatch.RideMessages.AnswerOffer;
@@ -17,6 +18,7 @@ import io.natrix.ride.dispatch.RideMessages.Status;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -160,9 +162,15 @@ public final class Dispatch implements AutoCloseable {
         if (!matching.add(rideId)) {
             return;
         }
+        // matching goes on after the request is answered: it carries the request's id and trace (so the trace
+        // shows the geo and ETA calls it makes), but not its deadline
+        RequestContext carried = RequestContext.of(RequestContext.current().map(RequestContext::headers).orElse(Map.of()));
         Thread.ofVirtual().name("matcher-" + rideId).start(() -> {
             try {
-                matcher.match(rideId);
+                carried.call(() -> {
+                    matcher.match(rideId);
+                    return null;
+                });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
