@@ -78,12 +78,14 @@ final class DiscoveryClient {
     private static EndpointStats endpoint(DiscoveryJson.EndpointInfo info, DiscoveryJson.EndpointStatsJson stats) {
         Optional<String> queueGroup = Optional.ofNullable(info.queueGroup()).filter(q -> !q.isEmpty());
         if (stats == null) {
-            return new EndpointStats(info.name(), info.subject(), queueGroup, 0, 0, Duration.ZERO, Optional.empty(), 0, 0);
+            return new EndpointStats(info.name(), info.subject(), queueGroup, 0, 0, Duration.ZERO, Optional.empty(), 0, 0,
+                    Duration.ZERO, Duration.ZERO);
         }
         return new EndpointStats(info.name(), info.subject(), queueGroup, stats.numRequests(), stats.numErrors(),
                 Duration.ofNanos(stats.processingTime()),
                 Optional.ofNullable(stats.lastError()).filter(error -> !error.isEmpty()),
-                counter(stats.data(), "in_flight"), counter(stats.data(), "overloaded"));
+                counter(stats.data(), "in_flight"), counter(stats.data(), "overloaded"),
+                Duration.ofNanos(counter(stats.data(), "p50_ns")), Duration.ofNanos(counter(stats.data(), "p99_ns")));
     }
 
     /** Natrix puts its extra counters in the spec's free-form {@code data}; other services put anything there. */

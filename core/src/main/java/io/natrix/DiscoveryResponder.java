@@ -65,7 +65,8 @@ final class DiscoveryResponder {
                         .map(s -> new DiscoveryJson.EndpointStatsJson(s.name(), s.subject(), s.queueGroup().orElse(null),
                                 s.requests(), s.errors(), s.processingTime().toNanos(),
                                 s.averageProcessingTime().toNanos(), s.lastError().orElse(""),
-                                Map.of("in_flight", s.inFlight(), "overloaded", s.overloaded())))
+                                Map.of("in_flight", s.inFlight(), "overloaded", s.overloaded(),
+                                        "p50_ns", s.p50().toNanos(), "p99_ns", s.p99().toNanos())))
                         .toList());
     }
 }

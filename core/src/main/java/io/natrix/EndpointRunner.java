@@ -38,6 +38,7 @@ final class EndpointRunner<Q, R> {
     private final LongAdder errors = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
     private final LongAdder processingNanos = new LongAdder();
+    private final LatencyWindow latencies = new LatencyWindow();
     private volatile String lastError;
 
     EndpointRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
@@ -100,7 +101,9 @@ final class EndpointRunner<Q, R> {
         try {
             answer = context == null ? serve(request, null) : context.call(() -> serve(request, context));
         } finally {
-            processingNanos.add(System.nanoTime() - started);
+            long took = System.nanoTime() - started;
+            processingNanos.add(took);
+            latencies.record(took);
             permits.release();
             scope.end(answer.code, answer.message);
         }
@@ -201,8 +204,9 @@ final class EndpointRunner<Q, R> {
     }
 
     EndpointStats stats() {
+        LatencyWindow.Percentiles recent = latencies.percentiles();
         return new EndpointStats(spec.name(), subject, queueGroup(), requests.sum(), errors.sum(),
                 Duration.ofNanos(processingNanos.sum()), Optional.ofNullable(lastError),
-                maxInFlight - permits.availablePermits(), overloaded.sum());
+                maxInFlight - permits.availablePermits(), overloaded.sum(), recent.p50(), recent.p99());
     }
 }

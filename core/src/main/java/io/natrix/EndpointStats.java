@@ -15,9 +15,12 @@ import java.util.Optional;
  * @param lastError      the last error, as {@code "code:message"}
  * @param inFlight       requests running now
  * @param overloaded     requests refused because the in-flight bound was reached
+ * @param p50            the median handling time over the last complete window of at least 5 s (zero if none)
+ * @param p99            the 99th percentile over the same window
  */
 public record EndpointStats(String name, String subject, Optional<String> queueGroup, long requests, long errors,
-                            Duration processingTime, Optional<String> lastError, long inFlight, long overloaded) {
+                            Duration processingTime, Optional<String> lastError, long inFlight, long overloaded,
+                            Duration p50, Duration p99) {
 
     /** Mean handling time per request, zero before the first one. */
     public Duration averageProcessingTime() {

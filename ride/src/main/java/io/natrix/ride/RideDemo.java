@@ -34,6 +34,9 @@ public final class RideDemo {
     static final String USAGE = "usage: natrix demo [--nats nats://host:4222] [--cluster 3] [--port 8080] [--drivers 1000]"
             + " [--riders 200] [--duration 600s] [--smoke]";
 
+    /** NATS's usual client port: the demo's, and the CLI's default. */
+    static final int DEFAULT_NATS_PORT = 4222;
+
     private final List<NatsServerProcess> servers = new ArrayList<>();
     private RideProcesses processes;
 
@@ -81,9 +84,12 @@ public final class RideDemo {
         if (options.nats() != null) {
             return options.nats();
         }
-        servers.addAll(NatsServerProcess.start(options.cluster(), true));
+        // on NATS's usual port when it is free, so `./natrix ls` in another terminal finds the demo with no options
+        servers.addAll(NatsServerProcess.start(options.cluster(), true, options.smoke() ? 0 : DEFAULT_NATS_PORT));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
-        System.out.println("NATS: " + (options.cluster() > 1 ? options.cluster() + " clustered servers " : "") + url);
+        System.out.println("NATS: " + (options.cluster() > 1 ? options.cluster() + " clustered servers " : "") + url
+                + (options.smoke() || servers.getFirst().port() == DEFAULT_NATS_PORT ? ""
+                : "   (" + DEFAULT_NATS_PORT + " was taken: give the CLI --nats " + servers.getFirst().url() + ")"));
         return url;
     }
 

@@ -43,10 +43,21 @@ public final class NatsServerProcess {
      * store if asked. Outside tests (a demo, a benchmark) this is how a program owns its NATS; stop each one.
      */
     public static List<NatsServerProcess> start(int count, boolean jetStream) {
+        return start(count, jetStream, 0);
+    }
+
+    /**
+     * As {@link #start(int, boolean)}, the first server on {@code preferredPort} when that port is free (0: any
+     * free port), so that tools in another terminal find it at a known address.
+     */
+    public static List<NatsServerProcess> start(int count, boolean jetStream, int preferredPort) {
         String executable = NatsServerBinary.find();
         List<NatsServerProcess> started = new ArrayList<>();
         try {
             int[] ports = freePorts(count * 2);
+            if (preferredPort > 0 && isFree(preferredPort) && java.util.Arrays.stream(ports).noneMatch(p -> p == preferredPort)) {
+                ports[0] = preferredPort;
+            }
             for (int i = 0; i < count; i++) {
                 started.add(launch(executable, config(i, count, ports, jetStream), ports[i]));
             }
@@ -184,6 +195,14 @@ public final class NatsServerProcess {
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 
