@@ -9,7 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The observers registered on one connection, seen as one. With none registered a hop costs one volatile
- * read; an observer that throws is logged and never fails the hop it watches.
+ * read; an observer that throws is logged and never fails the hop it watches. Hops on NATS's own subjects
+ * (those starting with {@code $}: discovery, JetStream) are not shown to observers.
  */
 final class Observers implements HopObserver {
 
@@ -25,8 +26,8 @@ final class Observers implements HopObserver {
 
     @Override
     public Scope begin(Hop hop) {
-        if (!any) {
-            return Scope.NONE;
+        if (!any || hop.subject().startsWith("$")) {
+            return Scope.NONE; // NATS's own subjects ($SRV discovery, $JS, $KV): plumbing, not the system's hops
         }
         if (observers.size() == 1) {
             return safely(observers.getFirst(), hop);

@@ -76,7 +76,7 @@ final class FleetBench {
                 ports.add(socket.getLocalPort());
             }
         }
-        RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, ports);
+        RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, 0, ports);
         NatsServerProcess nats = NatsServerProcess.start(1, true).getFirst();
         System.out.printf("natrix bench ride fleet: %s (JVM options %s) on %s, simulator in this JVM (%s), %d cores;"
                         + " %d s warm-up and %d s"

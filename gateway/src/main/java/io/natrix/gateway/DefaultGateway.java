@@ -66,6 +66,9 @@ final class DefaultGateway implements Gateway {
             };
             entries.add(new Router.Entry<>(stream.method(), stream.path(), forwarder));
         }
+        for (Page page : builder.pages) {
+            entries.add(new Router.Entry<>("GET", page.path(), page));
+        }
         if (builder.uploadPath != null) {
             ObjectBuckets.ensure(natrix.nats(), builder.uploadBuckets);
             ObjectRoute objects = new ObjectRoute(natrix, builder.uploadBuckets, builder.maxUploadBytes, json);

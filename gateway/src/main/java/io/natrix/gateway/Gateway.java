@@ -74,6 +74,7 @@ public interface Gateway extends AutoCloseable {
         int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         final List<Route> routes = new ArrayList<>();
         final List<StreamRoute> streams = new ArrayList<>();
+        final List<Page> pages = new ArrayList<>();
         String uploadPath;
         Set<String> uploadBuckets = Set.of();
         long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
@@ -137,6 +138,16 @@ public interface Gateway extends AutoCloseable {
         /** Adds a long-lived stream. */
         public Builder stream(StreamRoute stream) {
             streams.add(Objects.requireNonNull(stream, "stream"));
+            return this;
+        }
+
+        /**
+         * Serves a fixed page (a dashboard, say) on GET {@code path}: bytes given at start, sent as they are with
+         * {@code contentType}. The gateway stays the one HTTP edge; whatever the page shows comes over its routes.
+         */
+        public Builder page(String path, String contentType, byte[] body) {
+            PathTemplate.compile(path);
+            pages.add(new Page(path, Objects.requireNonNull(contentType, "contentType"), body.clone()));
             return this;
         }
 

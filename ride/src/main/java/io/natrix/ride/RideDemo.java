@@ -52,9 +52,14 @@ public final class RideDemo {
             demo.startServices(url, ports);
             List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
             System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.processes.logs() + ")");
+            System.out.println("dashboard: " + gateways.getFirst() + "/dashboard");
+            System.out.println("metrics (Prometheus): " + demo.processes.instances().stream()
+                    .map(instance -> instance.role() + " " + instance.metrics().replace("http://127.0.0.1:", ":").replace("/metrics", ""))
+                    .collect(Collectors.joining(", ")) + "  (http://127.0.0.1:PORT/metrics)");
             System.out.println("try:  curl -N -H 'Accept: text/event-stream' '" + gateways.getFirst()
                     + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
-            System.out.println("      curl -s " + gateways.getFirst() + "/health/ready");
+            System.out.println("      ./natrix ls    ./natrix stats --watch    ./natrix traces --slowest    ./natrix trace ID"
+                    + (url.equals("nats://127.0.0.1:" + DEFAULT_NATS_PORT) ? "" : "   (with --nats " + url + ")"));
             double speed = options.smoke() ? 150 : 12;
             double requestEvery = options.smoke() ? 2 : 60;
             simulator = new Simulator(new Simulator.Options(gateways, options.drivers(), options.riders(), requestEvery,
@@ -97,7 +102,7 @@ public final class RideDemo {
         RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]));
         System.out.printf("starting %d service processes: %s%n", layout.processes(), layout);
         processes = RideProcesses.start(url, servers.size() >= 3 ? 3 : 1, layout,
-                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0");
     }
 
     /** The gateways and services (gateways first), then NATS. */

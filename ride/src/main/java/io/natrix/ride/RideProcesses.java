@@ -19,26 +19,30 @@ import java.util.concurrent.TimeUnit;
 public final class RideProcesses implements AutoCloseable {
 
     /** How many instances of each service; a gateway per port. */
-    public record Layout(int users, int geo, int etaQuick, int etaCareful, int dispatch, List<Integer> gatewayPorts) {
+    public record Layout(int users, int geo, int etaQuick, int etaCareful, int dispatch, int dashboard,
+                         List<Integer> gatewayPorts) {
 
-        /** The demo's: 2 of every service, 3 of geo. */
+        /** The demo's: 2 of every service, 3 of geo, the one dashboard. */
         public static Layout demo(List<Integer> gatewayPorts) {
-            return new Layout(2, 3, 2, 2, 2, gatewayPorts);
+            return new Layout(2, 3, 2, 2, 2, 1, gatewayPorts);
         }
 
         public int processes() {
-            return users + geo + etaQuick + etaCareful + dispatch + gatewayPorts.size();
+            return users + geo + etaQuick + etaCareful + dispatch + dashboard + gatewayPorts.size();
         }
 
         @Override
         public String toString() {
-            return String.format("users ×%d, geo ×%d, eta-quick ×%d, eta-careful ×%d, dispatch ×%d, gateway ×%d",
-                    users, geo, etaQuick, etaCareful, dispatch, gatewayPorts.size());
+            return String.format("users ×%d, geo ×%d, eta-quick ×%d, eta-careful ×%d, dispatch ×%d, dashboard ×%d, gateway ×%d",
+                    users, geo, etaQuick, etaCareful, dispatch, dashboard, gatewayPorts.size());
         }
     }
 
-    /** One running instance; {@code port} is the gateway's (0 for services). */
-    public record Instance(String role, int port, Process process) {
+    /**
+     * One running instance; {@code port} is the gateway's (0 for services), {@code metrics} the address of its
+     * Prometheus metrics (empty unless started with {@code -Dnatrix.metricsPort}).
+     */
+    public record Instance(String role, int port, Process process, String metrics) {
 
         public boolean gateway() {
             return RideRole.of(role) == RideRole.GATEWAY;
@@ -82,6 +86,7 @@ public final class RideProcesses implements AutoCloseable {
         add(plan, RideRole.ETA_CAREFUL, layout.etaCareful());
         add(plan, RideRole.DISPATCH, layout.dispatch());
         add(plan, RideRole.GEO, layout.geo());
+        add(plan, RideRole.DASHBOARD, layout.dashboard());
         for (int port : layout.gatewayPorts()) {
             plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(port)});
         }
@@ -108,11 +113,20 @@ public final class RideProcesses implements AutoCloseable {
             log = logs.resolve(role + "-" + (++launched) + ".log");
         }
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        Instance instance = new Instance(role, port, process);
+        Instance starting = new Instance(role, port, process, "");
         synchronized (this) {
-            (instance.gateway() ? gateways : services).add(instance);
+            (starting.gateway() ? gateways : services).add(starting);
         }
-        awaitReady(process, role, log);
+        String ready = awaitReady(process, role, log);
+        int metrics = ready.indexOf(" metrics ");
+        if (metrics < 0) {
+            return starting;
+        }
+        Instance instance = new Instance(role, port, process, ready.substring(metrics + " metrics ".length()).trim());
+        synchronized (this) {
+            List<Instance> group = instance.gateway() ? gateways : services;
+            group.set(group.indexOf(starting), instance);
+        }
         return instance;
     }
 
@@ -166,7 +180,8 @@ public final class RideProcesses implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(Process process, String role, Path log) throws IOException {
+    /** Waits for the instance's {@code ready} line and returns it. */
+    private static String awaitReady(Process process, String role, Path log) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null || !line.startsWith("ready")) {
@@ -181,6 +196,7 @@ public final class RideProcesses implements AutoCloseable {
                 // it stopped
             }
         });
+        return line;
     }
 
     /** Where each instance writes its log. */

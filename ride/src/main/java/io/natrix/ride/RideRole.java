@@ -3,6 +3,7 @@ package io.natrix.ride;
 import io.natrix.Natrix;
 import io.natrix.gateway.Gateway;
 import io.natrix.ride.api.RideApi;
+import io.natrix.ride.dashboard.DashboardService;
 import io.natrix.ride.dispatch.Dispatch;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.ride.eta.EtaService;
@@ -16,7 +17,7 @@ import java.util.Locale;
 /** Each part of the ride system, and how one instance of it starts: the one place that knows. */
 enum RideRole {
 
-    USERS, GEO, ETA_QUICK, ETA_CAREFUL, DISPATCH, GATEWAY;
+    USERS, GEO, ETA_QUICK, ETA_CAREFUL, DISPATCH, DASHBOARD, GATEWAY;
 
     /** How long the careful ETA estimator takes on top of its model: a stand-in for a routing engine. */
     static final Duration CAREFUL_ETA_LATENCY = Duration.ofMillis(40);
@@ -29,7 +30,8 @@ enum RideRole {
             case ETA_QUICK -> EtaService.startQuick(natrix);
             case ETA_CAREFUL -> EtaService.startCareful(natrix, CAREFUL_ETA_LATENCY);
             case DISPATCH -> Dispatch.start(natrix, dispatch);
-            case GATEWAY -> RideApi.routes(Gateway.builder(natrix).port(port)).start();
+            case DASHBOARD -> DashboardService.start(natrix);
+            case GATEWAY -> DashboardService.routes(RideApi.routes(Gateway.builder(natrix).port(port))).start();
         };
     }
 
@@ -44,6 +46,6 @@ enum RideRole {
                 return role;
             }
         }
-        throw new IllegalArgumentException("unknown role " + label + "; one of users, geo, eta-quick, eta-careful, dispatch, gateway");
+        throw new IllegalArgumentException("unknown role " + label + "; one of users, geo, eta-quick, eta-careful, dispatch, dashboard, gateway");
     }
 }

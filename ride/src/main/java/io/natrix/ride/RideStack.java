@@ -35,6 +35,12 @@ public final class RideStack implements AutoCloseable {
         return this;
     }
 
+    /** Adds the live dashboard's service (its page is on every gateway at {@code /dashboard}). */
+    public RideStack withDashboard(Natrix natrix) {
+        parts.add(RideRole.DASHBOARD.start(natrix, DispatchConfig.defaults(), 0));
+        return this;
+    }
+
     /** The gateway's port. */
     public int port() {
         return gateway.port();

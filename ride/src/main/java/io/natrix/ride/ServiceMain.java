@@ -31,12 +31,14 @@ public final class ServiceMain {
         }
         AutoCloseable instance = role.start(natrix, dispatch, args.length > 2 ? Integer.parseInt(args[2]) : 0);
         String metricsPort = System.getProperty("natrix.metricsPort");
+        String ready = "ready " + role.label();
         if (metricsPort != null) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             NatrixMetrics.bind(natrix, registry);
             NatrixMetrics.bindJvm(registry);
             MetricsServer metrics = MetricsServer.start(registry, "127.0.0.1", Integer.parseInt(metricsPort));
             System.err.println(role.label() + ": metrics on http://127.0.0.1:" + metrics.port() + "/metrics");
+            ready += " metrics http://127.0.0.1:" + metrics.port() + "/metrics";
         }
         // runs before the connection's own hook closes what is left; closing twice is harmless
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -46,7 +48,7 @@ public final class ServiceMain {
                 // the process is ending either way
             }
         }));
-        System.out.println("ready " + role.label());
+        System.out.println(ready);
         System.out.flush();
         Thread.currentThread().join();
     }

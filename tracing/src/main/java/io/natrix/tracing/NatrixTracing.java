@@ -30,8 +30,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NatrixTracing implements AutoCloseable {
 
-    /** Traces kept in memory per process unless {@link Builder#keep} says otherwise. */
-    public static final int DEFAULT_KEEP = 500;
+    /**
+     * Traces kept in memory per process unless {@link Builder#keep} says otherwise: a few MB; in the demo about
+     * a minute and a half of the busiest process's traces (a rider's nearby-drivers poll is one a second).
+     */
+    public static final int DEFAULT_KEEP = 5_000;
     /** Spans kept of one trace: enough for any request; a stream that lives for hours is cut here. */
     public static final int MAX_SPANS_PER_TRACE = 256;
 

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * streets, 150 m apart, with intersections as nodes. No street data can be downloaded here, so the city is
  * generated, deterministically.
  */
-final class StreetGrid {
+public final class StreetGrid {
 
     static final double ORIGIN_LAT = 32.045;
     static final double ORIGIN_LNG = 34.760;
@@ -43,8 +43,19 @@ final class StreetGrid {
     }
 
     /** About 7 km by 4 km: Tel Aviv from Jaffa to the Yarkon, the sea to Ayalon. */
-    static StreetGrid telAviv() {
+    public static StreetGrid telAviv() {
         return new StreetGrid(48, 26);
+    }
+
+    /** The streets as the dashboard draws them: intersections row by row, each {@code [lat, lng]}. */
+    public Streets streets() {
+        List<double[]> points = new ArrayList<>(rows * cols);
+        nodes().forEach(node -> points.add(new double[]{node.lat(), node.lng()}));
+        return new Streets(rows, cols, points);
+    }
+
+    /** A grid of intersections: node {@code (r, c)} is {@code nodes.get(r * cols + c)}; streets join neighbours. */
+    public record Streets(int rows, int cols, List<double[]> nodes) {
     }
 
     Node random(SplittableRandom random) {

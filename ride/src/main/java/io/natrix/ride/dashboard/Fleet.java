@@ -1,0 +1,122 @@
+package io.natrix.ride.dashboard;
+
+import io.natrix.ride.dispatch.RideMessages.EventType;
+import io.natrix.ride.dispatch.RideMessages.RideEvent;
+import io.natrix.ride.geo.GeoMessages.DriverAvailability;
+import io.natrix.ride.geo.GeoMessages.DriverPosition;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the city looks like now, from the events every instance broadcasts: drivers' positions and
+ * availability, and each ride's last event. Nothing here is asked for; it is all overheard.
+ */
+final class Fleet {
+
+    /** A driver not heard from for this long has gone offline. */
+    static final long DRIVER_GONE_MILLIS = 30_000;
+    /** A finished ride stays on the map this long, then goes. */
+    static final long FINISHED_SHOWN_MILLIS = 5_000;
+
+    private record Driver(double lat, double lng, boolean available, long seen) {
+    }
+
+    private record Ride(String riderId, String driverId, EventType last, double lat, double lng, long at) {
+        boolean finished() {
+            return last == EventType.COMPLETED || last == EventType.CANCELLED || last == EventType.UNMATCHED;
+        }
+    }
+
+    private final Map<String, Driver> drivers = new ConcurrentHashMap<>();
+    private final Map<String, Ride> rides = new ConcurrentHashMap<>();
+    private final Map<EventType, Long> totals = new ConcurrentHashMap<>();
+
+    void position(DriverPosition position) {
+        drivers.compute(position.driverId(), (id, known) -> new Driver(position.lat(), position.lng(),
+                known == null || known.available(), System.currentTimeMillis()));
+    }
+
+    void availability(DriverAvailability change) {
+        drivers.computeIfPresent(change.driverId(), (id, known) -> new Driver(known.lat(), known.lng(), change.available(), known.seen()));
+    }
+
+    void ride(RideEvent event) {
+        totals.merge(event.type(), 1L, Long::sum);
+        rides.compute(event.rideId(), (id, known) -> known != null && known.at() > event.at() ? known
+                : new Ride(event.riderId(), event.driverId() != null ? event.driverId() : known == null ? null : known.driverId(),
+                event.type(), event.lat() != 0 || known == null ? event.lat() : known.lat(),
+                event.lng() != 0 || known == null ? event.lng() : known.lng(), event.at()));
+    }
+
+    /** One driver on the map: where, and whether available, offered a ride, or on one. */
+    record DriverDot(String id, double lat, double lng, String state) {
+    }
+
+    /** One rider on the map: waiting at the pick-up point, or riding (drawn at the driver). */
+    record RiderDot(String rideId, double lat, double lng, String state, String driverId) {
+    }
+
+    /** Rides now, by stage, and every event type counted since the dashboard started. */
+    record RideCounts(int waiting, int offered, int enRoute, int riding, Map<EventType, Long> totals) {
+    }
+
+    List<DriverDot> drivers() {
+        long now = System.currentTimeMillis();
+        drivers.entrySet().removeIf(entry -> now - entry.getValue().seen() > DRIVER_GONE_MILLIS);
+        Map<String, String> engaged = new ConcurrentHashMap<>();
+        rides.values().forEach(ride -> {
+            if (ride.driverId() != null && !ride.finished()) {
+                switch (ride.last()) {
+                    case OFFERED -> engaged.putIfAbsent(ride.driverId(), "offered");
+                    case ACCEPTED, PICKED_UP -> engaged.put(ride.driverId(), "busy");
+                    default -> { }
+                }
+            }
+        });
+        List<DriverDot> dots = new ArrayList<>(drivers.size());
+        drivers.forEach((id, driver) -> dots.add(new DriverDot(id, round(driver.lat()), round(driver.lng()),
+                engaged.getOrDefault(id, driver.available() ? "available" : "away"))));
+        return dots;
+    }
+
+    List<RiderDot> riders() {
+        long now = System.currentTimeMillis();
+        rides.entrySet().removeIf(entry -> entry.getValue().finished() && now - entry.getValue().at() > FINISHED_SHOWN_MILLIS);
+        List<RiderDot> dots = new ArrayList<>();
+        rides.forEach((id, ride) -> {
+            if (ride.finished()) {
+                return;
+            }
+            Driver driver = ride.driverId() == null ? null : drivers.get(ride.driverId());
+            boolean riding = ride.last() == EventType.PICKED_UP && driver != null;
+            dots.add(new RiderDot(id, round(riding ? driver.lat() : ride.lat()), round(riding ? driver.lng() : ride.lng()),
+                    riding ? "riding" : ride.last() == EventType.ACCEPTED ? "pickup" : "waiting", ride.driverId()));
+        });
+        return dots;
+    }
+
+    RideCounts counts() {
+        int waiting = 0, offered = 0, enRoute = 0, riding = 0;
+        for (Ride ride : rides.values()) {
+            switch (ride.last()) {
+                case REQUESTED, DECLINED, EXPIRED -> waiting++;
+                case OFFERED -> offered++;
+                case ACCEPTED -> enRoute++;
+                case PICKED_UP -> riding++;
+                default -> { }
+            }
+        }
+        Map<EventType, Long> all = new EnumMap<>(EventType.class);
+        all.putAll(totals);
+        return new RideCounts(waiting, offered, enRoute, riding, all);
+    }
+
+    /** Five decimals: about a metre, and a smaller snapshot. */
+    private static double round(double degrees) {
+        return Math.round(degrees * 100_000) / 100_000.0;
+    }
+}
