@@ -30,6 +30,21 @@ class ExamplesTest {
     }
 
     @Test
+    void aTraceShowsWhichHopASlowRequestSpentItsTimeIn() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             var tracing = io.natrix.tracing.NatrixTracing.builder(natrix).serviceName("examples").install()) {
+            var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+
+            String trace = TracedUsers.slowCallExplained(natrix, registry);
+
+            assertThat(trace).contains("4 spans", "ms.profiles.GetProfile", "ms.rides.Count")
+                    .contains("most time of its own: rides SERVE ms.rides.Count");
+            assertThat(registry.scrape()).contains("natrix_endpoint_latency_seconds_count{endpoint=\"Count\"");
+        }
+    }
+
+    @Test
     void everyGeoInstanceHearsEveryPoint() {
         try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
             List<GeoBroadcast.Point> first = GeoBroadcast.listen(natrix);

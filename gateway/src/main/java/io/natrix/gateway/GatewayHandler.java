@@ -6,6 +6,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.natrix.Hop;
 import io.natrix.HopObserver;
 import io.natrix.RequestContext;
@@ -62,15 +63,21 @@ final class GatewayHandler implements Handler {
                         found.pathParameters(), requestId, carried(received, scope)));
             }
             status = response.status().code();
-        } catch (StreamEnded gone) {
+        } catch (StreamEnded | CloseConnectionException gone) {
             status = CLIENT_GONE; // nothing to send: the connection is closed
             problemMessage = "the client went away";
+            if (gone instanceof CloseConnectionException closing) {
+                throw closing; // Helidon closes the connection on it
+            }
         } catch (HttpProblem problem) {
             if (!response.isSent()) {
                 responses.problem(response, problem, requestId);
             }
             status = problem.status();
             problemMessage = problem.getMessage();
+        } catch (RuntimeException unexpected) {
+            problemMessage = unexpected.toString();
+            throw unexpected;
         } finally {
             scope.end(status, problemMessage);
         }

@@ -8,6 +8,7 @@ import io.natrix.CallOptions;
 import io.natrix.NatrixException;
 import io.natrix.RequestContext;
 
+import io.helidon.webserver.CloseConnectionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -59,7 +60,7 @@ final class OutboundStream implements Forwarder {
             } else {
                 relay(subject, writer, mailbox);
             }
-        } catch (UncheckedIOException | IOException | InterruptedException clientGone) {
+        } catch (UncheckedIOException | IOException | InterruptedException | CloseConnectionException clientGone) {
             // the client closed the stream, or stopped reading it; the subscription or the polling ends with it
             throw new StreamEnded();
         }

@@ -46,7 +46,7 @@ class GatewayHopsTest {
 
                     @Override
                     public void end(int code, String message) {
-                        hops.add(hop.service() + " " + hop.name() + " " + code);
+                        hops.add(hop.service() + " " + hop.name() + " " + code + (code == 200 || code == 404 || code == 405 ? "" : " " + message));
                     }
                 };
             });
@@ -59,6 +59,7 @@ class GatewayHopsTest {
             try (Gateway gateway = Gateway.builder(natrix).port(0)
                     .route(Route.get("/v1/users/{id}", "ms.users.GetUser"))
                     .page("/hello", "text/html; charset=utf-8", "<h1>hello</h1>".getBytes(StandardCharsets.UTF_8))
+                    .stream(StreamRoute.subscribe("/live", "ms.live"))
                     .start()) {
                 String base = "http://127.0.0.1:" + gateway.port();
 
@@ -79,6 +80,15 @@ class GatewayHopsTest {
                 await().until(() -> hops.size() == 5);
                 assertThat(hops).containsExactly("gateway GET /v1/users/{id} 200", "gateway GET /v1/users/{id} 404",
                         "gateway GET /hello 200", "gateway unmatched 405", "gateway unmatched 404");
+
+                // a stream whose client goes away ends as 499
+                HttpResponse<java.io.InputStream> live = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/live"))
+                        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+                natrix.publish("ms.live", Map.of("n", 1));
+                live.body().read();
+                live.body().close();
+                await().atMost(java.time.Duration.ofSeconds(20)).until(() -> hops.size() == 6);
+                assertThat(hops.getLast()).isEqualTo("gateway GET /live 499 the client went away");
             }
         }
     }
