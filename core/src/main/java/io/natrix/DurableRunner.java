@@ -15,7 +15,6 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -129,16 +128,7 @@ final class DurableRunner<E> {
                 continue;
             }
             if (message != null) {
-                RequestContext received = Wire.propagatedContext(message.getHeaders());
-                HopObserver.Scope scope = observers.begin(new Hop(Hop.Kind.LISTEN, message.getSubject(), service,
-                        instance, spec.durable().subject(), received == null ? Map.of() : received.headers()));
-                RequestContext context = Observers.carried(received, scope);
-                String failure = "the listener's thread ended unexpectedly";
-                try {
-                    failure = context == null ? handle(message) : context.call(() -> handle(message));
-                } finally {
-                    scope.end(failure == null ? HopObserver.OK : Wire.INTERNAL, failure);
-                }
+                observers.listen(message, service, instance, spec.durable().subject(), () -> handle(message));
             }
         }
     }

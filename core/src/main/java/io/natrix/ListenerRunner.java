@@ -6,7 +6,6 @@ import io.nats.client.Message;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,16 +48,7 @@ final class ListenerRunner<E> {
     }
 
     private void onEvent(Message message) {
-        RequestContext received = Wire.propagatedContext(message.getHeaders());
-        HopObserver.Scope scope = observers.begin(new Hop(Hop.Kind.LISTEN, message.getSubject(), service, instance,
-                spec.subject(), received == null ? Map.of() : received.headers()));
-        RequestContext context = Observers.carried(received, scope);
-        String failure = "the listener's thread ended unexpectedly";
-        try {
-            failure = context == null ? handle(message) : context.call(() -> handle(message));
-        } finally {
-            scope.end(failure == null ? HopObserver.OK : Wire.INTERNAL, failure);
-        }
+        observers.listen(message, service, instance, spec.subject(), () -> handle(message));
     }
 
     /** Handles one event; returns null, or what went wrong. */

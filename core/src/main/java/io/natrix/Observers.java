@@ -1,11 +1,14 @@
 package io.natrix;
 
+import io.nats.client.Message;
+
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The observers registered on one connection, seen as one. With none registered a hop costs one volatile
@@ -46,6 +49,23 @@ final class Observers implements HopObserver {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "hop observer " + observer + " failed at the start of " + hop.subject(), e);
             return Scope.NONE;
+        }
+    }
+
+    /**
+     * Handles one event as a {@link Hop.Kind#LISTEN} hop: begins it, runs {@code handle} in the context the
+     * hop carries on, and ends it with what {@code handle} returns (null when it went well, else what failed).
+     */
+    void listen(Message event, String service, String instance, String listener, Supplier<String> handle) {
+        RequestContext received = Wire.propagatedContext(event.getHeaders());
+        Scope scope = begin(new Hop(Hop.Kind.LISTEN, event.getSubject(), service, instance, listener,
+                received == null ? Map.of() : received.headers()));
+        RequestContext context = carried(received, scope);
+        String failure = "the listener's thread ended unexpectedly";
+        try {
+            failure = context == null ? handle.get() : context.call(handle::get);
+        } finally {
+            scope.end(failure == null ? OK : Wire.INTERNAL, failure);
         }
     }
 

@@ -56,7 +56,7 @@ class GatewayHopsTest {
                 }
                 return Map.of("traceparent", RequestContext.current().flatMap(c -> c.header(RequestContext.TRACEPARENT)).orElse("none"));
             }).start();
-            try (Gateway gateway = Gateway.builder(natrix).port(0)
+            try (Gateway gateway = Gateway.builder(natrix).port(0).heartbeat(java.time.Duration.ofMillis(200))
                     .route(Route.get("/v1/users/{id}", "ms.users.GetUser"))
                     .page("/hello", "text/html; charset=utf-8", "<h1>hello</h1>".getBytes(StandardCharsets.UTF_8))
                     .stream(StreamRoute.subscribe("/live", "ms.live"))

@@ -26,7 +26,7 @@ final class RecentTraces implements SpanExporter {
     private final int maxTraces;
     private final int maxSpansPerTrace;
     private final String processService;
-    private final Map<String, List<SpanRecord>> traces;
+    private final LinkedHashMap<String, List<SpanData>> traces; // as the SDK gives them: read into records only when asked
 
     RecentTraces(int maxTraces, int maxSpansPerTrace, String processService) {
         this.maxTraces = maxTraces;
@@ -34,7 +34,7 @@ final class RecentTraces implements SpanExporter {
         this.processService = processService;
         this.traces = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<SpanRecord>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, List<SpanData>> eldest) {
                 return size() > RecentTraces.this.maxTraces;
             }
         };
@@ -43,31 +43,40 @@ final class RecentTraces implements SpanExporter {
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
         for (SpanData span : spans) {
-            add(record(span));
+            add(span);
         }
         return CompletableResultCode.ofSuccess();
     }
 
-    private synchronized void add(SpanRecord span) {
-        List<SpanRecord> trace = traces.computeIfAbsent(span.traceId(), id -> new ArrayList<>());
+    private synchronized void add(SpanData span) {
+        List<SpanData> trace = traces.computeIfAbsent(span.getTraceId(), id -> new ArrayList<>(4));
         if (trace.size() < maxSpansPerTrace) {
             trace.add(span);
         }
     }
 
     /** The spans of one trace this process holds, in start order; empty if it holds none. */
-    synchronized List<SpanRecord> trace(String traceId) {
-        List<SpanRecord> trace = traces.get(traceId);
-        return trace == null ? List.of() : trace.stream().sorted(Comparator.comparingLong(SpanRecord::startMicros)).toList();
+    List<SpanRecord> trace(String traceId) {
+        List<SpanData> trace;
+        synchronized (this) {
+            List<SpanData> kept = traces.get(traceId);
+            trace = kept == null ? List.of() : List.copyOf(kept);
+        }
+        return trace.stream().map(this::record).sorted(Comparator.comparingLong(SpanRecord::startMicros)).toList();
     }
 
     /** The newest traces first, at most {@code limit}. */
-    synchronized List<TraceSummary> summaries(int limit) {
-        List<TraceSummary> newestFirst = new ArrayList<>();
-        for (List<SpanRecord> trace : traces.values()) {
-            newestFirst.add(Traces.summarize(trace));
+    List<TraceSummary> summaries(int limit) {
+        List<List<SpanData>> newest = new ArrayList<>(limit);
+        synchronized (this) {
+            for (List<SpanData> trace : traces.sequencedValues().reversed()) {
+                if (newest.size() == limit) {
+                    break;
+                }
+                newest.add(List.copyOf(trace));
+            }
         }
-        return newestFirst.reversed().stream().limit(limit).toList();
+        return newest.stream().map(trace -> Traces.summarize(trace.stream().map(this::record).toList())).toList();
     }
 
     private SpanRecord record(SpanData span) {

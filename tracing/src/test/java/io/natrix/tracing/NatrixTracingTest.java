@@ -92,6 +92,19 @@ class NatrixTracingTest {
     }
 
     @Test
+    void withASampleRatioOfZeroNothingIsKeptAndCallsStillWork() {
+        try (Natrix natrix = connect(); NatrixTracing _ = NatrixTracing.builder(natrix).serviceName("quiet").sampleRatio(0).install()) {
+            natrix.service("echo").endpoint("Echo", String.class, text -> text).start();
+
+            for (int i = 0; i < 20; i++) {
+                assertThat(natrix.call("ms.echo.Echo", "hi " + i, String.class, Duration.ofSeconds(2))).isEqualTo("hi " + i);
+            }
+
+            assertThat(Traces.recent(natrix.nats(), Duration.ofMillis(200), 10)).isEmpty();
+        }
+    }
+
+    @Test
     void aTraceIdIsCheckedAndAnUnknownOneSaysWhy() {
         try (Natrix natrix = connect()) {
             assertThatThrownBy(() -> Traces.fetch(natrix.nats(), "nope", Duration.ofMillis(50)))
