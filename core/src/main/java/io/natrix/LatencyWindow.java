@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * An endpoint's recent latencies: recorded wait-free on each request (HdrHistogram's {@link Recorder}); read
@@ -18,15 +19,19 @@ final class LatencyWindow {
     private final Recorder recorder = new Recorder(MAX_NANOS, 2);
     private Histogram last = recorder.getIntervalHistogram(); // empty: nothing recorded yet
     private Histogram spare;
-    private long windowStarted = System.nanoTime();
     private final long windowNanos;
+    private final LongSupplier clock;
+    private long windowStarted;
 
     LatencyWindow() {
-        this(WINDOW);
+        this(WINDOW, System::nanoTime);
     }
 
-    LatencyWindow(Duration window) {
+    /** A window of {@code window}, timed by {@code clock} (nanoseconds, as {@link System#nanoTime}). */
+    LatencyWindow(Duration window, LongSupplier clock) {
         this.windowNanos = window.toNanos();
+        this.clock = clock;
+        this.windowStarted = clock.getAsLong();
     }
 
     void record(long nanos) {
@@ -35,7 +40,7 @@ final class LatencyWindow {
 
     /** p50 and p99 of the last complete window; zero when it had no request. */
     synchronized Percentiles percentiles() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - windowStarted >= windowNanos) {
             Histogram interval = recorder.getIntervalHistogram(spare);
             spare = last;

@@ -69,8 +69,11 @@ public final class RideDemo {
             if (options.smoke()) {
                 boolean ok = simulator.errors() == 0;
                 boolean completed = simulator.ridesCompleted() > 0;
-                System.out.println(ok && completed ? "demo smoke passed: rides completed through both gateways, no errors"
-                        : "demo smoke FAILED: " + simulator.summary());
+                String dashboard = DashboardCheck.problem(gateways.getFirst());
+                System.out.println(ok && completed && dashboard == null
+                        ? "demo smoke passed: rides completed through both gateways, no errors, the dashboard live"
+                        : "demo smoke FAILED: " + simulator.summary() + (dashboard == null ? "" : "; dashboard: " + dashboard));
+                ok &= dashboard == null;
                 simulator.close();
                 Runtime.getRuntime().removeShutdownHook(stop);
                 demo.stop();
