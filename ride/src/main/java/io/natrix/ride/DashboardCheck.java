@@ -34,7 +34,7 @@ final class DashboardCheck {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(live.body(), StandardCharsets.UTF_8))) {
                 long giveUp = System.nanoTime() + WITHIN.toNanos();
                 for (String line = lines.readLine(); line != null && System.nanoTime() < giveUp; line = lines.readLine()) {
-                    if (line.startsWith("data: ") && line.contains("\\"drivers\\":[{")) {
+                    if (line.startsWith("data: ") && line.contains("\"drivers\":[{")) {
                         return null;
                     }
                 }

@@ -5,9 +5,11 @@ import io.natrix.ride.sim.StreetGrid.Node;
 
 import java.net.URI;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -43,15 +45,34 @@ final class SimDriver {
         this.next = at;
     }
 
+    /**
+     * The position stream, opened as a driver's app would: a refused handshake (seen once in a loaded smoke
+     * run, the gateway busy starting) is tried again after a pause, at most three times, and counted as a retry.
+     */
+    private WebSocket openLocations() throws Exception {
+        URI uri = URI.create(http.base().replace("http", "ws") + "/v1/drivers/" + id + "/locations");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.client().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException refused) {
+                if (attempt == 3) {
+                    throw refused.getCause() instanceof WebSocketHandshakeException handshake
+                            ? new IllegalStateException("the location stream was refused 3 times, last with HTTP "
+                            + handshake.getResponse().statusCode(), handshake) : refused;
+                }
+                stats.retries.increment();
+                Thread.sleep(200L * attempt);
+            }
+        }
+    }
+
     /** Drives until interrupted; calls {@code joined} once online (or failed to get there). */
     void run(Runnable joined) {
         WebSocket locations = null;
         boolean online = false;
         try {
             id = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000), "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999)))).get("id").asText();
-            locations = http.client().newWebSocketBuilder()
-                    .buildAsync(URI.create(http.base().replace("http", "ws") + "/v1/drivers/" + id + "/locations"), new WebSocket.Listener() { })
-                    .get(10, TimeUnit.SECONDS);
+            locations = openLocations();
             Thread.ofVirtual().start(this::listenForOffers);
             stats.driversOnline.incrementAndGet();
             online = true;
