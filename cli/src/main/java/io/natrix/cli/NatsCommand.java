@@ -64,18 +64,19 @@ abstract class NatsCommand implements Callable<Integer> {
         return NatrixCli.UNREACHABLE;
     }
 
+    /** {@code value} as indented JSON, for a listing. */
     void printJson(Object value) {
-        try {
-            out().println(JSON.writeValueAsString(value));
-            out().flush();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        print(JSON, value);
     }
 
+    /** {@code value} as JSON on one line, for a stream of them. */
     void printJsonLine(Object value) {
+        print(COMPACT, value);
+    }
+
+    private void print(ObjectMapper mapper, Object value) {
         try {
-            out().println(COMPACT.writeValueAsString(value));
+            out().println(mapper.writeValueAsString(value));
             out().flush();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
