@@ -47,8 +47,8 @@ final class Caller {
     /** Runs one call or publish as a hop the observers see, in the context they carry on. */
     private <T> T observed(Hop.Kind kind, String subject, Observed<T> work) {
         RequestContext current = RequestContext.current().orElse(null);
-        HopObserver.Scope scope = observers.begin(new Hop(kind, subject, null, null, null,
-                current == null ? Map.of() : current.headers()));
+        HopObserver.Scope scope = observers.begin(new Hop(kind, subject, current == null ? null : current.service(), null,
+                null, current == null ? Map.of() : current.headers()));
         try {
             T result = work.run(Observers.carried(current, scope), scope);
             scope.end(HopObserver.OK, null);

@@ -96,7 +96,7 @@ final class EndpointRunner<Q, R> {
         long started = System.nanoTime();
         RequestContext received = Wire.propagatedContext(request.getHeaders());
         HopObserver.Scope scope = observers.begin(hop(received));
-        RequestContext context = Observers.carried(received, scope);
+        RequestContext context = Observers.serving(service, received, scope);
         Answer answer = Answer.FAILED_UNEXPECTEDLY;
         try {
             answer = context == null ? serve(request, null) : context.call(() -> serve(request, context));

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param kind     what the hop is
  * @param subject  the NATS subject (for {@link Kind#HTTP}, the subject the route forwards to, or the path)
- * @param service  the service serving or handling it; empty on the calling side
+ * @param service  the service serving or handling it; for a call or publish, the service whose handler makes
+ *                 it (empty outside any handler)
  * @param instance the instance id serving or handling it; empty on the calling side
  * @param name     the endpoint's name, the listener's subject, or the HTTP route ({@code GET /v1/users/{id}})
  * @param headers  what the hop carries in: the caller's request id and W3C trace context, if any

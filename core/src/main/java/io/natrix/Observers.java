@@ -45,7 +45,7 @@ final class Observers implements HopObserver {
     private static Scope safely(HopObserver observer, Hop hop) {
         try {
             Scope scope = observer.begin(hop);
-            return scope == null ? Scope.NONE : new Guarded(scope);
+            return scope == null || scope == Scope.NONE ? Scope.NONE : new Guarded(scope);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "hop observer " + observer + " failed at the start of " + hop.subject(), e);
             return Scope.NONE;
@@ -60,7 +60,7 @@ final class Observers implements HopObserver {
         RequestContext received = Wire.propagatedContext(event.getHeaders());
         Scope scope = begin(new Hop(Hop.Kind.LISTEN, event.getSubject(), service, instance, listener,
                 received == null ? Map.of() : received.headers()));
-        RequestContext context = carried(received, scope);
+        RequestContext context = serving(service, received, scope);
         String failure = "the listener's thread ended unexpectedly";
         try {
             failure = context == null ? handle.get() : context.call(handle::get);
@@ -78,12 +78,20 @@ final class Observers implements HopObserver {
         if (added.isEmpty()) {
             return context;
         }
-        if (context == null) {
-            return RequestContext.of(added);
+        return context == null ? RequestContext.ofTrusted(added) : context.withHeaders(added);
+    }
+
+    /**
+     * The context a handler of {@code service} runs in: {@code received} with what the hop's observers carry
+     * on, marked as that service's, so the calls the handler makes are known to be its calls; null when
+     * nothing came and nobody observes.
+     */
+    static RequestContext serving(String service, RequestContext received, Scope scope) {
+        if (scope == Scope.NONE) {
+            return received; // nobody observes: nothing to mark, and no context to bind when none came
         }
-        Map<String, String> merged = new LinkedHashMap<>(context.headers());
-        merged.putAll(added);
-        return context.withHeaders(merged);
+        RequestContext carried = carried(received, scope);
+        return (carried == null ? RequestContext.ofTrusted(Map.of()) : carried).servedBy(service);
     }
 
     private record Guarded(Scope scope) implements Scope {

@@ -1,6 +1,8 @@
 package io.natrix;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -36,11 +38,17 @@ public final class RequestContext {
     private final Map<String, String> headers;
     private final long deadlineNanos; // System.nanoTime() based, or NO_DEADLINE
     private final int depth;
+    private final String service; // the service whose handler runs in this context; never sent
 
     private RequestContext(Map<String, String> headers, long deadlineNanos, int depth) {
+        this(headers, deadlineNanos, depth, "");
+    }
+
+    private RequestContext(Map<String, String> headers, long deadlineNanos, int depth, String service) {
         this.headers = headers;
         this.deadlineNanos = deadlineNanos;
         this.depth = depth;
+        this.service = service;
     }
 
     /** A context carrying these headers, in this order. */
@@ -66,12 +74,36 @@ public final class RequestContext {
         if (deadlineNanos != NO_DEADLINE && deadlineNanos - deadline < 0) {
             deadline = deadlineNanos;
         }
-        return new RequestContext(headers, deadline, depth);
+        return new RequestContext(headers, deadline, depth, service);
     }
 
-    /** This context with {@code headers} in place of its own; deadline and depth unchanged. */
-    RequestContext withHeaders(Map<String, String> headers) {
-        return new RequestContext(Map.copyOf(headers), deadlineNanos, depth);
+    /**
+     * This context with {@code added} over its own headers; deadline, depth and service unchanged. The maps
+     * are not copied again: {@code added} must not change afterwards.
+     */
+    RequestContext withHeaders(Map<String, String> added) {
+        if (headers.isEmpty()) {
+            return new RequestContext(Collections.unmodifiableMap(added), deadlineNanos, depth, service);
+        }
+        Map<String, String> merged = new HashMap<>(headers.size() + added.size() + 2);
+        merged.putAll(headers);
+        merged.putAll(added);
+        return new RequestContext(Collections.unmodifiableMap(merged), deadlineNanos, depth, service);
+    }
+
+    /** A context with only these headers, which must not change afterwards. */
+    static RequestContext ofTrusted(Map<String, String> headers) {
+        return new RequestContext(Collections.unmodifiableMap(headers), NO_DEADLINE, 0);
+    }
+
+    /** This context, as the one {@code service}'s handler runs in. */
+    RequestContext servedBy(String service) {
+        return new RequestContext(headers, deadlineNanos, depth, service);
+    }
+
+    /** The service whose handler runs in this context, empty outside any handler. */
+    String service() {
+        return service;
     }
 
     /**

@@ -13,7 +13,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A span per hop: continues the trace context the hop came with (W3C {@code traceparent} in the NATS or HTTP
@@ -44,8 +43,6 @@ final class HopTracer implements HopObserver {
     };
 
     private final Tracer tracer;
-    /** The service of each request or event being handled in this process, by span id: whose calls are whose. */
-    private final Map<String, String> handling = new ConcurrentHashMap<>();
 
     HopTracer(Tracer tracer) {
         this.tracer = tracer;
@@ -58,27 +55,17 @@ final class HopTracer implements HopObserver {
         if (!continues && (hop.kind() == Hop.Kind.PUBLISH || hop.kind() == Hop.Kind.LISTEN)) {
             return Scope.NONE;
         }
-        String service = hop.service();
-        if (service.isEmpty() && continues) {
-            // a call or publish made while handling a request: it is that service's call
-            service = handling.getOrDefault(Span.fromContext(parent).getSpanContext().getSpanId(), "");
-        }
         Span span = tracer.spanBuilder(hop.kind() == Hop.Kind.HTTP ? hop.name() : hop.subject())
                 .setParent(parent)
                 .setSpanKind(kind(hop.kind()))
                 .setAttribute(HOP, hop.kind().name())
                 .setAttribute(SYSTEM, "nats")
                 .setAttribute(SUBJECT, hop.subject())
-                .setAttribute(SERVICE, service)
+                .setAttribute(SERVICE, hop.service())
                 .setAttribute(INSTANCE, hop.instance())
                 .setAttribute(ENDPOINT, hop.name())
                 .startSpan();
-        String spanId = span.getSpanContext().getSpanId();
-        boolean handles = !hop.service().isEmpty();
-        if (handles) {
-            handling.put(spanId, hop.service());
-        }
-        return new SpanScope(span, hop.kind(), handles ? () -> handling.remove(spanId) : () -> { });
+        return new SpanScope(span, hop.kind());
     }
 
     private static SpanKind kind(Hop.Kind kind) {
@@ -90,7 +77,7 @@ final class HopTracer implements HopObserver {
         };
     }
 
-    private record SpanScope(Span span, Hop.Kind kind, Runnable ended) implements Scope {
+    private record SpanScope(Span span, Hop.Kind kind) implements Scope {
 
         @Override
         public Map<String, String> headers() {
@@ -112,7 +99,6 @@ final class HopTracer implements HopObserver {
                 span.setStatus(StatusCode.ERROR, message == null || message.isEmpty() ? "code " + code : code + ": " + message);
             }
             span.end();
-            ended.run();
         }
     }
 }

@@ -32,12 +32,11 @@ import java.util.concurrent.TimeUnit;
 public final class NatrixTracing implements AutoCloseable {
 
     /**
-     * Traces kept in memory per process unless {@link Builder#keep} says otherwise: a few MB; in the demo about
-     * a minute and a half of the busiest process's traces (a rider's nearby-drivers poll is one a second).
+     * Spans kept in memory per process unless {@link Builder#keepSpans} says otherwise: a few MB, about 5,000
+     * short traces; in the demo about a minute of the busiest process's (a rider's nearby poll is a trace a
+     * second).
      */
-    public static final int DEFAULT_KEEP = 5_000;
-    /** Spans kept of one trace: enough for any request; a stream that lives for hours is cut here. */
-    public static final int MAX_SPANS_PER_TRACE = 256;
+    public static final int DEFAULT_KEEP_SPANS = 20_000;
 
     private final SdkTracerProvider provider;
     private final TraceQueries queries;
@@ -70,7 +69,7 @@ public final class NatrixTracing implements AutoCloseable {
     public static final class Builder {
         private final Natrix natrix;
         private String serviceName = "natrix";
-        private int keep = DEFAULT_KEEP;
+        private int keepSpans = DEFAULT_KEEP_SPANS;
         private URI otlpEndpoint;
         private double sampleRatio = 1.0;
 
@@ -86,12 +85,15 @@ public final class NatrixTracing implements AutoCloseable {
             return this;
         }
 
-        /** How many of the last traces to keep in memory (default {@value #DEFAULT_KEEP}). */
-        public Builder keep(int traces) {
-            if (traces < 1) {
-                throw new IllegalArgumentException("keep at least one trace, got " + traces);
+        /**
+         * How many of the last spans to keep in memory (default {@value #DEFAULT_KEEP_SPANS}): the oldest are
+         * overwritten first.
+         */
+        public Builder keepSpans(int spans) {
+            if (spans < 1) {
+                throw new IllegalArgumentException("keep at least one span, got " + spans);
             }
-            this.keep = traces;
+            this.keepSpans = spans;
             return this;
         }
 
@@ -119,7 +121,7 @@ public final class NatrixTracing implements AutoCloseable {
 
         /** Starts tracing every hop of the connection from now on. */
         public NatrixTracing install() {
-            RecentTraces recent = new RecentTraces(keep, MAX_SPANS_PER_TRACE, serviceName);
+            RecentTraces recent = new RecentTraces(keepSpans, serviceName);
             SdkTracerProviderBuilder provider = SdkTracerProvider.builder()
                     .setResource(Resource.getDefault().merge(Resource.create(
                             Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))

@@ -11,72 +11,66 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The last traces this process took part in, in memory: an exporter that needs no collector. Keeps at most
- * {@code maxTraces} traces (the oldest go first) and {@code maxSpansPerTrace} spans of each, so a stream that
- * lives for hours cannot fill the heap.
+ * The last spans this process recorded, in memory: an exporter that needs no collector. A ring of
+ * {@code capacity} spans, written wait-free as spans end (a slot claimed with one atomic increment): the
+ * oldest spans are overwritten first, so a stream that lives for hours cannot fill the heap. Read by
+ * scanning, which only the rare trace queries do.
  */
 final class RecentTraces implements SpanExporter {
 
-    private final int maxTraces;
-    private final int maxSpansPerTrace;
+    private final AtomicReferenceArray<SpanData> ring;
+    private final AtomicLong written = new AtomicLong();
     private final String processService;
-    private final LinkedHashMap<String, List<SpanData>> traces; // as the SDK gives them: read into records only when asked
 
-    RecentTraces(int maxTraces, int maxSpansPerTrace, String processService) {
-        this.maxTraces = maxTraces;
-        this.maxSpansPerTrace = maxSpansPerTrace;
+    RecentTraces(int capacity, String processService) {
+        this.ring = new AtomicReferenceArray<>(capacity);
         this.processService = processService;
-        this.traces = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<SpanData>> eldest) {
-                return size() > RecentTraces.this.maxTraces;
-            }
-        };
     }
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
         for (SpanData span : spans) {
-            add(span);
+            ring.set((int) (written.getAndIncrement() % ring.length()), span);
         }
         return CompletableResultCode.ofSuccess();
     }
 
-    private synchronized void add(SpanData span) {
-        List<SpanData> trace = traces.computeIfAbsent(span.getTraceId(), id -> new ArrayList<>(4));
-        if (trace.size() < maxSpansPerTrace) {
-            trace.add(span);
-        }
-    }
-
     /** The spans of one trace this process holds, in start order; empty if it holds none. */
     List<SpanRecord> trace(String traceId) {
-        List<SpanData> trace;
-        synchronized (this) {
-            List<SpanData> kept = traces.get(traceId);
-            trace = kept == null ? List.of() : List.copyOf(kept);
-        }
-        return trace.stream().map(this::record).sorted(Comparator.comparingLong(SpanRecord::startMicros)).toList();
-    }
-
-    /** The newest traces first, at most {@code limit}. */
-    List<TraceSummary> summaries(int limit) {
-        List<List<SpanData>> newest = new ArrayList<>(limit);
-        synchronized (this) {
-            for (List<SpanData> trace : traces.sequencedValues().reversed()) {
-                if (newest.size() == limit) {
-                    break;
-                }
-                newest.add(List.copyOf(trace));
+        List<SpanRecord> found = new ArrayList<>();
+        for (int i = 0; i < ring.length(); i++) {
+            SpanData span = ring.get(i);
+            if (span != null && span.getTraceId().equals(traceId)) {
+                found.add(record(span));
             }
         }
-        return newest.stream().map(trace -> Traces.summarize(trace.stream().map(this::record).toList())).toList();
+        found.sort(Comparator.comparingLong(SpanRecord::startMicros));
+        return found;
+    }
+
+    /** The traces whose spans ended last first, at most {@code limit}. */
+    List<TraceSummary> summaries(int limit) {
+        Map<String, List<SpanData>> byTrace = new HashMap<>();
+        for (int i = 0; i < ring.length(); i++) {
+            SpanData span = ring.get(i);
+            if (span != null) {
+                byTrace.computeIfAbsent(span.getTraceId(), id -> new ArrayList<>(4)).add(span);
+            }
+        }
+        return byTrace.values().stream()
+                .sorted(Comparator.comparingLong((List<SpanData> trace) ->
+                        trace.stream().mapToLong(SpanData::getEndEpochNanos).max().orElse(0)).reversed())
+                .limit(limit)
+                .map(trace -> Traces.summarize(trace.stream().map(this::record).toList()))
+                .toList();
     }
 
     private SpanRecord record(SpanData span) {

@@ -105,6 +105,25 @@ class NatrixTracingTest {
     }
 
     @Test
+    void onlyTheLastSpansAreKept() {
+        try (Natrix natrix = connect(); NatrixTracing tracing = NatrixTracing.builder(natrix).serviceName("small").keepSpans(4).install()) {
+            natrix.service("echo").endpoint("Echo", String.class, text -> text).start();
+            List<String> ids = List.of("1af7651916cd43dd8448eb211c80319c", "2af7651916cd43dd8448eb211c80319c",
+                    "3af7651916cd43dd8448eb211c80319c");
+            for (String id : ids) {
+                RequestContext.of(Map.of(RequestContext.TRACEPARENT, "00-" + id + "-b7ad6b7169203331-01"))
+                        .run(() -> natrix.call("ms.echo.Echo", "hi", String.class, Duration.ofSeconds(2)));
+            }
+
+            await().until(() -> tracing.local(ids.get(2)).size() == 2);
+            assertThat(tracing.local(ids.get(0))).as("the oldest went").isEmpty();
+            assertThat(tracing.local(ids.get(1))).hasSize(2);
+            assertThat(Traces.recent(natrix.nats(), Duration.ofMillis(200), 10)).extracting(TraceSummary::traceId)
+                    .containsExactly(ids.get(2), ids.get(1));
+        }
+    }
+
+    @Test
     void aTraceIdIsCheckedAndAnUnknownOneSaysWhy() {
         try (Natrix natrix = connect()) {
             assertThatThrownBy(() -> Traces.fetch(natrix.nats(), "nope", Duration.ofMillis(50)))
