@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -47,14 +46,13 @@ final class Caller {
     /** Runs one call or publish as a hop the observers see, in the context they carry on. */
     private <T> T observed(Hop.Kind kind, String subject, Observed<T> work) {
         RequestContext current = RequestContext.current().orElse(null);
-        HopObserver.Scope scope = observers.begin(new Hop(kind, subject, current == null ? null : current.service(), null,
-                null, current == null ? Map.of() : current.headers()));
+        HopObserver.Scope scope = observers.begin(kind, subject, current == null ? null : current.service(), null, null, current);
         try {
             T result = work.run(Observers.carried(current, scope), scope);
             scope.end(HopObserver.OK, null);
             return result;
         } catch (NatrixException failure) {
-            scope.end(codeOf(failure), failure.getMessage());
+            scope.end(Wire.codeOf(failure), failure.getMessage());
             throw failure;
         } catch (RuntimeException failure) {
             scope.end(Wire.INTERNAL, failure.toString());
@@ -65,19 +63,6 @@ final class Caller {
     @FunctionalInterface
     private interface Observed<T> {
         T run(RequestContext context, HopObserver.Scope scope);
-    }
-
-    /** The code an observer records for a failed call: the service's own, or what the failure amounts to. */
-    static int codeOf(NatrixException failure) {
-        return switch (failure) {
-            case ServiceException service -> service.code();
-            case OverloadedException overloaded -> overloaded.code();
-            case CallTimeoutException timeout -> Wire.TIMEOUT;
-            case NoRespondersException none -> Wire.UNAVAILABLE;
-            case CircuitOpenException open -> Wire.UNAVAILABLE;
-            case ConnectionException lost -> Wire.UNAVAILABLE;
-            case CallInterruptedException interrupted -> Wire.UNAVAILABLE;
-        };
     }
 
     String circuitState(String subject) {

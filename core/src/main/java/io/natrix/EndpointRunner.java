@@ -8,7 +8,6 @@ import io.nats.client.impl.Headers;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +78,8 @@ final class EndpointRunner<Q, R> {
             overloaded.increment();
             String message = service + "." + spec.name() + " is overloaded: " + maxInFlight
                     + " requests in flight; back off and retry";
-            HopObserver.Scope scope = observers.begin(hop(Wire.propagatedContext(request.getHeaders())));
+            HopObserver.Scope scope = observers.watching()
+                    ? begin(Wire.propagatedContext(request.getHeaders())) : HopObserver.Scope.NONE;
             fail(request, Wire.OVERLOADED, message);
             scope.end(Wire.OVERLOADED, message);
             return;
@@ -87,15 +87,14 @@ final class EndpointRunner<Q, R> {
         Thread.startVirtualThread(() -> serve(request));
     }
 
-    private Hop hop(RequestContext context) {
-        return new Hop(Hop.Kind.SERVE, subject, service, instance, spec.name(),
-                context == null ? Map.of() : context.headers());
+    private HopObserver.Scope begin(RequestContext received) {
+        return observers.begin(Hop.Kind.SERVE, subject, service, instance, spec.name(), received);
     }
 
     private void serve(Message request) {
         long started = System.nanoTime();
         RequestContext received = Wire.propagatedContext(request.getHeaders());
-        HopObserver.Scope scope = observers.begin(hop(received));
+        HopObserver.Scope scope = begin(received);
         RequestContext context = Observers.serving(service, received, scope);
         Answer answer = Answer.FAILED_UNEXPECTEDLY;
         try {
@@ -147,13 +146,12 @@ final class EndpointRunner<Q, R> {
         }
     }
 
-    /** A handler's own call failed: pass on what the caller of this endpoint can act on. */
+    /**
+     * A handler's own call failed: pass on what the caller of this endpoint can act on. A dependency that is
+     * overloaded leaves this endpoint unavailable (503), not overloaded itself.
+     */
     private static int codeForDependencyFailure(NatrixException e) {
-        return switch (e) {
-            case CallTimeoutException ignored -> Wire.TIMEOUT;
-            case ServiceException service -> service.code();
-            default -> Wire.UNAVAILABLE;
-        };
+        return e instanceof OverloadedException ? Wire.UNAVAILABLE : Wire.codeOf(e);
     }
 
     private Answer fail(Message request, int code, String message) {

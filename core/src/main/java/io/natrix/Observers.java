@@ -27,6 +27,22 @@ final class Observers implements HopObserver {
         any = true;
     }
 
+    /** Whether any observer is registered: when not, a hop need not even be described. */
+    boolean watching() {
+        return any;
+    }
+
+    /**
+     * Begins a hop the core makes or serves, describing it only if someone watches: nothing is allocated per
+     * request or message when no observer is registered.
+     */
+    Scope begin(Hop.Kind kind, String subject, String service, String instance, String name, RequestContext received) {
+        if (!any) {
+            return Scope.NONE;
+        }
+        return begin(new Hop(kind, subject, service, instance, name, received == null ? Map.of() : received.headers()));
+    }
+
     @Override
     public Scope begin(Hop hop) {
         if (!any || hop.subject().startsWith("$")) {
@@ -58,8 +74,7 @@ final class Observers implements HopObserver {
      */
     void listen(Message event, String service, String instance, String listener, Supplier<String> handle) {
         RequestContext received = Wire.propagatedContext(event.getHeaders());
-        Scope scope = begin(new Hop(Hop.Kind.LISTEN, event.getSubject(), service, instance, listener,
-                received == null ? Map.of() : received.headers()));
+        Scope scope = begin(Hop.Kind.LISTEN, event.getSubject(), service, instance, listener, received);
         RequestContext context = serving(service, received, scope);
         String failure = "the listener's thread ended unexpectedly";
         try {
@@ -78,7 +93,7 @@ final class Observers implements HopObserver {
         if (added.isEmpty()) {
             return context;
         }
-        return context == null ? RequestContext.ofTrusted(added) : context.withHeaders(added);
+        return context == null ? RequestContext.of(added) : context.withHeaders(added);
     }
 
     /**
@@ -91,7 +106,7 @@ final class Observers implements HopObserver {
             return received; // nobody observes: nothing to mark, and no context to bind when none came
         }
         RequestContext carried = carried(received, scope);
-        return (carried == null ? RequestContext.ofTrusted(Map.of()) : carried).servedBy(service);
+        return (carried == null ? RequestContext.of(Map.of()) : carried).servedBy(service);
     }
 
     private record Guarded(Scope scope) implements Scope {

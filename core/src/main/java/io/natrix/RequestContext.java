@@ -78,22 +78,15 @@ public final class RequestContext {
     }
 
     /**
-     * This context with {@code added} over its own headers; deadline, depth and service unchanged. The maps
-     * are not copied again: {@code added} must not change afterwards.
+     * This context with {@code added} over its own headers, deadline and depth unchanged: how an observer's
+     * headers (a tracer's {@code traceparent}) are carried on from a hop.
      */
-    RequestContext withHeaders(Map<String, String> added) {
-        if (headers.isEmpty()) {
-            return new RequestContext(Collections.unmodifiableMap(added), deadlineNanos, depth, service);
-        }
+    public RequestContext withHeaders(Map<String, String> added) {
         Map<String, String> merged = new HashMap<>(headers.size() + added.size() + 2);
         merged.putAll(headers);
-        merged.putAll(added);
+        added.forEach((name, value) -> merged.put(Objects.requireNonNull(name, "header name"),
+                Objects.requireNonNull(value, "header value")));
         return new RequestContext(Collections.unmodifiableMap(merged), deadlineNanos, depth, service);
-    }
-
-    /** A context with only these headers, which must not change afterwards. */
-    static RequestContext ofTrusted(Map<String, String> headers) {
-        return new RequestContext(Collections.unmodifiableMap(headers), NO_DEADLINE, 0);
     }
 
     /** This context, as the one {@code service}'s handler runs in. */

@@ -134,6 +134,19 @@ final class Wire {
         return headers;
     }
 
+    /** The code a failed call amounts to: the service's own, or what the failure means for the caller. */
+    static int codeOf(NatrixException failure) {
+        return switch (failure) {
+            case ServiceException service -> service.code();
+            case OverloadedException overloaded -> OVERLOADED;
+            case CallTimeoutException timeout -> TIMEOUT;
+            case NoRespondersException none -> UNAVAILABLE;
+            case CircuitOpenException open -> UNAVAILABLE;
+            case ConnectionException lost -> UNAVAILABLE;
+            case CallInterruptedException interrupted -> UNAVAILABLE;
+        };
+    }
+
     static String tooLarge(String what, long size, long maxPayload) {
         return what + " is " + size + " bytes, over the NATS server's max_payload of " + maxPayload
                 + " bytes; send large data in chunks (JetStream object store) or raise max_payload";

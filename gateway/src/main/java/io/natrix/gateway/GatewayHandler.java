@@ -83,15 +83,10 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    /** The request's context with what the observers carry on (a tracer's span) in place of the client's. */
+    /** The request's context with what the observers carry on (a tracer's span) over the client's. */
     private static RequestContext carried(RequestContext received, HopObserver.Scope scope) {
         Map<String, String> added = scope.headers();
-        if (added.isEmpty()) {
-            return received;
-        }
-        Map<String, String> merged = new LinkedHashMap<>(received.headers());
-        merged.putAll(added);
-        return RequestContext.of(merged);
+        return added.isEmpty() ? received : received.withHeaders(added);
     }
 
     private static RequestContext context(ServerRequest request, String requestId) {
