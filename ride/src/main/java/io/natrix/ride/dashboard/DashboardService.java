@@ -36,7 +36,7 @@ public final class DashboardService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DashboardService.class.getName());
     private static final Duration EVERY = Duration.ofSeconds(1);
     private static final Duration DISCOVERY_WINDOW = Duration.ofMillis(250);
-    private static final int TOPOLOGY_EVERY = 5;
+    private static final Duration TRACES_EVERY = Duration.ofSeconds(5);
 
     /** What the page gets each second. */
     public record Snapshot(long at, List<Fleet.DriverDot> drivers, List<Fleet.RiderDot> riders, Fleet.RideCounts rides,
@@ -53,6 +53,7 @@ public final class DashboardService implements AutoCloseable {
     private final Topology topology = new Topology();
     private final Service service;
     private final Thread publisher;
+    private final Thread traceReader;
     private volatile boolean running = true;
     private volatile List<SlowTrace> slowTraces = List.of();
 
@@ -66,6 +67,8 @@ public final class DashboardService implements AutoCloseable {
                 .endpoint("Streets", Map.class, request -> streets)
                 .start();
         this.publisher = Thread.ofVirtual().name("dashboard-snapshots").start(this::publish);
+        // reading traces waits out each gather window (several a round): never on the snapshot thread
+        this.traceReader = Thread.ofVirtual().name("dashboard-traces").start(this::readTraces);
     }
 
     /** Starts the one dashboard instance on {@code natrix}. */
@@ -92,27 +95,45 @@ public final class DashboardService implements AutoCloseable {
     }
 
     private void publish() {
-        for (long tick = 0; running; tick++) {
+        while (running) {
             long started = System.nanoTime();
             try {
-                if (tick % TOPOLOGY_EVERY == 0) {
-                    slowTraces = topology.learn(natrix.nats()).stream()
-                            .sorted(Comparator.comparingLong(TraceSummary::durationMicros).reversed()).limit(5)
-                            .map(t -> new SlowTrace(t.traceId(), t.root(), t.durationMicros() / 1000.0, t.spans(), t.errors()))
-                            .toList();
-                }
                 List<Traffic.Panel> panels = traffic.panels(natrix.discover(DISCOVERY_WINDOW));
                 natrix.publish(SNAPSHOTS, new Snapshot(System.currentTimeMillis(), fleet.drivers(), fleet.riders(),
                         fleet.counts(), panels, topology.edges(), slowTraces));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dashboard snapshot failed: {0}; trying again next second", e.toString());
             }
-            long left = EVERY.toNanos() - (System.nanoTime() - started);
-            try {
-                Thread.sleep(Duration.ofNanos(Math.max(left, 1_000_000)));
-            } catch (InterruptedException e) {
+            if (!pause(EVERY.toNanos() - (System.nanoTime() - started))) {
                 return;
             }
+        }
+    }
+
+    /** The topology's arrows and the slowest recent traces, read from the traces every few seconds. */
+    private void readTraces() {
+        while (running) {
+            try {
+                slowTraces = topology.learn(natrix.nats()).stream()
+                        .sorted(Comparator.comparingLong(TraceSummary::durationMicros).reversed()).limit(5)
+                        .map(t -> new SlowTrace(t.traceId(), t.root(), t.durationMicros() / 1000.0, t.spans(), t.errors()))
+                        .toList();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "dashboard could not read traces: {0}; trying again", e.toString());
+            }
+            if (!pause(TRACES_EVERY.toNanos())) {
+                return;
+            }
+        }
+    }
+
+    /** Sleeps at least a millisecond; false when interrupted (closing). */
+    private static boolean pause(long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(Math.max(nanos, 1_000_000)));
+            return true;
+        } catch (InterruptedException e) {
+            return false;
         }
     }
 
@@ -120,6 +141,7 @@ public final class DashboardService implements AutoCloseable {
     public void close() {
         running = false;
         publisher.interrupt();
+        traceReader.interrupt();
         service.close();
     }
 }

@@ -7,6 +7,7 @@ import io.natrix.ride.geo.GeoMessages.DriverPosition;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,10 +47,14 @@ final class Fleet {
 
     void ride(RideEvent event) {
         totals.merge(event.type(), 1L, Long::sum);
-        rides.compute(event.rideId(), (id, known) -> known != null && known.at() > event.at() ? known
-                : new Ride(event.riderId(), event.driverId() != null ? event.driverId() : known == null ? null : known.driverId(),
-                event.type(), event.lat() != 0 || known == null ? event.lat() : known.lat(),
-                event.lng() != 0 || known == null ? event.lng() : known.lng(), event.at()));
+        // every event carries the pick-up point; a driver only once one is offered (and keeps it after)
+        rides.compute(event.rideId(), (id, known) -> {
+            if (known != null && known.at() > event.at()) {
+                return known; // an older event heard late
+            }
+            String driver = event.driverId() != null || known == null ? event.driverId() : known.driverId();
+            return new Ride(event.riderId(), driver, event.type(), event.lat(), event.lng(), event.at());
+        });
     }
 
     /** One driver on the map: where, and whether available, offered a ride, or on one. */
@@ -67,7 +72,7 @@ final class Fleet {
     List<DriverDot> drivers() {
         long now = System.currentTimeMillis();
         drivers.entrySet().removeIf(entry -> now - entry.getValue().seen() > DRIVER_GONE_MILLIS);
-        Map<String, String> engaged = new ConcurrentHashMap<>();
+        Map<String, String> engaged = new HashMap<>();
         rides.values().forEach(ride -> {
             if (ride.driverId() != null && !ride.finished()) {
                 switch (ride.last()) {
