@@ -33,8 +33,7 @@ public final class NatrixTracing implements AutoCloseable {
 
     /**
      * Spans kept in memory per process unless {@link Builder#keepSpans} says otherwise: a few MB, about 5,000
-     * short traces; in the demo about a minute of the busiest process's (a rider's nearby poll is a trace a
-     * second).
+     * short traces; in the demo, by arithmetic, about a minute of a dispatch instance's (see the README).
      */
     public static final int DEFAULT_KEEP_SPANS = 20_000;
 
