@@ -1,13 +1,9 @@
 package io.natrix.ride.dashboard;
 
-import io.natrix.Natrix;
-import io.natrix.ride.RideStack;
-import io.natrix.ride.dispatch.DispatchConfig;
+import io.natrix.ride.RideProcesses;
 import io.natrix.ride.sim.Simulator;
-import io.natrix.testkit.NatsServerExtension;
-import io.natrix.tracing.NatrixTracing;
+import io.natrix.testkit.NatsServerProcess;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -32,13 +28,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboard in a real browser (Debian's Chromium, headless, through Debian's chromedriver) against the
- * ride system with simulated drivers and riders: the page loads without console errors, drivers appear and
+ * ride system run as the demo runs it (a process per service and for the gateway, on a nats-server of its
+ * own) with simulated drivers and riders: the page loads without console errors, drivers appear and
  * move between two screenshots, and a service panel shows traffic.
  */
 class DashboardTest {
-
-    @RegisterExtension
-    static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -49,17 +43,17 @@ class DashboardTest {
                 .as("Debian's chromium and chromium-driver are needed (./natrix test installs them): "
                         + "apt-get install -y chromium chromium-driver").isTrue();
         Path profile = Files.createTempDirectory("natrix-chromium-");
-        try (Natrix services = connect(); Natrix edge = connect(); Natrix dashboard = connect();
-             NatrixTracing servicesTraced = NatrixTracing.builder(services).serviceName("services").install();
-             NatrixTracing edgeTraced = NatrixTracing.builder(edge).serviceName("gateway").install();
-             RideStack stack = RideStack.services(services, DispatchConfig.defaults()).withDashboard(dashboard)
-                     .withGateway(edge, 0);
-             Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + stack.port()),
+        NatsServerProcess server = NatsServerProcess.start(1, true).getFirst();
+        int port = freePort();
+        // the demo's processes, one of each: every service and the gateway a JVM of its own, each traced
+        try (RideProcesses _ = RideProcesses.start(server.url(), 1, new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)),
+                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+             Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + port),
                      40, 10, 2.0, 60, Duration.ofSeconds(60)))) {
             simulator.start();
             ChromeDriver browser = browser(profile);
             try {
-                browser.get("http://127.0.0.1:" + stack.port() + "/dashboard");
+                browser.get("http://127.0.0.1:" + port + "/dashboard");
                 JavascriptExecutor page = browser;
                 await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) page.executeScript(
                         "return window.natrixDashboard.snapshot ? window.natrixDashboard.snapshot.drivers.length : 0")).intValue() >= 40);
@@ -87,11 +81,15 @@ class DashboardTest {
             } finally {
                 browser.quit();
             }
+        } finally {
+            server.stop();
         }
     }
 
-    private static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static ChromeDriver browser(Path profile) {
