@@ -52,6 +52,5 @@ final class LatencyWindow {
     }
 
     record Percentiles(Duration p50, Duration p99, long count) {
-        static final Percentiles NONE = new Percentiles(Duration.ZERO, Duration.ZERO, 0);
     }
 }

@@ -24,10 +24,6 @@ final class Table {
         return this;
     }
 
-    boolean isEmpty() {
-        return rows.size() == 1;
-    }
-
     void print(PrintWriter out) {
         int[] widths = new int[columns];
         boolean[] numeric = new boolean[columns];
