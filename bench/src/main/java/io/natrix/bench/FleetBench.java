@@ -17,8 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code ./natrix bench ride fleet}: the whole ride system (one process per service instance, a nats-server
  * with JetStream) and the simulator in this JVM, all on this machine. The fleet grows step by step; after a
  * warm-up each step is measured, and it holds when, in the measured window, every driver sent about one
- * position a second, every rider got about one nearby update a second, the nearby answers were at most 250 ms
- * old at p99 when read, and nothing failed. It stops at the first step that does not hold.
+ * position a second, every rider got about one nearby answer a second (answers, not error lines), those
+ * answers were at most 250 ms old at p99 when read, counted from the moment the gateway asked, at most 5% of
+ * them were ranked by distance because no ETA estimator answered in time, every agent stayed online, and
+ * nothing failed, from growing to the end of the window. It stops at the first step that does not hold.
  */
 final class FleetBench {
 
@@ -78,10 +80,14 @@ final class FleetBench {
         }
         RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, 0, ports);
         NatsServerProcess nats = NatsServerProcess.start(1, true).getFirst();
-        System.out.printf("natrix bench ride fleet: %s (JVM options %s) on %s, simulator in this JVM (%s), %d cores;"
-                        + " %d s warm-up and %d s"
-                        + " measured per step; a step holds when freshness p99 <= %d ms, >= 95%% of the expected location"
-                        + " and nearby updates arrive, and nothing fails%n", layout, String.join(" ", options.serviceJvm()),
+        boolean traced = options.serviceJvm().stream().noneMatch(option -> option.equals("-Dnatrix.tracing=off"));
+        System.out.printf("natrix bench ride fleet: %s (JVM options %s; every process %s) on %s, simulator in this JVM"
+                        + " (%s), %d cores; %d s warm-up and %d s measured per step; a step holds when freshness p99"
+                        + " (from the gateway's question to the rider's read) <= %d ms over >= 95%% of the expected"
+                        + " answers, >= 95%% of the expected location updates and nearby answers arrive, <= 5%% of"
+                        + " answers lack an ETA, every agent stays online, and nothing fails (error lines count)%n",
+                layout, String.join(" ", options.serviceJvm()),
+                traced ? "traced, as in the demo" : "untraced",
                 nats.url(), String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
                 options.freshnessP99Millis());
@@ -98,25 +104,29 @@ final class FleetBench {
             started.add(system);
             Map<String, List<ProcessHandle>> roles = roles(system, nats);
             System.out.println();
-            System.out.println("| drivers | riders | locations/s | nearby/s | freshness p50 / p99 / max ms | nearby gap p99 ms"
-                    + " | position age p99 ms | rides accepted | errors (whole step) | CPU % by process | holds |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            System.out.println("| drivers | riders | locations/s | nearby answers/s (with drivers) | ranked by"
+                    + " | freshness p50 / p99 / max ms | nearby gap p99 ms | position age p99 ms | rides accepted"
+                    + " | errors (whole step) | CPU % by process | holds |");
+            System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
             Step largest = null;
             for (Step step : options.steps()) {
-                long errorsBefore = simulator.errors(); // failures while growing and warming up count too
+                Simulator.Counters errorsBefore = simulator.counters(); // failures while growing and warming up count too
                 simulator.grow(step.drivers(), step.riders());
                 Thread.sleep(options.warmup());
                 Map<String, Duration> cpuBefore = cpu(roles);
                 Simulator.Window window = simulator.measure(options.measure());
                 Map<String, Duration> cpuAfter = cpu(roles);
-                long errors = simulator.errors() - errorsBefore;
+                Simulator.Counters after = simulator.counters();
+                long errors = after.errors() - errorsBefore.errors();
                 List<String> misses = misses(step, window, errors, options);
                 Histogram freshness = window.freshness();
-                System.out.printf("| %,d | %,d | %,.0f | %,.0f | %,d / %,d / %,d | %,d | %,d | %,d | %,d | %s | %s |%n",
+                System.out.printf("| %,d | %,d | %,.0f | %,.0f (%,.0f) | %s | %,d / %,d / %,d | %,d | %,d | %,d | %,d%s | %s | %s |%n",
                         step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
+                        window.nearbyWithDrivers() / (double) window.length().toSeconds(), window.estimators(),
                         freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), freshness.getMaxValue(),
                         window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
-                        window.ridesAccepted(), errors, cpuShares(cpuBefore, cpuAfter, window.length()),
+                        window.ridesAccepted(), errors, errors == 0 ? "" : " (" + after.errorCausesSince(errorsBefore) + ")",
+                        cpuShares(cpuBefore, cpuAfter, window.length()),
                         misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses));
                 if (!misses.isEmpty()) {
                     break;
@@ -136,8 +146,11 @@ final class FleetBench {
         }
     }
 
-    /** Why the step does not hold, or empty when it does. */
-    private static List<String> misses(Step step, Simulator.Window window, long errors, Options options) {
+    /**
+     * Why the step does not hold, or empty when it does. Every criterion counts answers, never lines: an error
+     * line is an error, and a p99 is only taken over enough answers to stand for every rider.
+     */
+    static List<String> misses(Step step, Simulator.Window window, long errors, Options options) {
         List<String> misses = new ArrayList<>();
         if (errors > 0) {
             misses.add(errors + " errors since the step began (last: " + window.lastError() + ")");
@@ -148,11 +161,21 @@ final class FleetBench {
         if (window.locationsPerSecond() < 0.95 * step.drivers()) {
             misses.add("location updates below 95% of one per driver per second");
         }
-        if (window.nearbyPerSecond() < 0.95 * step.riders()) {
-            misses.add("nearby updates below 95% of one per rider per second");
+        double expectedAnswers = 0.95 * step.riders() * window.length().toSeconds();
+        if (window.nearbyAnswers() < expectedAnswers) {
+            misses.add(String.format("nearby answers below 95%% of one per rider per second (%,d of %,.0f)",
+                    window.nearbyAnswers(), step.riders() * (double) window.length().toSeconds()));
         }
-        if (window.freshness().getValueAtPercentile(99) > options.freshnessP99Millis()) {
+        if (window.freshness().getTotalCount() < expectedAnswers) {
+            misses.add(String.format("freshness measured on %,d answers, fewer than 95%% of the expected",
+                    window.freshness().getTotalCount()));
+        } else if (window.freshness().getValueAtPercentile(99) > options.freshnessP99Millis()) {
             misses.add("freshness p99 above " + options.freshnessP99Millis() + " ms");
+        }
+        long byDistance = window.nearbyByEstimator().getOrDefault("distance", 0L);
+        if (byDistance > 0.05 * window.nearbyAnswers()) {
+            misses.add(String.format("no ETA estimator answered in time for %,d of %,d answers (ranked by distance)",
+                    byDistance, window.nearbyAnswers()));
         }
         return misses;
     }

@@ -104,6 +104,7 @@ final class OutboundStream implements Forwarder {
                 .map(id -> Map.of(RequestContext.REQUEST_ID, id)).orElse(Map.of()));
         while (true) {
             long started = System.nanoTime();
+            long askedAt = System.currentTimeMillis();
             byte[] answer;
             try {
                 answer = perPoll.call(() -> natrix.call(subject, body, byte[].class, options));
@@ -112,7 +113,7 @@ final class OutboundStream implements Forwarder {
                 answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),
                         "message", problem.getMessage())));
             }
-            writer.message(answer);
+            writer.message(AskedAt.stamp(answer, askedAt));
             long left = route.interval().toNanos() - (System.nanoTime() - started);
             if (closer.take(Duration.ofNanos(Math.max(0, left))) instanceof Mailbox.Closing) {
                 writer.message(CLOSING);

@@ -181,6 +181,7 @@ class GatewayStreamTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
         List<Long> receivedAt = new ArrayList<>();
         List<JsonNode> events = new ArrayList<>();
+        long opened = System.currentTimeMillis();
         try (Stream<String> lines = response.body()) {
             Iterator<String> iterator = lines.iterator();
             while (events.size() < 3) {
@@ -192,6 +193,8 @@ class GatewayStreamTest {
             }
         }
         assertThat(events).allSatisfy(e -> assertThat(e.get("riderId").asText()).isEqualTo("rider-1"));
+        assertThat(events).extracting(e -> e.path("askedAt").asLong()).as("each answer says when the gateway asked")
+                .allSatisfy(askedAt -> assertThat(askedAt).isBetween(opened, System.currentTimeMillis())).isSorted();
         assertThat(events.get(2).get("n").asInt()).isGreaterThan(events.get(1).get("n").asInt());
         for (int i = 1; i < 3; i++) {
             assertThat(Duration.ofNanos(receivedAt.get(i) - receivedAt.get(i - 1))).as("about a second apart")

@@ -16,9 +16,12 @@ import java.util.stream.Collectors;
  * {@code ./natrix chaos}: the ride system on a 3-node NATS cluster (JetStream, replicas 3) with every service
  * as separate processes and the simulator's riders and drivers on both gateways, then each fault in turn:
  * a rolling restart of every service instance, kill -9 of a dispatch and of a geo instance, kill -9 of a NATS
- * server, a frozen (partitioned) users instance and a geo instance that falls behind. After each, a table row: requests attempted, failed and
- * retried by the clients, nearby updates received, rides lost (requested but not in the ledger), rides
- * assigned twice, and the time from the fault until two seconds pass with no failure and nearby updates flowing.
+ * server, a frozen (partitioned) users instance and a geo instance that falls behind. After each, a table row:
+ * requests attempted, failed (error lines on the apps' streams included, by cause) and retried by the clients,
+ * nearby answers received, rides lost (requested but not in the ledger), rides assigned twice (two drivers
+ * told a ride is theirs), how long the fault's own action took, and the time from its end until two seconds
+ * pass with no failure and riders getting nearby drivers. It exits non-zero when a ride was lost or assigned
+ * twice, or a fault was not recovered from within the observed window.
  */
 public final class Chaos {
 
@@ -46,9 +49,19 @@ public final class Chaos {
         }
     }
 
-    /** One row of the table. */
-    record Row(String fault, long requests, long failed, long retried, int lost, int doubled, Duration recovery,
-               long nearbyReceived, long nearbyExpected, String note) {
+    /**
+     * One row of the table. {@code failed} counts every failure the apps saw, error lines on their streams
+     * included ({@code failures} says which, by status); {@code nearbyReceived} counts answers, never error
+     * lines; {@code faultLasted} is the fault's own action (a rolling restart, a replacement starting);
+     * {@code recovery} is the time from the end of that action until the apps saw normal service again, or
+     * null if they did not within the observed window.
+     */
+    record Row(String fault, long requests, long failed, String failures, long retried, int lost, int doubled,
+               Duration faultLasted, Duration recovery, long nearbyReceived, long nearbyExpected, String note) {
+
+        boolean recovered() {
+            return recovery != null;
+        }
     }
 
     static final String USAGE = "usage: natrix chaos [--drivers 300] [--riders 100] [--settle 15s] [--observe 12s]";
@@ -81,8 +94,15 @@ public final class Chaos {
         }
         List<Row> rows = run(options, System.out);
         boolean clean = rows.stream().allMatch(row -> row.lost() == 0 && row.doubled() == 0);
-        System.out.println(clean ? "chaos: no ride lost, none assigned twice" : "chaos: FAILED: rides lost or assigned twice");
-        System.exit(clean ? 0 : 1);
+        List<String> stuck = rows.stream().filter(row -> !row.recovered()).map(Row::fault).toList();
+        if (!clean) {
+            System.out.println("chaos: FAILED: rides lost or assigned twice");
+        } else if (!stuck.isEmpty()) {
+            System.out.println("chaos: FAILED: not normal again within the observed window after: " + String.join("; ", stuck));
+        } else {
+            System.out.println("chaos: no ride lost, none assigned twice, every fault recovered within its window");
+        }
+        System.exit(clean && stuck.isEmpty() ? 0 : 1);
     }
 
     /** Starts everything, runs every fault, prints the table and returns its rows. */
@@ -200,7 +220,7 @@ public final class Chaos {
         Thread watcher = Thread.ofVirtual().start(recovery::watch);
         long started = System.nanoTime();
         String note = fault.inject();
-        recovery.faultOver();
+        Duration lasted = recovery.faultOver();
         Thread.sleep(options.observe());
         watcher.interrupt();
         watcher.join();
@@ -208,29 +228,37 @@ public final class Chaos {
         Simulator.Integrity integrity = simulator.integrity(gateways.getFirst());
         long expected = Math.round(options.riders() * (System.nanoTime() - started) / 1e9);
         Row row = new Row(name, after.requests() - before.requests(), after.errors() - before.errors(),
-                after.retries() - before.retries(), integrity.ridesMissing(), integrity.ridesAcceptedByTwoDrivers(),
-                recovery.time(), after.nearbyUpdates() - before.nearbyUpdates(), expected,
+                after.errorCausesSince(before), after.retries() - before.retries(), integrity.ridesMissing(),
+                integrity.ridesAcceptedByTwoDrivers(), lasted, recovery.time(),
+                after.nearbyUpdates() - before.nearbyUpdates(), expected,
                 note + (after.errors() > before.errors() ? "; last failure: " + after.lastError() : ""));
-        out.printf("  %,d requests, %,d failed, %,d retried, %d rides lost of %d, %d assigned twice, recovered in %s%n",
-                row.requests(), row.failed(), row.retried(), row.lost(), integrity.ridesRequested(), row.doubled(),
-                format(row.recovery()));
+        out.printf("  %,d requests, %,d failed%s, %,d retried, %d rides lost of %d, %d assigned twice, fault lasted %s,"
+                        + " normal again %s after it%n", row.requests(), row.failed(),
+                row.failed() == 0 ? "" : " (" + row.failures() + ")", row.retried(), row.lost(),
+                integrity.ridesRequested(), row.doubled(), seconds(row.faultLasted()), format(row.recovery()));
         return row;
     }
 
     private void printTable(List<Row> rows) {
         out.println();
-        out.println("| fault | requests | failed | retried | nearby updates (expected) | rides lost | assigned twice | normal again after | note |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        out.println("| fault | requests | failed (by cause) | retried | nearby answers (expected) | rides lost | assigned twice"
+                + " | fault lasted | normal again after it | note |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (Row row : rows) {
-            out.printf("| %s | %,d | %,d | %,d | %,d (%,d) | %d | %d | %s | %s |%n", row.fault(), row.requests(), row.failed(),
-                    row.retried(), row.nearbyReceived(), row.nearbyExpected(), row.lost(), row.doubled(),
+            out.printf("| %s | %,d | %,d%s | %,d | %,d (%,d) | %d | %d | %s | %s | %s |%n", row.fault(), row.requests(),
+                    row.failed(), row.failed() == 0 ? "" : " (" + row.failures() + ")", row.retried(),
+                    row.nearbyReceived(), row.nearbyExpected(), row.lost(), row.doubled(), seconds(row.faultLasted()),
                     format(row.recovery()), row.note().replace("|", "/"));
         }
         out.println();
     }
 
+    private static String seconds(Duration duration) {
+        return String.format("%.1f s", duration.toMillis() / 1000.0);
+    }
+
     private static String format(Duration recovery) {
-        return recovery == null ? "not within the window" : String.format("%.1f s", recovery.toMillis() / 1000.0);
+        return recovery == null ? "not within the window" : seconds(recovery);
     }
 
     private static int[] freePorts(int count) throws IOException {
@@ -244,13 +272,13 @@ public final class Chaos {
     }
 
     /**
-     * Samples the clients' counters every 250 ms from the moment the fault starts; recovery is the time from
-     * then to the start of the first two seconds, after the fault's own action, with no new failure and at
-     * least 80% of the riders' nearby updates (two seconds and 80%: a few dozen riders' once-a-second updates
-     * do not fall evenly into shorter windows).
+     * Samples the clients' counters every 250 ms from the moment the fault starts; recovery is the time from the
+     * end of the fault's own action to the start of the first two seconds with no new failure (error lines
+     * included) and nearby answers with drivers for at least 80% of the riders' polls (two seconds and 80%: a
+     * few dozen riders' once-a-second polls do not fall evenly into shorter windows).
      */
     private static final class Recovery {
-        private record Sample(long nanos, long errors, long nearby) {
+        private record Sample(long nanos, long errors, long nearbyWithDrivers) {
         }
 
         private final Simulator simulator;
@@ -269,7 +297,7 @@ public final class Chaos {
                 while (true) {
                     Simulator.Counters now = simulator.counters();
                     synchronized (samples) {
-                        samples.add(new Sample(System.nanoTime(), now.errors(), now.nearbyUpdates()));
+                        samples.add(new Sample(System.nanoTime(), now.errors(), now.nearbyWithDrivers()));
                     }
                     Thread.sleep(250);
                 }
@@ -278,8 +306,10 @@ public final class Chaos {
             }
         }
 
-        void faultOver() {
+        /** Marks the end of the fault's own action; returns how long that action took. */
+        Duration faultOver() {
             faultOver = System.nanoTime();
+            return Duration.ofNanos(faultOver - started);
         }
 
         Duration time() {
@@ -296,8 +326,9 @@ public final class Chaos {
                     Sample to = seen.get(j);
                     if (to.nanos() - from.nanos() >= 2_000_000_000L) {
                         double seconds = (to.nanos() - from.nanos()) / 1e9;
-                        if (to.errors() == from.errors() && (to.nearby() - from.nearby()) / seconds >= 0.8 * riders) {
-                            return Duration.ofNanos(from.nanos() - started);
+                        if (to.errors() == from.errors()
+                                && (to.nearbyWithDrivers() - from.nearbyWithDrivers()) / seconds >= 0.8 * riders) {
+                            return Duration.ofNanos(Math.max(0, from.nanos() - faultOver));
                         }
                         break;
                     }

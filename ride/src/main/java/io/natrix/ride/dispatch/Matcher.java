@@ -83,7 +83,13 @@ final class Matcher {
 
     /** Claims the best free candidate and offers the ride; false if there was nobody to offer it to. */
     private boolean offerToBest(Ride ride, long sequence) throws Exception {
-        for (DriverEta candidate : ranked(ride.pickupLat(), ride.pickupLng(), ride.declinedBy()).drivers()) {
+        NearbyWithEta candidates;
+        try {
+            candidates = ranked(ride.pickupLat(), ride.pickupLng(), ride.declinedBy());
+        } catch (NatrixException geoUnavailable) {
+            return false; // no geo answer this time: look again soon, within the matching window
+        }
+        for (DriverEta candidate : candidates.drivers()) {
             if (!claims.claim(candidate.driverId(), ride.rideId())) {
                 continue; // another ride holds this driver
             }
@@ -103,16 +109,13 @@ final class Matcher {
 
     /**
      * Nearby available drivers with their pick-up times, fastest first: ranked by the first ETA estimator to
-     * answer within the deadline, or by distance if none does.
+     * answer within the deadline, or by distance if none does ({@code "distance"}); {@code "none"} when nobody
+     * is near. Without an answer from geo there is no answer at all: its failure is thrown, never passed off as
+     * an empty neighbourhood.
      */
     NearbyWithEta ranked(double lat, double lng, List<String> excluded) {
-        NearbyDrivers nearby;
-        try {
-            nearby = natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, config.searchRadiusMeters(), 10),
-                    NearbyDrivers.class, Duration.ofSeconds(2));
-        } catch (NatrixException geoUnavailable) {
-            return new NearbyWithEta("none", List.of(), System.currentTimeMillis());
-        }
+        NearbyDrivers nearby = natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, config.searchRadiusMeters(), 10),
+                NearbyDrivers.class, Duration.ofSeconds(2));
         Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
                 .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {

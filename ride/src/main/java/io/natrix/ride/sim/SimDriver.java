@@ -9,10 +9,12 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * One simulated driver, only through the HTTP API: registers, pushes its position over a WebSocket every second
@@ -33,7 +35,6 @@ final class SimDriver {
     private Node next;
     private double progress;
     private String id;
-    private volatile Stream<String> offerStream;
 
     SimDriver(SimHttp http, StreetGrid grid, SimStats stats, long seed, double speedMetersPerSecond) {
         this.http = http;
@@ -48,17 +49,18 @@ final class SimDriver {
     /**
      * The position stream, opened as a driver's app would: a refused handshake (seen once in a loaded smoke
      * run, the gateway busy starting) is tried again after a pause, at most three times, and counted as a retry.
+     * The gateway's answers on it ({@code {"rejected":n,"reason":..}} for a line it could not take) are errors.
      */
     private WebSocket openLocations() throws Exception {
         URI uri = URI.create(http.base().replace("http", "ws") + "/v1/drivers/" + id + "/locations");
         for (int attempt = 1; ; attempt++) {
             try {
-                return http.client().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+                return http.client().newWebSocketBuilder().buildAsync(uri, new Answers()).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException refused) {
                 if (attempt == 3) {
                     throw refused.getCause() instanceof WebSocketHandshakeException handshake
-                            ? new IllegalStateException("the location stream was refused 3 times, last with HTTP "
-                            + handshake.getResponse().statusCode(), handshake) : refused;
+                            ? new SimHttp.Refused("the location stream of " + id + " (refused 3 times)",
+                            handshake.getResponse().statusCode(), "") : refused;
                 }
                 stats.retries.increment();
                 Thread.sleep(200L * attempt);
@@ -66,38 +68,83 @@ final class SimDriver {
         }
     }
 
-    /** Drives until interrupted; calls {@code joined} once online (or failed to get there). */
+    /** What the gateway says on the location socket: a rejected line is an error. */
+    private final class Answers implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                try {
+                    JsonNode answer = SimHttp.JSON.readTree(text.toString());
+                    if (answer.path("rejected").asInt() > 0) {
+                        stats.error("location rejected", "locations of " + id + ": " + answer.path("reason").asText(answer.toString()));
+                    }
+                } catch (Exception unreadable) {
+                    stats.error("unreadable line", "locations of " + id + ": " + unreadable.getMessage());
+                }
+                text.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+    }
+
+    /** Drives until interrupted; calls {@code joined} once signed up (or failed to get there). */
     void run(Runnable joined) {
         WebSocket locations = null;
-        boolean online = false;
+        boolean signedUp = false;
+        FollowedStream offers = null;
         try {
-            id = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000), "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999)))).get("id").asText();
+            id = http.signUp("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
+                    "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5).get("id").asText();
             locations = openLocations();
-            Thread.ofVirtual().start(this::listenForOffers);
             stats.driversOnline.incrementAndGet();
-            online = true;
+            offers = new FollowedStream(http, "/v1/drivers/" + id + "/offers", false, "offers of " + id, stats,
+                    this::onOffer, () -> { }, () -> { }).start();
+            signedUp = true;
             joined.run();
             while (!Thread.currentThread().isInterrupted()) {
                 move();
                 double lat = at.lat() + (next.lat() - at.lat()) * progress;
                 double lng = at.lng() + (next.lng() - at.lng()) * progress;
-                locations.sendText("{\"lat\":" + lat + ",\"lng\":" + lng + "}", true).get(5, TimeUnit.SECONDS);
-                stats.locationUpdates.increment();
-                advanceJob();
+                try {
+                    locations.sendText("{\"lat\":" + lat + ",\"lng\":" + lng + "}", true).get(5, TimeUnit.SECONDS);
+                    stats.locationUpdates.increment();
+                } catch (ExecutionException | TimeoutException lost) {
+                    // the socket broke: counted, and opened again as an app would (offline until then)
+                    stats.driversOnline.decrementAndGet();
+                    stats.error("stream lost", "locations of " + id + ": " + (lost.getCause() == null ? lost : lost.getCause()));
+                    locations.abort();
+                    locations = null;
+                    locations = openLocations();
+                    stats.driversOnline.incrementAndGet();
+                }
+                try {
+                    advanceJob();
+                } catch (SimHttp.Refused refused) {
+                    stats.error("ride step of " + id, refused);
+                    if (refused.status() < 500) {
+                        job.set(null); // the ride is no longer this driver's to move on
+                    }
+                } catch (java.io.IOException failed) {
+                    stats.error("ride step of " + id, failed); // tried again on the next move
+                }
                 Thread.sleep(1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            stats.error("driver " + id + ": " + e.getMessage());
+            stats.error("driver " + id, e);
         } finally {
-            if (!online) {
+            if (!signedUp) {
                 joined.run();
             }
             if (locations != null) {
+                stats.driversOnline.decrementAndGet();
                 locations.abort();
             }
-            Stream<String> offers = offerStream;
             if (offers != null) {
                 offers.close();
             }
@@ -136,32 +183,30 @@ final class SimDriver {
         }
     }
 
-    private void listenForOffers() {
-        try (Stream<String> offers = http.lines("/v1/drivers/" + id + "/offers", false)) {
-            offerStream = offers;
-            offers.filter(line -> line.startsWith("{\"rideId\"")).forEach(line -> {
-                try {
-                    JsonNode offer = SimHttp.JSON.readTree(line);
-                    boolean accept = job.get() == null && random.nextInt(10) != 0;
-                    if (!accept) {
-                        stats.offersDeclined.increment();
-                    }
-                    JsonNode ride = http.post("/v1/rides/" + offer.get("rideId").asText() + "/answer",
-                            Map.of("driverId", id, "accept", accept));
-                    if (accept && "ACCEPTED".equals(ride.get("status").asText())) {
-                        Node pickup = nearest(offer.get("pickupLat").asDouble(), offer.get("pickupLng").asDouble());
-                        job.set(new Job(offer.get("rideId").asText(), pickup, grid.random(random), false));
-                    }
-                } catch (Exception e) {
-                    if (String.valueOf(e.getMessage()).contains("→ 409")) {
-                        stats.lateAnswers.increment(); // the offer expired or the ride was cancelled first: the protocol at work
-                    } else {
-                        stats.error("offer for " + id + ": " + e.getMessage());
-                    }
-                }
-            });
-        } catch (Exception e) {
-            // the driver went off shift (its stream was closed) or the gateway went away
+    private void onOffer(JsonNode offer) throws Exception {
+        if (!offer.has("rideId")) {
+            return;
+        }
+        String rideId = offer.get("rideId").asText();
+        boolean accept = job.get() == null && random.nextInt(10) != 0;
+        if (!accept) {
+            stats.offersDeclined.increment();
+        }
+        JsonNode ride;
+        try {
+            ride = http.post("/v1/rides/" + rideId + "/answer", Map.of("driverId", id, "accept", accept));
+        } catch (SimHttp.Refused refused) {
+            if (refused.status() == 409) {
+                stats.lateAnswers.increment(); // the offer expired or the ride was cancelled first: the protocol at work
+                return;
+            }
+            throw refused;
+        }
+        if (accept && "ACCEPTED".equals(ride.path("status").asText())) {
+            // what this driver was told: with the riders' side, a ride two drivers were told is theirs is caught
+            stats.acceptedBy.computeIfAbsent(rideId, k -> ConcurrentHashMap.newKeySet()).add(id);
+            Node pickup = nearest(offer.get("pickupLat").asDouble(), offer.get("pickupLng").asDouble());
+            job.set(new Job(rideId, pickup, grid.random(random), false));
         }
     }
 

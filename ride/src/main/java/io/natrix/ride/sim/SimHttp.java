@@ -16,6 +16,20 @@ final class SimHttp {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The gateway answered, with a status that is not 200. */
+    static final class Refused extends IOException {
+        private final int status;
+
+        Refused(String what, int status, String body) {
+            super(what + " → " + status + (body.isEmpty() ? "" : " " + body));
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
     private final HttpClient client;
     private final String base;
     private final SimStats stats;
@@ -51,9 +65,28 @@ final class SimHttp {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
         }
         if (response.statusCode() != 200) {
-            throw new IOException("POST " + path + " → " + response.statusCode() + " " + response.body());
+            throw new Refused("POST " + path, response.statusCode(), response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * A sign-up, as an app does it: a failure that is not the app's own fault (no answer, or a 5xx) is tried
+     * again with a growing pause, up to {@code attempts} times in all, each retry counted.
+     */
+    JsonNode signUp(String path, Object body, int attempts) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return post(path, body);
+            } catch (IOException failed) {
+                boolean appsFault = failed instanceof Refused refused && refused.status() < 500;
+                if (appsFault || attempt >= attempts) {
+                    throw failed;
+                }
+                stats.retries.increment();
+                Thread.sleep(Math.min(5_000, 250L << attempt));
+            }
+        }
     }
 
     /** Whether a GET finds the resource (200), retrying a few times through 503s; false on 404. */
@@ -86,7 +119,7 @@ final class SimHttp {
         HttpResponse<Stream<String>> response = client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
             response.body().close();
-            throw new IOException("GET " + path + " → " + response.statusCode());
+            throw new Refused("GET " + path, response.statusCode(), "");
         }
         return response.body();
     }

@@ -1,25 +1,43 @@
 package io.natrix.ride.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
- * What the simulated riders and drivers saw, for the status line and the summary. Nearby freshness is the age of
- * a nearby answer when the rider reads it (what the system adds); position age is how old the freshest driver
- * position in it is, which also holds up to a second of the drivers' own once-a-second updates.
+ * What the simulated riders and drivers saw, for the status line and the summary.
+ *
+ * <p>A nearby update is a line that holds an answer; a line that holds an error is an error, counted by its
+ * status, never an update. Nearby freshness is the age of an answer when the rider reads it, counted from the
+ * moment the gateway asked ({@code askedAt}): the whole round, the services' work included. Position age is how
+ * old the freshest driver position in it is, which also holds up to a second of the drivers' own
+ * once-a-second updates. Online means the agent's own stream is open (a rider's nearby stream, a driver's
+ * location socket), so a lost stream takes the agent offline until the app has opened it again.
  */
 final class SimStats {
+
+    /** How many failure descriptions are kept as they were, for a summary that says what went wrong first. */
+    static final int FIRST_ERRORS_KEPT = 5;
 
     final AtomicInteger driversOnline = new AtomicInteger();
     final AtomicInteger ridersOnline = new AtomicInteger();
     final LongAdder locationUpdates = new LongAdder();
+    /** Nearby lines that held an answer (drivers or none). */
     final LongAdder nearbyUpdates = new LongAdder();
+    /** Nearby answers with at least one driver in them. */
+    final LongAdder nearbyWithDrivers = new LongAdder();
+    /** Nearby answers by the estimator that ranked them: quick, careful, distance (no ETA in time), none (nobody near). */
+    final Map<String, LongAdder> nearbyByEstimator = new ConcurrentHashMap<>();
     final LongAdder ridesRequested = new LongAdder();
     final LongAdder ridesAccepted = new LongAdder();
     final LongAdder ridesCompleted = new LongAdder();
@@ -27,11 +45,16 @@ final class SimStats {
     final LongAdder offersDeclined = new LongAdder();
     final LongAdder lateAnswers = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Errors by cause: an HTTP status ({@code "503"}), {@code "stream lost"}, {@code "location rejected"}, ... */
+    final Map<String, LongAdder> errorsByCause = new ConcurrentHashMap<>();
     final LongAdder requests = new LongAdder();
     final LongAdder retries = new LongAdder();
     /** Every ride the gateway accepted a request for. */
     final Set<String> ridesRequestedIds = ConcurrentHashMap.newKeySet();
-    /** The drivers each ride was accepted by, as the rider saw it: more than one is a double assignment. */
+    /**
+     * The drivers each ride was accepted by, as the rider was told and as each driver was told: more than one
+     * is a double assignment.
+     */
     final Map<String, Set<String>> acceptedBy = new ConcurrentHashMap<>();
     final Recorder freshnessMillis = new Recorder(3_600_000, 3);
     final Recorder positionAgeMillis = new Recorder(3_600_000, 3);
@@ -40,15 +63,69 @@ final class SimStats {
     private final Histogram freshnessTotal = new Histogram(3_600_000, 3);
     private final Histogram positionAgeTotal = new Histogram(3_600_000, 3);
     private final Histogram matchTotal = new Histogram(3_600_000, 3);
+    private final List<String> firstErrors = new ArrayList<>();
     private volatile String lastError = "";
 
-    void error(String what) {
+    /** A failure of the agent's own: {@code cause} groups it in the counts, {@code what} says what happened. */
+    void error(String cause, String what) {
         errors.increment();
+        errorsByCause.computeIfAbsent(cause, k -> new LongAdder()).increment();
         lastError = what;
+        synchronized (firstErrors) {
+            if (firstErrors.size() < FIRST_ERRORS_KEPT) {
+                firstErrors.add(what);
+            }
+        }
+    }
+
+    /** An {@code {"error":{"status":..,"message":..}}} line read on one of an agent's streams. */
+    void errorLine(String stream, JsonNode error) {
+        int status = error.path("status").asInt();
+        error(status == 0 ? "error line" : String.valueOf(status),
+                stream + ": " + (status == 0 ? "" : status + " ") + error.path("message").asText(error.toString()));
+    }
+
+    /** Counts a failed call: by its HTTP status when the gateway answered, else by what went wrong. */
+    void error(String what, Exception failure) {
+        error(failure instanceof SimHttp.Refused refused ? String.valueOf(refused.status())
+                : failure.getClass().getSimpleName(), what + ": " + failure.getMessage());
+    }
+
+    /** A nearby answer: counted by estimator, with or without drivers. */
+    void nearbyAnswer(String estimator, boolean withDrivers) {
+        nearbyUpdates.increment();
+        nearbyByEstimator.computeIfAbsent(estimator.isEmpty() ? "?" : estimator, k -> new LongAdder()).increment();
+        if (withDrivers) {
+            nearbyWithDrivers.increment();
+        }
     }
 
     String lastError() {
         return lastError;
+    }
+
+    /** The first few failures, as they were described. */
+    List<String> firstErrors() {
+        synchronized (firstErrors) {
+            return List.copyOf(firstErrors);
+        }
+    }
+
+    /** {@code 503 ×40, stream lost ×2}: the errors by cause, most first; empty when there were none. */
+    static String byCount(Map<String, Long> counts) {
+        return counts.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> String.format("%s ×%,d", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+    }
+
+    static Map<String, Long> snapshot(Map<String, LongAdder> counters) {
+        return counters.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum()));
+    }
+
+    /** What {@code later} counted beyond {@code earlier}, key by key. */
+    static Map<String, Long> minus(Map<String, Long> later, Map<String, Long> earlier) {
+        return later.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> e.getValue() - earlier.getOrDefault(e.getKey(), 0L)));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -69,10 +70,27 @@ public final class Simulator implements AutoCloseable {
         return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()), stats);
     }
 
-    /** What the drivers and riders saw during one measured window. */
+    /**
+     * What the drivers and riders saw during one measured window. Nearby counts answers only (an error line is
+     * an error); {@code nearbyWithDrivers} those with a driver in them; {@code nearbyByEstimator} how they were
+     * ranked ({@code distance}: no ETA estimator answered in time; {@code none}: nobody near); freshness has one
+     * sample per answer, from the moment the gateway asked.
+     */
     public record Window(Duration length, int driversOnline, int ridersOnline, double locationsPerSecond,
-                         double nearbyPerSecond, Histogram freshness, Histogram positionAge, Histogram nearbyGap,
-                         long ridesAccepted, long ridesCompleted, long errors, String lastError) {
+                         double nearbyPerSecond, long nearbyAnswers, long nearbyWithDrivers,
+                         Map<String, Long> nearbyByEstimator, Histogram freshness, Histogram positionAge,
+                         Histogram nearbyGap, long ridesAccepted, long ridesCompleted, long errors,
+                         Map<String, Long> errorsByCause, String lastError) {
+
+        /** {@code 503 ×40, stream lost ×2}, or empty. */
+        public String errorCauses() {
+            return SimStats.byCount(errorsByCause);
+        }
+
+        /** {@code quick ×900, careful ×80, distance ×20}, or empty. */
+        public String estimators() {
+            return SimStats.byCount(nearbyByEstimator);
+        }
     }
 
     /** Watches for {@code length} and returns what was seen in that time only. */
@@ -80,35 +98,46 @@ public final class Simulator implements AutoCloseable {
         stats.interval(); // drop what came before
         long locations = stats.locationUpdates.sum();
         long nearby = stats.nearbyUpdates.sum();
+        long withDrivers = stats.nearbyWithDrivers.sum();
+        Map<String, Long> estimators = SimStats.snapshot(stats.nearbyByEstimator);
         long accepted = stats.ridesAccepted.sum();
         long completed = stats.ridesCompleted.sum();
         long errors = stats.errors.sum();
+        Map<String, Long> causes = SimStats.snapshot(stats.errorsByCause);
         long started = System.nanoTime();
         Thread.sleep(length);
         Histogram[] seen = stats.interval();
         double seconds = (System.nanoTime() - started) / 1e9;
+        long answers = stats.nearbyUpdates.sum() - nearby;
         return new Window(length, stats.driversOnline.get(), stats.ridersOnline.get(),
-                (stats.locationUpdates.sum() - locations) / seconds, (stats.nearbyUpdates.sum() - nearby) / seconds,
+                (stats.locationUpdates.sum() - locations) / seconds, answers / seconds, answers,
+                stats.nearbyWithDrivers.sum() - withDrivers,
+                SimStats.minus(SimStats.snapshot(stats.nearbyByEstimator), estimators),
                 seen[0], seen[2], seen[3], stats.ridesAccepted.sum() - accepted, stats.ridesCompleted.sum() - completed,
-                stats.errors.sum() - errors, stats.lastError());
+                stats.errors.sum() - errors, SimStats.minus(SimStats.snapshot(stats.errorsByCause), causes), stats.lastError());
     }
 
     /** Prints a status line every second for the options' duration, then the summary. */
     public void report(PrintStream out, boolean sameLine) throws InterruptedException {
         long started = System.nanoTime();
         long lastUpdates = 0;
+        long lastNearby = 0;
         while (Duration.ofNanos(System.nanoTime() - started).compareTo(options.duration()) < 0) {
             Thread.sleep(1000);
             long updates = stats.locationUpdates.sum();
+            long nearby = stats.nearbyUpdates.sum();
             Histogram[] recent = stats.interval();
-            String line = String.format("%4ds  drivers %,d  riders %,d  locations %,d/s  nearby fresh p50 %,d ms p99 %,d ms (position age p99 %,d ms)"
-                            + "  match p50 %,.1f s p99 %,.1f s  rides %,d requested %,d completed %,d unmatched  errors %,d",
+            long errors = stats.errors.sum();
+            String line = String.format("%4ds  drivers %,d  riders %,d  locations %,d/s  nearby %,d/s fresh p50 %,d ms p99 %,d ms (position age p99 %,d ms)"
+                            + "  match p50 %,.1f s p99 %,.1f s  rides %,d requested %,d completed %,d unmatched  errors %,d%s",
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), stats.driversOnline.get(), stats.ridersOnline.get(),
-                    updates - lastUpdates, recent[0].getValueAtPercentile(50), recent[0].getValueAtPercentile(99),
+                    updates - lastUpdates, nearby - lastNearby, recent[0].getValueAtPercentile(50), recent[0].getValueAtPercentile(99),
                     recent[2].getValueAtPercentile(99),
                     recent[1].getValueAtPercentile(50) / 1000.0, recent[1].getValueAtPercentile(99) / 1000.0,
-                    stats.ridesRequested.sum(), stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.errors.sum());
+                    stats.ridesRequested.sum(), stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), errors,
+                    errors == 0 ? "" : " (" + SimStats.byCount(SimStats.snapshot(stats.errorsByCause)) + ")");
             lastUpdates = updates;
+            lastNearby = nearby;
             out.print(sameLine ? "\r\033[2K" + line : line + System.lineSeparator());
             out.flush();
         }
@@ -120,26 +149,40 @@ public final class Simulator implements AutoCloseable {
         Histogram freshness = stats.freshnessTotal();
         Histogram match = stats.matchTotal();
         Histogram positionAge = stats.positionAgeTotal();
-        return String.format("summary: %,d drivers, %,d riders; %,d location updates, %,d nearby updates (freshness p50 %,d ms,"
-                        + " p99 %,d ms; freshest position age p50 %,d ms, p99 %,d ms); rides: %,d requested, %,d accepted (time to match p50 %.1f s, p99 %.1f s), %,d completed,"
-                        + " %,d unmatched, %,d offers declined, %,d answers too late; errors %,d%s",
+        long errors = stats.errors.sum();
+        return String.format("summary: %,d drivers, %,d riders online; %,d location updates, %,d nearby updates (%,d with drivers;"
+                        + " ranked by %s; freshness p50 %,d ms, p99 %,d ms; freshest position age p50 %,d ms, p99 %,d ms);"
+                        + " rides: %,d requested, %,d accepted (time to match p50 %.1f s, p99 %.1f s), %,d completed,"
+                        + " %,d unmatched, %,d offers declined, %,d answers too late; %,d retries; errors %,d%s",
                 stats.driversOnline.get(), stats.ridersOnline.get(), stats.locationUpdates.sum(), stats.nearbyUpdates.sum(),
+                stats.nearbyWithDrivers.sum(), orNothing(SimStats.byCount(SimStats.snapshot(stats.nearbyByEstimator))),
                 freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99),
                 positionAge.getValueAtPercentile(50), positionAge.getValueAtPercentile(99), stats.ridesRequested.sum(),
                 stats.ridesAccepted.sum(), match.getValueAtPercentile(50) / 1000.0, match.getValueAtPercentile(99) / 1000.0,
                 stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.offersDeclined.sum(), stats.lateAnswers.sum(),
-                stats.errors.sum(),
-                stats.errors.sum() == 0 ? "" : " (last: " + stats.lastError() + ")");
+                stats.retries.sum(), errors,
+                errors == 0 ? "" : " (" + SimStats.byCount(SimStats.snapshot(stats.errorsByCause)) + "; first: "
+                        + String.join(" | ", stats.firstErrors()) + "; last: " + stats.lastError() + ")");
+    }
+
+    private static String orNothing(String counts) {
+        return counts.isEmpty() ? "nothing" : counts;
     }
 
     /** Running totals, for measuring what happened between two moments. */
     public record Counters(long requests, long retries, long errors, long locationUpdates, long nearbyUpdates,
-                           String lastError) {
+                           long nearbyWithDrivers, Map<String, Long> errorsByCause, String lastError) {
+
+        /** What happened between {@code earlier} and these: {@code 503 ×40, stream lost ×2}, or empty. */
+        public String errorCausesSince(Counters earlier) {
+            return SimStats.byCount(SimStats.minus(errorsByCause, earlier.errorsByCause()));
+        }
     }
 
     public Counters counters() {
         return new Counters(stats.requests.sum(), stats.retries.sum(), stats.errors.sum(), stats.locationUpdates.sum(),
-                stats.nearbyUpdates.sum(), stats.lastError());
+                stats.nearbyUpdates.sum(), stats.nearbyWithDrivers.sum(), SimStats.snapshot(stats.errorsByCause),
+                stats.lastError());
     }
 
     /** What the ledger says of every ride a rider was told was requested. */
@@ -148,7 +191,8 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * Looks up every ride the gateway accepted a request for (through {@code gateway}): one it cannot find was
-     * lost; one the rider saw accepted by two different drivers was assigned twice.
+     * lost; one that two different drivers were told was theirs (by the rider's stream or by the answer to a
+     * driver's acceptance) was assigned twice.
      */
     public Integrity integrity(String gateway) throws InterruptedException {
         SimHttp http = new SimHttp(clients.getFirst(), gateway, new SimStats());

@@ -1,0 +1,69 @@
+package io.natrix.bench;
+
+import io.natrix.ride.sim.Simulator;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A fleet step holds only on answers: windows that a broken nearby path produces do not hold. */
+class FleetCriteriaTest {
+
+    static final FleetBench.Options OPTIONS = FleetBench.Options.parse(List.of());
+    static final FleetBench.Step STEP = new FleetBench.Step(100, 10);
+    static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+
+    static Histogram freshness(int samples, long millis) {
+        Histogram histogram = new Histogram(3_600_000, 3);
+        for (int i = 0; i < samples; i++) {
+            histogram.recordValue(millis);
+        }
+        return histogram;
+    }
+
+    static Simulator.Window window(long answers, Map<String, Long> estimators, Histogram freshness, long errors) {
+        return new Simulator.Window(TEN_SECONDS, 100, 10, 100, answers / 10.0, answers, answers, estimators, freshness,
+                freshness(answers > 0 ? 10 : 0, 900), freshness(answers > 0 ? 10 : 0, 1_000), 3, 2, errors,
+                errors == 0 ? Map.of() : Map.of("503", errors), errors == 0 ? "" : "nearby of r1: 503 failing fast");
+    }
+
+    @Test
+    void aHealthyWindowHolds() {
+        assertThat(FleetBench.misses(STEP, window(100, Map.of("quick", 100L), freshness(100, 40), 0), 0, OPTIONS)).isEmpty();
+    }
+
+    @Test
+    void aWindowInWhichEveryNearbyPollFailedDoesNotHold() {
+        Simulator.Window broken = window(0, Map.of(), freshness(0, 0), 100);
+        List<String> misses = FleetBench.misses(STEP, broken, 100, OPTIONS);
+        assertThat(misses).anySatisfy(miss -> assertThat(miss).contains("100 errors"))
+                .anySatisfy(miss -> assertThat(miss).startsWith("nearby answers below 95%"))
+                .anySatisfy(miss -> assertThat(miss).contains("freshness measured on 0 answers"));
+    }
+
+    @Test
+    void anEmptyFreshnessHistogramIsNoPassEvenWithoutErrors() {
+        Simulator.Window unmeasured = window(100, Map.of("quick", 100L), freshness(0, 0), 0);
+        assertThat(FleetBench.misses(STEP, unmeasured, 0, OPTIONS)).singleElement()
+                .satisfies(miss -> assertThat(miss).contains("freshness measured on 0 answers"));
+    }
+
+    @Test
+    void answersRankedWithoutAnEtaAreADegradedStep() {
+        Simulator.Window noEta = window(100, Map.of("distance", 30L, "quick", 70L), freshness(100, 40), 0);
+        assertThat(FleetBench.misses(STEP, noEta, 0, OPTIONS)).singleElement()
+                .satisfies(miss -> assertThat(miss).contains("no ETA estimator answered in time for 30 of 100"));
+    }
+
+    @Test
+    void aSlowP99DoesNotHold() {
+        Histogram slow = freshness(95, 40);
+        slow.recordValueWithCount(400, 5);
+        assertThat(FleetBench.misses(STEP, window(100, Map.of("quick", 100L), slow, 0), 0, OPTIONS)).singleElement()
+                .satisfies(miss -> assertThat(miss).contains("freshness p99 above 250 ms"));
+    }
+}

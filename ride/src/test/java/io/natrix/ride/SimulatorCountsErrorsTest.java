@@ -1,0 +1,48 @@
+package io.natrix.ride;
+
+import io.natrix.Natrix;
+import io.natrix.gateway.Gateway;
+import io.natrix.ride.dispatch.DispatchConfig;
+import io.natrix.ride.sim.Simulator;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A rider whose nearby stream carries only errors (no dispatch instance runs, so every poll is answered 503) is
+ * counted as getting errors, by status, and no nearby update at all: the figures that rest on the simulator
+ * cannot pass such a run off as a healthy one.
+ */
+class SimulatorCountsErrorsTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
+
+    @Test
+    void errorLinesOnTheNearbyStreamAreErrorsNeverUpdates() throws Exception {
+        try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0);
+             Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
+             Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
+                     0, 3, 3_600, 12, Duration.ofSeconds(10)))) {
+            simulator.start();
+            Simulator.Window window = simulator.measure(Duration.ofSeconds(3));
+
+            assertThat(window.ridersOnline()).as("signed up, their streams open").isEqualTo(3);
+            assertThat(window.nearbyAnswers()).as("an error line is no update").isZero();
+            assertThat(window.nearbyPerSecond()).isZero();
+            assertThat(window.freshness().getTotalCount()).as("no answer, no freshness sample").isZero();
+            assertThat(window.errors()).as("every poll of every rider failed").isGreaterThanOrEqualTo(6);
+            assertThat(window.errorsByCause()).as("counted by the status the gateway wrote").containsKey("503");
+            assertThat(window.errorCauses()).startsWith("503 ×");
+            assertThat(window.lastError()).contains("nearby of").contains("503").contains("ms.dispatch.NearbyDrivers");
+            assertThat(simulator.summary()).contains("0 nearby updates").contains("first: nearby of");
+        }
+    }
+}
