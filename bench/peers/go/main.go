@@ -3,11 +3,15 @@
 //
 //	go-peer respond URL PREFIX inline|goroutine   echo on PREFIX.echo (queue group), broadcast listeners on PREFIX.events
 //	go-peer request URL PREFIX                    closed-loop requests and a publisher
+//	go-peer http-request URL -                    closed-loop POSTs to URL (the HTTP peer's echo) with net/http
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"sort"
 	"strconv"
@@ -21,10 +25,14 @@ import (
 
 func main() {
 	if len(os.Args) < 4 {
-		fmt.Fprintln(os.Stderr, "usage: go-peer respond|request URL PREFIX [inline|goroutine]")
+		fmt.Fprintln(os.Stderr, "usage: go-peer respond|request|http-request URL PREFIX [inline|goroutine]")
 		os.Exit(2)
 	}
 	role, url, prefix := os.Args[1], os.Args[2], os.Args[3]
+	if role == "http-request" {
+		httpRequest(url)
+		return
+	}
 	nc, err := nats.Connect(url, nats.Name("peer-go-"+role), nats.MaxReconnects(-1))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-peer: cannot connect to", url, ":", err)
@@ -106,7 +114,12 @@ func request(nc *nats.Conn, prefix string) {
 			callers, _ := strconv.Atoi(words[1])
 			millis, _ := strconv.Atoi(words[2])
 			size, _ := strconv.Atoi(words[3])
-			return closedLoop(nc, prefix+".echo", callers, time.Duration(millis)*time.Millisecond, make([]byte, size))
+			payload := make([]byte, size)
+			call := func() error {
+				_, err := nc.Request(prefix+".echo", payload, 10*time.Second)
+				return err
+			}
+			return closedLoop(call, callers, time.Duration(millis)*time.Millisecond, latencyFile(words))
 		case "sync": // the server knows every subscription once its listener flushed
 			return "ok"
 		case "pub": // pub COUNT MAXMILLIS SIZE
@@ -130,26 +143,63 @@ func request(nc *nats.Conn, prefix string) {
 	})
 }
 
-func closedLoop(nc *nats.Conn, subject string, callers int, duration time.Duration, payload []byte) string {
+// httpRequest answers rr commands with closed-loop POSTs of the payload to url: one kept-alive connection per
+// caller, as a tuned HTTP client would use (Go's default keeps only 2 idle connections per host).
+func httpRequest(url string) {
+	transport := &http.Transport{MaxIdleConns: 0, MaxIdleConnsPerHost: 4096, DisableCompression: true}
+	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
+	commands(func(words []string) string {
+		if words[0] != "rr" {
+			return "error http has no broadcast"
+		}
+		callers, _ := strconv.Atoi(words[1])
+		millis, _ := strconv.Atoi(words[2])
+		size, _ := strconv.Atoi(words[3])
+		payload := make([]byte, size)
+		call := func() error {
+			response, err := client.Post(url, "application/octet-stream", bytes.NewReader(payload))
+			if err != nil {
+				return err
+			}
+			n, err := io.Copy(io.Discard, response.Body)
+			response.Body.Close()
+			if err == nil && (response.StatusCode != 200 || n != int64(size)) {
+				err = fmt.Errorf("HTTP %d, %d bytes", response.StatusCode, n)
+			}
+			return err
+		}
+		return closedLoop(call, callers, time.Duration(millis)*time.Millisecond, latencyFile(words))
+	})
+}
+
+// latencyFile is the rr command's optional fifth word: where to write every latency ("nanoseconds count" lines).
+func latencyFile(words []string) string {
+	if len(words) > 4 {
+		return words[4]
+	}
+	return ""
+}
+
+func closedLoop(call func() error, callers int, duration time.Duration, latencies string) string {
 	var running int32 = 1
 	var errors int64
-	latencies := make([][]int64, callers)
+	perCaller := make([][]int64, callers)
 	var wg sync.WaitGroup
 	started := time.Now()
 	for i := 0; i < callers; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			mine := make([]int64, 0, 4096)
+			mine := make([]int64, 0, 256) // grows as needed: no fixed 32 KiB per caller for the collector to carry
 			for atomic.LoadInt32(&running) == 1 {
 				t0 := time.Now()
-				if _, err := nc.Request(subject, payload, 10*time.Second); err != nil {
+				if err := call(); err != nil {
 					atomic.AddInt64(&errors, 1)
 					continue
 				}
 				mine = append(mine, int64(time.Since(t0)))
 			}
-			latencies[i] = mine
+			perCaller[i] = mine
 		}(i)
 	}
 	time.Sleep(duration)
@@ -157,11 +207,38 @@ func closedLoop(nc *nats.Conn, subject string, callers int, duration time.Durati
 	wg.Wait()
 	elapsed := time.Since(started)
 	var all []int64
-	for _, l := range latencies {
+	for _, l := range perCaller {
 		all = append(all, l...)
 	}
 	sort.Slice(all, func(a, b int) bool { return all[a] < all[b] })
+	if latencies != "" {
+		if err := writeLatencies(all, latencies); err != nil {
+			return "error " + strings.ReplaceAll(err.Error(), "\n", " ")
+		}
+	}
 	return fmt.Sprintf("ok %d %d %d %d %d %d", len(all), errors, at(all, 50), at(all, 99), at(all, 99.9), int64(elapsed))
+}
+
+// writeLatencies writes sorted latencies as "nanoseconds count" lines, equal values counted once.
+func writeLatencies(sorted []int64, file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(f)
+	for i := 0; i < len(sorted); {
+		j := i
+		for j < len(sorted) && sorted[j] == sorted[i] {
+			j++
+		}
+		fmt.Fprintf(out, "%d %d\n", sorted[i], j-i)
+		i = j
+	}
+	if err := out.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func at(sorted []int64, percentile float64) int64 {

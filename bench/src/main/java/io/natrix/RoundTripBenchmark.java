@@ -47,7 +47,8 @@ public class RoundTripBenchmark {
         responder = Natrix.builder().servers(server.url()).shutdownHook(false).connect();
         responder.service("echo").version("1.0.0").endpoint("Echo", byte[].class, bytes -> bytes).start();
         caller = Natrix.builder().servers(server.url()).shutdownHook(false).connect();
-        raw = Nats.connect(server.url());
+        // the flush natrix turns off, off for the raw client too: the same connection options on both sides
+        raw = Nats.connect(new io.nats.client.Options.Builder().server(server.url()).dontForceFlushOnRequest().build());
     }
 
     @TearDown(Level.Trial)

@@ -19,12 +19,12 @@ final class AsyncLoop {
     private AsyncLoop() {
     }
 
-    static String run(Connection connection, String subject, byte[] payload, int inFlight, Duration duration)
-            throws InterruptedException {
+    static String run(Connection connection, String subject, byte[] payload, int inFlight, Duration duration,
+                      java.nio.file.Path latencies) throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder errors = new LongAdder();
         CountDownLatch stopped = new CountDownLatch(inFlight);
-        Histogram all = new AtomicHistogram(Duration.ofSeconds(30).toNanos(), 3); // shared, as in LoadRun
+        Histogram all = new AtomicHistogram(Latencies.HIGHEST_NANOS, 3); // shared, as in LoadRun
         long started = System.nanoTime();
         for (int i = 0; i < inFlight; i++) {
             new Chain(connection, subject, payload, all, errors, running, stopped).next();
@@ -35,6 +35,9 @@ final class AsyncLoop {
             return "error chains still waiting 30 s after the end";
         }
         long elapsed = System.nanoTime() - started;
+        if (latencies != null) {
+            Latencies.write(all, latencies);
+        }
         return String.format("ok %d %d %d %d %d %d", all.getTotalCount(), errors.sum(), all.getValueAtPercentile(50),
                 all.getValueAtPercentile(99), all.getValueAtPercentile(99.9), elapsed);
     }

@@ -104,16 +104,19 @@ public final class Bench {
             clients.forEach(Client::close);
         }
         System.out.println();
-        System.out.println("Request/reply, 16-byte payload, closed loop, median of " + options.rounds() + " round(s)");
+        System.out.println("Request/reply, 16-byte payload, closed loop, the median round of " + options.rounds()
+                + " (req/s range over rounds beside it); latencies corrected for coordinated omission (bench/README.md)");
         System.out.println();
-        System.out.println("| client | callers | req/s | p50 µs | p99 µs | p99.9 µs | errors | vs raw jnats future |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| client | callers | req/s | req/s over rounds | p50 µs | p99 µs | p99.9 µs | errors | vs raw jnats future |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int concurrency : options.concurrency()) {
-            double baseline = median(cells.get("raw jnats future.get()@" + concurrency)).perSecond();
+            double baseline = Rounds.median(cells.get("raw jnats future.get()@" + concurrency), LoadRun.Result::perSecond).perSecond();
             for (Client client : clients) {
-                LoadRun.Result r = median(cells.get(client.name() + "@" + concurrency));
-                System.out.printf("| %s | %d | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f× |%n", r.client(), concurrency,
-                        r.perSecond(), r.p50Micros(), r.p99Micros(), r.p999Micros(), r.errors(), r.perSecond() / baseline);
+                List<LoadRun.Result> rounds = cells.get(client.name() + "@" + concurrency);
+                LoadRun.Result r = Rounds.median(rounds, LoadRun.Result::perSecond);
+                System.out.printf("| %s | %d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %d | %.2f× |%n", r.client(), concurrency,
+                        r.perSecond(), Rounds.range(rounds, LoadRun.Result::perSecond, "%,.0f"), r.p50Micros(),
+                        r.p99Micros(), r.p999Micros(), r.errors(), r.perSecond() / baseline);
             }
         }
     }
@@ -134,10 +137,6 @@ public final class Bench {
         }
     }
 
-    private static LoadRun.Result median(List<LoadRun.Result> results) {
-        List<LoadRun.Result> sorted = results.stream().sorted(Comparator.comparingDouble(LoadRun.Result::perSecond)).toList();
-        return sorted.get(sorted.size() / 2);
-    }
 
     /** {@code core [--seconds N] [--warmup N] [--rounds N] [--concurrency 1,16,256,1024] [--events N]}. */
     record BenchOptions(Duration measure, Duration warmup, int rounds, int[] concurrency, int broadcastEvents) {
@@ -157,7 +156,7 @@ public final class Bench {
                 switch (args[i]) {
                     case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value));
                     case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
-                    case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--rounds" -> rounds = Rounds.requireOdd(Integer.parseInt(value));
                     case "--concurrency" -> concurrency = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
                     case "--events" -> events = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);

@@ -50,7 +50,7 @@ final class BroadcastRun {
         List<io.nats.client.Dispatcher> dispatchers = new ArrayList<>();
         try {
             for (int i = 0; i < listeners; i++) {
-                Connection connection = Nats.connect(url);
+                Connection connection = RawNats.connect(url, "bench-broadcast-listener");
                 LongAdder count = new LongAdder();
                 connections.add(connection);
                 counts.add(count);
@@ -71,7 +71,7 @@ final class BroadcastRun {
 
     private static Result measure(String stack, String url, int listeners, int events, byte[] payload,
                                   List<LongAdder> counts, LongSupplier dropped) throws Exception {
-        try (Connection publisher = Nats.connect(url)) {
+        try (Connection publisher = RawNats.connect(url, "bench-broadcast-publisher")) {
             long started = System.nanoTime();
             for (int i = 0; i < events; i++) {
                 publisher.publish("bench.broadcast", payload);

@@ -118,7 +118,7 @@ interface Client extends AutoCloseable {
         }
 
         JnatsFuture(String url, byte[] payload, String subject, String name) throws IOException, InterruptedException {
-            this.connection = Nats.connect(new Options.Builder().server(url).connectionName("bench-jnats-future").build());
+            this.connection = RawNats.connect(url, "bench-jnats-future");
             this.payload = payload;
             this.subject = subject;
             this.name = name;
@@ -143,7 +143,7 @@ interface Client extends AutoCloseable {
         private final byte[] payload;
 
         JnatsBlocking(String url, byte[] payload) throws IOException, InterruptedException {
-            this.connection = Nats.connect(new Options.Builder().server(url).connectionName("bench-jnats-blocking").build());
+            this.connection = RawNats.connect(url, "bench-jnats-blocking");
             this.payload = payload;
         }
 

@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Runs one client at one concurrency: closed loop, every caller on its own virtual thread. */
+/**
+ * Runs one client at one concurrency: closed loop, every caller on its own virtual thread. Its percentiles are
+ * corrected for coordinated omission ({@link Latencies}); {@code histogram} holds the samples as recorded.
+ */
 final class LoadRun {
 
     record Result(String client, int concurrency, double perSecond, double p50Micros, double p99Micros,
-                  double p999Micros, long errors, long count, long elapsedNanos) {
+                  double p999Micros, long errors, long count, long elapsedNanos, Histogram histogram) {
     }
 
     private LoadRun() {
@@ -30,7 +33,7 @@ final class LoadRun {
         LongAdder errors = new LongAdder();
         // one histogram that every caller records into: a histogram per caller cost 200 MB at 1,024 callers,
         // and the collector's pauses then showed up as the benchmark's own tail latency
-        Histogram all = new AtomicHistogram(Duration.ofSeconds(30).toNanos(), 3);
+        Histogram all = new AtomicHistogram(Latencies.HIGHEST_NANOS, 3);
         List<Thread> callers = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < concurrency; i++) {
@@ -53,8 +56,8 @@ final class LoadRun {
         }
         long elapsed = System.nanoTime() - started;
         double seconds = elapsed / 1e9;
-        return new Result(client.name(), concurrency, all.getTotalCount() / seconds,
-                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
-                all.getValueAtPercentile(99.9) / 1e3, errors.sum(), all.getTotalCount(), elapsed);
+        Latencies.Percentiles corrected = Latencies.of(all);
+        return new Result(client.name(), concurrency, all.getTotalCount() / seconds, corrected.correctedP50(),
+                corrected.correctedP99(), corrected.correctedP999(), errors.sum(), all.getTotalCount(), elapsed, all);
     }
 }

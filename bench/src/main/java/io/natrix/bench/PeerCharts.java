@@ -45,10 +45,14 @@ final class PeerCharts {
     /** The cells as CSV, one row per peer and cell, in the peers' order. */
     static void writeCsv(List<PeersBench.Cell> cells, Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("peer,callers,payload_bytes,req_per_s,p50_us,p99_us,p999_us,errors,cpu_s_per_10k");
+        // latencies corrected for coordinated omission; recorded_p99_us as measured; CPU split by process
+        lines.add("peer,callers,payload_bytes,req_per_s,p50_us,p99_us,p999_us,recorded_p99_us,errors,cpu_s_per_10k,"
+                + "requester_cpu_s_per_10k,responder_cpu_s_per_10k,nats_cpu_s_per_10k,req_per_s_over_rounds");
         for (PeersBench.Cell c : cells) {
-            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%d,%.3f", c.peer(), c.callers(),
-                    c.payload(), c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(), c.errors(), c.cpuPer10k()));
+            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%.3f,%.3f,%.3f,%.3f,%s", c.peer(),
+                    c.callers(), c.payload(), c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(),
+                    c.recordedP99Micros(), c.errors(), c.cpuPer10k(), c.requesterCpuPer10k(), c.responderCpuPer10k(),
+                    c.natsCpuPer10k(), c.perSecondRange().replace(",", "")));
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, lines);
@@ -57,8 +61,9 @@ final class PeerCharts {
     private static PeersBench.Cell cell(String line) {
         String[] f = line.split(",");
         return new PeersBench.Cell(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]),
-                Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Long.parseLong(f[7]),
-                Double.parseDouble(f[8]));
+                Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
+                Long.parseLong(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]),
+                Double.parseDouble(f[12]), f[13]);
     }
 
     static void write(List<PeersBench.Cell> cells, int[] concurrency, int[] payloads, Path file) throws IOException {

@@ -36,8 +36,19 @@ final class PeersBench {
     record BroadcastStack(String name, PeerProcess publisher, PeerProcess listeners) {
     }
 
+    /**
+     * One peer in one cell. Latencies are corrected for coordinated omission ({@link Latencies}), with the p99
+     * as recorded beside them; CPU is split into the requester's, the responder's and nats-server's seconds per
+     * 10,000 round trips ({@code cpuPer10k} their sum); {@code perSecondRange} is the range over the rounds.
+     */
     record Cell(String peer, int callers, int payload, double perSecond, double p50Micros, double p99Micros,
-                double p999Micros, long errors, double cpuPer10k) {
+                double p999Micros, double recordedP99Micros, long errors, double cpuPer10k, double requesterCpuPer10k,
+                double responderCpuPer10k, double natsCpuPer10k, String perSecondRange) {
+
+        Cell withRange(String range) {
+            return new Cell(peer, callers, payload, perSecond, p50Micros, p99Micros, p999Micros, recordedP99Micros,
+                    errors, cpuPer10k, requesterCpuPer10k, responderCpuPer10k, natsCpuPer10k, range);
+        }
     }
 
     static void run(List<String> args) throws Exception {
@@ -78,71 +89,79 @@ final class PeersBench {
 
     private static List<Cell> requestReply(List<RrPeer> peers, NatsServerProcess nats, Options options) throws Exception {
         List<Cell> cells = new ArrayList<>();
-        int turn = 0;
+        java.util.Random order = new java.util.Random(42);
+        Path latencies = Files.createTempFile("natrix-peer-latencies", ".txt");
         for (int round = 0; round < options.rounds(); round++) {
             for (int payload : options.payloads()) {
                 for (int callers : options.concurrency()) {
-                    for (int i = 0; i < peers.size(); i++) {
-                        RrPeer peer = peers.get((i + turn) % peers.size()); // a different peer goes first each cell
-                        Cell cell = measure(peer, callers, payload, nats, options);
+                    // a fresh order every cell: no peer always follows the same one (its garbage, its caches)
+                    List<RrPeer> shuffled = new ArrayList<>(peers);
+                    java.util.Collections.shuffle(shuffled, order);
+                    for (RrPeer peer : shuffled) {
+                        Cell cell = measure(peer, callers, payload, nats, options, latencies);
                         cells.add(cell);
                         System.err.printf("  round %d  %-38s %5d callers %5d B  %,9.0f req/s  p99 %,9.0f us  cpu/10k %.2f s%n",
                                 round + 1, peer.name(), callers, payload, cell.perSecond(), cell.p99Micros(), cell.cpuPer10k());
                     }
-                    turn++;
                 }
             }
         }
-        List<String> order = peers.stream().map(RrPeer::name).toList();
+        Files.deleteIfExists(latencies);
+        List<String> names = peers.stream().map(RrPeer::name).toList();
         return medians(cells).stream().sorted(Comparator.comparingInt((Cell c) -> c.payload())
-                .thenComparingInt(Cell::callers).thenComparingInt(c -> order.indexOf(c.peer()))).toList();
+                .thenComparingInt(Cell::callers).thenComparingInt(c -> names.indexOf(c.peer()))).toList();
     }
 
-    private static Cell measure(RrPeer peer, int callers, int payload, NatsServerProcess nats, Options options) throws Exception {
+    private static Cell measure(RrPeer peer, int callers, int payload, NatsServerProcess nats, Options options,
+                                Path latencies) throws Exception {
         peer.requester().send("rr " + callers + " " + options.warmup().toMillis() + " " + payload);
-        double cpuBefore = cpu(peer, nats);
-        String[] r = peer.requester().send("rr " + callers + " " + options.measure().toMillis() + " " + payload);
-        double cpu = cpu(peer, nats) - cpuBefore;
+        double requesterBefore = peer.requester().cpuSeconds();
+        double responderBefore = peer.responder().cpuSeconds();
+        double natsBefore = PeerProcess.cpuSeconds(nats.pid());
+        String[] r = peer.requester().send("rr " + callers + " " + options.measure().toMillis() + " " + payload + " " + latencies);
+        double requester = peer.requester().cpuSeconds() - requesterBefore;
+        double responder = peer.responder().cpuSeconds() - responderBefore;
+        double server = peer.overNats() ? PeerProcess.cpuSeconds(nats.pid()) - natsBefore : 0;
         long count = Long.parseLong(r[0]);
         double seconds = Long.parseLong(r[5]) / 1e9;
-        return new Cell(peer.name(), callers, payload, count / seconds, Long.parseLong(r[2]) / 1e3,
-                Long.parseLong(r[3]) / 1e3, Long.parseLong(r[4]) / 1e3, Long.parseLong(r[1]),
-                count == 0 ? Double.NaN : cpu / count * 10_000);
+        Latencies.Percentiles percentiles = Latencies.of(Latencies.read(latencies));
+        double per10k = count == 0 ? Double.NaN : 10_000.0 / count;
+        return new Cell(peer.name(), callers, payload, count / seconds, percentiles.correctedP50(),
+                percentiles.correctedP99(), percentiles.correctedP999(), percentiles.p99(), Long.parseLong(r[1]),
+                (requester + responder + server) * per10k, requester * per10k, responder * per10k, server * per10k, "");
     }
 
-    /** CPU seconds of everything one round trip runs through: requester, responders and (over NATS) the server. */
-    private static double cpu(RrPeer peer, NatsServerProcess nats) {
-        double sum = peer.requester().cpuSeconds() + peer.responder().cpuSeconds();
-        return peer.overNats() ? sum + PeerProcess.cpuSeconds(nats.pid()) : sum;
-    }
-
-    /** Per peer and cell, the round with the median throughput. */
+    /** Per peer and cell, the round with the median throughput, with the range over rounds. */
     private static List<Cell> medians(List<Cell> cells) {
         Map<String, List<Cell>> byCell = new LinkedHashMap<>();
         for (Cell cell : cells) {
             byCell.computeIfAbsent(cell.peer() + "@" + cell.callers() + "@" + cell.payload(), k -> new ArrayList<>()).add(cell);
         }
         return byCell.values().stream()
-                .map(rounds -> rounds.stream().sorted(Comparator.comparingDouble(Cell::perSecond)).toList().get(rounds.size() / 2))
+                .map(rounds -> Rounds.median(rounds, Cell::perSecond).withRange(Rounds.range(rounds, Cell::perSecond, "%,.0f")))
                 .toList();
     }
 
     private static void printRequestReply(List<Cell> cells, Options options) {
         for (int payload : options.payloads()) {
             System.out.println();
-            System.out.printf("Request/reply, %s payload, closed loop, median of %d round(s); CPU = requester + responder%n",
+            System.out.printf("Request/reply, %s payload, closed loop, the median round of %d (req/s range over rounds beside it);%n",
                     size(payload), options.rounds());
-            System.out.println("(+ nats-server over NATS) per 10,000 round trips; \"vs Go\" = throughput / the faster Go row of the cell");
+            System.out.println("p50/p99/p99.9 corrected for coordinated omission (expected interval: the run's median), the p99 as recorded");
+            System.out.println("beside them; CPU seconds per 10,000 round trips: requester / responder / nats-server (HTTP: none);");
+            System.out.println("\"vs Go\" = throughput / the faster Go row of the cell");
             System.out.println();
-            System.out.println("| peer | callers | req/s | p50 µs | p99 µs | p99.9 µs | errors | CPU s / 10k | vs Go |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            System.out.println("| peer | callers | req/s | req/s over rounds | p50 µs | p99 µs | p99.9 µs | p99 as recorded µs | errors"
+                    + " | CPU s / 10k: requester / responder / nats | vs Go |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int callers : options.concurrency()) {
                 double go = bestGo(cells, callers, payload).map(Cell::perSecond).orElse(Double.NaN);
                 for (Cell c : cells) {
                     if (c.callers() == callers && c.payload() == payload) {
-                        System.out.printf("| %s | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f | %.2f× |%n", c.peer(), callers,
-                                c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(), c.errors(), c.cpuPer10k(),
-                                c.perSecond() / go);
+                        System.out.printf("| %s | %,d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f / %.2f / %.2f | %.2f× |%n",
+                                c.peer(), callers, c.perSecond(), c.perSecondRange(), c.p50Micros(), c.p99Micros(),
+                                c.p999Micros(), c.recordedP99Micros(), c.errors(), c.requesterCpuPer10k(),
+                                c.responderCpuPer10k(), c.natsCpuPer10k(), c.perSecond() / go);
                     }
                 }
             }
@@ -152,7 +171,7 @@ final class PeersBench {
     /** The issue's goals, each as a ratio of this run's cells. */
     private static void printGoals(List<Cell> cells, Options options) {
         System.out.println();
-        System.out.println("Goals, as ratios in this run (natrix = natrix call with byte[] payloads)");
+        System.out.println("Goals, as ratios in this run (natrix = natrix call with byte[] payloads; p99s corrected for coordinated omission)");
         System.out.println();
         System.out.println("| payload | callers | natrix / Go req/s (≥ 1.0) | natrix p99 / Go p99 (≤ 1.5) | natrix / Moleculer (≥ 1.0) | natrix / raw jnats async (≥ 0.95 at 1024) | natrix / HTTP (≥ 2 at 256) |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
@@ -231,7 +250,7 @@ final class PeersBench {
     }
 
     /**
-     * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 2] [--concurrency 1,16,256,1024] [--payloads 16,4096]
+     * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
      * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...]}: {@code --only}
      * keeps the peers whose names contain one of its words.
      */
@@ -247,7 +266,7 @@ final class PeersBench {
             Duration measure = Duration.ofSeconds(2);
             Duration warmup = Duration.ofMillis(500);
             Duration jitWarmup = Duration.ofSeconds(3);
-            int rounds = 2;
+            int rounds = 3;
             int[] concurrency = {1, 16, 256, 1024};
             int[] payloads = {16, 4096};
             int[] listeners = {1, 3, 10};
@@ -263,7 +282,7 @@ final class PeersBench {
                     case "--seconds" -> measure = Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
                     case "--warmup-ms" -> warmup = Duration.ofMillis(Long.parseLong(value));
                     case "--jit-warmup" -> jitWarmup = Duration.ofSeconds(Long.parseLong(value));
-                    case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--rounds" -> rounds = Rounds.requireOdd(Integer.parseInt(value));
                     case "--concurrency" -> concurrency = ints(value);
                     case "--payloads" -> payloads = ints(value);
                     case "--listeners" -> listeners = ints(value);
@@ -271,7 +290,7 @@ final class PeersBench {
                     case "--chart" -> chart = Path.of(value);
                     case "--only" -> only = List.of(value.split(","));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
-                            + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 2] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
+                            + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
                             + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...]");
                 }
             }
@@ -296,7 +315,7 @@ final class PeersBench {
         static final String NATRIX = "natrix call (byte[])";
         static final String MOLECULER = "Moleculer 0.15 (NATS transporter)";
         static final String JNATS_ASYNC = "raw jnats async (callbacks)";
-        static final String HTTP = "HTTP: JDK HttpClient → Helidon";
+        static final String HTTP = "HTTP: Go net/http → Helidon";
 
         static Peers start(Path root, NatsServerProcess nats, Options options, List<PeerProcess> all) throws Exception {
             String url = nats.url();
@@ -330,7 +349,8 @@ final class PeersBench {
                     new RrPeer(GO + " (goroutine per request)",
                             start(all, "Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true),
                     new RrPeer(MOLECULER, molRequester, molResponder, true),
-                    new RrPeer(HTTP, java(all, "HTTP requester", "request", "http", httpUrl, "-"), httpResponder, false));
+                    new RrPeer(HTTP, start(all, "HTTP requester (Go net/http)", root, goPeer.toString(), "http-request",
+                            httpUrl + "/echo", "-"), httpResponder, false));
             List<BroadcastStack> broadcast = List.of(
                     new BroadcastStack("natrix broadcastListener", natrixRequester, natrixResponder),
                     new BroadcastStack("raw jnats dispatcher", jnatsAsync, jnatsResponder),

@@ -56,7 +56,7 @@ public final class Responder {
                     }))
                     .build().start());
         }
-        Connection raw = Nats.connect(url);
+        Connection raw = RawNats.connect(url, "bench-jnats-responder");
         raw.createDispatcher(message -> raw.publish(message.getReplyTo(), message.getData()))
                 .subscribe(RAW, "raw-bench");
         raw.flush(java.time.Duration.ofSeconds(5));

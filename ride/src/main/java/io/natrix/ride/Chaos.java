@@ -216,11 +216,11 @@ public final class Chaos {
     private Row observe(String name, Fault fault) throws Exception {
         out.printf("fault: %s ...%n", name);
         Simulator.Counters before = simulator.counters();
-        Recovery recovery = new Recovery(simulator, options.riders());
-        Thread watcher = Thread.ofVirtual().start(recovery::watch);
         long started = System.nanoTime();
+        Recovery recovery = new Recovery(options.riders(), started);
+        Thread watcher = Thread.ofVirtual().start(() -> watch(recovery));
         String note = fault.inject();
-        Duration lasted = recovery.faultOver();
+        Duration lasted = recovery.faultOver(System.nanoTime());
         Thread.sleep(options.observe());
         watcher.interrupt();
         watcher.join();
@@ -237,6 +237,19 @@ public final class Chaos {
                 row.failed() == 0 ? "" : " (" + row.failures() + ")", row.retried(), row.lost(),
                 integrity.ridesRequested(), row.doubled(), seconds(row.faultLasted()), format(row.recovery()));
         return row;
+    }
+
+    /** Samples the clients' counters every 250 ms until interrupted. */
+    private void watch(Recovery recovery) {
+        try {
+            while (true) {
+                Simulator.Counters now = simulator.counters();
+                recovery.sample(System.nanoTime(), now.errors(), now.nearbyWithDrivers());
+                Thread.sleep(250);
+            }
+        } catch (InterruptedException done) {
+            // the window is over
+        }
     }
 
     private void printTable(List<Row> rows) {
@@ -272,46 +285,38 @@ public final class Chaos {
     }
 
     /**
-     * Samples the clients' counters every 250 ms from the moment the fault starts; recovery is the time from the
-     * end of the fault's own action to the start of the first two seconds with no new failure (error lines
-     * included) and nearby answers with drivers for at least 80% of the riders' polls (two seconds and 80%: a
-     * few dozen riders' once-a-second polls do not fall evenly into shorter windows).
+     * When the apps saw normal service again, from samples of their counters (every 250 ms from the moment the
+     * fault starts): the time from the end of the fault's own action to the start of the first two seconds with
+     * no new failure (error lines included) and nearby answers with drivers for at least 80% of the riders' polls
+     * (two seconds and 80%: a few dozen riders' once-a-second polls do not fall evenly into shorter windows).
      */
-    private static final class Recovery {
+    static final class Recovery {
         private record Sample(long nanos, long errors, long nearbyWithDrivers) {
         }
 
-        private final Simulator simulator;
         private final int riders;
+        private final long started;
         private final List<Sample> samples = new ArrayList<>();
-        private final long started = System.nanoTime();
         private volatile long faultOver = Long.MAX_VALUE;
 
-        Recovery(Simulator simulator, int riders) {
-            this.simulator = simulator;
+        Recovery(int riders, long startedNanos) {
             this.riders = riders;
+            this.started = startedNanos;
         }
 
-        void watch() {
-            try {
-                while (true) {
-                    Simulator.Counters now = simulator.counters();
-                    synchronized (samples) {
-                        samples.add(new Sample(System.nanoTime(), now.errors(), now.nearbyWithDrivers()));
-                    }
-                    Thread.sleep(250);
-                }
-            } catch (InterruptedException done) {
-                // the window is over
+        void sample(long nanos, long errors, long nearbyWithDrivers) {
+            synchronized (samples) {
+                samples.add(new Sample(nanos, errors, nearbyWithDrivers));
             }
         }
 
         /** Marks the end of the fault's own action; returns how long that action took. */
-        Duration faultOver() {
-            faultOver = System.nanoTime();
+        Duration faultOver(long nanos) {
+            faultOver = nanos;
             return Duration.ofNanos(faultOver - started);
         }
 
+        /** The time to normal after the fault's action, or null when the samples never show it. */
         Duration time() {
             List<Sample> seen;
             synchronized (samples) {
