@@ -92,10 +92,11 @@ final class Caller {
         long deadline = total.deadline();
         for (int attempt = 0; ; attempt++) {
             int attemptsLeft = options.maxRetries() - attempt + 1;
-            // when a timeout may be retried, each attempt gets its share of what is left, so a retry has time too
-            Budget budget = options.isIdempotent() && attemptsLeft > 1 ? total.share(subject, attemptsLeft)
-                    : attempt == 0 ? total : total.rest(subject);
             try {
+                // when a timeout may be retried, each attempt gets its share of what is left, so a retry has time
+                // too; no time left is a timeout of the whole call, said as one
+                Budget budget = options.isIdempotent() && attemptsLeft > 1 ? total.share(subject, attemptsLeft)
+                        : attempt == 0 ? total : total.rest(subject);
                 return attempt(subject, body, replyType, context, budget, options);
             } catch (NatrixException failure) {
                 if (attemptsLeft <= 1 || !options.mayRetryAfter(failure)) {

@@ -5,16 +5,28 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Resilience4j circuit breaker per subject called: after most of the recent calls on a subject failed in a
- * way that says "the dependency is down" (no responders, timeouts, a lost connection, 503/504 from its own
- * dependencies), calls on it fail at once with {@link CircuitOpenException} for a while, then a few probe calls
- * decide whether it closes again. Overloads and other error answers (a 500 is one request's bad luck) are the
- * dependency working, and do not count.
+ * way that says "the dependency is down", calls on it fail at once with {@link CircuitOpenException} for a
+ * while, then a few probe calls decide whether it closes again.
+ *
+ * <p>Down means nobody answers: no responders, or a timeout while the subject has answered no call at all for
+ * {@link #ALIVE_WITHIN}. Any answer is the dependency working, whatever it says: a 4xx is the caller's error,
+ * a 500 one request's bad luck, an overload a request to back off, and a 503/504 says the dependency is up but
+ * its own dependency is not (that dependency's breaker, in the service that calls it, fails fast already). A
+ * timeout from a subject that answered other calls meanwhile is a slow dependency on a busy machine, not a
+ * dead one: it does not count either way. A lost connection of our own says nothing about the dependency.
+ * So one client's bad requests, or a machine busy warming up, cannot open a circuit for everyone.
  */
 final class CircuitBreakers {
+
+    /** A subject that answered a call this recently is alive: its timeouts do not count toward opening. */
+    static final Duration ALIVE_WITHIN = Duration.ofSeconds(2);
 
     /** 50% of the last 50 calls (at least 20) failed: open for 2 s, then let 3 probes through. */
     static CircuitBreakerConfig defaultConfig() {
@@ -47,6 +59,8 @@ final class CircuitBreakers {
 
     private final CircuitBreakerRegistry registry; // null: no breakers
     private final Duration openFor;
+    /** When each subject last answered a call (System.nanoTime), whatever the answer said. */
+    private final Map<String, AtomicLong> lastAnswer = new ConcurrentHashMap<>();
 
     private CircuitBreakers(CircuitBreakerRegistry registry, Duration openFor) {
         this.registry = registry;
@@ -66,39 +80,48 @@ final class CircuitBreakers {
         }
         CircuitBreaker breaker = registry.circuitBreaker(subject);
         if (!breaker.tryAcquirePermission()) {
-            throw new CircuitOpenException(subject, breaker.getMetrics().getFailureRate(), openFor);
+            throw new CircuitOpenException(subject, breaker.getState() == CircuitBreaker.State.HALF_OPEN,
+                    breaker.getMetrics().getFailureRate(), openFor);
         }
+        AtomicLong answered = lastAnswer.computeIfAbsent(subject, k -> new AtomicLong(System.nanoTime() - ALIVE_WITHIN.toNanos()));
         return new Permit() {
             @Override
             public void succeeded(long nanos) {
+                answered.set(System.nanoTime());
                 breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
 
             @Override
             public void failed(long nanos, NatrixException failure) {
-                if (meansDown(failure)) {
-                    breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
-                } else if (failure instanceof CallInterruptedException) {
-                    breaker.releasePermission(); // says nothing about the dependency
-                } else {
-                    breaker.onSuccess(nanos, TimeUnit.NANOSECONDS); // it answered: it is up
+                switch (verdict(failure, System.nanoTime() - answered.get() < ALIVE_WITHIN.toNanos())) {
+                    case DOWN -> breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+                    case UP -> {
+                        answered.set(System.nanoTime());
+                        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                    }
+                    case UNKNOWN -> breaker.releasePermission();
                 }
             }
         };
     }
+
+    private enum Verdict { UP, DOWN, UNKNOWN }
 
     /** The state of the subject's circuit, for tests and diagnostics; CLOSED when none was made. */
     String state(String subject) {
         return registry == null ? "DISABLED" : registry.find(subject).map(b -> b.getState().name()).orElse("CLOSED");
     }
 
-    private static boolean meansDown(NatrixException failure) {
+    /** What a failed call says of the subject: up (it answered), down (nobody answers), or nothing. */
+    private static Verdict verdict(NatrixException failure, boolean answeredRecently) {
         return switch (failure) {
-            case NoRespondersException ignored -> true;
-            case CallTimeoutException ignored -> true;
-            case ConnectionException ignored -> true;
-            case ServiceException service -> service.code() == Wire.UNAVAILABLE || service.code() == Wire.TIMEOUT;
-            default -> false;
+            case NoRespondersException ignored -> Verdict.DOWN;
+            case CallTimeoutException ignored -> answeredRecently ? Verdict.UNKNOWN : Verdict.DOWN;
+            case ServiceException ignored -> Verdict.UP;
+            case OverloadedException ignored -> Verdict.UP;
+            case ConnectionException ignored -> Verdict.UNKNOWN;
+            case CallInterruptedException ignored -> Verdict.UNKNOWN;
+            case CircuitOpenException ignored -> Verdict.UNKNOWN;
         };
     }
 }

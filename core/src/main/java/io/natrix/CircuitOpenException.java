@@ -3,17 +3,22 @@ package io.natrix;
 import java.time.Duration;
 
 /**
- * Recent calls on this subject mostly failed (no instance, timeouts, unavailable), so this connection fails
- * them at once for a while instead of waiting on a dead dependency. After {@link #retryAfter()} a few calls
- * go through again; if they succeed, the circuit closes.
+ * Recent calls on this subject mostly found nobody to answer (no instance, or timeouts while it answered
+ * nothing at all), so this connection fails them at once for a while instead of waiting on a dead dependency.
+ * After {@link #retryAfter()} a few probe calls go through; while they run, other calls still fail fast; if
+ * they succeed, the circuit closes.
  */
 public final class CircuitOpenException extends NatrixException {
 
     private final Duration retryAfter;
 
-    CircuitOpenException(String subject, float failureRatePercent, Duration retryAfter) {
-        super(subject, String.format("'%s' is failing fast: %.0f%% of its recent calls failed; trying again in about %d ms",
-                subject, failureRatePercent, retryAfter.toMillis()), null);
+    CircuitOpenException(String subject, boolean probing, float failureRatePercent, Duration retryAfter) {
+        super(subject, probing
+                ? String.format("'%s' is failing fast while a few probe calls find out whether it is back; trying again"
+                + " in about %d ms", subject, retryAfter.toMillis())
+                : String.format("'%s' is failing fast: %s of its recent calls found nobody to answer; trying again in"
+                + " about %d ms", subject, failureRatePercent < 0 ? "most" : String.format("%.0f%%", failureRatePercent),
+                retryAfter.toMillis()), null);
         this.retryAfter = retryAfter;
     }
 

@@ -11,7 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** A dead dependency fails fast; a recovered one is called again; error answers do not open the circuit. */
+/**
+ * A dead dependency fails fast; a recovered one is called again; answers of any kind, and timeouts of a
+ * dependency that answers other calls meanwhile, do not open the circuit.
+ */
 class CircuitBreakerTest {
 
     @RegisterExtension
@@ -37,7 +40,7 @@ class CircuitBreakerTest {
 
             assertThatThrownBy(() -> natrix.call("ms.gone.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
                     .isInstanceOfSatisfying(CircuitOpenException.class, e -> {
-                        assertThat(e.getMessage()).contains("ms.gone.Get").contains("100%");
+                        assertThat(e.getMessage()).contains("ms.gone.Get").contains("100% of its recent calls found nobody to answer");
                         assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(300));
                     });
             assertThatThrownBy(() -> natrix.call("ms.other.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
@@ -78,6 +81,71 @@ class CircuitBreakerTest {
             }
             assertThat(((DefaultNatrix) natrix).circuitState("ms.picky.Get")).isEqualTo("CLOSED");
         }
+    }
+
+    @Test
+    void unavailableAndTimeoutAnswersOfADependencysOwnDependencyKeepTheCircuitClosed() {
+        try (Natrix natrix = connect()) {
+            natrix.service("front").version("1.0.0")
+                    .endpoint("Get", Ask.class, ask -> {
+                        throw new ServiceException(ask.what().equals("503") ? 503 : 504, "its own dependency is down");
+                    }).start();
+            for (int i = 0; i < 60; i++) {
+                String what = i % 2 == 0 ? "503" : "504";
+                assertThatThrownBy(() -> natrix.call("ms.front.Get", new Ask(what), Ask.class, Duration.ofSeconds(1)))
+                        .isInstanceOf(ServiceException.class);
+            }
+            assertThat(((DefaultNatrix) natrix).circuitState("ms.front.Get")).isEqualTo("CLOSED");
+        }
+    }
+
+    @Test
+    void timeoutsOfADependencyThatAnswersOtherCallsMeanwhileKeepTheCircuitClosed() {
+        try (Natrix natrix = connect()) {
+            natrix.service("busy").version("1.0.0")
+                    .endpoint("Get", Ask.class, ask -> {
+                        if (ask.what().equals("slow")) {
+                            Thread.sleep(200); // a machine busy warming up: some calls miss their deadline
+                        }
+                        return ask;
+                    }).start();
+            for (int i = 0; i < 60; i++) {
+                if (i % 3 == 0) {
+                    assertThat(natrix.call("ms.busy.Get", new Ask("fast"), Ask.class, Duration.ofSeconds(1))).isEqualTo(new Ask("fast"));
+                } else {
+                    assertThatThrownBy(() -> natrix.call("ms.busy.Get", new Ask("slow"), Ask.class, Duration.ofMillis(20)))
+                            .isInstanceOf(CallTimeoutException.class);
+                }
+            }
+            assertThat(((DefaultNatrix) natrix).circuitState("ms.busy.Get"))
+                    .as("two of three calls timed out, but it kept answering the others").isEqualTo("CLOSED");
+        }
+    }
+
+    @Test
+    void aDependencyThatAnswersNothingOpensOnItsTimeouts() {
+        try (Natrix natrix = connect()) {
+            natrix.service("stuck").version("1.0.0")
+                    .endpoint("Get", Ask.class, ask -> {
+                        Thread.sleep(500);
+                        return ask;
+                    }).start();
+            for (int i = 0; i < 20; i++) {
+                assertThatThrownBy(() -> natrix.call("ms.stuck.Get", new Ask("x"), Ask.class, Duration.ofMillis(20)))
+                        .isInstanceOf(CallTimeoutException.class);
+            }
+            assertThatThrownBy(() -> natrix.call("ms.stuck.Get", new Ask("x"), Ask.class, Duration.ofMillis(20)))
+                    .isInstanceOfSatisfying(CircuitOpenException.class, e ->
+                            assertThat(e.getMessage()).contains("'ms.stuck.Get' is failing fast").contains("found nobody to answer"));
+        }
+    }
+
+    @Test
+    void aProbingCircuitSaysSoAndNeverQuotesANegativeRate() {
+        assertThat(new CircuitOpenException("ms.x.Get", true, -1, Duration.ofSeconds(2)).getMessage())
+                .isEqualTo("'ms.x.Get' is failing fast while a few probe calls find out whether it is back; trying again in about 2000 ms");
+        assertThat(new CircuitOpenException("ms.x.Get", false, -1, Duration.ofSeconds(2)).getMessage())
+                .contains("most of its recent calls").doesNotContain("-1");
     }
 
     @Test

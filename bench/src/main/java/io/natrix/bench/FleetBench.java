@@ -33,10 +33,14 @@ final class FleetBench {
         }
     }
 
+    /**
+     * {@code coldStart}: before the first step, a fifth of it runs that long so that every JVM compiles its hot
+     * paths; what failed then is reported on its own line, not hidden and not charged to the first step.
+     */
     record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, List<String> serviceJvm,
-                   long freshnessP99Millis) {
+                   long freshnessP99Millis, Duration coldStart) {
 
-        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20]"
+        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30]"
                 + " [--seconds 20] [--geo 2] [--gateways 2] [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
 
         static Options parse(List<String> args) {
@@ -44,6 +48,7 @@ final class FleetBench {
                     new Step(4_000, 1_000), new Step(5_000, 1_250), new Step(6_000, 1_500), new Step(8_000, 2_000),
                     new Step(10_000, 2_500), new Step(12_000, 3_000), new Step(16_000, 4_000), new Step(20_000, 5_000));
             Duration warmup = Duration.ofSeconds(20);
+            Duration coldStart = Duration.ofSeconds(30);
             Duration measure = Duration.ofSeconds(20);
             int geo = 2;
             int gateways = 2;
@@ -56,6 +61,7 @@ final class FleetBench {
                 switch (args.get(i)) {
                     case "--steps" -> steps = java.util.Arrays.stream(value.split(",")).map(Step::parse).toList();
                     case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
+                    case "--cold-start" -> coldStart = Duration.ofSeconds(Long.parseLong(value));
                     case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value));
                     case "--geo" -> geo = Integer.parseInt(value);
                     case "--gateways" -> gateways = Integer.parseInt(value);
@@ -63,7 +69,7 @@ final class FleetBench {
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
             }
-            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250);
+            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart);
         }
     }
 
@@ -103,6 +109,7 @@ final class FleetBench {
             RideProcesses system = RideProcesses.start(nats.url(), 1, layout, options.serviceJvm().toArray(String[]::new));
             started.add(system);
             Map<String, List<ProcessHandle>> roles = roles(system, nats);
+            coldStart(simulator, options);
             System.out.println();
             System.out.println("| drivers | riders | locations/s | nearby answers/s (with drivers) | ranked by"
                     + " | freshness p50 / p99 / max ms | nearby gap p99 ms | position age p99 ms | rides accepted"
@@ -134,6 +141,9 @@ final class FleetBench {
                 largest = step;
             }
             System.out.println();
+            if (simulator.errors() > 0) {
+                System.out.println("the first error of each kind: " + simulator.firstOfEach());
+            }
             System.out.println(largest == null ? "no step held"
                     : String.format("largest fleet held: %,d drivers and %,d riders", largest.drivers(), largest.riders()));
         } finally {
@@ -144,6 +154,23 @@ final class FleetBench {
                 // the hook does it
             }
         }
+    }
+
+    /** A fifth of the first step for the cold-start time: every JVM compiles; its failures are said, apart. */
+    private static void coldStart(Simulator simulator, Options options) throws InterruptedException {
+        if (options.coldStart().isZero() || options.steps().isEmpty()) {
+            return;
+        }
+        Step first = options.steps().getFirst();
+        Simulator.Counters before = simulator.counters();
+        simulator.grow(first.drivers() / 5, first.riders() / 5);
+        Thread.sleep(options.coldStart());
+        Simulator.Counters after = simulator.counters();
+        long errors = after.errors() - before.errors();
+        System.out.printf("%ncold start (not measured): %,d drivers and %,d riders for %d s while every JVM compiles: %,d"
+                        + " nearby answers, %,d errors%s%n", first.drivers() / 5, first.riders() / 5,
+                options.coldStart().toSeconds(), after.nearbyUpdates() - before.nearbyUpdates(), errors,
+                errors == 0 ? "" : " (" + after.errorCausesSince(before) + "; first of each: " + simulator.firstOfEach() + ")");
     }
 
     /**

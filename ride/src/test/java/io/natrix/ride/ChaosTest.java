@@ -34,6 +34,6 @@ class ChaosTest {
         Chaos.Row rolling = rows.get(1);
         assertThat(rolling.fault()).startsWith("rolling restart");
         assertThat(rolling.failed()).as("a rolling restart fails no request").isZero();
-        assertThat(rows.get(4).note()).as("the NATS reconnection time is measured").containsPattern("another \\d+ ms after the kill");
+        assertThat(rows.get(4).note()).as("the NATS reconnection time is measured").containsPattern("connected to another \\d+ ms after it");
     }
 }

@@ -42,7 +42,7 @@ class SimulatorCountsErrorsTest {
             assertThat(window.errorsByCause()).as("counted by the status the gateway wrote").containsKey("503");
             assertThat(window.errorCauses()).startsWith("503 ×");
             assertThat(window.lastError()).contains("nearby of").contains("503").contains("ms.dispatch.NearbyDrivers");
-            assertThat(simulator.summary()).contains("0 nearby updates").contains("first: nearby of");
+            assertThat(simulator.summary()).contains("0 nearby updates").contains("first of each: 503: nearby of");
         }
     }
 }

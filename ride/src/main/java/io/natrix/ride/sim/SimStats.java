@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,9 +23,6 @@ import java.util.stream.Collectors;
  * location socket), so a lost stream takes the agent offline until the app has opened it again.
  */
 final class SimStats {
-
-    /** How many failure descriptions are kept as they were, for a summary that says what went wrong first. */
-    static final int FIRST_ERRORS_KEPT = 5;
 
     final AtomicInteger driversOnline = new AtomicInteger();
     final AtomicInteger ridersOnline = new AtomicInteger();
@@ -63,19 +58,16 @@ final class SimStats {
     private final Histogram freshnessTotal = new Histogram(3_600_000, 3);
     private final Histogram positionAgeTotal = new Histogram(3_600_000, 3);
     private final Histogram matchTotal = new Histogram(3_600_000, 3);
-    private final List<String> firstErrors = new ArrayList<>();
+    /** The first description of each cause of error, so that every kind is told in words once. */
+    private final Map<String, String> firstByCause = new ConcurrentHashMap<>();
     private volatile String lastError = "";
 
     /** A failure of the agent's own: {@code cause} groups it in the counts, {@code what} says what happened. */
     void error(String cause, String what) {
         errors.increment();
         errorsByCause.computeIfAbsent(cause, k -> new LongAdder()).increment();
+        firstByCause.putIfAbsent(cause, what);
         lastError = what;
-        synchronized (firstErrors) {
-            if (firstErrors.size() < FIRST_ERRORS_KEPT) {
-                firstErrors.add(what);
-            }
-        }
     }
 
     /** An {@code {"error":{"status":..,"message":..}}} line read on one of an agent's streams. */
@@ -104,11 +96,9 @@ final class SimStats {
         return lastError;
     }
 
-    /** The first few failures, as they were described. */
-    List<String> firstErrors() {
-        synchronized (firstErrors) {
-            return List.copyOf(firstErrors);
-        }
+    /** The first failure of each cause, as it was described. */
+    Map<String, String> firstByCause() {
+        return Map.copyOf(firstByCause);
     }
 
     /** {@code 503 ×40, stream lost ×2}: the errors by cause, most first; empty when there were none. */

@@ -161,8 +161,14 @@ public final class Simulator implements AutoCloseable {
                 stats.ridesAccepted.sum(), match.getValueAtPercentile(50) / 1000.0, match.getValueAtPercentile(99) / 1000.0,
                 stats.ridesCompleted.sum(), stats.ridesUnmatched.sum(), stats.offersDeclined.sum(), stats.lateAnswers.sum(),
                 stats.retries.sum(), errors,
-                errors == 0 ? "" : " (" + SimStats.byCount(SimStats.snapshot(stats.errorsByCause)) + "; first: "
-                        + String.join(" | ", stats.firstErrors()) + "; last: " + stats.lastError() + ")");
+                errors == 0 ? "" : " (" + SimStats.byCount(SimStats.snapshot(stats.errorsByCause)) + "; first of each: "
+                        + firstOfEach() + "; last: " + stats.lastError() + ")");
+    }
+
+    /** The first error of each cause, in words: {@code 503: nearby of r1: 503 ... | stream lost: ...}. */
+    public String firstOfEach() {
+        return stats.firstByCause().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + ": " + e.getValue()).collect(java.util.stream.Collectors.joining(" | "));
     }
 
     private static String orNothing(String counts) {
