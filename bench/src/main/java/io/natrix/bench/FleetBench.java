@@ -38,9 +38,9 @@ final class FleetBench {
      * paths; what failed then is reported on its own line, not hidden and not charged to the first step.
      */
     record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, List<String> serviceJvm,
-                   long freshnessP99Millis, Duration coldStart) {
+                   long freshnessP99Millis, Duration coldStart, boolean keepGoing) {
 
-        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30]"
+        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30] [--keep-going]"
                 + " [--seconds 20] [--geo 2] [--gateways 2] [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
 
         static Options parse(List<String> args) {
@@ -49,11 +49,17 @@ final class FleetBench {
                     new Step(10_000, 2_500), new Step(12_000, 3_000), new Step(16_000, 4_000), new Step(20_000, 5_000));
             Duration warmup = Duration.ofSeconds(20);
             Duration coldStart = Duration.ofSeconds(30);
+            boolean keepGoing = false;
             Duration measure = Duration.ofSeconds(20);
             int geo = 2;
             int gateways = 2;
             List<String> serviceJvm = List.of("-XX:+UseSerialGC", "-Xmx1g");
             for (int i = 0; i < args.size(); i += 2) {
+                if (args.get(i).equals("--keep-going")) { // measure every step, even after one did not hold
+                    keepGoing = true;
+                    i--;
+                    continue;
+                }
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(args.get(i) + " needs a value\n" + USAGE);
                 }
@@ -69,7 +75,7 @@ final class FleetBench {
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
             }
-            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart);
+            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart, keepGoing);
         }
     }
 
@@ -116,6 +122,7 @@ final class FleetBench {
                     + " | errors (whole step) | CPU % by process | holds |");
             System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
             Step largest = null;
+            boolean held = true; // every step so far held
             for (Step step : options.steps()) {
                 Simulator.Counters errorsBefore = simulator.counters(); // failures while growing and warming up count too
                 simulator.grow(step.drivers(), step.riders());
@@ -135,17 +142,22 @@ final class FleetBench {
                         window.ridesAccepted(), errors, errors == 0 ? "" : " (" + after.errorCausesSince(errorsBefore) + ")",
                         cpuShares(cpuBefore, cpuAfter, window.length()),
                         misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses));
-                if (!misses.isEmpty()) {
+                if (misses.isEmpty() && held) {
+                    largest = step;
+                } else {
+                    held = false;
+                }
+                if (!held && !options.keepGoing()) {
                     break;
                 }
-                largest = step;
             }
             System.out.println();
             if (simulator.errors() > 0) {
                 System.out.println("the first error of each kind: " + simulator.firstOfEach());
             }
             System.out.println(largest == null ? "no step held"
-                    : String.format("largest fleet held: %,d drivers and %,d riders", largest.drivers(), largest.riders()));
+                    : String.format("largest fleet held (every step up to it held): %,d drivers and %,d riders",
+                    largest.drivers(), largest.riders()));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanUp);

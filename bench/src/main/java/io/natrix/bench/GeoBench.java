@@ -182,8 +182,8 @@ final class GeoBench {
         return total == 0 ? 1 : (double) same / total;
     }
 
-    /** A redis-server this benchmark owns: free port, no persistence, its own directory. */
-    private record RedisServer(Process process, int port) {
+    /** A redis-server this benchmark owns: free port, no persistence, its own directory, ended with this JVM however it dies. */
+    private record RedisServer(Process process, int port, io.natrix.testkit.OrphanGuard guard) {
 
         static RedisServer start() throws Exception {
             int port;
@@ -196,7 +196,10 @@ final class GeoBench {
                     .redirectOutput(dir.resolve("redis.log").toFile()).redirectErrorStream(true).start();
             for (int i = 0; i < 200; i++) {
                 try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                    return new RedisServer(process, port);
+                    if (!process.isAlive()) {
+                        break; // something else holds the port: this redis-server exited
+                    }
+                    return new RedisServer(process, port, io.natrix.testkit.OrphanGuard.watch(process.pid()));
                 } catch (java.io.IOException notYet) {
                     Thread.sleep(25);
                 }
@@ -208,6 +211,7 @@ final class GeoBench {
         void stop() throws InterruptedException {
             process.destroy();
             process.waitFor(5, TimeUnit.SECONDS);
+            guard.close();
         }
     }
 }

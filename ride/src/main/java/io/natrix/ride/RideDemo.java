@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  */
 public final class RideDemo {
 
-    record Options(String nats, int cluster, int port, int drivers, int riders, Duration duration, boolean smoke) {
+    record Options(String nats, int cluster, int port, int drivers, int riders, Duration duration, boolean smoke,
+                   int natsPort) {
 
         /** The two gateways' ports: {@code port} and the next one, or two free ports when {@code port} is 0. */
         int[] gatewayPorts() {
@@ -31,8 +32,10 @@ public final class RideDemo {
         }
     }
 
-    static final String USAGE = "usage: natrix demo [--nats nats://host:4222] [--cluster 3] [--port 8080] [--drivers 1000]"
-            + " [--riders 200] [--duration 600s] [--smoke]";
+    static final String USAGE = "usage: natrix demo [--nats nats://host:4222] [--cluster 3] [--port 8080] [--nats-port 4222]"
+            + " [--drivers 1000] [--riders 200] [--duration 600s] [--smoke]\n"
+            + "  --port: the first gateway's port, the second gets the next one (0: two free ports)\n"
+            + "  --nats-port: the first nats-server's port when free (0: any free port); the others take free ports";
 
     /** NATS's usual client port: the demo's, and the CLI's default. */
     static final int DEFAULT_NATS_PORT = 4222;
@@ -47,9 +50,24 @@ public final class RideDemo {
         Runtime.getRuntime().addShutdownHook(stop);
         Simulator simulator = null;
         try {
-            String url = demo.startNats(options);
             int[] ports = options.gatewayPorts();
-            demo.startServices(url, ports);
+            String taken = takenPort(ports);
+            if (taken != null) {
+                System.err.println("natrix demo: " + taken);
+                Runtime.getRuntime().removeShutdownHook(stop);
+                System.exit(2);
+            }
+            String url;
+            try {
+                url = demo.startNats(options);
+                demo.startServices(url, ports);
+            } catch (Exception failed) {
+                System.err.println("natrix demo: could not start: " + failed.getMessage());
+                Runtime.getRuntime().removeShutdownHook(stop);
+                demo.stop();
+                System.exit(1);
+                return;
+            }
             List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
             System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.processes.logs() + ")");
             System.out.println("dashboard: " + gateways.getFirst() + "/dashboard");
@@ -90,16 +108,34 @@ public final class RideDemo {
         demo.stop();
     }
 
+    /**
+     * Which of the gateways' ports another program holds, said with what to do, or null when both are free. (A
+     * gateway that still cannot bind fails its start, and the demo with it: no port is ever reported that the
+     * demo's own gateway does not hold.)
+     */
+    static String takenPort(int[] ports) {
+        for (int port : ports) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                // free
+            } catch (IOException taken) {
+                return "port " + port + " is taken (another program holds it, perhaps an earlier demo still running):"
+                        + " stop that program, or start the demo on other ports with --port N (the gateways take N and"
+                        + " N+1; --port 0 takes any two free ports)";
+            }
+        }
+        return null;
+    }
+
     private String startNats(Options options) {
         if (options.nats() != null) {
             return options.nats();
         }
         // on NATS's usual port when it is free, so `./natrix ls` in another terminal finds the demo with no options
-        servers.addAll(NatsServerProcess.start(options.cluster(), true, options.smoke() ? 0 : DEFAULT_NATS_PORT));
+        servers.addAll(NatsServerProcess.start(options.cluster(), true, options.smoke() ? 0 : options.natsPort()));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
         System.out.println("NATS: " + (options.cluster() > 1 ? options.cluster() + " clustered servers " : "") + url
-                + (options.smoke() || servers.getFirst().port() == DEFAULT_NATS_PORT ? ""
-                : "   (" + DEFAULT_NATS_PORT + " was taken: give the CLI --nats " + servers.getFirst().url() + ")"));
+                + (options.smoke() || options.natsPort() == 0 || servers.getFirst().port() == options.natsPort() ? ""
+                : "   (" + options.natsPort() + " was taken: give the CLI --nats " + servers.getFirst().url() + ")"));
         return url;
     }
 
@@ -127,6 +163,7 @@ public final class RideDemo {
         int riders = 200;
         Duration duration = Duration.ofDays(1);
         boolean smoke = false;
+        int natsPort = DEFAULT_NATS_PORT;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -137,6 +174,7 @@ public final class RideDemo {
                     case "--riders" -> riders = Integer.parseInt(args[++i]);
                     case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
                     case "--smoke" -> smoke = true;
+                    case "--nats-port" -> natsPort = Integer.parseInt(args[++i]);
                     case "--help" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
@@ -150,6 +188,6 @@ public final class RideDemo {
             riders = Math.min(riders, 10);
             duration = duration.toDays() >= 1 ? Duration.ofSeconds(25) : duration;
         }
-        return new Options(nats, cluster, port, drivers, riders, duration, smoke);
+        return new Options(nats, cluster, port, drivers, riders, duration, smoke, natsPort);
     }
 }

@@ -106,7 +106,9 @@ public final class RideProcesses implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.replicas=" + replicas,
+        // -Dnatrix.exitWithParent: the instance watches its stdin, a pipe only this JVM holds, and stops itself
+        // when it closes, so a parent killed by any means (SIGKILL included) leaves no instance behind
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.replicas=" + replicas, "-Dnatrix.exitWithParent=true",
                 "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
         Path log;
         synchronized (this) {
@@ -185,7 +187,7 @@ public final class RideProcesses implements AutoCloseable {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null || !line.startsWith("ready")) {
-            throw new IOException(role + " did not start; see " + log);
+            throw new IOException(role + " did not start: " + why(log) + " (its log: " + log + ")");
         }
         Thread.ofVirtual().start(() -> {
             try {
@@ -197,6 +199,17 @@ public final class RideProcesses implements AutoCloseable {
             }
         });
         return line;
+    }
+
+    /** The line of an instance's log that says why it failed: the first exception, or its last line. */
+    private static String why(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.stream().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
+                    .or(() -> lines.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b)).orElse("it printed nothing").trim();
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** Where each instance writes its log. */

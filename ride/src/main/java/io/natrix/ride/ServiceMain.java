@@ -14,14 +14,20 @@ import io.natrix.tracing.NatrixTracing;
  * stops it (the gateway ends its streams, services drain). With {@code -Dnatrix.metricsPort=N} (0: any free
  * port) it also serves its metrics on {@code http://127.0.0.1:N/metrics} and says where on stderr. Every hop is
  * traced (the last traces kept in memory, {@code natrix trace ID} reads them; OTLP export if
- * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set) unless {@code -Dnatrix.tracing=off}.
+ * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set) unless {@code -Dnatrix.tracing=off}. With
+ * {@code -Dnatrix.exitWithParent=true} (how {@link RideProcesses} starts it) it stops itself, draining as on
+ * SIGTERM, when its parent dies however it dies: its stdin is a pipe from the parent, and the kernel closes it.
  */
 public final class ServiceMain {
+
+    /** How long an instance whose parent died may drain before it halts: children end within 5 s of it. */
+    static final java.time.Duration PARENT_GONE_DRAIN = java.time.Duration.ofSeconds(3);
 
     private ServiceMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        exitWhenParentDies(); // first: a parent that dies while this instance starts must not leave it behind
         RideRole role = RideRole.of(args[0]);
         Natrix natrix = Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid()).connect();
         DispatchConfig dispatch = DispatchConfig.defaults().replicas(Integer.parseInt(System.getProperty("natrix.replicas", "1")));
@@ -51,5 +57,32 @@ public final class ServiceMain {
         System.out.println(ready);
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    private static void exitWhenParentDies() {
+        if (!Boolean.getBoolean("natrix.exitWithParent")) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("natrix-parent-watch").start(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing: the end of the pipe is the message
+                }
+            } catch (java.io.IOException closed) {
+                // the same: the parent is gone
+            }
+            System.err.println("the parent process is gone: stopping");
+            // the shutdown hooks drain, as on SIGTERM; but the parent's NATS may be gone too, and a drain that
+            // waits on it must not keep this process past the bound a dead parent's children are held to
+            Thread.ofPlatform().daemon().name("natrix-parent-watch-halt").start(() -> {
+                try {
+                    Thread.sleep(PARENT_GONE_DRAIN);
+                } catch (InterruptedException ignored) {
+                    // halt all the same
+                }
+                Runtime.getRuntime().halt(0);
+            });
+            System.exit(0);
+        });
     }
 }

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * JetStream store, all removed when it stops.
  *
  * <p>The server runs in a session of its own ({@code setsid}), so a Ctrl-C in the terminal reaches only the
- * Java program, which can then drain its services before it stops the server.
+ * Java program, which can then drain its services before it stops the server. An {@link OrphanGuard} ends it if
+ * the Java program dies without stopping it (SIGKILL included). It is ready when the server on its port greets
+ * a client with this start's own name: an older server still holding the port is never taken for it.
  */
 public final class NatsServerProcess {
 
@@ -30,12 +32,16 @@ public final class NatsServerProcess {
     private final Process process;
     private final int port;
     private final Path workDir;
+    private final String name;
+    private final OrphanGuard guard;
     private volatile boolean running = true;
 
-    private NatsServerProcess(Process process, int port, Path workDir) {
+    private NatsServerProcess(Process process, int port, Path workDir, String name) {
         this.process = process;
         this.port = port;
         this.workDir = workDir;
+        this.name = name;
+        this.guard = OrphanGuard.watch(process.pid());
     }
 
     /**
@@ -75,7 +81,9 @@ public final class NatsServerProcess {
     private static List<String> config(int index, int count, int[] ports, boolean jetStream) {
         List<String> config = new ArrayList<>();
         config.add("listen: 127.0.0.1:" + ports[index]);
-        config.add("server_name: natrix-" + index + "-" + ports[index]);
+        // unique to this start, so readiness is checked against this server and not whatever holds the port
+        config.add("server_name: natrix-" + index + "-" + ports[index] + "-" + ProcessHandle.current().pid()
+                + "-" + Long.toHexString(System.nanoTime()));
         // a client that stops answering pings (a stalled or partitioned process) is dropped within about 4 s,
         // instead of the default 4 minutes during which requests would keep going to it
         config.add("ping_interval: \"2s\"");
@@ -112,23 +120,32 @@ public final class NatsServerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("nats-server.log").toFile())
                 .start();
-        return new NatsServerProcess(process, port, workDir);
+        String name = config.stream().filter(line -> line.startsWith("server_name: ")).findFirst().orElseThrow()
+                .substring("server_name: ".length());
+        return new NatsServerProcess(process, port, workDir, name);
     }
 
-    /** Waits until the server greets a client with its INFO line, or fails with the end of its log. */
+    /**
+     * Waits until this server greets a client with its INFO line (its own name in it), or fails with the end of
+     * its log: a port another server holds makes this one exit, and that is reported, never the other taken for it.
+     */
     private void awaitReady() throws IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("nats-server exited with " + process.exitValue() + ": " + logTail());
+                throw new IOException("nats-server on port " + port + " exited with " + process.exitValue() + ": "
+                        + logTail() + (logTail().contains("address already in use")
+                        ? " (port " + port + " is taken: stop what holds it, or choose another port)" : ""));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                 socket.setSoTimeout(1000);
-                byte[] greeting = socket.getInputStream().readNBytes(4);
-                if (new String(greeting, StandardCharsets.US_ASCII).equals("INFO")) {
+                String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                if (greeting != null && greeting.startsWith("INFO") && greeting.contains("\"server_name\":\"" + name + "\"")) {
                     return;
                 }
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // another server: ours is still starting, or failed
             } catch (IOException notYet) {
                 LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
             }
@@ -185,6 +202,7 @@ public final class NatsServerProcess {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         } finally {
+            guard.close();
             deleteWorkDir();
         }
     }

@@ -1,0 +1,114 @@
+package io.natrix.ride;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code ./natrix demo} and everything it starts live and die together, on real processes: whatever signal
+ * stops the demo (SIGKILL included, which runs no code of the demo's), none of its nats-server or service
+ * processes is left 5 s later; a port another program holds stops the demo at once, with a message that names
+ * the port and what to do.
+ */
+class DemoLifecycleTest {
+
+    /** The demo as {@code ./natrix demo} runs it, small: its own nats-server, every service, two gateways. */
+    static Process demo(List<String> output, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                // a shell started in the background ignores SIGINT, and so would the JVM it starts: put it back
+                "/usr/bin/perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
+                ProcessHandle.current().info().command().orElseThrow(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), RideDemo.class.getName(),
+                "--nats-port", "0", "--drivers", "10", "--riders", "4", "--duration", "600s"));
+        command.addAll(List.of(args));
+        Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    output.add(line);
+                }
+            } catch (IOException ended) {
+                // the demo is gone
+            }
+        });
+        return demo;
+    }
+
+    /**
+     * Alive and not a zombie: a process that has exited but whose new parent (whatever this machine runs as
+     * process 1) has not reaped it yet holds nothing, and is not left behind.
+     */
+    static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    static void signal(Process process, String signal) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"KILL", "TERM", "INT", "HUP"})
+    void whateverStopsTheDemoNothingItStartedOutlivesItByMoreThanFiveSeconds(String signal) throws Exception {
+        List<String> output = new CopyOnWriteArrayList<>();
+        Process demo = demo(output, "--port", "0");
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.contains(" drivers ")));
+            List<ProcessHandle> started = demo.toHandle().descendants().toList();
+            List<String> commands = started.stream().map(child -> child.info().commandLine().orElse("")).toList();
+            assertThat(commands).as("the demo's nats-server").anyMatch(command -> command.contains("nats-server --config"));
+            assertThat(commands.stream().filter(command -> command.contains("-Dnatrix.exitWithParent=true")))
+                    .as("its service and gateway processes").hasSizeGreaterThanOrEqualTo(14);
+
+            signal(demo, signal);
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo itself ended").isTrue();
+            long ended = System.nanoTime();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(started.stream().filter(DemoLifecycleTest::running).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
+                            .as("processes left after SIG" + signal).isEmpty());
+            assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aGatewayPortAnotherProgramHoldsStopsTheDemoAtOnceNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<String> output = new CopyOnWriteArrayList<>();
+            Process demo = demo(output, "--port", Integer.toString(taken.getLocalPort()));
+            try {
+                assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo gave up").isTrue();
+                assertThat(demo.exitValue()).isNotZero();
+                assertThat(String.join("\n", output))
+                        .contains("port " + taken.getLocalPort() + " is taken")
+                        .contains("--port")
+                        .doesNotContain("gateways: http://127.0.0.1:" + taken.getLocalPort());
+            } finally {
+                demo.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.natrix.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ends a child process when this JVM ends, however it ends (SIGKILL, an OOM kill, a closed terminal), for a
+ * program that does not watch its parent itself ({@code nats-server}, {@code redis-server}).
+ *
+ * <p>A watchdog ({@code sh}, in a session of its own so a Ctrl-C meant for this JVM does not reach it) waits on
+ * a pipe whose only writer is this JVM. The kernel closes the pipe when the JVM dies, whatever killed it; the
+ * watchdog then sends the child SIGTERM, and SIGKILL if it is still there 3 s later. A JVM that ends normally
+ * stops its children first and closes their guards, so the guard only ever acts on an orphan.
+ *
+ * <p>Why a pipe and not {@code PR_SET_PDEATHSIG}: that signal follows the thread that started the child, not
+ * the process, and a JVM's threads come and go while the JVM lives.
+ */
+public final class OrphanGuard implements AutoCloseable {
+
+    /** What the watchdog runs: wait for the pipe to close, then end {@code $1}, politely first. */
+    private static final String WATCHDOG = "cat >/dev/null; kill -TERM \"$1\" 2>/dev/null || exit 0;"
+            + " for i in 1 2 3 4 5 6; do kill -0 \"$1\" 2>/dev/null || exit 0; sleep 0.5; done; kill -KILL \"$1\" 2>/dev/null";
+
+    private final Process watchdog;
+
+    private OrphanGuard(Process watchdog) {
+        this.watchdog = watchdog;
+    }
+
+    /** Guards the process {@code pid}: it ends within about 3 s of this JVM's death. */
+    public static OrphanGuard watch(long pid) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        command.addAll(List.of("/bin/sh", "-c", WATCHDOG, "natrix-orphan-guard", Long.toString(pid)));
+        try {
+            return new OrphanGuard(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the watchdog of process " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stands down: the child ended normally (or is being ended by this JVM), so the watchdog ends without acting. */
+    @Override
+    public void close() {
+        watchdog.destroyForcibly(); // the shell first, so that closing the pipe below makes it do nothing
+        try {
+            watchdog.getOutputStream().close(); // its reader (cat, orphaned now) sees the end and exits
+            watchdog.waitFor();
+        } catch (IOException e) {
+            // closed already
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
