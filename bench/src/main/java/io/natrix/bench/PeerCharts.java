@@ -77,7 +77,7 @@ final class PeerCharts {
             List<PeersBench.Cell> ofPayload = cells.stream().filter(c -> c.payload() == payload).toList();
             paint(g, chart("Request/reply throughput, " + payload + " B payload", "req/s", false, ofPayload, concurrency,
                     PeersBench.Cell::perSecond), 0, row * HEIGHT);
-            paint(g, chart("Request/reply p99 latency, " + payload + " B payload", "p99 µs (log)", true, ofPayload, concurrency,
+            paint(g, chart("Request/reply p99 latency (corrected for coordinated omission), " + payload + " B payload", "p99 µs (log)", true, ofPayload, concurrency,
                     PeersBench.Cell::p99Micros), WIDTH, row * HEIGHT);
         }
         g.dispose();

@@ -203,8 +203,8 @@ public final class Chaos {
                     }
                 })).connect()) {
             String probed = probe.nats().getConnectedUrl();
+            long killed = System.nanoTime(); // before: kill() returns only once the server is gone and its files too
             victim.kill();
-            long killed = System.nanoTime();
             try {
                 long noticed = disconnected.get(30, java.util.concurrent.TimeUnit.SECONDS);
                 long again = reconnected.get(30, java.util.concurrent.TimeUnit.SECONDS);

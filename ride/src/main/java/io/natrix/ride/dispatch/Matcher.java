@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.CallOptions;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
 import io.natrix.ride.dispatch.RideMessages.DriverEta;
@@ -32,6 +33,13 @@ import java.util.stream.Collectors;
  * lost a race (a cancel, or another instance's matcher) simply reads the new state and goes on from there.
  */
 final class Matcher {
+
+    /**
+     * Asking geo is a query: safe to send twice. A copy goes out when the first is slower than geo's recent p95
+     * (to another instance, most likely: a frozen or lagging instance no longer sets the rider's wait), and a
+     * timed-out attempt is tried once more, all within the caller's deadline.
+     */
+    static final CallOptions GEO_QUERY = CallOptions.timeout(Duration.ofSeconds(2)).idempotent().retries(1).hedgeAtP95();
 
     private final Natrix natrix;
     private final RideLedger ledger;
@@ -115,7 +123,7 @@ final class Matcher {
      */
     NearbyWithEta ranked(double lat, double lng, List<String> excluded) {
         NearbyDrivers nearby = natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, config.searchRadiusMeters(), 10),
-                NearbyDrivers.class, Duration.ofSeconds(2));
+                NearbyDrivers.class, GEO_QUERY);
         Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
                 .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {

@@ -123,13 +123,9 @@ final class SimDriver {
                 }
                 try {
                     advanceJob();
-                } catch (SimHttp.Refused refused) {
-                    stats.error("ride step of " + id, refused);
-                    if (refused.status() < 500) {
-                        job.set(null); // the ride is no longer this driver's to move on
-                    }
                 } catch (java.io.IOException failed) {
-                    stats.error("ride step of " + id, failed); // tried again on the next move
+                    stats.error("ride step of " + id, failed);
+                    reconcile(); // as an app does after a step whose outcome it does not know
                 }
                 Thread.sleep(1000);
             }
@@ -180,6 +176,32 @@ final class SimDriver {
             http.post("/v1/rides/" + current.rideId() + "/dropoff", Map.of("driverId", id));
             stats.ridesCompleted.increment();
             job.set(null);
+        }
+    }
+
+    /**
+     * After a failed pick-up or drop-off (a timeout may have hidden a success), reads the ride and goes on from
+     * what it says: picked up already, completed, or no longer this driver's; otherwise the step is tried again
+     * on the next move.
+     */
+    private void reconcile() throws InterruptedException {
+        Job current = job.get();
+        if (current == null) {
+            return;
+        }
+        try {
+            JsonNode ride = http.get("/v1/rides/" + current.rideId());
+            String status = ride.path("status").asText();
+            if (!id.equals(ride.path("driverId").asText()) || status.equals("CANCELLED")) {
+                job.set(null);
+            } else if (status.equals("COMPLETED")) {
+                stats.ridesCompleted.increment();
+                job.set(null);
+            } else if (status.equals("PICKED_UP") && !current.pickedUp()) {
+                job.set(new Job(current.rideId(), current.pickup(), current.dropoff(), true));
+            }
+        } catch (java.io.IOException unknown) {
+            // still unknown: the next move tries the step again
         }
     }
 

@@ -89,6 +89,17 @@ final class SimHttp {
         }
     }
 
+    /** A JSON GET: the answer, or {@link Refused} with the status. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        stats.requests.increment();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new Refused("GET " + path, response.statusCode(), response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
     /** Whether a GET finds the resource (200), retrying a few times through 503s; false on 404. */
     boolean exists(String path) throws InterruptedException {
         for (int attempt = 0; attempt < 5; attempt++) {
