@@ -113,9 +113,10 @@ public final class Chaos {
         RideProcesses system = null;
         Thread cleanUp = null;
         try {
-            out.printf("chaos: NATS cluster %s; starting the ride system (users ×2, geo ×3, eta ×2 each, dispatch ×2,"
-                    + " gateway ×2, JetStream replicas 3)%n", url);
-            system = RideProcesses.start(url, 3, RideProcesses.Layout.demo(List.of(ports[0], ports[1])),
+            RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]));
+            out.printf("chaos: NATS cluster %s; starting the ride system (%s; %d processes, every one traced;"
+                    + " JetStream replicas 3)%n", url, layout, layout.processes());
+            system = RideProcesses.start(url, 3, layout,
                     "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
             RideProcesses started = system;
             cleanUp = Thread.ofPlatform().unstarted(() -> {

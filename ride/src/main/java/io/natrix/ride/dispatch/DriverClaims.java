@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Which ride holds which driver, in the key-value bucket {@code driver-claims}: a claim is a {@code create},
- * which fails when the key exists, so two rides can never hold one driver, whichever instances ask.
+ * which fails when the key exists, so two rides can never hold one driver, whichever instances ask. Every
+ * operation waits out a leader election of the bucket ({@link WhileElecting}).
  */
 final class DriverClaims {
 
@@ -43,7 +44,7 @@ final class DriverClaims {
     /** Claims the driver for the ride; false if another ride holds the driver. */
     boolean claim(String driverId, String rideId) throws IOException {
         try {
-            bucket.create(driverId, rideId.getBytes(StandardCharsets.UTF_8));
+            WhileElecting.retry(() -> bucket.create(driverId, rideId.getBytes(StandardCharsets.UTF_8)));
             return true;
         } catch (JetStreamApiException taken) {
             return false;
@@ -53,10 +54,13 @@ final class DriverClaims {
     /** Releases the driver if this ride holds it. */
     void release(String driverId, String rideId) throws IOException {
         try {
-            KeyValueEntry entry = bucket.get(driverId);
+            KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(driverId));
             if (entry != null && entry.getValue() != null
                     && new String(entry.getValue(), StandardCharsets.UTF_8).equals(rideId)) {
-                bucket.delete(driverId, entry.getRevision());
+                WhileElecting.retry(() -> {
+                    bucket.delete(driverId, entry.getRevision());
+                    return null;
+                });
             }
         } catch (JetStreamApiException changed) {
             // released or reclaimed meanwhile: not this ride's any more

@@ -188,25 +188,14 @@ final class RideLedger implements AutoCloseable {
      */
     Optional<Ride> append(RideEvent event, long expectedSequence) throws IOException, InterruptedException {
         PublishAck ack;
-        long giveUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            try {
-                ack = connection.jetStream().publish(SUBJECT + "." + event.rideId(), json.writeValueAsBytes(event),
-                        PublishOptions.builder().expectedLastSubjectSequence(expectedSequence).build());
-                break;
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() == NatsJetStreamConstants.JS_WRONG_LAST_SEQUENCE) {
-                    return Optional.empty();
-                }
-                throw new IOException("the ride ledger refused an event: " + e.getMessage(), e);
-            } catch (IOException e) {
-                // 503: the stream has no leader for a moment (its server died, the others are electing one);
-                // nothing was stored, so sending again is safe
-                if (!String.valueOf(e.getMessage()).contains("503") || System.nanoTime() > giveUp) {
-                    throw e;
-                }
-                Thread.sleep(100);
+        try {
+            ack = WhileElecting.retry(() -> connection.jetStream().publish(SUBJECT + "." + event.rideId(),
+                    json.writeValueAsBytes(event), PublishOptions.builder().expectedLastSubjectSequence(expectedSequence).build()));
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NatsJetStreamConstants.JS_WRONG_LAST_SEQUENCE) {
+                return Optional.empty();
             }
+            throw new IOException("the ride ledger refused an event: " + e.getMessage(), e);
         }
         awaitFolded(ack.getSeqno(), Duration.ofSeconds(10)); // read your own write
         return entry(event.rideId()).map(Entry::ride);
