@@ -56,8 +56,13 @@ public final class Chaos {
      * {@code recovery} is the time from the end of that action until the apps saw normal service again, or
      * null if they did not within the observed window.
      */
-    record Row(String fault, long requests, long failed, String failures, long retried, int lost, int doubled,
-               Duration faultLasted, Duration recovery, long nearbyReceived, long nearbyExpected, String note) {
+    record Row(String fault, long requests, long failed, long failedPolls, String failures, long retried, int lost,
+               int doubled, Duration faultLasted, Duration recovery, long nearbyReceived, long nearbyExpected, String note) {
+
+        /** Failures of the requests the apps made (sign-ups, rides, answers, steps), error lines on streams left out. */
+        long failedRequests() {
+            return failed - failedPolls;
+        }
 
         boolean recovered() {
             return recovery != null;
@@ -243,7 +248,7 @@ public final class Chaos {
         Simulator.Integrity integrity = simulator.integrity(gateways.getFirst());
         long expected = Math.round(options.riders() * (System.nanoTime() - started) / 1e9);
         Row row = new Row(name, after.requests() - before.requests(), after.errors() - before.errors(),
-                after.errorCausesSince(before), after.retries() - before.retries(), integrity.ridesMissing(),
+                after.errorLines() - before.errorLines(), after.errorCausesSince(before), after.retries() - before.retries(), integrity.ridesMissing(),
                 integrity.ridesAcceptedByTwoDrivers(), lasted, recovery.time(),
                 after.nearbyUpdates() - before.nearbyUpdates(), expected,
                 note + (after.errors() > before.errors() ? "; last failure: " + after.lastError() : ""));
@@ -269,12 +274,12 @@ public final class Chaos {
 
     private void printTable(List<Row> rows) {
         out.println();
-        out.println("| fault | requests | failed (by cause) | retried | nearby answers (expected) | rides lost | assigned twice"
-                + " | fault lasted | normal again after it | note |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        out.println("| fault | requests | failed (by cause) | of which nearby polls | retried | nearby answers (expected)"
+                + " | rides lost | assigned twice | fault lasted | normal again after it | note |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (Row row : rows) {
-            out.printf("| %s | %,d | %,d%s | %,d | %,d (%,d) | %d | %d | %s | %s | %s |%n", row.fault(), row.requests(),
-                    row.failed(), row.failed() == 0 ? "" : " (" + row.failures() + ")", row.retried(),
+            out.printf("| %s | %,d | %,d%s | %,d | %,d | %,d (%,d) | %d | %d | %s | %s | %s |%n", row.fault(), row.requests(),
+                    row.failed(), row.failed() == 0 ? "" : " (" + row.failures() + ")", row.failedPolls(), row.retried(),
                     row.nearbyReceived(), row.nearbyExpected(), row.lost(), row.doubled(), seconds(row.faultLasted()),
                     format(row.recovery()), row.note().replace("|", "/"));
         }

@@ -40,6 +40,8 @@ final class SimStats {
     final LongAdder offersDeclined = new LongAdder();
     final LongAdder lateAnswers = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Of the errors, those that were {@code {"error":..}} lines on a stream (a failed nearby poll is one). */
+    final LongAdder errorLines = new LongAdder();
     /** Errors by cause: an HTTP status ({@code "503"}), {@code "stream lost"}, {@code "location rejected"}, ... */
     final Map<String, LongAdder> errorsByCause = new ConcurrentHashMap<>();
     final LongAdder requests = new LongAdder();
@@ -72,6 +74,7 @@ final class SimStats {
 
     /** An {@code {"error":{"status":..,"message":..}}} line read on one of an agent's streams. */
     void errorLine(String stream, JsonNode error) {
+        errorLines.increment();
         int status = error.path("status").asInt();
         error(status == 0 ? "error line" : String.valueOf(status),
                 stream + ": " + (status == 0 ? "" : status + " ") + error.path("message").asText(error.toString()));

@@ -176,8 +176,8 @@ public final class Simulator implements AutoCloseable {
     }
 
     /** Running totals, for measuring what happened between two moments. */
-    public record Counters(long requests, long retries, long errors, long locationUpdates, long nearbyUpdates,
-                           long nearbyWithDrivers, Map<String, Long> errorsByCause, String lastError) {
+    public record Counters(long requests, long retries, long errors, long errorLines, long locationUpdates,
+                           long nearbyUpdates, long nearbyWithDrivers, Map<String, Long> errorsByCause, String lastError) {
 
         /** What happened between {@code earlier} and these: {@code 503 ×40, stream lost ×2}, or empty. */
         public String errorCausesSince(Counters earlier) {
@@ -186,7 +186,8 @@ public final class Simulator implements AutoCloseable {
     }
 
     public Counters counters() {
-        return new Counters(stats.requests.sum(), stats.retries.sum(), stats.errors.sum(), stats.locationUpdates.sum(),
+        return new Counters(stats.requests.sum(), stats.retries.sum(), stats.errors.sum(), stats.errorLines.sum(),
+                stats.locationUpdates.sum(),
                 stats.nearbyUpdates.sum(), stats.nearbyWithDrivers.sum(), SimStats.snapshot(stats.errorsByCause),
                 stats.lastError());
     }
