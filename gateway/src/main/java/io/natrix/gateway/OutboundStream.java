@@ -95,11 +95,11 @@ final class OutboundStream implements Forwarder {
         ObjectNode request = RequestJson.fromQuery(json, exchange.request());
         exchange.pathParameters().forEach(request::put);
         byte[] body = json.writeValueAsBytes(request);
-        // a query asked again and again: safe and idempotent to retry within one interval, and to hedge: a copy
-        // goes out when the first is slower than the subject's recent p95, so one cold (just restarted) or
-        // stalled instance of the queue group does not set the client's wait
+        // a query asked again and again: safe and idempotent to retry within one interval (hedging every poll at
+        // the subject's p95 was tried in ./natrix chaos and made things worse under load: every poll of a
+        // hiccuping machine sent twice at once)
         CallOptions options = CallOptions.timeout(route.interval()).idempotent().retries(1)
-                .backoff(Duration.ofMillis(20), Duration.ofMillis(100)).hedgeAtP95();
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
         // each poll is a request of its own, with the stream's request id: a trace per poll, not one trace
         // as long as the stream that grows by a few spans every interval
         RequestContext perPoll = RequestContext.of(exchange.context().requestId()
