@@ -29,7 +29,7 @@ final class GatewayBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int rounds = Rounds.requireOdd(args.length > 1 ? Integer.parseInt(args[1]) : 3);
         Duration duration = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 5);
         NatsServerProcess nats = NatsServerProcess.start(1, false).getFirst();
         ResponderProcess responder = ResponderProcess.start(nats.url());

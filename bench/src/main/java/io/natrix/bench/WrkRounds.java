@@ -4,7 +4,6 @@ import java.util.function.IntConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,22 +44,23 @@ final class WrkRounds {
         return matrix;
     }
 
-    /** The median of one cell, by throughput. */
+    /** The median round of one cell, by throughput (an odd number of rounds: a round as measured). */
     Wrk.Result median(String name, int connections) {
-        List<Wrk.Result> cell = results.get(name + "@" + connections).stream()
-                .sorted(Comparator.comparingDouble(Wrk.Result::perSecond)).toList();
-        return cell.get(cell.size() / 2);
+        return Rounds.median(results.get(name + "@" + connections), Wrk.Result::perSecond);
     }
 
     /** Prints the Markdown table of medians; {@code afterEachCount} may add rows per connection count. */
     void print(String firstColumn, IntConsumer afterEachCount) {
         System.out.println();
-        System.out.println("| " + firstColumn + " | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("(the median round; wrk's latencies are its own, closed loop, not corrected for coordinated omission)");
+        System.out.println();
+        System.out.println("| " + firstColumn + " | connections | req/s | req/s over rounds | p50 ms | p99 ms | non-2xx | socket errors |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int connections : CONNECTIONS) {
             for (String name : urls.keySet()) {
                 Wrk.Result r = median(name, connections);
-                System.out.printf("| %s | %d | %,.0f | %.2f | %.2f | %d | %d |%n", name, connections, r.perSecond(),
+                System.out.printf("| %s | %d | %,.0f | %s | %.2f | %.2f | %d | %d |%n", name, connections, r.perSecond(),
+                        Rounds.range(results.get(name + "@" + connections), Wrk.Result::perSecond, "%,.0f"),
                         r.p50Millis(), r.p99Millis(), r.non2xx(), r.socketErrors());
             }
             afterEachCount.accept(connections);

@@ -98,7 +98,9 @@ final class OutboundStream implements Forwarder {
         // a query asked again and again: safe and idempotent to retry within one interval (hedging every poll at
         // the subject's p95 was tried in ./natrix chaos and made things worse under load: every poll of a
         // hiccuping machine sent twice at once)
-        CallOptions options = CallOptions.timeout(route.interval()).idempotent().retries(1)
+        // it may take two intervals: a hiccup of a second (a collector, a just-started instance) then makes one
+        // late answer, which the client sees as late (askedAt), instead of an error and a gap
+        CallOptions options = CallOptions.timeout(route.interval().multipliedBy(2)).idempotent().retries(1)
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
         // each poll is a request of its own, with the stream's request id: a trace per poll, not one trace
         // as long as the stream that grows by a few spans every interval

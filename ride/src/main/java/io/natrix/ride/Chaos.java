@@ -132,6 +132,7 @@ public final class Chaos {
             List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
             try (Simulator simulator = new Simulator(new Simulator.Options(gateways, options.drivers(), options.riders(),
                     15, 60, Duration.ofDays(1)))) {
+                simulator.awaitReady(Duration.ofSeconds(120)); // the apps start once the system answers
                 simulator.start();
                 out.printf("simulating %d drivers and %d riders (a ride every 15 s per rider); settling %d s%n",
                         options.drivers(), options.riders(), options.settle().toSeconds());

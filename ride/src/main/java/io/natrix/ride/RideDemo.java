@@ -82,6 +82,10 @@ public final class RideDemo {
             double requestEvery = options.smoke() ? 2 : 60;
             simulator = new Simulator(new Simulator.Options(gateways, options.drivers(), options.riders(), requestEvery,
                     speed, options.duration()));
+            // the apps start once the system answers: not on JVMs still loading and compiling
+            System.out.printf("system ready: both gateways answered nearby queries after %.1f s; starting %,d drivers"
+                    + " and %,d riders%n", simulator.awaitReady(Duration.ofSeconds(120)).toMillis() / 1000.0,
+                    options.drivers(), options.riders());
             simulator.start();
             simulator.report(System.out, System.console() != null && !options.smoke());
             if (options.smoke()) {

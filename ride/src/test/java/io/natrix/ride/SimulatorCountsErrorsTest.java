@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A rider whose nearby stream carries only errors (no dispatch instance runs, so every poll is answered 503) is
@@ -43,6 +44,19 @@ class SimulatorCountsErrorsTest {
             assertThat(window.errorCauses()).startsWith("503 ×");
             assertThat(window.lastError()).contains("nearby of").contains("503").contains("ms.dispatch.NearbyDrivers");
             assertThat(simulator.summary()).contains("0 nearby updates").contains("first of each: 503: nearby of");
+        }
+    }
+
+    @Test
+    void theAppsDoNotStartOnASystemThatDoesNotAnswerAndSayWhy() throws Exception {
+        try (Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
+             Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
+                     0, 1, 3_600, 12, Duration.ofSeconds(10)))) {
+            assertThatThrownBy(() -> simulator.awaitReady(Duration.ofSeconds(3)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("http://127.0.0.1:" + gateway.port() + " did not answer nearby queries within 3 s")
+                    .hasMessageContaining("503");
         }
     }
 }

@@ -37,6 +37,54 @@ public final class Simulator implements AutoCloseable {
         this.options = options;
     }
 
+    /**
+     * Waits until every gateway's nearby stream has answered {@value #READY_ANSWERS} times in a row without an
+     * error line, so the apps start on a system that answers rather than on JVMs still loading and compiling
+     * (a demo's first seconds used to be nothing but timeouts, and a circuit breaker opened by them). Returns how
+     * long it took.
+     *
+     * @throws IllegalStateException naming the gateway and its last error when it does not within {@code timeout}
+     */
+    public Duration awaitReady(Duration timeout) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            for (String gateway : options.gateways()) {
+                String last = "no answer yet";
+                int inARow = 0;
+                while (inARow < READY_ANSWERS) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(gateway + " did not answer nearby queries within "
+                                + timeout.toSeconds() + " s; last: " + last);
+                    }
+                    try (var lines = new SimHttp(client, gateway, new SimStats()).lines("/v1/riders/ready-check/nearby?lat="
+                            + grid.center().lat() + "&lng=" + grid.center().lng(), true)) {
+                        var iterator = lines.iterator();
+                        while (inARow < READY_ANSWERS && iterator.hasNext() && System.nanoTime() < deadline) {
+                            String line = iterator.next();
+                            if (line.startsWith("data: ")) {
+                                var answer = SimHttp.JSON.readTree(line.substring(6));
+                                if (answer.has("error")) {
+                                    inARow = 0;
+                                    last = answer.get("error").toString();
+                                } else {
+                                    inARow++;
+                                }
+                            }
+                        }
+                    } catch (java.io.IOException | java.io.UncheckedIOException notYet) {
+                        last = notYet.getMessage();
+                        Thread.sleep(200);
+                    }
+                }
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** How many answers in a row make a gateway ready. */
+    static final int READY_ANSWERS = 5;
+
     /** Starts every driver and rider of the options (ramping up), spread over the gateways. */
     public void start() throws InterruptedException {
         grow(options.drivers(), options.riders());

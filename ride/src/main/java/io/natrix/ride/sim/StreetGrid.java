@@ -58,6 +58,11 @@ public final class StreetGrid {
     public record Streets(int rows, int cols, List<double[]> nodes) {
     }
 
+    /** The intersection in the middle of the grid. */
+    Node center() {
+        return nodes[rows / 2][cols / 2];
+    }
+
     Node random(SplittableRandom random) {
         return nodes[random.nextInt(rows)][random.nextInt(cols)];
     }
