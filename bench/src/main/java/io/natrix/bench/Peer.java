@@ -26,8 +26,9 @@ import java.util.function.Function;
  * respond KIND URL PREFIX   natrix | jnats | http: the echo (and, for natrix and jnats, broadcast listeners)
  * request KIND URL PREFIX   natrix | natrix-json | jnats-blocking | jnats-future | jnats-async: closed loops, a publisher
  * </pre>
- * The HTTP echo's requester is Go's net/http client ({@code go-peer http-request}): the JDK's HttpClient
- * topped out far below what the Helidon server serves, so it measured the client, not HTTP.
+ * The HTTP echo's requester is Go's net/http client ({@code go-peer http-request}), a client that is not
+ * suspected of limiting the server (the JDK's HttpClient was; Go's reaches about the same rate, so the HTTP
+ * round trip is what costs, on both sides).
  */
 public final class Peer {
 
