@@ -17,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code ./natrix bench ride fleet}: the whole ride system (one process per service instance, a nats-server
  * with JetStream) and the simulator in this JVM, all on this machine. The fleet grows step by step; after a
  * warm-up each step is measured, and it holds when, in the measured window, every driver sent about one
- * position a second, every rider got about one nearby answer a second (answers, not error lines), those
+ * position a second, every rider got about one nearby answer with drivers a second (not error lines, not
+ * empty answers), those
  * answers were at most 250 ms old at p99 when read, counted from the moment the gateway asked, at most 5% of
  * them were ranked by distance because no ETA estimator answered in time, every agent stayed online, and
  * nothing failed, from growing to the end of the window. It stops at the first step that does not hold.
@@ -201,9 +202,11 @@ final class FleetBench {
             misses.add("location updates below 95% of one per driver per second");
         }
         double expectedAnswers = 0.95 * step.riders() * window.length().toSeconds();
-        if (window.nearbyAnswers() < expectedAnswers) {
-            misses.add(String.format("nearby answers below 95%% of one per rider per second (%,d of %,.0f)",
-                    window.nearbyAnswers(), step.riders() * (double) window.length().toSeconds()));
+        // answers with drivers: an empty answer ("none") is a success only where nobody is near, never in a fleet
+        // this dense (an empty index, geo ingesting nothing, would otherwise pass)
+        if (window.nearbyWithDrivers() < expectedAnswers) {
+            misses.add(String.format("nearby answers with drivers below 95%% of one per rider per second (%,d of %,.0f)",
+                    window.nearbyWithDrivers(), step.riders() * (double) window.length().toSeconds()));
         }
         if (window.freshness().getTotalCount() < expectedAnswers) {
             misses.add(String.format("freshness measured on %,d answers, fewer than 95%% of the expected",

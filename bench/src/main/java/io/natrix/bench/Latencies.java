@@ -34,7 +34,8 @@ final class Latencies {
     record Percentiles(double p50, double p99, double p999, double correctedP50, double correctedP99,
                        double correctedP999) {
 
-        static final Percentiles NONE = new Percentiles(0, 0, 0, 0, 0, 0);
+        /** No sample at all (every call failed): no latency, printed as NaN, never as a flattering 0. */
+        static final Percentiles NONE = new Percentiles(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     private Latencies() {

@@ -26,7 +26,12 @@ class FleetCriteriaTest {
     }
 
     static Simulator.Window window(long answers, Map<String, Long> estimators, Histogram freshness, long errors) {
-        return new Simulator.Window(TEN_SECONDS, 100, 10, 100, answers / 10.0, answers, answers, estimators, freshness,
+        return window(answers, answers, estimators, freshness, errors);
+    }
+
+    static Simulator.Window window(long answers, long withDrivers, Map<String, Long> estimators, Histogram freshness,
+                                   long errors) {
+        return new Simulator.Window(TEN_SECONDS, 100, 10, 100, answers / 10.0, answers, withDrivers, estimators, freshness,
                 freshness(answers > 0 ? 10 : 0, 900), freshness(answers > 0 ? 10 : 0, 1_000), 3, 2, errors,
                 errors == 0 ? Map.of() : Map.of("503", errors), errors == 0 ? "" : "nearby of r1: 503 failing fast");
     }
@@ -41,7 +46,7 @@ class FleetCriteriaTest {
         Simulator.Window broken = window(0, Map.of(), freshness(0, 0), 100);
         List<String> misses = FleetBench.misses(STEP, broken, 100, OPTIONS);
         assertThat(misses).anySatisfy(miss -> assertThat(miss).contains("100 errors"))
-                .anySatisfy(miss -> assertThat(miss).startsWith("nearby answers below 95%"))
+                .anySatisfy(miss -> assertThat(miss).startsWith("nearby answers with drivers below 95%"))
                 .anySatisfy(miss -> assertThat(miss).contains("freshness measured on 0 answers"));
     }
 
@@ -65,5 +70,12 @@ class FleetCriteriaTest {
         slow.recordValueWithCount(400, 5);
         assertThat(FleetBench.misses(STEP, window(100, Map.of("quick", 100L), slow, 0), 0, OPTIONS)).singleElement()
                 .satisfies(miss -> assertThat(miss).contains("freshness p99 above 250 ms"));
+    }
+
+    @Test
+    void aWindowOfEmptyAnswersDoesNotHold() {
+        Simulator.Window empty = window(100, 0, Map.of("none", 100L), freshness(100, 10), 0);
+        assertThat(FleetBench.misses(STEP, empty, 0, OPTIONS)).singleElement()
+                .satisfies(miss -> assertThat(miss).contains("nearby answers with drivers below 95%").contains("(0 of 100)"));
     }
 }

@@ -55,4 +55,9 @@ class LatenciesTest {
         assertThatThrownBy(() -> Rounds.median(List.of(1.0, 2.0), x -> x)).hasMessageContaining("odd");
         assertThatThrownBy(() -> Rounds.requireOdd(2)).hasMessageContaining("not the better of two");
     }
+
+    @Test
+    void aRunWithNoSampleHasNoLatencyRatherThanZero() {
+        assertThat(Latencies.of(Latencies.histogram()).correctedP99()).isNaN();
+    }
 }

@@ -56,12 +56,15 @@ public final class Chaos {
      * {@code recovery} is the time from the end of that action until the apps saw normal service again, or
      * null if they did not within the observed window.
      */
-    record Row(String fault, long requests, long failed, long failedPolls, String failures, long retried, int lost,
+    record Row(String fault, long requests, long failed, long errorLines, String failures, long retried, int lost,
                int doubled, Duration faultLasted, Duration recovery, long nearbyReceived, long nearbyExpected, String note) {
 
-        /** Failures of the requests the apps made (sign-ups, rides, answers, steps), error lines on streams left out. */
+        /**
+         * Failures of the requests the apps made (sign-ups, rides, answers, steps): every failure but the
+         * {@code {"error":..}} lines on the apps' streams (failed nearby polls, an overrun offers stream).
+         */
         long failedRequests() {
-            return failed - failedPolls;
+            return failed - errorLines;
         }
 
         boolean recovered() {
@@ -275,12 +278,12 @@ public final class Chaos {
 
     private void printTable(List<Row> rows) {
         out.println();
-        out.println("| fault | requests | failed (by cause) | of which nearby polls | retried | nearby answers (expected)"
+        out.println("| fault | requests | failed (by cause) | of which error lines on streams | retried | nearby answers (expected)"
                 + " | rides lost | assigned twice | fault lasted | normal again after it | note |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (Row row : rows) {
             out.printf("| %s | %,d | %,d%s | %,d | %,d | %,d (%,d) | %d | %d | %s | %s | %s |%n", row.fault(), row.requests(),
-                    row.failed(), row.failed() == 0 ? "" : " (" + row.failures() + ")", row.failedPolls(), row.retried(),
+                    row.failed(), row.failed() == 0 ? "" : " (" + row.failures() + ")", row.errorLines(), row.retried(),
                     row.nearbyReceived(), row.nearbyExpected(), row.lost(), row.doubled(), seconds(row.faultLasted()),
                     format(row.recovery()), row.note().replace("|", "/"));
         }

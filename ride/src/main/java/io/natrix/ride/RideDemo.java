@@ -89,8 +89,11 @@ public final class RideDemo {
             simulator.start();
             simulator.report(System.out, System.console() != null && !options.smoke());
             if (options.smoke()) {
-                // errors include every error line on the apps' streams; nearby counts answers with drivers only
-                boolean ok = simulator.errors() == 0 && simulator.counters().nearbyWithDrivers() > 0;
+                // errors include every error line on the apps' streams; most answers must hold drivers (a sparse
+                // smoke fleet leaves a few riders with nobody near; an empty geo index would leave them all)
+                Simulator.Counters seen = simulator.counters();
+                boolean ok = simulator.errors() == 0 && seen.nearbyUpdates() > 0
+                        && seen.nearbyWithDrivers() >= 0.8 * seen.nearbyUpdates();
                 boolean completed = simulator.ridesCompleted() > 0;
                 String dashboard = DashboardCheck.problem(gateways.getFirst());
                 System.out.println(ok && completed && dashboard == null

@@ -34,7 +34,7 @@ class ChaosTest {
         Chaos.Row rolling = rows.get(1);
         assertThat(rolling.fault()).startsWith("rolling restart");
         assertThat(rolling.failedRequests()).as("a rolling restart fails no request the apps make").isZero();
-        // riders' nearby polls that failed during it are in the table (rolling.failedPolls()), not asserted here:
+        // riders' nearby polls that failed during it are in the table (rolling.errorLines()), not asserted here:
         // a few dozen of 5,000 in some of today's runs, none in others; bringing them to zero is issue 20's
         assertThat(rows.get(4).note()).as("the NATS reconnection time is measured").containsPattern("connected to another \\d+ ms after it");
     }
