@@ -59,8 +59,16 @@ final class CircuitBreakers {
 
     private final CircuitBreakerRegistry registry; // null: no breakers
     private final Duration openFor;
-    /** When each subject last answered a call (System.nanoTime), whatever the answer said. */
-    private final Map<String, AtomicLong> lastAnswer = new ConcurrentHashMap<>();
+    /** Each subject's breaker and when it last answered a call: one lookup per call finds both. */
+    private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
+
+    /** A subject's breaker, and when the subject last answered a call (System.nanoTime), whatever it said. */
+    private record Circuit(CircuitBreaker breaker, AtomicLong lastAnswer) {
+
+        boolean answeredRecently() {
+            return System.nanoTime() - lastAnswer.get() < ALIVE_WITHIN.toNanos();
+        }
+    }
 
     private CircuitBreakers(CircuitBreakerRegistry registry, Duration openFor) {
         this.registry = registry;
@@ -78,27 +86,25 @@ final class CircuitBreakers {
         if (registry == null) {
             return NONE;
         }
-        CircuitBreaker breaker = registry.circuitBreaker(subject);
+        Circuit circuit = circuits.computeIfAbsent(subject, k -> new Circuit(registry.circuitBreaker(k),
+                new AtomicLong(System.nanoTime() - ALIVE_WITHIN.toNanos())));
+        CircuitBreaker breaker = circuit.breaker();
         if (!breaker.tryAcquirePermission()) {
             throw new CircuitOpenException(subject, breaker.getState() == CircuitBreaker.State.HALF_OPEN,
                     breaker.getMetrics().getFailureRate(), openFor);
         }
-        AtomicLong answered = lastAnswer.computeIfAbsent(subject, k -> new AtomicLong(System.nanoTime() - ALIVE_WITHIN.toNanos()));
         return new Permit() {
             @Override
             public void succeeded(long nanos) {
-                answered.set(System.nanoTime());
+                circuit.lastAnswer().set(System.nanoTime());
                 breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
 
             @Override
             public void failed(long nanos, NatrixException failure) {
-                switch (verdict(failure, System.nanoTime() - answered.get() < ALIVE_WITHIN.toNanos())) {
+                switch (verdict(failure, circuit.answeredRecently())) {
                     case DOWN -> breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
-                    case UP -> {
-                        answered.set(System.nanoTime());
-                        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-                    }
+                    case UP -> succeeded(nanos);
                     case UNKNOWN -> breaker.releasePermission();
                 }
             }

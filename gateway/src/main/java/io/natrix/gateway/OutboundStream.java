@@ -95,11 +95,10 @@ final class OutboundStream implements Forwarder {
         ObjectNode request = RequestJson.fromQuery(json, exchange.request());
         exchange.pathParameters().forEach(request::put);
         byte[] body = json.writeValueAsBytes(request);
-        // a query asked again and again: safe and idempotent to retry within one interval (hedging every poll at
-        // the subject's p95 was tried in ./natrix chaos and made things worse under load: every poll of a
-        // hiccuping machine sent twice at once)
-        // it may take two intervals: a hiccup of a second (a collector, a just-started instance) then makes one
-        // late answer, which the client sees as late (askedAt), instead of an error and a gap
+        // a query asked again and again: safe to retry. It may take two intervals, so a hiccup of a second (a
+        // collector, a just-started instance) makes one late answer (askedAt says so) instead of an error and a
+        // gap. Not hedged: hedging every poll at the subject's p95 doubled the load whenever the machine
+        // hiccuped (measured in ./natrix chaos, RELIABILITY.md)
         CallOptions options = CallOptions.timeout(route.interval().multipliedBy(2)).idempotent().retries(1)
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
         // each poll is a request of its own, with the stream's request id: a trace per poll, not one trace

@@ -65,7 +65,10 @@ public final class NatsServerProcess {
                 ports[0] = preferredPort;
             }
             for (int i = 0; i < count; i++) {
-                started.add(launch(executable, config(i, count, ports, jetStream), ports[i]));
+                // unique to this start, so readiness is checked against this server and not whatever holds the port
+                String name = "natrix-" + i + "-" + ports[i] + "-" + ProcessHandle.current().pid() + "-"
+                        + Long.toHexString(System.nanoTime());
+                started.add(launch(executable, config(i, name, count, ports, jetStream), ports[i], name));
             }
             for (NatsServerProcess server : started) {
                 server.awaitReady();
@@ -78,12 +81,10 @@ public final class NatsServerProcess {
     }
 
     /** Client ports first, then cluster route ports. */
-    private static List<String> config(int index, int count, int[] ports, boolean jetStream) {
+    private static List<String> config(int index, String name, int count, int[] ports, boolean jetStream) {
         List<String> config = new ArrayList<>();
         config.add("listen: 127.0.0.1:" + ports[index]);
-        // unique to this start, so readiness is checked against this server and not whatever holds the port
-        config.add("server_name: natrix-" + index + "-" + ports[index] + "-" + ProcessHandle.current().pid()
-                + "-" + Long.toHexString(System.nanoTime()));
+        config.add("server_name: " + name);
         // a client that stops answering pings (a stalled or partitioned process) is dropped within about 4 s,
         // instead of the default 4 minutes during which requests would keep going to it
         config.add("ping_interval: \"2s\"");
@@ -107,21 +108,16 @@ public final class NatsServerProcess {
         return config;
     }
 
-    private static NatsServerProcess launch(String executable, List<String> config, int port) throws IOException {
+    private static NatsServerProcess launch(String executable, List<String> config, int port, String name) throws IOException {
         Path workDir = Files.createTempDirectory("natrix-nats-" + port + "-");
         Path configFile = workDir.resolve("nats-server.conf");
         Files.write(configFile, config.stream().map(line -> line.replace("%STORE%", workDir.resolve("jetstream").toString())).toList());
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-            command.add("/usr/bin/setsid"); // not a group leader, so setsid execs in place: same pid
-        }
-        command.addAll(List.of(executable, "--config", configFile.toString()));
+        // not a group leader, so setsid execs in place: same pid
+        List<String> command = OrphanGuard.inSessionOfItsOwn(executable, "--config", configFile.toString());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("nats-server.log").toFile())
                 .start();
-        String name = config.stream().filter(line -> line.startsWith("server_name: ")).findFirst().orElseThrow()
-                .substring("server_name: ".length());
         return new NatsServerProcess(process, port, workDir, name);
     }
 
@@ -133,8 +129,9 @@ public final class NatsServerProcess {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("nats-server on port " + port + " exited with " + process.exitValue() + ": "
-                        + logTail() + (logTail().contains("address already in use")
+                String log = logTail();
+                throw new IOException("nats-server on port " + port + " exited with " + process.exitValue() + ": " + log
+                        + (log.contains("address already in use")
                         ? " (port " + port + " is taken: stop what holds it, or choose another port)" : ""));
             }
             try (Socket socket = new Socket()) {

@@ -33,17 +33,26 @@ public final class OrphanGuard implements AutoCloseable {
 
     /** Guards the process {@code pid}: it ends within about 3 s of this JVM's death. */
     public static OrphanGuard watch(long pid) {
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-            command.add("/usr/bin/setsid");
-        }
-        command.addAll(List.of("/bin/sh", "-c", WATCHDOG, "natrix-orphan-guard", Long.toString(pid)));
+        List<String> command = inSessionOfItsOwn("/bin/sh", "-c", WATCHDOG, "natrix-orphan-guard", Long.toString(pid));
         try {
             return new OrphanGuard(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the watchdog of process " + pid + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code command} run in a session of its own ({@code setsid}, where the machine has it), so that a Ctrl-C
+     * meant for this JVM reaches only the JVM, which then stops its children in order.
+     */
+    static List<String> inSessionOfItsOwn(String... command) {
+        List<String> inSession = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            inSession.add("/usr/bin/setsid");
+        }
+        inSession.addAll(List.of(command));
+        return inSession;
     }
 
     /** Stands down: the child ended normally (or is being ended by this JVM), so the watchdog ends without acting. */

@@ -1,5 +1,6 @@
 package io.natrix.ride.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -8,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./natrix sim}: N drivers and M riders on the real HTTP API of one or more gateways, with a status line
@@ -47,39 +50,43 @@ public final class Simulator implements AutoCloseable {
      */
     public Duration awaitReady(Duration timeout) throws InterruptedException {
         long started = System.nanoTime();
-        long deadline = started + timeout.toNanos();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             for (String gateway : options.gateways()) {
-                String last = "no answer yet";
-                int inARow = 0;
-                while (inARow < READY_ANSWERS) {
-                    if (System.nanoTime() > deadline) {
+                SimStats seen = new SimStats(); // the check's own counts: its error lines are not the apps'
+                ReadyCheck check = new ReadyCheck(seen);
+                try (FollowedStream nearby = new FollowedStream(new SimHttp(client, gateway, seen),
+                        "/v1/riders/ready-check/nearby?lat=" + grid.center().lat() + "&lng=" + grid.center().lng(), true,
+                        "ready check of " + gateway, seen, check::answered, () -> { }, () -> { }).start()) {
+                    long left = timeout.toNanos() - (System.nanoTime() - started);
+                    if (!check.ready.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                         throw new IllegalStateException(gateway + " did not answer nearby queries within "
-                                + timeout.toSeconds() + " s; last: " + last);
-                    }
-                    try (var lines = new SimHttp(client, gateway, new SimStats()).lines("/v1/riders/ready-check/nearby?lat="
-                            + grid.center().lat() + "&lng=" + grid.center().lng(), true)) {
-                        var iterator = lines.iterator();
-                        while (inARow < READY_ANSWERS && iterator.hasNext() && System.nanoTime() < deadline) {
-                            String line = iterator.next();
-                            if (line.startsWith("data: ")) {
-                                var answer = SimHttp.JSON.readTree(line.substring(6));
-                                if (answer.has("error")) {
-                                    inARow = 0;
-                                    last = answer.get("error").toString();
-                                } else {
-                                    inARow++;
-                                }
-                            }
-                        }
-                    } catch (java.io.IOException | java.io.UncheckedIOException notYet) {
-                        last = notYet.getMessage();
-                        Thread.sleep(200);
+                                + timeout.toSeconds() + " s; last: " + (seen.lastError().isEmpty() ? "no answer yet" : seen.lastError()));
                     }
                 }
             }
         }
         return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Answers in a row on one stream (its follower's thread only): an error line since the last one restarts the count. */
+    private static final class ReadyCheck {
+        final CountDownLatch ready = new CountDownLatch(1);
+        private final SimStats seen;
+        private long errorsSeen;
+        private int inARow;
+
+        ReadyCheck(SimStats seen) {
+            this.seen = seen;
+        }
+
+        void answered(JsonNode answer) {
+            long errors = seen.errors.sum();
+            inARow = errors == errorsSeen ? inARow + 1 : 1;
+            errorsSeen = errors;
+            if (inARow >= READY_ANSWERS) {
+                ready.countDown();
+            }
+        }
     }
 
     /** How many answers in a row make a gateway ready. */
