@@ -137,7 +137,9 @@ final class FleetBench {
                 Histogram freshness = window.freshness();
                 System.out.printf("| %,d | %,d | %,.0f | %,.0f (%,.0f) | %s | %,d / %,d / %,d | %,d | %,d | %,d | %,d%s | %s | %s |%n",
                         step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
-                        window.nearbyWithDrivers() / (double) window.length().toSeconds(), window.estimators(),
+                        // the same measured seconds as the answers' rate (not the nominal window length)
+                        window.nearbyPerSecond() * window.nearbyWithDrivers() / Math.max(1, window.nearbyAnswers()),
+                        window.estimators(),
                         freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), freshness.getMaxValue(),
                         window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
                         window.ridesAccepted(), errors, errors == 0 ? "" : " (" + after.errorCausesSince(errorsBefore) + ")",
