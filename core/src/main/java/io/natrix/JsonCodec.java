@@ -4,13 +4,16 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Turns messages into bytes and back with Jackson. {@code byte[]} passes through untouched, which is how a
@@ -73,11 +76,26 @@ final class JsonCodec {
         try {
             return readers.computeIfAbsent(type, mapper::readerFor).readValue(bytes);
         } catch (JsonProcessingException e) {
-            throw new MalformedJsonException("malformed JSON for " + type.getSimpleName() + ": "
-                    + e.getOriginalMessage());
+            throw new MalformedJsonException(problem(e, type));
         } catch (IOException e) {
             throw new MalformedJsonException("unreadable JSON for " + type.getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * What is wrong with a request, in words its sender can act on: the rule a record's constructor broke
+     * (its {@link IllegalArgumentException}'s message, e.g. "lat must be a number from -90 to 90, got 200"), or
+     * the field that could not be read and why.
+     */
+    static String problem(JsonProcessingException e, Class<?> type) {
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException rule) {
+            return "invalid " + type.getSimpleName() + ": " + rule.getMessage();
+        }
+        String field = e instanceof JsonMappingException mapping ? mapping.getPath().stream()
+                .map(step -> step.getFieldName() != null ? step.getFieldName() : "[" + step.getIndex() + "]")
+                .collect(Collectors.joining(".")) : "";
+        return "malformed JSON for " + type.getSimpleName() + (field.isEmpty() ? "" : " at " + field) + ": "
+                + e.getOriginalMessage();
     }
 
     ObjectMapper mapper() {

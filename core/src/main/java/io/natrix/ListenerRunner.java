@@ -61,8 +61,13 @@ final class ListenerRunner<E> {
                 Thread.currentThread().interrupt();
             }
             errors.increment();
-            lastError = e instanceof JsonCodec.MalformedJsonException ? e.getMessage() : e.toString();
-            LOG.log(Level.WARNING, "listener on " + spec.subject() + " failed; it goes on with the next event", e);
+            if (e instanceof JsonCodec.MalformedJsonException malformed) {
+                lastError = malformed.getMessage(); // the sender's mistake: its words are the whole story
+                LOG.log(Level.WARNING, "listener on " + spec.subject() + " dropped an event: " + lastError);
+            } else {
+                lastError = e.toString();
+                LOG.log(Level.WARNING, "listener on " + spec.subject() + " failed; it goes on with the next event", e);
+            }
             return lastError;
         } finally {
             handled.increment();

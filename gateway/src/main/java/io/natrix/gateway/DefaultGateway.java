@@ -54,7 +54,8 @@ final class DefaultGateway implements Gateway {
         }
         WsRouting.Builder webSockets = WsRouting.builder();
         for (StreamRoute stream : builder.streams) {
-            IngestEvents events = new IngestEvents(natrix, stream.subject(), builder.maxLineBytes, json);
+            IngestEvents events = new IngestEvents(natrix, stream.subject(),
+                    RequestShape.of(json, stream.accepts()), builder.maxLineBytes, json);
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
                 PathTemplate template = PathTemplate.compile(stream.path());
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too

@@ -13,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 
 /** Checks one incoming event (an NDJSON line or a WebSocket message) and publishes it: the rules both share. */
 final class IngestEvents {
@@ -21,8 +22,10 @@ final class IngestEvents {
     private final String subject;
     private final int maxBytes;
     private final ObjectMapper json;
+    private final RequestShape shape;
 
-    IngestEvents(Natrix natrix, String subject, int maxBytes, ObjectMapper json) {
+    IngestEvents(Natrix natrix, String subject, RequestShape shape, int maxBytes, ObjectMapper json) {
+        this.shape = shape;
         this.natrix = natrix;
         this.subject = subject;
         this.maxBytes = maxBytes;
@@ -63,6 +66,10 @@ final class IngestEvents {
             return "not a JSON object";
         }
         pathParameters.forEach(object::put);
+        Optional<String> problem = shape.problem(object);
+        if (problem.isPresent()) {
+            return problem.get();
+        }
         try {
             byte[] out = json.writeValueAsBytes(object);
             String target = SubjectTemplate.fill(subject, pathParameters);

@@ -34,10 +34,12 @@ final class OutboundStream implements Forwarder {
     private final StreamCounter streams;
     private final SharedSubscriptions shared;
     private final IdleWatch idle;
+    private final RequestShape shape;
 
     OutboundStream(Natrix natrix, StreamRoute route, Duration heartbeat, ObjectMapper json, StreamCounter streams,
                    SharedSubscriptions shared, IdleWatch idle) {
         this.idle = idle;
+        this.shape = RequestShape.of(json, route.accepts());
         this.natrix = natrix;
         this.route = route;
         this.heartbeat = heartbeat;
@@ -50,13 +52,14 @@ final class OutboundStream implements Forwarder {
     public void serve(Exchange exchange) throws Exception {
         NatsLink.requireConnected(natrix);
         String subject = SubjectTemplate.fill(route.subject(), exchange.pathParameters());
+        byte[] pollRequest = route.kind() == StreamRoute.Kind.POLL ? pollRequest(exchange) : null;
         // the watch ends a stream whose writes have made no progress for the idle timeout: a client that stopped reading
         Mailbox mailbox = route.conflate() ? Mailbox.latestOnly() : Mailbox.queue(QUEUE);
         try (StreamCounter.Slot _ = streams.openOutbound(mailbox);
              IdleWatch.Watch watch = idle.watchCurrentThread();
              StreamWriter writer = StreamWriter.open(exchange.request(), exchange.response(), watch)) {
             if (route.kind() == StreamRoute.Kind.POLL) {
-                poll(exchange, subject, writer, mailbox);
+                poll(exchange, subject, pollRequest, writer, mailbox);
             } else {
                 relay(subject, writer, mailbox);
             }
@@ -89,12 +92,17 @@ final class OutboundStream implements Forwarder {
         }
     }
 
-    /** Asks, writes the answer, waits out the interval, asks again: a slow client slows its own polling. */
-    private void poll(Exchange exchange, String subject, StreamWriter writer, Mailbox closer)
-            throws IOException, InterruptedException {
+    /** The request a poll repeats (query and path parameters), refused with a 400 before the stream opens. */
+    private byte[] pollRequest(Exchange exchange) throws IOException {
         ObjectNode request = RequestJson.fromQuery(json, exchange.request());
         exchange.pathParameters().forEach(request::put);
-        byte[] body = json.writeValueAsBytes(request);
+        shape.require(request);
+        return json.writeValueAsBytes(request);
+    }
+
+    /** Asks, writes the answer, waits out the interval, asks again: a slow client slows its own polling. */
+    private void poll(Exchange exchange, String subject, byte[] body, StreamWriter writer, Mailbox closer)
+            throws IOException, InterruptedException {
         // a query asked again and again: safe to retry. It may take two intervals, so a hiccup of a second (a
         // collector, a just-started instance) makes one late answer (askedAt says so) instead of an error and a
         // gap. Not hedged: hedging every poll at the subject's p95 doubled the load whenever the machine

@@ -29,8 +29,10 @@ final class RestHandler implements Forwarder {
     private final Duration defaultTimeout;
     private final long maxBodyBytes;
     private final ObjectMapper json;
+    private final RequestShape shape;
 
     RestHandler(Natrix natrix, Route route, Duration defaultTimeout, long maxBodyBytes, ObjectMapper json) {
+        this.shape = RequestShape.of(json, route.accepts());
         this.natrix = natrix;
         this.route = route;
         this.defaultTimeout = defaultTimeout;
@@ -67,7 +69,7 @@ final class RestHandler implements Forwarder {
         };
     }
 
-    /** Query parameters, then the body's fields, then path parameters, in one JSON object. */
+    /** Query parameters, then the body's fields, then path parameters, in one JSON object of the route's shape. */
     private byte[] requestJson(Map<String, String> pathParameters, ServerRequest request) {
         ObjectNode merged = RequestJson.fromQuery(json, request);
         JsonNode body = readBody(request);
@@ -78,6 +80,7 @@ final class RestHandler implements Forwarder {
             merged.setAll((ObjectNode) body);
         }
         pathParameters.forEach(merged::put);
+        shape.require(merged);
         try {
             return json.writeValueAsBytes(merged);
         } catch (JsonProcessingException e) {

@@ -11,7 +11,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * Route.get("/v1/users/{id}", "ms.users.GetUser")
- * Route.post("/v1/rides", "ms.dispatch.RequestRide").timeout(Duration.ofSeconds(3))
+ * Route.post("/v1/rides", "ms.dispatch.RequestRide").timeout(Duration.ofSeconds(3)).accepts(RequestRide.class)
  * }</pre>
  *
  * <p>Path parameters ({@code {id}}), query parameters and the JSON body are merged into one JSON object that
@@ -21,8 +21,10 @@ import java.util.Set;
  * @param path         a template such as {@code /v1/users/{id}}
  * @param subject      the NATS subject to call
  * @param timeout      this route's timeout; empty means the gateway's default
+ * @param accepts      the type the request must decode to before it is forwarded ({@link #accepts(Class)});
+ *                     empty means any JSON object
  */
-public record Route(String method, String path, String subject, Optional<Duration> timeout) {
+public record Route(String method, String path, String subject, Optional<Duration> timeout, Optional<Class<?>> accepts) {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -35,6 +37,7 @@ public record Route(String method, String path, String subject, Optional<Duratio
         if (subject == null || subject.isBlank() || subject.contains(" ")) {
             throw new IllegalArgumentException("not a valid subject: '" + subject + "'");
         }
+        Objects.requireNonNull(accepts, "accepts");
         timeout.ifPresent(t -> {
             if (t.isNegative() || t.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive, got " + t);
@@ -43,27 +46,37 @@ public record Route(String method, String path, String subject, Optional<Duratio
     }
 
     public static Route get(String path, String subject) {
-        return new Route("GET", path, subject, Optional.empty());
+        return new Route("GET", path, subject, Optional.empty(), Optional.empty());
     }
 
     public static Route post(String path, String subject) {
-        return new Route("POST", path, subject, Optional.empty());
+        return new Route("POST", path, subject, Optional.empty(), Optional.empty());
     }
 
     public static Route put(String path, String subject) {
-        return new Route("PUT", path, subject, Optional.empty());
+        return new Route("PUT", path, subject, Optional.empty(), Optional.empty());
     }
 
     public static Route patch(String path, String subject) {
-        return new Route("PATCH", path, subject, Optional.empty());
+        return new Route("PATCH", path, subject, Optional.empty(), Optional.empty());
     }
 
     public static Route delete(String path, String subject) {
-        return new Route("DELETE", path, subject, Optional.empty());
+        return new Route("DELETE", path, subject, Optional.empty(), Optional.empty());
     }
 
     /** The same route with its own timeout; a client may ask for less with {@code Request-Timeout}, never more. */
     public Route timeout(Duration timeout) {
-        return new Route(method, path, subject, Optional.of(timeout));
+        return new Route(method, path, subject, Optional.of(timeout), accepts);
+    }
+
+    /**
+     * The same route, checked at the edge: the request (query, body and path parameters merged) must decode to
+     * {@code type}, or the client gets a 400 naming the field and the rule, and the service is never asked. A
+     * record that checks its fields in its constructor (throwing {@link IllegalArgumentException}) is the one
+     * statement of its rules, for the gateway and the service alike. Unknown fields are allowed.
+     */
+    public Route accepts(Class<?> type) {
+        return new Route(method, path, subject, timeout, Optional.of(type));
     }
 }

@@ -39,7 +39,7 @@ final class RouteFile {
             }
             return file.routes().stream()
                     .map(e -> new Route(e.method(), e.path(), e.subject(),
-                            Optional.ofNullable(e.timeoutMillis()).map(Duration::ofMillis)))
+                            Optional.ofNullable(e.timeoutMillis()).map(Duration::ofMillis), Optional.empty()))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read routes from " + path + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.natrix.gateway;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A long-lived stream between an HTTP client and NATS (the talk's "HTTP Stream" arrows).
@@ -25,8 +26,12 @@ import java.util.Objects;
  * @param interval for {@link Kind#POLL}, how often to ask; zero otherwise
  * @param conflate whether a slow client gets only the latest message instead of a queue: true for polls, and
  *                 for subscription streams of state (a position) made with {@link #latestOnly()}
+ * @param accepts  for {@link Kind#PUBLISH}, the type every event must decode to; for {@link Kind#POLL}, the type
+ *                 the request must decode to before the stream opens ({@link #accepts(Class)}); empty means any
+ *                 JSON object
  */
-public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate) {
+public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate,
+                          Optional<Class<?>> accepts) {
 
     /** The direction and source of a stream. */
     public enum Kind {
@@ -40,6 +45,10 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
 
     public StreamRoute {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(accepts, "accepts");
+        if (kind == Kind.SUBSCRIBE && accepts.isPresent()) {
+            throw new IllegalArgumentException("a subscription stream sends no request to check; accepts() is for publish and poll streams");
+        }
         PathTemplate.compile(path);
         if (subject == null || subject.isBlank() || subject.contains(" ")) {
             throw new IllegalArgumentException("not a valid subject: '" + subject + "'");
@@ -51,17 +60,17 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
 
     /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
     public static StreamRoute publish(String path, String subject) {
-        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false);
+        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty());
     }
 
     /** GET {@code path} streams every message on {@code subject}. */
     public static StreamRoute subscribe(String path, String subject) {
-        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false);
+        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty());
     }
 
     /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
     public static StreamRoute poll(String path, String subject, Duration interval) {
-        return new StreamRoute(Kind.POLL, path, subject, interval, true);
+        return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty());
     }
 
     /**
@@ -72,7 +81,18 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.SUBSCRIBE) {
             throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
         }
-        return new StreamRoute(kind, path, subject, interval, true);
+        return new StreamRoute(kind, path, subject, interval, true, accepts);
+    }
+
+    /**
+     * The same stream, checked at the edge: a poll's request (query and path parameters) must decode to
+     * {@code type} or the client gets a 400 naming the field and the rule before any stream opens; a publish
+     * stream's every event (with the path parameters) must, or it is rejected (the client is told why) and never
+     * published. A record that checks its fields in its constructor is the one statement of its rules, for the
+     * gateway and the service alike. Unknown fields are allowed.
+     */
+    public StreamRoute accepts(Class<?> type) {
+        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type));
     }
 
     /** The HTTP method that opens this stream. */

@@ -42,6 +42,17 @@ class GatewayRestTest {
     record UserQuery(String id, String fields, String traceparent) {
     }
 
+    /** A request that states its own rule, as the ride's records do. */
+    record AgeQuery(String id, int age) {
+        AgeQuery {
+            if (age < 0 || age > 150) {
+                throw new IllegalArgumentException("age must be a number from 0 to 150, got " + age);
+            }
+        }
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger agesAsked = new java.util.concurrent.atomic.AtomicInteger();
+
     @BeforeAll
     static void start() {
         natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
@@ -59,6 +70,10 @@ class GatewayRestTest {
                             "requestId", RequestContext.current().flatMap(RequestContext::requestId).orElse("none"),
                             "traceparent", RequestContext.current().flatMap(c -> c.header(RequestContext.TRACEPARENT)).orElse("none"));
                 })
+                .endpoint("Age", Map.class, request -> {
+                    agesAsked.incrementAndGet();
+                    return request;
+                })
                 .endpoint("Hold", Map.class, request -> {
                     heldEntered.release();
                     release.await();
@@ -69,6 +84,7 @@ class GatewayRestTest {
                 .route(Route.get("/v1/users/{id}", "ms.users.GetUser"))
                 .route(Route.post("/v1/users/{id}", "ms.users.GetUser").timeout(Duration.ofMillis(300)))
                 .route(Route.get("/v1/holds", "ms.users.Hold").timeout(Duration.ofSeconds(10)))
+                .route(Route.get("/v1/ages/{id}", "ms.users.Age").accepts(AgeQuery.class))
                 .route(Route.get("/v1/nobody", "ms.nobody.Home"))
                 .route(Route.get("/v1/gone", "ms.gone.Home"))
                 .start();
@@ -121,6 +137,19 @@ class GatewayRestTest {
         assertThat(posted.statusCode()).isEqualTo(200);
         assertThat(json(posted).at("/request/name").asText()).isEqualTo("Ada");
         assertThat(json(posted).at("/request/id").asText()).isEqualTo("7");
+    }
+
+    @Test
+    void aRouteThatAcceptsARecordRefusesWhatTheRecordRefusesWithoutAskingTheService() throws Exception {
+        int before = agesAsked.get();
+        assertError(send(at("/v1/ages/1?age=200")), 400, "age must be a number from 0 to 150, got 200");
+        assertError(send(at("/v1/ages/1?age=old")), 400, "age must be a whole number, got old");
+        assertThat(agesAsked.get()).as("the service was never asked").isEqualTo(before);
+
+        HttpResponse<String> fine = send(at("/v1/ages/1?age=40&extra=allowed"));
+        assertThat(fine.statusCode()).as(fine.body()).isEqualTo(200);
+        assertThat(json(fine).get("age").asText()).isEqualTo("40");
+        assertThat(agesAsked.get()).isEqualTo(before + 1);
     }
 
     @Test

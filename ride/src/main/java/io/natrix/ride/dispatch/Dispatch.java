@@ -5,6 +5,7 @@ import io.natrix.Natrix;
 import io.natrix.RequestContext;
 import io.natrix.Service;
 import io.natrix.ServiceException;
+import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.ride.dispatch.RideMessages.AnswerOffer;
 import io.natrix.ride.dispatch.RideMessages.CancelRide;
 import io.natrix.ride.dispatch.RideMessages.DriverStep;
@@ -65,7 +66,8 @@ public final class Dispatch implements AutoCloseable {
                 .endpoint("RequestRide", RequestRide.class, dispatch::request)
                 .endpoint("GetRide", GetRide.class, request -> dispatch.ride(request.rideId()))
                 .endpoint("NearbyDrivers", RideMessages.NearbyQuery.class,
-                        query -> dispatch.matcher.ranked(query.lat(), query.lng(), List.of()))
+                        query -> dispatch.matcher.ranked(new NearbyRequest(query.lat(), query.lng(), query.radiusMeters(),
+                                query.limit()), List.of()))
                 .endpoint("CancelRide", CancelRide.class, dispatch::cancel)
                 .endpoint("AnswerOffer", AnswerOffer.class, dispatch::answer)
                 .endpoint("PickUp", DriverStep.class, step -> dispatch.driverStep(step, Status.ACCEPTED, EventType.PICKED_UP))
@@ -83,9 +85,6 @@ public final class Dispatch implements AutoCloseable {
     private Ride request(RequestRide request) throws Exception {
         if (request.riderId() == null || request.riderId().isBlank() || !request.riderId().matches("[A-Za-z0-9_-]{1,64}")) {
             throw new ServiceException(400, "riderId must be 1 to 64 letters, digits, '-' or '_'");
-        }
-        if (Math.abs(request.lat()) > 90 || Math.abs(request.lng()) > 180) {
-            throw new ServiceException(422, "lat must be within ±90 and lng within ±180");
         }
         String rideId = UUID.randomUUID().toString();
         RideEvent requested = new RideEvent(EventType.REQUESTED, rideId, request.riderId(), null, request.lat(), request.lng(),

@@ -93,7 +93,8 @@ final class Matcher {
     private boolean offerToBest(Ride ride, long sequence) throws Exception {
         NearbyWithEta candidates;
         try {
-            candidates = ranked(ride.pickupLat(), ride.pickupLng(), ride.declinedBy());
+            candidates = ranked(new NearbyRequest(ride.pickupLat(), ride.pickupLng(), config.searchRadiusMeters(), 10),
+                    ride.declinedBy());
         } catch (NatrixException geoUnavailable) {
             return false; // no geo answer this time: look again soon, within the matching window
         }
@@ -121,9 +122,10 @@ final class Matcher {
      * is near. Without an answer from geo there is no answer at all: its failure is thrown, never passed off as
      * an empty neighbourhood.
      */
-    NearbyWithEta ranked(double lat, double lng, List<String> excluded) {
-        NearbyDrivers nearby = natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, config.searchRadiusMeters(), 10),
-                NearbyDrivers.class, GEO_QUERY);
+    NearbyWithEta ranked(NearbyRequest area, List<String> excluded) {
+        double lat = area.lat();
+        double lng = area.lng();
+        NearbyDrivers nearby = natrix.call(GeoService.NEARBY, area, NearbyDrivers.class, GEO_QUERY);
         Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
                 .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {

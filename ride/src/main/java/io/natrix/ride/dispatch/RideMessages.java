@@ -1,8 +1,15 @@
 package io.natrix.ride.dispatch;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.natrix.ride.geo.Inputs;
+
 import java.util.List;
 
-/** Dispatch's wire messages (JSON). */
+/**
+ * Dispatch's wire messages (JSON). Requests check their fields in their constructors ({@link Inputs}): one that
+ * breaks a rule is answered 400 with the rule, by the gateway and by dispatch alike.
+ */
 public final class RideMessages {
 
     private RideMessages() {
@@ -26,6 +33,16 @@ public final class RideMessages {
 
     /** {@code ms.dispatch.RequestRide}. */
     public record RequestRide(String riderId, double lat, double lng) {
+        public RequestRide {
+            Inputs.latitude(lat);
+            Inputs.longitude(lng);
+        }
+
+        @JsonCreator
+        static RequestRide fromJson(@JsonProperty("riderId") String riderId, @JsonProperty("lat") Double lat,
+                                    @JsonProperty("lng") Double lng) {
+            return new RequestRide(riderId, Inputs.required("lat", lat), Inputs.required("lng", lng));
+        }
     }
 
     /** {@code ms.dispatch.GetRide}. */
@@ -44,8 +61,27 @@ public final class RideMessages {
     public record DriverStep(String rideId, String driverId) {
     }
 
-    /** {@code ms.dispatch.NearbyDrivers}: what a rider sees around a point. */
-    public record NearbyQuery(double lat, double lng) {
+    /**
+     * {@code ms.dispatch.NearbyDrivers}: what a rider sees around a point; the radius and the number of drivers
+     * are optional ({@link #DEFAULT_RADIUS_METERS}, {@link #DEFAULT_LIMIT}).
+     */
+    public record NearbyQuery(double lat, double lng, double radiusMeters, int limit) {
+        public static final double DEFAULT_RADIUS_METERS = 3_000;
+        public static final int DEFAULT_LIMIT = 10;
+
+        public NearbyQuery {
+            Inputs.latitude(lat);
+            Inputs.longitude(lng);
+            Inputs.within("radiusMeters", radiusMeters, Inputs.MIN_RADIUS_METERS, Inputs.MAX_RADIUS_METERS);
+            Inputs.within("limit", limit, Inputs.MIN_LIMIT, Inputs.MAX_LIMIT);
+        }
+
+        @JsonCreator
+        static NearbyQuery fromJson(@JsonProperty("lat") Double lat, @JsonProperty("lng") Double lng,
+                                    @JsonProperty("radiusMeters") Double radiusMeters, @JsonProperty("limit") Integer limit) {
+            return new NearbyQuery(Inputs.required("lat", lat), Inputs.required("lng", lng),
+                    radiusMeters == null ? DEFAULT_RADIUS_METERS : radiusMeters, limit == null ? DEFAULT_LIMIT : limit);
+        }
     }
 
     /** One driver a rider could get, with the time to pick-up. */

@@ -1,15 +1,37 @@
 package io.natrix.ride.geo;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.List;
 
-/** The geo service's wire messages (JSON). */
+/**
+ * The geo service's wire messages (JSON). Records that come from outside check their fields in their
+ * constructors ({@link Inputs}): a request that breaks a rule is answered 400 with the rule, by the gateway and
+ * by the service alike.
+ */
 public final class GeoMessages {
 
     private GeoMessages() {
     }
 
-    /** A driver's position, published on {@code ms.geo.UpdatePoint.<driverId>}. */
+    /**
+     * A driver's position, published on {@code ms.geo.UpdatePoint.<driverId>}; {@code at} (epoch ms) is 0 when the
+     * driver's app sent none (the position is as of its arrival).
+     */
     public record DriverPosition(String driverId, double lat, double lng, long at) {
+        public DriverPosition {
+            Inputs.required("driverId", driverId);
+            Inputs.latitude(lat);
+            Inputs.longitude(lng);
+        }
+
+        @JsonCreator
+        static DriverPosition fromJson(@JsonProperty("driverId") String driverId, @JsonProperty("lat") Double lat,
+                                       @JsonProperty("lng") Double lng, @JsonProperty("at") Long at) {
+            return new DriverPosition(driverId, Inputs.required("lat", lat), Inputs.required("lng", lng),
+                    at == null ? 0 : at);
+        }
     }
 
     /** Whether a driver takes rides, published on {@code ms.geo.Availability.<driverId>}. */
@@ -20,8 +42,21 @@ public final class GeoMessages {
     public record SetAvailability(String driverId, boolean available) {
     }
 
-    /** The question asked on {@code ms.geo.Nearby}. */
+    /** The question asked on {@code ms.geo.Nearby}: at most {@code limit} drivers within the radius. */
     public record NearbyRequest(double lat, double lng, double radiusMeters, int limit) {
+        public NearbyRequest {
+            Inputs.latitude(lat);
+            Inputs.longitude(lng);
+            Inputs.within("radiusMeters", radiusMeters, Inputs.MIN_RADIUS_METERS, Inputs.MAX_RADIUS_METERS);
+            Inputs.within("limit", limit, Inputs.MIN_LIMIT, Inputs.MAX_LIMIT);
+        }
+
+        @JsonCreator
+        static NearbyRequest fromJson(@JsonProperty("lat") Double lat, @JsonProperty("lng") Double lng,
+                                      @JsonProperty("radiusMeters") Double radiusMeters, @JsonProperty("limit") Integer limit) {
+            return new NearbyRequest(Inputs.required("lat", lat), Inputs.required("lng", lng),
+                    Inputs.required("radiusMeters", radiusMeters), Inputs.required("limit", limit));
+        }
     }
 
     /** One driver near the point: where, how far, and how old the position is. */

@@ -45,13 +45,9 @@ public final class GeoService {
                     index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
                 })
                 .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class, a -> index.availability(a.driverId(), a.available(), a.at()))
-                .endpoint("Nearby", NearbyRequest.class, request -> {
-                    if (request.radiusMeters() <= 0 || request.radiusMeters() > 50_000 || request.limit() < 1) {
-                        throw new io.natrix.ServiceException(400, "radiusMeters must be in (0, 50000] and limit at least 1");
-                    }
-                    return new NearbyDrivers(index.nearby(request.lat(), request.lng(), request.radiusMeters(),
-                            Math.min(request.limit(), 100)));
-                })
+                // the request checked its own ranges as it was decoded (GeoMessages, Inputs): a bad one is a 400
+                .endpoint("Nearby", NearbyRequest.class, request -> new NearbyDrivers(index.nearby(request.lat(),
+                        request.lng(), request.radiusMeters(), request.limit())))
                 .endpoint("SetAvailability", GeoMessages.SetAvailability.class, request -> {
                     if (request.driverId() == null || !request.driverId().matches("[A-Za-z0-9_-]{1,64}")) {
                         throw new io.natrix.ServiceException(400, "driverId must be 1 to 64 letters, digits, '-' or '_'");

@@ -113,10 +113,10 @@ public final class UsersService {
 
     private static void validate(String name, String phone) {
         if (name == null || name.isBlank() || name.length() > 100) {
-            throw new ServiceException(422, "name must be 1 to 100 characters");
+            throw new ServiceException(400, "name must be 1 to 100 characters");
         }
         if (phone == null || !PHONE.matcher(phone).matches()) {
-            throw new ServiceException(422, "phone must be 6 to 20 digits, spaces, '+', '-' or parentheses");
+            throw new ServiceException(400, "phone must be 6 to 20 digits, spaces, '+', '-' or parentheses");
         }
     }
 

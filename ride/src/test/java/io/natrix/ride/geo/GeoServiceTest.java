@@ -48,7 +48,11 @@ class GeoServiceTest {
             drivers.publish(GeoService.AVAILABILITY + ".near", new DriverAvailability("near", false, now + 1));
             await().until(() -> nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 1
                     && nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 1);
-            assertThatThrownBy(() -> nearby(drivers, 32.08, 34.78, -1))
+            // a bad radius is refused as the request is made, and by the service when it comes as JSON
+            assertThatThrownBy(() -> nearby(drivers, 32.08, 34.78, -1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("radiusMeters must be a number from 100 to 10000, got -1");
+            assertThatThrownBy(() -> drivers.call(GeoService.NEARBY, "{\"lat\":32.08,\"lng\":34.78,\"radiusMeters\":-1,\"limit\":5}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), byte[].class, Duration.ofSeconds(2)))
                     .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(400));
         }
     }

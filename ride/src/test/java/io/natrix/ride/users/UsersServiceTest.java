@@ -63,7 +63,7 @@ class UsersServiceTest {
             assertThatThrownBy(() -> call(client, "CreateUser", new CreateUser(null, "X", "123456")))
                     .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(400));
             assertThatThrownBy(() -> call(client, "CreateUser", new CreateUser(Role.DRIVER, "", "123456")))
-                    .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(422));
+                    .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(400));
             assertThatThrownBy(() -> call(client, "CreateUser", new CreateUser(Role.DRIVER, "Bo", "call me")))
                     .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.getMessage()).contains("phone"));
         }
