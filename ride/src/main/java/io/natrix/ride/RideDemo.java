@@ -42,6 +42,10 @@ public final class RideDemo {
 
     private final List<NatsServerProcess> servers = new ArrayList<>();
     private RideProcesses processes;
+    /** The apps, once they run: their errors decide whether the logs are kept. */
+    private volatile Simulator apps;
+    /** Why this run's logs must be kept, when something went wrong: an instance ended, the start failed. */
+    private final List<String> troubles = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public static void main(String[] args) throws Exception {
         Options options = parse(args);
@@ -63,13 +67,16 @@ public final class RideDemo {
                 demo.startServices(url, ports);
             } catch (Exception failed) {
                 System.err.println("natrix demo: could not start: " + failed.getMessage());
+                demo.troubles.add("the start failed");
                 Runtime.getRuntime().removeShutdownHook(stop);
                 demo.stop();
                 System.exit(1);
                 return;
             }
             List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
-            System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.processes.logs() + ")");
+            System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.processes.logs()
+                    + ", kept when the run has errors)");
+            demo.watchInstances();
             System.out.println("dashboard: " + gateways.getFirst() + "/dashboard");
             System.out.println("metrics (Prometheus): " + demo.processes.instances().stream()
                     .map(instance -> instance.role() + " " + instance.metrics().replace("http://127.0.0.1:", ":").replace("/metrics", ""))
@@ -82,6 +89,7 @@ public final class RideDemo {
             double requestEvery = options.smoke() ? 2 : 60;
             simulator = new Simulator(new Simulator.Options(gateways, options.drivers(), options.riders(), requestEvery,
                     speed, options.duration()));
+            demo.apps = simulator;
             // the apps start once the system answers: not on JVMs still loading and compiling
             System.out.printf("system ready: both gateways answered nearby queries after %.1f s; starting %,d drivers"
                     + " and %,d riders%n", simulator.awaitReady(Duration.ofSeconds(120)).toMillis() / 1000.0,
@@ -153,13 +161,55 @@ public final class RideDemo {
                 "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0");
     }
 
-    /** The gateways and services (gateways first), then NATS. */
+    /**
+     * Says at once, in words, when an instance ends that nobody stopped: which one, and the line of its log that
+     * says why. (A count of errors alone told nobody that a service had died.)
+     */
+    private void watchInstances() {
+        Thread.ofPlatform().daemon().name("instance-watch").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(1_000);
+                    for (RideProcesses.Instance ended : processes.ended()) {
+                        String trouble = ended.name() + " ended by itself (exit code " + ended.process().exitValue()
+                                + "): " + ended.why();
+                        troubles.add(trouble);
+                        System.out.println(System.lineSeparator() + "natrix demo: " + trouble + " (its log: " + ended.log() + ")");
+                    }
+                }
+            } catch (InterruptedException stopping) {
+                // the demo is stopping
+            }
+        });
+    }
+
+    /**
+     * The gateways and services (gateways first), then NATS; then the logs: deleted after a run that went well,
+     * kept and named when the apps saw errors, an instance ended by itself or the start failed.
+     */
     private synchronized void stop() {
         if (processes != null) {
             processes.close();
         }
         servers.forEach(NatsServerProcess::stop);
         servers.clear();
+        if (processes == null) {
+            return;
+        }
+        Simulator seen = apps;
+        long errors = seen == null ? 0 : seen.errors();
+        if (errors > 0 || !troubles.isEmpty()) {
+            System.out.println("natrix demo: logs kept in " + processes.logs() + ": "
+                    + (errors > 0 ? String.format("the apps saw %,d errors", errors) + (troubles.isEmpty() ? "" : "; ") : "")
+                    + String.join("; ", troubles));
+        } else {
+            try {
+                processes.deleteLogs();
+            } catch (IOException e) {
+                System.out.println("natrix demo: could not delete the logs in " + processes.logs() + ": " + e.getMessage());
+            }
+        }
+        processes = null;
     }
 
     static Options parse(String... args) {

@@ -40,12 +40,22 @@ public final class RideProcesses implements AutoCloseable {
 
     /**
      * One running instance; {@code port} is the gateway's (0 for services), {@code metrics} the address of its
-     * Prometheus metrics (empty unless started with {@code -Dnatrix.metricsPort}).
+     * Prometheus metrics (empty unless started with {@code -Dnatrix.metricsPort}), {@code log} where it writes.
      */
-    public record Instance(String role, int port, Process process, String metrics) {
+    public record Instance(String role, int port, Process process, String metrics, Path log) {
 
         public boolean gateway() {
             return RideRole.of(role) == RideRole.GATEWAY;
+        }
+
+        /** {@code dispatch (pid 4242)}. */
+        public String name() {
+            return role + " (pid " + process.pid() + ")";
+        }
+
+        /** Why it ended, from its log: its first exception, or its last line. */
+        public String why() {
+            return RideProcesses.why(log);
         }
     }
 
@@ -115,7 +125,7 @@ public final class RideProcesses implements AutoCloseable {
             log = logs.resolve(role + "-" + (++launched) + ".log");
         }
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        Instance starting = new Instance(role, port, process, "");
+        Instance starting = new Instance(role, port, process, "", log);
         synchronized (this) {
             (starting.gateway() ? gateways : services).add(starting);
         }
@@ -124,7 +134,7 @@ public final class RideProcesses implements AutoCloseable {
         if (metrics < 0) {
             return starting;
         }
-        Instance instance = new Instance(role, port, process, ready.substring(metrics + " metrics ".length()).trim());
+        Instance instance = new Instance(role, port, process, ready.substring(metrics + " metrics ".length()).trim(), log);
         synchronized (this) {
             List<Instance> group = instance.gateway() ? gateways : services;
             group.set(group.indexOf(starting), instance);
@@ -202,7 +212,7 @@ public final class RideProcesses implements AutoCloseable {
     }
 
     /** The line of an instance's log that says why it failed: the first exception, or its last line. */
-    private static String why(Path log) {
+    static String why(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             return lines.stream().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
@@ -215,6 +225,25 @@ public final class RideProcesses implements AutoCloseable {
     /** Where each instance writes its log. */
     public Path logs() {
         return logs;
+    }
+
+    /**
+     * Instances that ended without being told to (a crash, an out-of-memory kill, a kill -9 from outside); each
+     * is reported once, then forgotten.
+     */
+    public synchronized List<Instance> ended() {
+        List<Instance> ended = instances().stream().filter(instance -> !instance.process().isAlive()).toList();
+        ended.forEach(this::forget);
+        return ended;
+    }
+
+    /** Deletes every instance's log: for a run that went well. Call after {@link #close()}. */
+    public void deleteLogs() throws IOException {
+        try (var files = Files.walk(logs)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     /** Every running instance, gateways last. */

@@ -10,6 +10,8 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +91,80 @@ class DemoLifecycleTest {
                     assertThat(started.stream().filter(DemoLifecycleTest::running).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
                             .as("processes left after SIG" + signal).isEmpty());
             assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofSeconds(5));
+            if (!signal.equals("KILL")) {
+                // a run without errors cleans up after itself; one with errors keeps its logs and says where
+                Path logs = logs(output);
+                if (output.stream().noneMatch(line -> line.contains("logs kept in " + logs))) {
+                    assertThat(logs).as("the logs of a run without errors").doesNotExist();
+                }
+            }
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    /** The whole command line (ProcessHandle's may stop short of a long class path), or "" once it ended. */
+    static String commandLine(ProcessHandle process) {
+        try {
+            return Files.readString(Path.of("/proc/" + process.pid() + "/cmdline")).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /** The folder of the instances' logs, as the demo printed it. */
+    static Path logs(List<String> output) {
+        String line = output.stream().filter(l -> l.contains("(logs: ")).findFirst().orElseThrow();
+        return Path.of(line.substring(line.indexOf("(logs: ") + 7).split(",")[0]);
+    }
+
+    @Test
+    void aStopDuringStartUpStopsEverythingStartedSoFar() throws Exception {
+        List<String> output = new CopyOnWriteArrayList<>();
+        Process demo = demo(output, "--port", "0");
+        try {
+            // some instances started, none serving yet: the middle of the start
+            await().atMost(Duration.ofSeconds(60)).until(() -> demo.toHandle().descendants()
+                    .filter(child -> child.info().commandLine().orElse("").contains("-Dnatrix.exitWithParent=true")).count() >= 5);
+            assertThat(output).noneMatch(line -> line.contains("gateways: "));
+            List<ProcessHandle> started = demo.toHandle().descendants().toList();
+            signal(demo, "TERM");
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo itself ended").isTrue();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(started.stream().filter(DemoLifecycleTest::running).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
+                            .as("processes left after a SIGTERM during start-up").isEmpty());
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anInstanceThatDiesIsToldInWordsAndTheRunKeepsItsLogs() throws Exception {
+        List<String> output = new CopyOnWriteArrayList<>();
+        Process demo = demo(output, "--port", "0");
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.contains(" drivers ")));
+            List<ProcessHandle> dispatch = demo.toHandle().descendants()
+                    .filter(child -> commandLine(child).contains("ServiceMain dispatch")).toList();
+            assertThat(dispatch).hasSize(2);
+            dispatch.forEach(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(String.join("\n", output))
+                    .contains("dispatch (pid " + dispatch.getFirst().pid() + ") ended by itself (exit code 137)")
+                    .containsPattern("first error of its kind \\(503\\): .*ms\\.dispatch\\.NearbyDrivers"));
+
+            signal(demo, "TERM");
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo itself ended").isTrue();
+            Path logs = logs(output);
+            assertThat(output).anyMatch(line -> line.contains("natrix demo: logs kept in " + logs + ": the apps saw")
+                    && line.contains("dispatch (pid " + dispatch.getFirst().pid() + ") ended by itself"));
+            try (var files = Files.list(logs)) {
+                assertThat(files.map(file -> file.getFileName().toString())).anyMatch(name -> name.startsWith("dispatch-"));
+            }
+            try (var files = Files.walk(logs)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file); // kept for a person; this test has read them
+                }
+            }
         } finally {
             demo.destroyForcibly();
         }

@@ -65,7 +65,7 @@ final class SimHttp {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
         }
         if (response.statusCode() != 200) {
-            throw new Refused("POST " + path, response.statusCode(), response.body());
+            throw new Refused("POST " + base + path, response.statusCode(), response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -95,7 +95,7 @@ final class SimHttp {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new Refused("GET " + path, response.statusCode(), response.body());
+            throw new Refused("GET " + base + path, response.statusCode(), response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -130,7 +130,7 @@ final class SimHttp {
         HttpResponse<Stream<String>> response = client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
             response.body().close();
-            throw new Refused("GET " + path, response.statusCode(), "");
+            throw new Refused("GET " + base + path, response.statusCode(), "");
         }
         return response.body();
     }

@@ -7,8 +7,10 @@ import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -177,6 +179,7 @@ public final class Simulator implements AutoCloseable {
         long started = System.nanoTime();
         long lastUpdates = 0;
         long lastNearby = 0;
+        Set<String> told = new HashSet<>();
         while (Duration.ofNanos(System.nanoTime() - started).compareTo(options.duration()) < 0) {
             Thread.sleep(1000);
             long updates = stats.locationUpdates.sum();
@@ -193,6 +196,14 @@ public final class Simulator implements AutoCloseable {
                     errors == 0 ? "" : " (" + SimStats.byCount(SimStats.snapshot(stats.errorsByCause)) + ")");
             lastUpdates = updates;
             lastNearby = nearby;
+            // a new kind of error is told in words on a line of its own, as it first happens: which call, on which
+            // gateway, what the gateway answered (the service it names), not only as a count
+            for (Map.Entry<String, String> first : stats.firstByCause().entrySet()) {
+                if (told.add(first.getKey())) {
+                    out.print((sameLine ? "\r\033[2K" : "") + "first error of its kind (" + first.getKey() + "): "
+                            + first.getValue() + System.lineSeparator());
+                }
+            }
             out.print(sameLine ? "\r\033[2K" + line : line + System.lineSeparator());
             out.flush();
         }
