@@ -3,6 +3,7 @@ package io.natrix.ride.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -44,7 +45,8 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * Waits until every gateway's nearby stream has answered {@value #READY_ANSWERS} times in a row without an
-     * error line, so the apps start on a system that answers rather than on JVMs still loading and compiling
+     * error line (dispatch, geo and the ETA estimators answer) and the users service answers through it (sign-ups
+     * work), so the apps start on a system that answers rather than on JVMs still loading and compiling
      * (a demo's first seconds used to be nothing but timeouts, and a circuit breaker opened by them). Returns how
      * long it took.
      *
@@ -65,9 +67,33 @@ public final class Simulator implements AutoCloseable {
                                 + timeout.toSeconds() + " s; last: " + (seen.lastError().isEmpty() ? "no answer yet" : seen.lastError()));
                     }
                 }
+                awaitUsers(new SimHttp(client, gateway, new SimStats()), started, timeout);
             }
         }
         return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /**
+     * The users service answers through {@code gateway}: a user nobody signed up is a 404 from users itself
+     * (sign-ups go the same way), where a 503 or 504 means nobody answered yet.
+     */
+    private static void awaitUsers(SimHttp gateway, long started, Duration timeout) throws InterruptedException {
+        String last = "no answer yet";
+        while (System.nanoTime() - started < timeout.toNanos()) {
+            try {
+                gateway.get("/v1/users/ready-check");
+                return; // someone signed up as ready-check: users answered all the same
+            } catch (SimHttp.Refused refused) {
+                if (refused.status() == 404) {
+                    return;
+                }
+                last = refused.getMessage();
+            } catch (IOException failed) {
+                last = failed.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the users service did not answer within " + timeout.toSeconds() + " s; last: " + last);
     }
 
     /** Answers in a row on one stream (its follower's thread only): an error line since the last one restarts the count. */
