@@ -24,6 +24,15 @@ class CallFailuresTest {
     record User(String id, String name) {
     }
 
+    /** A request that states its own rule. */
+    record Age(int years) {
+        Age {
+            if (years < 0 || years > 150) {
+                throw new IllegalArgumentException("years must be from 0 to 150, got " + years);
+            }
+        }
+    }
+
     static Natrix natrix;
     static final CountDownLatch release = new CountDownLatch(1);
 
@@ -40,6 +49,7 @@ class CallFailuresTest {
                     }
                     default -> new User(request.id(), "Ada");
                 })
+                .endpoint("Age", Age.class, age -> age)
                 .start();
     }
 
@@ -101,6 +111,23 @@ class CallFailuresTest {
                 });
         assertThat(natrix.call("ms.users.GetUser", new GetUser("7"), User.class, Duration.ofSeconds(2)))
                 .isEqualTo(new User("7", "Ada"));
+    }
+
+    @Test
+    void aRecordsOwnRuleIsThe400AndAFieldOfTheWrongKindIsNamed() {
+        assertThatThrownBy(() -> natrix.call("ms.users.Age", "{\"years\":-1}".getBytes(StandardCharsets.UTF_8), Age.class,
+                Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.code()).isEqualTo(400);
+                    assertThat(e.getMessage()).isEqualTo("invalid Age: years must be from 0 to 150, got -1");
+                });
+        assertThatThrownBy(() -> natrix.call("ms.users.Age", "{\"years\":\"old\"}".getBytes(StandardCharsets.UTF_8), Age.class,
+                Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.code()).isEqualTo(400);
+                    assertThat(e.getMessage()).startsWith("malformed JSON for Age at years: ");
+                });
+        assertThat(natrix.call("ms.users.Age", new Age(40), Age.class, Duration.ofSeconds(2))).isEqualTo(new Age(40));
     }
 
     @Test
