@@ -42,7 +42,7 @@ final class IngestStream implements Forwarder {
 
     @Override
     public void serve(Exchange exchange) throws Exception {
-        NatsLink.requireConnected(natrix);
+        NatsLink.awaitConnected(natrix, NatsLink.RECONNECT_PATIENCE);
         events.requireValidSubject(exchange.pathParameters());
         String contentType = exchange.request().headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         if (!isNdjson(contentType)) {

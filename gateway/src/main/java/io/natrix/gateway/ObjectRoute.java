@@ -96,7 +96,7 @@ final class ObjectRoute {
     }
 
     private ObjectStore store(Exchange exchange) throws IOException {
-        NatsLink.requireConnected(natrix);
+        NatsLink.awaitConnected(natrix, NatsLink.RECONNECT_PATIENCE);
         String bucket = exchange.pathParameters().get("bucket");
         if (!buckets.contains(bucket)) {
             throw new HttpProblem(404, "no bucket '" + bucket + "'; this gateway serves " + buckets);

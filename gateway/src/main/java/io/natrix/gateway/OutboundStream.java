@@ -50,7 +50,7 @@ final class OutboundStream implements Forwarder {
 
     @Override
     public void serve(Exchange exchange) throws Exception {
-        NatsLink.requireConnected(natrix);
+        NatsLink.awaitConnected(natrix, NatsLink.RECONNECT_PATIENCE);
         String subject = SubjectTemplate.fill(route.subject(), exchange.pathParameters());
         byte[] pollRequest = route.kind() == StreamRoute.Kind.POLL ? pollRequest(exchange) : null;
         // the watch ends a stream whose writes have made no progress for the idle timeout: a client that stopped reading

@@ -42,10 +42,10 @@ final class RestHandler implements Forwarder {
 
     @Override
     public void serve(Exchange exchange) {
-        NatsLink.requireConnected(natrix);
         ServerRequest request = exchange.request();
         Duration timeout = RequestTimeouts.effective(route.timeout().orElse(defaultTimeout),
                 request.headers().first(REQUEST_TIMEOUT));
+        NatsLink.awaitConnected(natrix, timeout.dividedBy(2));
         byte[] body = requestJson(exchange.pathParameters(), request);
         byte[] reply;
         try {
@@ -58,15 +58,13 @@ final class RestHandler implements Forwarder {
     }
 
     /**
-     * Retries what is always safe (no instance, an overload: nothing was done); GET, PUT and DELETE are
-     * idempotent in HTTP, so for them a timeout is retried too, within the same deadline.
+     * Retries what is always safe (no instance, an overload: nothing was done); an idempotent route (GET, PUT
+     * and DELETE by HTTP's rules, any route declared so) is retried after a timeout, a lost connection or a
+     * 503/504 too, within the same deadline and with the same request id.
      */
     private CallOptions callOptions(Duration timeout) {
         CallOptions options = CallOptions.timeout(timeout).retries(2).backoff(Duration.ofMillis(20), Duration.ofMillis(200));
-        return switch (route.method()) {
-            case "GET", "PUT", "DELETE" -> options.idempotent();
-            default -> options;
-        };
+        return route.safeToRepeat() ? options.idempotent() : options;
     }
 
     /** Query parameters, then the body's fields, then path parameters, in one JSON object of the route's shape. */

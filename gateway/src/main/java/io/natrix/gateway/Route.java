@@ -23,8 +23,12 @@ import java.util.Set;
  * @param timeout      this route's timeout; empty means the gateway's default
  * @param accepts      the type the request must decode to before it is forwarded ({@link #accepts(Class)});
  *                     empty means any JSON object
+ * @param safeToRepeat whether the service makes a repeat of this request harmless, so the gateway may send it
+ *                     again after a timeout or a lost connection ({@link #idempotent()}); GET, PUT and DELETE
+ *                     are by HTTP's rules
  */
-public record Route(String method, String path, String subject, Optional<Duration> timeout, Optional<Class<?>> accepts) {
+public record Route(String method, String path, String subject, Optional<Duration> timeout, Optional<Class<?>> accepts,
+                    boolean safeToRepeat) {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -46,28 +50,28 @@ public record Route(String method, String path, String subject, Optional<Duratio
     }
 
     public static Route get(String path, String subject) {
-        return new Route("GET", path, subject, Optional.empty(), Optional.empty());
+        return new Route("GET", path, subject, Optional.empty(), Optional.empty(), true);
     }
 
     public static Route post(String path, String subject) {
-        return new Route("POST", path, subject, Optional.empty(), Optional.empty());
+        return new Route("POST", path, subject, Optional.empty(), Optional.empty(), false);
     }
 
     public static Route put(String path, String subject) {
-        return new Route("PUT", path, subject, Optional.empty(), Optional.empty());
+        return new Route("PUT", path, subject, Optional.empty(), Optional.empty(), true);
     }
 
     public static Route patch(String path, String subject) {
-        return new Route("PATCH", path, subject, Optional.empty(), Optional.empty());
+        return new Route("PATCH", path, subject, Optional.empty(), Optional.empty(), false);
     }
 
     public static Route delete(String path, String subject) {
-        return new Route("DELETE", path, subject, Optional.empty(), Optional.empty());
+        return new Route("DELETE", path, subject, Optional.empty(), Optional.empty(), true);
     }
 
     /** The same route with its own timeout; a client may ask for less with {@code Request-Timeout}, never more. */
     public Route timeout(Duration timeout) {
-        return new Route(method, path, subject, Optional.of(timeout), accepts);
+        return new Route(method, path, subject, Optional.of(timeout), accepts, safeToRepeat);
     }
 
     /**
@@ -77,6 +81,16 @@ public record Route(String method, String path, String subject, Optional<Duratio
      * statement of its rules, for the gateway and the service alike. Unknown fields are allowed.
      */
     public Route accepts(Class<?> type) {
-        return new Route(method, path, subject, timeout, Optional.of(type));
+        return new Route(method, path, subject, timeout, Optional.of(type), safeToRepeat);
+    }
+
+    /**
+     * The same route, declared safe to repeat: its service answers a request sent twice as it answered it once
+     * (it deduplicates by the request id, which every attempt carries, or by the state the request leads to).
+     * The gateway then sends it again after a timeout or a lost connection, within the route's one deadline, as
+     * it does for GET, PUT and DELETE: a client's request survives a NATS server's death or a service instance's.
+     */
+    public Route idempotent() {
+        return new Route(method, path, subject, timeout, accepts, true);
     }
 }

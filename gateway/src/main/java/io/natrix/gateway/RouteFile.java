@@ -21,7 +21,14 @@ import java.util.Optional;
  */
 final class RouteFile {
 
-    record Entry(String method, String path, String subject, Long timeoutMillis) {
+    record Entry(String method, String path, String subject, Long timeoutMillis, Boolean idempotent) {
+    }
+
+    /** GET, PUT and DELETE are idempotent by HTTP's rules; another method when the file says so. */
+    private static Route route(Entry e) {
+        Route route = new Route(e.method(), e.path(), e.subject(), Optional.ofNullable(e.timeoutMillis()).map(Duration::ofMillis),
+                Optional.empty(), Boolean.TRUE.equals(e.idempotent()));
+        return List.of("GET", "PUT", "DELETE").contains(route.method()) ? route.idempotent() : route;
     }
 
     record File(List<Entry> routes) {
@@ -38,8 +45,7 @@ final class RouteFile {
                 throw new IllegalArgumentException(path + " has no \"routes\" list");
             }
             return file.routes().stream()
-                    .map(e -> new Route(e.method(), e.path(), e.subject(),
-                            Optional.ofNullable(e.timeoutMillis()).map(Duration::ofMillis), Optional.empty()))
+                    .map(RouteFile::route)
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read routes from " + path + ": " + e.getMessage(), e);

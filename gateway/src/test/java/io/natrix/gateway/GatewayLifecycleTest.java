@@ -33,7 +33,7 @@ class GatewayLifecycleTest {
     }
 
     @Test
-    void notReadyWhileNatsIsDownAndCallsFailFastWith503() throws Exception {
+    void notReadyWhileNatsIsDownAndCallsAreAnswered503WhenNoReconnectComes() throws Exception {
         NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
         try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).route(Route.get("/v1/users/{id}", "ms.users.GetUser")).start()) {

@@ -45,6 +45,33 @@ public final class NatsServerProcess {
     }
 
     /**
+     * A cluster's JetStream answers only once its servers have elected a meta leader, a second or two after
+     * each one greets: until then creating a stream times out. Ready means JetStream answers.
+     */
+    private static void awaitJetStreamLeader(List<NatsServerProcess> cluster) throws IOException {
+        String urls = String.join(",", cluster.stream().map(NatsServerProcess::url).toList());
+        long giveUp = System.nanoTime() + READY_TIMEOUT.toNanos();
+        io.nats.client.Options options = new io.nats.client.Options.Builder().servers(urls.split(","))
+                .connectionTimeout(java.time.Duration.ofSeconds(2)).build();
+        String last = "no answer";
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(options)) {
+            while (System.nanoTime() < giveUp) {
+                try {
+                    connection.jetStreamManagement().getAccountStatistics();
+                    return;
+                } catch (IOException | io.nats.client.JetStreamApiException notYet) {
+                    last = notYet.getMessage();
+                    Thread.sleep(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the cluster elected its JetStream leader");
+        }
+        throw new IOException("the cluster's JetStream had no leader within " + READY_TIMEOUT.toSeconds() + " s: " + last);
+    }
+
+    /**
      * Starts {@code count} servers on free ports, clustered when more than one, each with its own JetStream
      * store if asked. Outside tests (a demo, a benchmark) this is how a program owns its NATS; stop each one.
      */
@@ -72,6 +99,9 @@ public final class NatsServerProcess {
             }
             for (NatsServerProcess server : started) {
                 server.awaitReady();
+            }
+            if (jetStream && count > 1) {
+                awaitJetStreamLeader(started);
             }
             return List.copyOf(started);
         } catch (IOException e) {

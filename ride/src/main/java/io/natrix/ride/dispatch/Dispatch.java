@@ -16,7 +16,9 @@ import io.natrix.ride.dispatch.RideMessages.Ride;
 import io.natrix.ride.dispatch.RideMessages.RideEvent;
 import io.natrix.ride.dispatch.RideMessages.Status;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,15 +84,30 @@ public final class Dispatch implements AutoCloseable {
         return service;
     }
 
+    /**
+     * A new ride. The request id is its idempotency key: the same request sent again (a retry after a lost
+     * answer, by the app or the gateway) names the same ride, finds it stored and answers it as it is now,
+     * instead of requesting a second ride.
+     */
     private Ride request(RequestRide request) throws Exception {
         if (request.riderId() == null || request.riderId().isBlank() || !request.riderId().matches("[A-Za-z0-9_-]{1,64}")) {
             throw new ServiceException(400, "riderId must be 1 to 64 letters, digits, '-' or '_'");
         }
-        String rideId = UUID.randomUUID().toString();
+        String rideId = RequestContext.current().flatMap(RequestContext::requestId)
+                .map(key -> UUID.nameUUIDFromBytes(("ride/" + request.riderId() + "/" + key).getBytes(StandardCharsets.UTF_8)))
+                .orElseGet(UUID::randomUUID).toString();
         RideEvent requested = new RideEvent(EventType.REQUESTED, rideId, request.riderId(), null, request.lat(), request.lng(),
                 0, System.currentTimeMillis());
-        Ride ride = ledger.append(requested, 0).orElseThrow(() -> new ServiceException(500, "ride id collision"));
-        notifier.rider(ride);
+        Optional<Ride> created = ledger.append(requested, 0);
+        Ride ride;
+        if (created.isPresent()) {
+            ride = created.get();
+            notifier.rider(ride);
+        } else {
+            ride = ledger.currentEntry(rideId).map(RideLedger.Entry::ride).filter(r -> r.riderId().equals(request.riderId()))
+                    .orElseThrow(() -> new ServiceException(409, "request id already used for ride " + rideId
+                            + "; send each new request with a new X-Request-Id"));
+        }
         follow(rideId);
         return ride;
     }
@@ -101,48 +118,73 @@ public final class Dispatch implements AutoCloseable {
     }
 
     private Ride cancel(CancelRide request) throws Exception {
-        Ride cancelled = transition(request.rideId(), ride -> {
-            if (!ride.riderId().equals(request.riderId())) {
-                throw new ServiceException(403, "ride " + ride.rideId() + " is not " + request.riderId() + "'s");
-            }
-            return !RideState.finished(ride);
-        }, ride -> Matcher.event(EventType.CANCELLED, ride, ride.driverId(), 0), "is already finished");
+        Ride cancelled = transition(request.rideId(),
+                ride -> ride.status() == Status.CANCELLED && ride.riderId().equals(request.riderId()),
+                ride -> {
+                    if (!ride.riderId().equals(request.riderId())) {
+                        throw new ServiceException(403, "ride " + ride.rideId() + " is not " + request.riderId() + "'s");
+                    }
+                    return !RideState.finished(ride);
+                }, ride -> Matcher.event(EventType.CANCELLED, ride, ride.driverId(), 0), "is already finished");
         if (cancelled.driverId() != null) {
-            claims.release(cancelled.driverId(), cancelled.rideId());
-            notifier.availability(cancelled.driverId(), true);
+            free(cancelled.driverId(), cancelled.rideId());
         }
         return cancelled;
     }
 
     private Ride answer(AnswerOffer answer) throws Exception {
         Ride answered = transition(answer.rideId(),
+                ride -> answer.accept()
+                        ? answer.driverId().equals(ride.driverId()) && (ride.status() == Status.ACCEPTED || ride.status() == Status.PICKED_UP)
+                        : ride.declinedBy().contains(answer.driverId()),
                 ride -> ride.status() == Status.OFFERED && ride.driverId().equals(answer.driverId()),
                 ride -> Matcher.event(answer.accept() ? EventType.ACCEPTED : EventType.DECLINED, ride, answer.driverId(), 0),
                 "has no open offer for " + answer.driverId());
-        if (answer.accept()) {
-            notifier.availability(answer.driverId(), false);
-        } else {
+        if (!answer.accept()) {
             claims.release(answer.driverId(), answer.rideId());
+        } else if (claims.heldBy(answer.driverId()).filter(answer.rideId()::equals).isPresent()) {
+            notifier.availability(answer.driverId(), false);
         }
         return answered;
     }
 
     private Ride driverStep(DriverStep step, Status from, EventType next) throws Exception {
-        Ride ride = transition(step.rideId(), r -> r.status() == from && step.driverId().equals(r.driverId()),
+        Status to = next == EventType.COMPLETED ? Status.COMPLETED : Status.PICKED_UP;
+        Ride ride = transition(step.rideId(),
+                r -> step.driverId().equals(r.driverId()) && (r.status() == to || to == Status.PICKED_UP && r.status() == Status.COMPLETED),
+                r -> r.status() == from && step.driverId().equals(r.driverId()),
                 r -> Matcher.event(next, r, step.driverId(), 0), "is not " + from + " with driver " + step.driverId());
         if (next == EventType.COMPLETED) {
-            claims.release(step.driverId(), step.rideId());
-            notifier.availability(step.driverId(), true);
+            free(step.driverId(), step.rideId());
         }
         return ride;
     }
 
-    /** Appends the next event if the guard holds, re-reading and re-checking when another instance changed the ride first. */
-    private Ride transition(String rideId, Predicate<Ride> guard, Function<Ride, RideEvent> next,
+    /**
+     * The ride no longer holds the driver: its claim goes, and the driver is available again unless another
+     * ride claimed it meanwhile (a step answered again must not undo a newer ride's claim).
+     */
+    private void free(String driverId, String rideId) throws IOException {
+        claims.release(driverId, rideId);
+        if (claims.heldBy(driverId).isEmpty()) {
+            notifier.availability(driverId, true);
+        }
+    }
+
+    /**
+     * Appends the next event if the guard holds, re-reading and re-checking when another instance changed the
+     * ride first. When the ride already is where this step leads ({@code done}: the same request answered
+     * again, after its first answer was lost), it is answered as it is: a retry never fails because the first
+     * attempt succeeded, and never applies twice.
+     */
+    private Ride transition(String rideId, Predicate<Ride> done, Predicate<Ride> guard, Function<Ride, RideEvent> next,
                             String refusal) throws Exception {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             RideLedger.Entry entry = ledger.currentEntry(rideId == null ? "" : rideId)
                     .orElseThrow(() -> new ServiceException(404, "no ride " + rideId));
+            if (done.test(entry.ride())) {
+                return entry.ride();
+            }
             if (!guard.test(entry.ride())) {
                 throw new ServiceException(409, "ride " + rideId + " " + refusal + " (it is " + entry.ride().status() + ")");
             }

@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.WhileElecting;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -10,6 +11,7 @@ import io.nats.client.api.StorageType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Which ride holds which driver, in the key-value bucket {@code driver-claims}: a claim is a {@code create},
@@ -41,13 +43,27 @@ final class DriverClaims {
         return new DriverClaims(connection.keyValue(BUCKET));
     }
 
-    /** Claims the driver for the ride; false if another ride holds the driver. */
+    /**
+     * Claims the driver for the ride; false if another ride holds the driver. A claim found already held by
+     * this ride is this claim's own earlier attempt (stored, its acknowledgement lost), and counts as made.
+     */
     boolean claim(String driverId, String rideId) throws IOException {
         try {
             WhileElecting.retry(() -> bucket.create(driverId, rideId.getBytes(StandardCharsets.UTF_8)));
             return true;
         } catch (JetStreamApiException taken) {
-            return false;
+            return heldBy(driverId).filter(rideId::equals).isPresent();
+        }
+    }
+
+    /** The ride that holds the driver now, if any. */
+    Optional<String> heldBy(String driverId) throws IOException {
+        try {
+            KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(driverId));
+            return entry == null || entry.getValue() == null ? Optional.empty()
+                    : Optional.of(new String(entry.getValue(), StandardCharsets.UTF_8));
+        } catch (JetStreamApiException unreadable) {
+            throw new IOException("the driver claims could not be read: " + unreadable.getMessage(), unreadable);
         }
     }
 

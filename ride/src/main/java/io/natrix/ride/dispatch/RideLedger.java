@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.WhileElecting;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -46,8 +47,16 @@ final class RideLedger implements AutoCloseable {
     static final String STREAM = "RIDES";
     static final String SUBJECT = "ms.rides";
 
-    /** A ride and the stream sequence of its last event. */
-    record Entry(Ride ride, long sequence) {
+    /**
+     * A ride, the stream sequence of its last event, and that event as a step ({@link #step}): what an
+     * appender whose acknowledgement was lost looks for to learn that its append was stored.
+     */
+    record Entry(Ride ride, long sequence, String lastStep) {
+    }
+
+    /** One step of a ride: the event, and the sequence of the event it follows (0: the ride's first). */
+    static String step(RideEvent event, long after) {
+        return event.rideId() + "/" + after + "/" + event.type() + "/" + event.driverId();
     }
 
     private final Connection connection;
@@ -146,7 +155,8 @@ final class RideLedger implements AutoCloseable {
         if (sequence <= foldedUpTo) {
             return; // already folded: a feed subscribed again may repeat what the stalled one delivered
         }
-        rides.compute(event.rideId(), (id, old) -> new Entry(RideState.apply(old == null ? null : old.ride(), event), sequence));
+        rides.compute(event.rideId(), (id, old) -> new Entry(RideState.apply(old == null ? null : old.ride(), event), sequence,
+                step(event, old == null ? 0 : old.sequence())));
         lock.lock();
         try {
             foldedUpTo = Math.max(foldedUpTo, sequence);
@@ -185,6 +195,13 @@ final class RideLedger implements AutoCloseable {
     /**
      * Appends {@code event} if the ride's last event is still {@code expectedSequence} (0: the ride does not
      * exist yet), and returns the ride as it is then; empty if another instance changed the ride first.
+     *
+     * <p>Safe to send again: through a server's death the append is retried (a leader election's 503, a timeout
+     * whose acknowledgement may have been lost), and an append refused because the ride moved on is looked up:
+     * when the ride's last event is this very step, it was this append's earlier attempt that was stored, and
+     * the ride is returned as if the acknowledgement had arrived. (JetStream's message-id deduplication does
+     * not help here: on a clustered stream, nats-server 2.9 checks the expected sequence first; measured in
+     * {@code RideLedgerTest}.)
      */
     Optional<Ride> append(RideEvent event, long expectedSequence) throws IOException, InterruptedException {
         PublishAck ack;
@@ -193,12 +210,24 @@ final class RideLedger implements AutoCloseable {
                     json.writeValueAsBytes(event), PublishOptions.builder().expectedLastSubjectSequence(expectedSequence).build()));
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsJetStreamConstants.JS_WRONG_LAST_SEQUENCE) {
-                return Optional.empty();
+                return storedEarlier(event, expectedSequence);
             }
             throw new IOException("the ride ledger refused an event: " + e.getMessage(), e);
         }
         awaitFolded(ack.getSeqno(), Duration.ofSeconds(10)); // read your own write
         return entry(event.rideId()).map(Entry::ride);
+    }
+
+    /** The ride, when its last event is {@code event} after {@code expectedSequence}; empty when it is another. */
+    private Optional<Ride> storedEarlier(RideEvent event, long expectedSequence) throws IOException, InterruptedException {
+        try {
+            awaitFolded(WhileElecting.retry(() -> connection.jetStreamManagement().getStreamInfo(STREAM))
+                    .getStreamState().getLastSequence(), Duration.ofSeconds(10));
+        } catch (JetStreamApiException | IllegalStateException notNow) {
+            return Optional.empty(); // the caller reads the ride again and decides
+        }
+        String step = step(event, expectedSequence);
+        return entry(event.rideId()).filter(entry -> entry.lastStep().equals(step)).map(Entry::ride);
     }
 
     /** Waits until the ride has an event after {@code sequence}, or the timeout passes; returns its entry then. */

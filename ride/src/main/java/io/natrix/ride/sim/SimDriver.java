@@ -97,7 +97,7 @@ final class SimDriver {
         boolean signedUp = false;
         FollowedStream offers = null;
         try {
-            id = http.signUp("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
+            id = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
                     "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5).get("id").asText();
             locations = openLocations();
             stats.driversOnline.incrementAndGet();

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /** The simulator's side of the HTTP API: JSON calls and line streams, against one gateway. */
@@ -30,6 +31,9 @@ final class SimHttp {
         }
     }
 
+    /** How many times a ride operation is sent before its failure is the app's error. */
+    static final int ATTEMPTS = 4;
+
     private final HttpClient client;
     private final String base;
     private final SimStats stats;
@@ -49,43 +53,44 @@ final class SimHttp {
     }
 
     /**
-     * A JSON call. Like a mobile app, it tries once more after a 503 or 429 (the gateway says nothing was done
-     * and when to come back, at most a second here).
+     * A ride operation, as an app does it: one request id ({@code X-Request-Id}) for the operation, and a failure
+     * that is not the app's own fault (no answer, a 5xx, a 429) sent again with the same id after a growing
+     * pause (the gateway's {@code Retry-After} when it gives one), up to {@value #ATTEMPTS} times in all, each
+     * retry counted. The same id makes the repeat harmless: the services answer it as they answered the first.
      */
     JsonNode post(String path, Object body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        stats.requests.increment();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 503 || response.statusCode() == 429) {
-            long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
-            Thread.sleep(Duration.ofMillis(Math.min(1_000, Math.max(100, seconds * 1_000))));
-            stats.retries.increment();
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        if (response.statusCode() != 200) {
-            throw new Refused("POST " + base + path, response.statusCode(), response.body());
-        }
-        return JSON.readTree(response.body());
+        return post(path, body, ATTEMPTS);
     }
 
-    /**
-     * A sign-up, as an app does it: a failure that is not the app's own fault (no answer, or a 5xx) is tried
-     * again with a growing pause, up to {@code attempts} times in all, each retry counted.
-     */
-    JsonNode signUp(String path, Object body, int attempts) throws IOException, InterruptedException {
+    /** As {@link #post(String, Object)}, with {@code attempts} in all. */
+    JsonNode post(String path, Object body, int attempts) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("X-Request-Id", UUID.randomUUID().toString().replace("-", ""))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        stats.requests.increment();
         for (int attempt = 1; ; attempt++) {
+            long pauseMillis = Math.min(5_000, 125L << attempt);
             try {
-                return post(path, body);
-            } catch (IOException failed) {
-                boolean appsFault = failed instanceof Refused refused && refused.status() < 500;
-                if (appsFault || attempt >= attempts) {
-                    throw failed;
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return JSON.readTree(response.body());
                 }
-                stats.retries.increment();
-                Thread.sleep(Math.min(5_000, 250L << attempt));
+                Refused refused = new Refused("POST " + base + path, response.statusCode(), response.body());
+                if (response.statusCode() < 500 && response.statusCode() != 429 || attempt >= attempts) {
+                    throw refused;
+                }
+                pauseMillis = Math.max(pauseMillis, Math.min(1_000,
+                        response.headers().firstValueAsLong("Retry-After").orElse(0) * 1_000));
+            } catch (Refused appsFaultOrLast) {
+                throw appsFaultOrLast;
+            } catch (IOException noAnswer) {
+                if (attempt >= attempts) {
+                    throw noAnswer;
+                }
             }
+            stats.retries.increment();
+            Thread.sleep(pauseMillis);
         }
     }
 

@@ -38,7 +38,7 @@ final class SimRider {
         FollowedStream nearby = null;
         FollowedStream rides = null;
         try {
-            id = http.signUp("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
+            id = http.post("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
                     "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999))), 5).get("id").asText();
             nearby = new FollowedStream(http, "/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true,
                     "nearby of " + id, stats, this::onNearby, stats.ridersOnline::incrementAndGet,

@@ -8,14 +8,17 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import io.natrix.Natrix;
+import io.natrix.RequestContext;
 import io.natrix.Service;
 import io.natrix.ServiceException;
+import io.natrix.ride.WhileElecting;
 import io.natrix.ride.users.UserMessages.CreateUser;
 import io.natrix.ride.users.UserMessages.GetUser;
 import io.natrix.ride.users.UserMessages.UpdateUser;
 import io.natrix.ride.users.UserMessages.User;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -38,9 +41,17 @@ public final class UsersService {
         this.bucket = bucket;
     }
 
-    /** Starts one users instance; creates the bucket if it does not exist. */
+    /** Starts one users instance; creates the bucket (one replica) if it does not exist. */
     public static Service start(Natrix natrix) {
-        UsersService users = new UsersService(bucket(natrix));
+        return start(natrix, 1);
+    }
+
+    /**
+     * Starts one users instance; creates the bucket if it does not exist, with {@code replicas} copies (3 on a
+     * cluster of three: losing a server loses no user and stops no sign-up).
+     */
+    public static Service start(Natrix natrix, int replicas) {
+        UsersService users = new UsersService(bucket(natrix, replicas));
         return natrix.service("users").version("1.0.0").description("Riders and drivers, in a JetStream key-value bucket")
                 .endpoint("CreateUser", CreateUser.class, users::create)
                 .endpoint("RegisterRider", UserMessages.Register.class,
@@ -52,13 +63,13 @@ public final class UsersService {
                 .start();
     }
 
-    private static KeyValue bucket(Natrix natrix) {
+    private static KeyValue bucket(Natrix natrix, int replicas) {
         try {
             KeyValueManagement management = natrix.nats().keyValueManagement();
             if (!management.getBucketNames().contains(BUCKET)) {
                 try {
                     management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
-                            .maxHistoryPerKey(1).build());
+                            .replicas(replicas).maxHistoryPerKey(1).build());
                 } catch (JetStreamApiException raced) {
                     if (!management.getBucketNames().contains(BUCKET)) {
                         throw raced;
@@ -76,17 +87,30 @@ public final class UsersService {
             throw new ServiceException(400, "role must be RIDER or DRIVER");
         }
         validate(request.name(), request.phone());
-        User user = new User(UUID.randomUUID().toString(), request.role(), request.name().strip(), request.phone(),
-                System.currentTimeMillis(), 0);
-        long revision = bucket.create(user.id(), json.writeValueAsBytes(user));
-        return withRevision(user, revision);
+        // the request id is the idempotency key: the same sign-up sent again (a retry after a lost answer, through
+        // a NATS server's death) names the same user, finds it stored and answers it, instead of a second user
+        String id = RequestContext.current().flatMap(RequestContext::requestId)
+                .map(key -> UUID.nameUUIDFromBytes(("user/" + request.role() + "/" + key).getBytes(StandardCharsets.UTF_8)))
+                .orElseGet(UUID::randomUUID).toString();
+        User user = new User(id, request.role(), request.name().strip(), request.phone(), System.currentTimeMillis(), 0);
+        byte[] stored = json.writeValueAsBytes(user);
+        try {
+            return withRevision(user, WhileElecting.retry(() -> bucket.create(id, stored)));
+        } catch (JetStreamApiException exists) {
+            User earlier = get(new GetUser(id));
+            if (earlier.role() == user.role() && earlier.name().equals(user.name()) && earlier.phone().equals(user.phone())) {
+                return earlier;
+            }
+            throw new ServiceException(409, "request id already used for another sign-up; send each new request with"
+                    + " a new X-Request-Id");
+        }
     }
 
     private User get(GetUser request) throws Exception {
         if (request.id() == null || request.id().isBlank() || request.id().contains(".") || request.id().contains(" ")) {
             throw new ServiceException(400, "id must be a user id");
         }
-        KeyValueEntry entry = bucket.get(request.id());
+        KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(request.id()));
         if (entry == null || entry.getValue() == null) {
             throw new ServiceException(404, "no user " + request.id());
         }

@@ -4,14 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
 import io.natrix.ServiceException;
-import io.natrix.gateway.Gateway;
-import io.natrix.ride.dispatch.Dispatch;
-import io.natrix.ride.dispatch.DispatchConfig;
-import io.natrix.ride.eta.EtaService;
-import io.natrix.ride.geo.GeoIndex;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoService;
-import io.natrix.ride.users.UsersService;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,74 +49,68 @@ class FloodOfBadRequestsTest {
 
     @Test
     void validRidersGetNo503WhileBadRequestsFloodAColdSystem() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
-            UsersService.start(services);
-            GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
-            EtaService.startQuick(services);
-            EtaService.startCareful(services, Duration.ofMillis(20));
-            try (Dispatch _ = Dispatch.start(services, DispatchConfig.defaults());
-                 Gateway gateway = RideApi.routes(Gateway.builder(edge).port(0)).start();
-                 HttpClient http = HttpClient.newHttpClient();
-                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                String base = "http://127.0.0.1:" + gateway.port();
-                services.publish(GeoService.POSITIONS + ".d1", new DriverPosition("d1", 32.0801, 34.7801, 0));
-                long until = System.nanoTime() + RUN.toNanos();
+        try (ApiStack stack = new ApiStack(nats.url());
+             HttpClient http = HttpClient.newHttpClient();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Natrix services = stack.services;
+            Natrix edge = stack.edge;
+            String base = stack.base;
+            services.publish(GeoService.POSITIONS + ".d1", new DriverPosition("d1", 32.0801, 34.7801, 0));
+            long until = System.nanoTime() + RUN.toNanos();
 
-                Map<Integer, Long> answers = new ConcurrentHashMap<>();
-                List<String> errorLines = Collections.synchronizedList(new ArrayList<>());
-                for (int i = 0; i < RIDERS; i++) {
-                    int rider = i;
-                    threads.submit(() -> followNearby(http, base + "/v1/riders/valid-" + rider + "/nearby?lat=32.08&lng=34.78",
-                            until, line -> {
-                                if (line.has("error")) {
-                                    errorLines.add(line.toString());
-                                } else {
-                                    answers.merge(rider, 1L, Long::sum);
-                                }
-                            }));
-                }
-                AtomicLong refusedAtEdge = new AtomicLong();
-                AtomicLong refusedByDispatch = new AtomicLong();
-                AtomicLong otherwise = new AtomicLong();
-                for (int i = 0; i < 4; i++) {
-                    int flooder = i;
-                    threads.submit(() -> {
-                        while (System.nanoTime() < until) {
-                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base
-                                    + "/v1/riders/bad-" + flooder + "/nearby?lat=200&lng=34.78")).build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            (response.statusCode() == 400 ? refusedAtEdge : otherwise).incrementAndGet();
-                        }
-                        return null;
-                    });
-                    threads.submit(() -> {
-                        byte[] bad = "{\"lat\":-95,\"lng\":34.78}".getBytes(StandardCharsets.UTF_8);
-                        while (System.nanoTime() < until) {
-                            try {
-                                edge.call("ms.dispatch.NearbyDrivers", bad, byte[].class, Duration.ofSeconds(2));
-                                otherwise.incrementAndGet();
-                            } catch (ServiceException e) {
-                                (e.code() == 400 ? refusedByDispatch : otherwise).incrementAndGet();
-                            } catch (NatrixException e) {
-                                otherwise.incrementAndGet(); // a timeout, or a breaker open for the whole connection
+            Map<Integer, Long> answers = new ConcurrentHashMap<>();
+            List<String> errorLines = Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < RIDERS; i++) {
+                int rider = i;
+                threads.submit(() -> followNearby(http, base + "/v1/riders/valid-" + rider + "/nearby?lat=32.08&lng=34.78",
+                        until, line -> {
+                            if (line.has("error")) {
+                                errorLines.add(line.toString());
+                            } else {
+                                answers.merge(rider, 1L, Long::sum);
                             }
-                        }
-                        return null;
-                    });
-                }
-                threads.shutdown();
-                assertThat(threads.awaitTermination(RUN.toSeconds() + 30, TimeUnit.SECONDS)).isTrue();
-
-                assertThat(refusedAtEdge.get()).as("bad requests refused at the edge").isGreaterThan(100);
-                assertThat(refusedByDispatch.get()).as("bad requests refused by dispatch").isGreaterThan(100);
-                assertThat(otherwise.get()).as("bad requests answered otherwise than 400").isZero();
-                assertThat(errorLines).as("a valid rider got an error").noneMatch(line -> line.contains("\"status\":503"));
-                assertThat(errorLines).as("error lines of valid riders").isEmpty();
-                assertThat(answers).as("riders that got answers").hasSize(RIDERS);
-                long seconds = RUN.toSeconds();
-                assertThat(answers.values()).as("answers per rider in %d s", seconds).allMatch(n -> n >= seconds / 2);
+                        }));
             }
+            AtomicLong refusedAtEdge = new AtomicLong();
+            AtomicLong refusedByDispatch = new AtomicLong();
+            AtomicLong otherwise = new AtomicLong();
+            for (int i = 0; i < 4; i++) {
+                int flooder = i;
+                threads.submit(() -> {
+                    while (System.nanoTime() < until) {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base
+                                + "/v1/riders/bad-" + flooder + "/nearby?lat=200&lng=34.78")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        (response.statusCode() == 400 ? refusedAtEdge : otherwise).incrementAndGet();
+                    }
+                    return null;
+                });
+                threads.submit(() -> {
+                    byte[] bad = "{\"lat\":-95,\"lng\":34.78}".getBytes(StandardCharsets.UTF_8);
+                    while (System.nanoTime() < until) {
+                        try {
+                            edge.call("ms.dispatch.NearbyDrivers", bad, byte[].class, Duration.ofSeconds(2));
+                            otherwise.incrementAndGet();
+                        } catch (ServiceException e) {
+                            (e.code() == 400 ? refusedByDispatch : otherwise).incrementAndGet();
+                        } catch (NatrixException e) {
+                            otherwise.incrementAndGet(); // a timeout, or a breaker open for the whole connection
+                        }
+                    }
+                    return null;
+                });
+            }
+            threads.shutdown();
+            assertThat(threads.awaitTermination(RUN.toSeconds() + 30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(refusedAtEdge.get()).as("bad requests refused at the edge").isGreaterThan(100);
+            assertThat(refusedByDispatch.get()).as("bad requests refused by dispatch").isGreaterThan(100);
+            assertThat(otherwise.get()).as("bad requests answered otherwise than 400").isZero();
+            assertThat(errorLines).as("a valid rider got an error").noneMatch(line -> line.contains("\"status\":503"));
+            assertThat(errorLines).as("error lines of valid riders").isEmpty();
+            assertThat(answers).as("riders that got answers").hasSize(RIDERS);
+            long seconds = RUN.toSeconds();
+            assertThat(answers.values()).as("answers per rider in %d s", seconds).allMatch(n -> n >= seconds / 2);
         }
     }
 

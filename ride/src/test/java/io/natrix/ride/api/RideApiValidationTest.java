@@ -5,15 +5,9 @@ import io.natrix.ListenerStats;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ServiceException;
-import io.natrix.gateway.Gateway;
-import io.natrix.ride.dispatch.Dispatch;
-import io.natrix.ride.dispatch.DispatchConfig;
-import io.natrix.ride.eta.EtaService;
-import io.natrix.ride.geo.GeoIndex;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.ride.geo.GeoService;
-import io.natrix.ride.users.UsersService;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,31 +40,22 @@ class RideApiValidationTest {
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
 
-    static Natrix services;
+    static ApiStack stack;
     static Natrix edge;
     static Service geo;
-    static Dispatch dispatch;
-    static Gateway gateway;
     static String base;
 
     @BeforeAll
     static void start() {
-        services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-        edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-        UsersService.start(services);
-        geo = GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
-        EtaService.startQuick(services);
-        dispatch = Dispatch.start(services, DispatchConfig.defaults());
-        gateway = RideApi.routes(Gateway.builder(edge).port(0)).start();
-        base = "http://127.0.0.1:" + gateway.port();
+        stack = new ApiStack(nats.url());
+        edge = stack.edge;
+        geo = stack.geo;
+        base = stack.base;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        dispatch.close();
-        edge.close();
-        services.close();
+        stack.close();
     }
 
     @Test
