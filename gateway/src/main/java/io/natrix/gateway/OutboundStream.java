@@ -6,6 +6,7 @@ import io.nats.client.Subscription;
 import io.natrix.Natrix;
 import io.natrix.CallOptions;
 import io.natrix.NatrixException;
+import io.natrix.NoRespondersException;
 import io.natrix.RequestContext;
 
 import io.helidon.webserver.CloseConnectionException;
@@ -21,6 +22,8 @@ import java.util.Map;
  */
 final class OutboundStream implements Forwarder {
 
+    /** How long a poll that found nobody to answer waits before it asks again. */
+    static final Duration NOBODY_PAUSE = Duration.ofMillis(100);
     /** Messages a subscription stream keeps for a slow client before it disconnects the client. */
     static final int QUEUE = 256;
     /** The last message of every outbound stream when the gateway stops. */
@@ -100,6 +103,28 @@ final class OutboundStream implements Forwarder {
         return json.writeValueAsBytes(request);
     }
 
+    /**
+     * One poll's answer. When nobody answers the subject (no responders: nothing was done), it asks again every
+     * {@link #NOBODY_PAUSE} within the poll's window before the failure becomes an error line: the instances of
+     * a service connected to a NATS server that just died are subscribed again within milliseconds (measured in
+     * {@code ./natrix chaos}), and a rider should not see that moment.
+     */
+    private byte[] ask(RequestContext perPoll, String subject, byte[] body, CallOptions options, long started)
+            throws InterruptedException {
+        long window = route.interval().multipliedBy(2).toNanos();
+        while (true) {
+            try {
+                return perPoll.call(() -> natrix.call(subject, body, byte[].class, options));
+            } catch (NoRespondersException nobody) {
+                long left = window - (System.nanoTime() - started);
+                if (left < NOBODY_PAUSE.toNanos() * 2) {
+                    throw nobody;
+                }
+                Thread.sleep(NOBODY_PAUSE);
+            }
+        }
+    }
+
     /** Asks, writes the answer, waits out the interval, asks again: a slow client slows its own polling. */
     private void poll(Exchange exchange, String subject, byte[] body, StreamWriter writer, Mailbox closer)
             throws IOException, InterruptedException {
@@ -118,7 +143,7 @@ final class OutboundStream implements Forwarder {
             long askedAt = System.currentTimeMillis();
             byte[] answer;
             try {
-                answer = perPoll.call(() -> natrix.call(subject, body, byte[].class, options));
+                answer = ask(perPoll, subject, body, options, started);
             } catch (NatrixException failure) {
                 HttpProblem problem = HttpProblem.of(failure);
                 answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),

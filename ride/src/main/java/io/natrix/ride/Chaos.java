@@ -8,8 +8,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -195,15 +200,15 @@ public final class Chaos {
     }
 
     /**
-     * Kills the server a probe connection uses and measures how long the probe takes to be connected to another,
-     * from the connection's own events (a status polled every millisecond can miss a reconnection that takes
-     * less than that, and then waits out its limit while the probe is long connected again).
+     * Kills a NATS server and measures how long each process connected to it took to be connected to another
+     * ({@link Reconnects}, from the servers' own monitoring), and a probe's view from its connection's events
+     * (a status polled every millisecond can miss a reconnection that takes less than that).
      */
     private String killNatsServer() throws Exception {
         NatsServerProcess victim = servers.getFirst();
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
-        java.util.concurrent.CompletableFuture<Long> disconnected = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<Long> reconnected = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Long> disconnected = new CompletableFuture<>();
+        CompletableFuture<Long> reconnected = new CompletableFuture<>();
         try (Natrix probe = Natrix.builder().servers(url).shutdownHook(false)
                 .natsOptions(o -> o.noRandomize().reconnectWait(Duration.ofMillis(100)).connectionListener((connection, event) -> {
                     switch (event) {
@@ -213,16 +218,19 @@ public final class Chaos {
                     }
                 })).connect()) {
             String probed = probe.nats().getConnectedUrl();
+            Set<String> onVictim = Reconnects.connectedTo(victim);
+            Instant killedAt = Instant.now();
             long killed = System.nanoTime(); // before: kill() returns only once the server is gone and its files too
             victim.kill();
+            Reconnects.Result moved = Reconnects.await(onVictim, servers.subList(1, servers.size()), killedAt,
+                    Duration.ofSeconds(30));
             try {
-                long noticed = disconnected.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                long again = reconnected.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                return String.format("a client of the killed server noticed %d ms after the kill and was connected to"
-                                + " another %d ms after it", Duration.ofNanos(noticed - killed).toMillis(),
-                        Duration.ofNanos(again - killed).toMillis());
-            } catch (java.util.concurrent.TimeoutException e) {
-                return "a client of the killed server (" + probed + ") was " + (disconnected.isDone()
+                long noticed = disconnected.get(30, TimeUnit.SECONDS);
+                long again = reconnected.get(30, TimeUnit.SECONDS);
+                return String.format("%s; the probe noticed %d ms after the kill and was connected to another %d ms after it",
+                        moved.describe(), Duration.ofNanos(noticed - killed).toMillis(), Duration.ofNanos(again - killed).toMillis());
+            } catch (TimeoutException e) {
+                return moved.describe() + "; the probe (" + probed + ") was " + (disconnected.isDone()
                         ? "not connected to another" : "still connected to it, as far as it knew,") + " 30 s after the kill";
             }
         }

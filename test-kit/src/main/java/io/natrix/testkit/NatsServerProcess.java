@@ -31,14 +31,16 @@ public final class NatsServerProcess {
 
     private final Process process;
     private final int port;
+    private final int monitorPort;
     private final Path workDir;
     private final String name;
     private final OrphanGuard guard;
     private volatile boolean running = true;
 
-    private NatsServerProcess(Process process, int port, Path workDir, String name) {
+    private NatsServerProcess(Process process, int port, int monitorPort, Path workDir, String name) {
         this.process = process;
         this.port = port;
+        this.monitorPort = monitorPort;
         this.workDir = workDir;
         this.name = name;
         this.guard = OrphanGuard.watch(process.pid());
@@ -87,7 +89,7 @@ public final class NatsServerProcess {
         String executable = NatsServerBinary.find();
         List<NatsServerProcess> started = new ArrayList<>();
         try {
-            int[] ports = freePorts(count * 2);
+            int[] ports = freePorts(count * 3); // client ports, cluster route ports, monitoring ports
             if (preferredPort > 0 && isFree(preferredPort) && java.util.Arrays.stream(ports).noneMatch(p -> p == preferredPort)) {
                 ports[0] = preferredPort;
             }
@@ -95,7 +97,7 @@ public final class NatsServerProcess {
                 // unique to this start, so readiness is checked against this server and not whatever holds the port
                 String name = "natrix-" + i + "-" + ports[i] + "-" + ProcessHandle.current().pid() + "-"
                         + Long.toHexString(System.nanoTime());
-                started.add(launch(executable, config(i, name, count, ports, jetStream), ports[i], name));
+                started.add(launch(executable, config(i, name, count, ports, jetStream), ports[i], ports[2 * count + i], name));
             }
             for (NatsServerProcess server : started) {
                 server.awaitReady();
@@ -110,11 +112,13 @@ public final class NatsServerProcess {
         }
     }
 
-    /** Client ports first, then cluster route ports. */
+    /** Client ports first, then cluster route ports, then monitoring ports. */
     private static List<String> config(int index, String name, int count, int[] ports, boolean jetStream) {
         List<String> config = new ArrayList<>();
         config.add("listen: 127.0.0.1:" + ports[index]);
         config.add("server_name: " + name);
+        // the monitoring endpoints (/varz, /connz, /jsz), on loopback: who is connected, since when
+        config.add("http: 127.0.0.1:" + ports[2 * count + index]);
         // a client that stops answering pings (a stalled or partitioned process) is dropped within about 4 s,
         // instead of the default 4 minutes during which requests would keep going to it
         config.add("ping_interval: \"2s\"");
@@ -138,7 +142,8 @@ public final class NatsServerProcess {
         return config;
     }
 
-    private static NatsServerProcess launch(String executable, List<String> config, int port, String name) throws IOException {
+    private static NatsServerProcess launch(String executable, List<String> config, int port, int monitorPort, String name)
+            throws IOException {
         Path workDir = Files.createTempDirectory("natrix-nats-" + port + "-");
         Path configFile = workDir.resolve("nats-server.conf");
         Files.write(configFile, config.stream().map(line -> line.replace("%STORE%", workDir.resolve("jetstream").toString())).toList());
@@ -148,7 +153,7 @@ public final class NatsServerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("nats-server.log").toFile())
                 .start();
-        return new NatsServerProcess(process, port, workDir, name);
+        return new NatsServerProcess(process, port, monitorPort, workDir, name);
     }
 
     /**
@@ -189,6 +194,11 @@ public final class NatsServerProcess {
     /** The client port. */
     public int port() {
         return port;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the server's monitoring endpoints ({@code /varz}, {@code /connz}, {@code /jsz}). */
+    public String monitorUrl() {
+        return "http://127.0.0.1:" + monitorPort;
     }
 
     /** The operating system's process id of the server. */
