@@ -45,6 +45,10 @@ final class DefaultNatrix implements Natrix {
         }
     }
 
+    /** How often the connection pings its server, and how many unanswered pings mean the server is gone. */
+    static final Duration PING_INTERVAL = Duration.ofSeconds(2);
+    static final int MAX_PINGS_OUT = 3;
+
     static Natrix connect(Builder builder) {
         // jnats runs its dispatchers (message delivery loops) on this executor: virtual threads, so that a
         // listener's blocking code runs on a virtual thread too. Its socket reader and writer stay on platform
@@ -55,6 +59,11 @@ final class DefaultNatrix implements Natrix {
                 .servers(builder.servers.split(","))
                 .connectionName(builder.connectionName)
                 .maxReconnects(-1)
+                // a server that stops answering without closing the connection (a frozen process, a host gone
+                // without a reset) is given up after three unanswered pings 2 s apart, and the connection
+                // moves to another server of the cluster; jnats's default is 2 minutes apart (ClusterFailoverTest)
+                .pingInterval(PING_INTERVAL)
+                .maxPingsOut(MAX_PINGS_OUT)
                 .reportNoResponders()
                 // jnats writes and flushes every request on its own by default; letting its writer batch what is
                 // queued instead took natrix call from 23k to 79k req/s at 256 callers (BENCHMARKS.md, peers)

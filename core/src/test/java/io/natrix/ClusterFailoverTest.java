@@ -1,6 +1,7 @@
 package io.natrix;
 
 import io.natrix.testkit.NatsServerExtension;
+import io.natrix.testkit.NatsServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,6 +40,38 @@ class ClusterFailoverTest {
             System.out.printf("calls answered again %d ms after the service's node died%n",
                     Duration.ofNanos(System.nanoTime() - stopped).toMillis());
             assertThat(service.nats().getConnectedUrl()).doesNotContain(":" + cluster.servers().getFirst().port());
+        }
+    }
+
+    /**
+     * A node that stops answering without closing anything (frozen, or its host gone without a reset): the
+     * service's connection finds out from its unanswered pings (3, 2 s apart) and moves to another node; jnats's
+     * default pings, 2 minutes apart, would have left it waiting for minutes.
+     */
+    @Test
+    void aServiceOnAFrozenNodeFindsOutFromItsPingsAndMoves() {
+        NatsServerProcess frozen = cluster.servers().get(1);
+        List<String> urls = cluster.servers().stream().map(s -> s.url()).toList();
+        try (Natrix service = Natrix.builder().servers(String.join(",", urls.get(1), urls.get(2), urls.get(0)))
+                     .shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).natsOptions(o -> o.noRandomize()).connect();
+             Natrix caller = Natrix.builder().servers(String.join(",", urls.get(2), urls.get(0))).shutdownHook(false)
+                     .natsOptions(o -> o.noRandomize()).connect()) {
+            service.service("fares").endpoint("Quote", String.class, id -> "fare " + id).start();
+            assertThat(service.nats().getConnectedUrl()).contains(":" + frozen.port());
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                    .until(() -> caller.call("ms.fares.Quote", "1", String.class, Duration.ofMillis(500)).equals("fare 1"));
+
+            long froze = System.nanoTime();
+            frozen.freeze();
+            try {
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .until(() -> caller.call("ms.fares.Quote", "2", String.class, Duration.ofMillis(500)).equals("fare 2"));
+                System.out.printf("calls answered again %d ms after the service's node froze%n",
+                        Duration.ofNanos(System.nanoTime() - froze).toMillis());
+                assertThat(service.nats().getConnectedUrl()).doesNotContain(":" + frozen.port());
+            } finally {
+                frozen.resume();
+            }
         }
     }
 }

@@ -221,6 +221,32 @@ public final class NatsServerProcess {
         end(true);
     }
 
+    /**
+     * Freezes the server (SIGSTOP): its connections stay open and nothing answers on them, as when its host
+     * stops without closing anything. {@link #resume()} lets it go on.
+     */
+    public void freeze() {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen server go on (SIGCONT). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            if (new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling nats-server", e);
+        }
+    }
+
     private void end(boolean forcibly) {
         if (!running) {
             return;
