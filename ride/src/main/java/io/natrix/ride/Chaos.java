@@ -83,6 +83,8 @@ public final class Chaos {
     private final List<NatsServerProcess> servers;
     private final RideProcesses system;
     private final Simulator simulator;
+    /** The name of the NATS connection that probes a server's death. */
+    private static final String PROBE = "chaos-probe";
     private final List<String> gateways;
     private final PrintStream out;
 
@@ -163,13 +165,21 @@ public final class Chaos {
         rows.add(observe("none (baseline)", () -> ""));
         rows.add(observe("rolling restart of every service instance (SIGTERM, drain, start, next)", () -> {
             int restarted = 0;
+            // which restarts the failures came with: the apps' errors while each instance stopped and its
+            // replacement started, by role
+            java.util.Map<String, Long> failedDuring = new java.util.TreeMap<>();
             for (RideProcesses.Instance instance : system.instances()) {
                 if (!instance.gateway()) {
+                    long before = simulator.counters().errors();
                     system.restart(instance);
+                    failedDuring.merge(instance.role(), simulator.counters().errors() - before, Long::sum);
                     restarted++;
                 }
             }
-            return restarted + " instances restarted one by one";
+            failedDuring.values().removeIf(failed -> failed == 0);
+            return restarted + " instances restarted one by one" + (failedDuring.isEmpty() ? ""
+                    : "; failures while restarting " + failedDuring.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }));
         rows.add(observe("kill -9 of a dispatch instance", () -> killAndReplace("dispatch")));
         rows.add(observe("kill -9 of a geo instance", () -> killAndReplace("geo")));
@@ -209,7 +219,7 @@ public final class Chaos {
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
         CompletableFuture<Long> disconnected = new CompletableFuture<>();
         CompletableFuture<Long> reconnected = new CompletableFuture<>();
-        try (Natrix probe = Natrix.builder().servers(url).shutdownHook(false)
+        try (Natrix probe = Natrix.builder().servers(url).shutdownHook(false).connectionName(PROBE)
                 .natsOptions(o -> o.noRandomize().reconnectWait(Duration.ofMillis(100)).connectionListener((connection, event) -> {
                     switch (event) {
                         case DISCONNECTED -> disconnected.complete(System.nanoTime());
@@ -219,6 +229,7 @@ public final class Chaos {
                 })).connect()) {
             String probed = probe.nats().getConnectedUrl();
             Set<String> onVictim = Reconnects.connectedTo(victim);
+            onVictim.remove(PROBE); // the processes' own, not the probe's (measured below from its events)
             Instant killedAt = Instant.now();
             long killed = System.nanoTime(); // before: kill() returns only once the server is gone and its files too
             victim.kill();
