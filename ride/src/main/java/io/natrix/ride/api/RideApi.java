@@ -8,9 +8,9 @@ import io.natrix.ride.dispatch.RideMessages.AnswerOffer;
 import io.natrix.ride.dispatch.RideMessages.CancelRide;
 import io.natrix.ride.dispatch.RideMessages.DriverStep;
 import io.natrix.ride.dispatch.RideMessages.GetRide;
-import io.natrix.ride.dispatch.RideMessages.NearbyQuery;
 import io.natrix.ride.dispatch.RideMessages.RequestRide;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
+import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.ride.geo.GeoMessages.SetAvailability;
 import io.natrix.ride.users.UserMessages.GetUser;
 import io.natrix.ride.users.UserMessages.Register;
@@ -36,7 +36,7 @@ public final class RideApi {
                 // riders
                 .route(Route.post("/v1/riders", "ms.users.RegisterRider").accepts(Register.class).idempotent())
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.dispatch.NearbyDrivers", Duration.ofSeconds(1))
-                        .accepts(NearbyQuery.class))
+                        .accepts(NearbyRequest.class))
                 .route(Route.post("/v1/rides", "ms.dispatch.RequestRide").accepts(RequestRide.class).idempotent())
                 .route(Route.get("/v1/rides/{rideId}", "ms.dispatch.GetRide").accepts(GetRide.class))
                 .route(Route.post("/v1/rides/{rideId}/cancel", "ms.dispatch.CancelRide").accepts(CancelRide.class).idempotent())

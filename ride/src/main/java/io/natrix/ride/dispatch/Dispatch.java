@@ -67,9 +67,7 @@ public final class Dispatch implements AutoCloseable {
                 })
                 .endpoint("RequestRide", RequestRide.class, dispatch::request)
                 .endpoint("GetRide", GetRide.class, request -> dispatch.ride(request.rideId()))
-                .endpoint("NearbyDrivers", RideMessages.NearbyQuery.class,
-                        query -> dispatch.matcher.ranked(new NearbyRequest(query.lat(), query.lng(), query.radiusMeters(),
-                                query.limit()), List.of()))
+                .endpoint("NearbyDrivers", NearbyRequest.class, area -> dispatch.matcher.ranked(area, List.of()))
                 .endpoint("CancelRide", CancelRide.class, dispatch::cancel)
                 .endpoint("AnswerOffer", AnswerOffer.class, dispatch::answer)
                 .endpoint("PickUp", DriverStep.class, step -> dispatch.driverStep(step, Status.ACCEPTED, EventType.PICKED_UP))

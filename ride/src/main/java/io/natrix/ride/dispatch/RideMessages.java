@@ -61,29 +61,6 @@ public final class RideMessages {
     public record DriverStep(String rideId, String driverId) {
     }
 
-    /**
-     * {@code ms.dispatch.NearbyDrivers}: what a rider sees around a point; the radius and the number of drivers
-     * are optional ({@link #DEFAULT_RADIUS_METERS}, {@link #DEFAULT_LIMIT}).
-     */
-    public record NearbyQuery(double lat, double lng, double radiusMeters, int limit) {
-        public static final double DEFAULT_RADIUS_METERS = 3_000;
-        public static final int DEFAULT_LIMIT = 10;
-
-        public NearbyQuery {
-            Inputs.latitude(lat);
-            Inputs.longitude(lng);
-            Inputs.within("radiusMeters", radiusMeters, Inputs.MIN_RADIUS_METERS, Inputs.MAX_RADIUS_METERS);
-            Inputs.within("limit", limit, Inputs.MIN_LIMIT, Inputs.MAX_LIMIT);
-        }
-
-        @JsonCreator
-        static NearbyQuery fromJson(@JsonProperty("lat") Double lat, @JsonProperty("lng") Double lng,
-                                    @JsonProperty("radiusMeters") Double radiusMeters, @JsonProperty("limit") Integer limit) {
-            return new NearbyQuery(Inputs.required("lat", lat), Inputs.required("lng", lng),
-                    radiusMeters == null ? DEFAULT_RADIUS_METERS : radiusMeters, limit == null ? DEFAULT_LIMIT : limit);
-        }
-    }
-
     /** One driver a rider could get, with the time to pick-up. */
     public record DriverEta(String driverId, double lat, double lng, double distanceMeters, long etaSeconds, long ageMillis) {
     }

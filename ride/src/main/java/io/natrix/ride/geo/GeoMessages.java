@@ -42,20 +42,25 @@ public final class GeoMessages {
     public record SetAvailability(String driverId, boolean available) {
     }
 
-    /** The question asked on {@code ms.geo.Nearby}: at most {@code limit} drivers within the radius. */
+    /**
+     * A nearby question: at most {@code limit} drivers within the radius of a point. Asked on {@code ms.geo.Nearby}
+     * (the nearest available drivers) and on {@code ms.dispatch.NearbyDrivers} (the same, ranked by pick-up time,
+     * what a rider's app sees); the radius and the number of drivers are optional in JSON
+     * ({@link #DEFAULT_RADIUS_METERS}, {@link #DEFAULT_LIMIT}).
+     */
     public record NearbyRequest(double lat, double lng, double radiusMeters, int limit) {
+        public static final double DEFAULT_RADIUS_METERS = 3_000;
+        public static final int DEFAULT_LIMIT = 10;
+
         public NearbyRequest {
-            Inputs.latitude(lat);
-            Inputs.longitude(lng);
-            Inputs.within("radiusMeters", radiusMeters, Inputs.MIN_RADIUS_METERS, Inputs.MAX_RADIUS_METERS);
-            Inputs.within("limit", limit, Inputs.MIN_LIMIT, Inputs.MAX_LIMIT);
+            Inputs.nearby(lat, lng, radiusMeters, limit);
         }
 
         @JsonCreator
         static NearbyRequest fromJson(@JsonProperty("lat") Double lat, @JsonProperty("lng") Double lng,
                                       @JsonProperty("radiusMeters") Double radiusMeters, @JsonProperty("limit") Integer limit) {
             return new NearbyRequest(Inputs.required("lat", lat), Inputs.required("lng", lng),
-                    Inputs.required("radiusMeters", radiusMeters), Inputs.required("limit", limit));
+                    radiusMeters == null ? DEFAULT_RADIUS_METERS : radiusMeters, limit == null ? DEFAULT_LIMIT : limit);
         }
     }
 

@@ -29,6 +29,14 @@ public final class Inputs {
         return within("lng", lng, -MAX_LONGITUDE, MAX_LONGITUDE);
     }
 
+    /** Checks a nearby question: a point, a radius and how many drivers. */
+    public static void nearby(double lat, double lng, double radiusMeters, int limit) {
+        latitude(lat);
+        longitude(lng);
+        within("radiusMeters", radiusMeters, MIN_RADIUS_METERS, MAX_RADIUS_METERS);
+        within("limit", limit, MIN_LIMIT, MAX_LIMIT);
+    }
+
     /**
      * {@code value} when it lies in [min, max] (NaN and infinities never do).
      *

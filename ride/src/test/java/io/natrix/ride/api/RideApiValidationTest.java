@@ -130,7 +130,7 @@ class RideApiValidationTest {
                 "lng must be a number from -180 to 180, got 1000000000");
         assertServiceRefuses(GeoService.NEARBY, "{\"lat\":32.08,\"lng\":34.78,\"radiusMeters\":-1,\"limit\":5}",
                 "radiusMeters must be a number from 100 to 10000, got -1");
-        assertServiceRefuses(GeoService.NEARBY, "{\"lat\":32.08,\"lng\":34.78,\"radiusMeters\":500}", "limit is required");
+        assertServiceRefuses(GeoService.NEARBY, "{\"lng\":34.78,\"radiusMeters\":500}", "lat is required");
     }
 
     @Test
