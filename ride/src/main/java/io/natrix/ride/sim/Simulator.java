@@ -179,25 +179,20 @@ public final class Simulator implements AutoCloseable {
     /** Watches for {@code length} and returns what was seen in that time only. */
     public Window measure(Duration length) throws InterruptedException {
         stats.interval(); // drop what came before
-        long locations = stats.locationUpdates.sum();
-        long nearby = stats.nearbyUpdates.sum();
-        long withDrivers = stats.nearbyWithDrivers.sum();
-        Map<String, Long> estimators = SimStats.snapshot(stats.nearbyByEstimator);
-        long accepted = stats.ridesAccepted.sum();
-        long completed = stats.ridesCompleted.sum();
-        long errors = stats.errors.sum();
-        Map<String, Long> causes = SimStats.snapshot(stats.errorsByCause);
+        Counters before = counters();
         long started = System.nanoTime();
         Thread.sleep(length);
         Histogram[] seen = stats.interval();
         double seconds = (System.nanoTime() - started) / 1e9;
-        long answers = stats.nearbyUpdates.sum() - nearby;
+        Counters after = counters();
+        long answers = after.nearbyUpdates() - before.nearbyUpdates();
         return new Window(length, stats.driversOnline.get(), stats.ridersOnline.get(),
-                (stats.locationUpdates.sum() - locations) / seconds, answers / seconds, answers,
-                stats.nearbyWithDrivers.sum() - withDrivers,
-                SimStats.minus(SimStats.snapshot(stats.nearbyByEstimator), estimators),
-                seen[0], seen[2], seen[3], stats.ridesAccepted.sum() - accepted, stats.ridesCompleted.sum() - completed,
-                stats.errors.sum() - errors, SimStats.minus(SimStats.snapshot(stats.errorsByCause), causes), stats.lastError());
+                (after.locationUpdates() - before.locationUpdates()) / seconds, answers / seconds, answers,
+                after.nearbyWithDrivers() - before.nearbyWithDrivers(),
+                SimStats.minus(after.nearbyByEstimator(), before.nearbyByEstimator()),
+                seen[0], seen[2], seen[3], after.ridesAccepted() - before.ridesAccepted(),
+                after.ridesCompleted() - before.ridesCompleted(), after.errors() - before.errors(),
+                SimStats.minus(after.errorsByCause(), before.errorsByCause()), after.lastError());
     }
 
     /** Prints a status line every second for the options' duration, then the summary. */
@@ -269,7 +264,8 @@ public final class Simulator implements AutoCloseable {
 
     /** Running totals, for measuring what happened between two moments. */
     public record Counters(long requests, long retries, long errors, long errorLines, long locationUpdates,
-                           long nearbyUpdates, long nearbyWithDrivers, Map<String, Long> errorsByCause, String lastError) {
+                           long nearbyUpdates, long nearbyWithDrivers, Map<String, Long> nearbyByEstimator,
+                           long ridesAccepted, long ridesCompleted, Map<String, Long> errorsByCause, String lastError) {
 
         /** What happened between {@code earlier} and these: {@code 503 ×40, stream lost ×2}, or empty. */
         public String errorCausesSince(Counters earlier) {
@@ -279,9 +275,9 @@ public final class Simulator implements AutoCloseable {
 
     public Counters counters() {
         return new Counters(stats.requests.sum(), stats.retries.sum(), stats.errors.sum(), stats.errorLines.sum(),
-                stats.locationUpdates.sum(),
-                stats.nearbyUpdates.sum(), stats.nearbyWithDrivers.sum(), SimStats.snapshot(stats.errorsByCause),
-                stats.lastError());
+                stats.locationUpdates.sum(), stats.nearbyUpdates.sum(), stats.nearbyWithDrivers.sum(),
+                SimStats.snapshot(stats.nearbyByEstimator), stats.ridesAccepted.sum(), stats.ridesCompleted.sum(),
+                SimStats.snapshot(stats.errorsByCause), stats.lastError());
     }
 
     /** What the ledger says of every ride a rider was told was requested. */
