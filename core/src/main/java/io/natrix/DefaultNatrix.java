@@ -6,6 +6,9 @@ import io.nats.client.Options;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +34,10 @@ final class DefaultNatrix implements Natrix {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    private DefaultNatrix(Connection connection, ExecutorService natsExecutor, Builder builder) {
+    private final LoggingErrorListener errors;
+
+    private DefaultNatrix(Connection connection, ExecutorService natsExecutor, LoggingErrorListener errors, Builder builder) {
+        this.errors = errors;
         this.connection = connection;
         this.natsExecutor = natsExecutor;
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
@@ -55,6 +61,7 @@ final class DefaultNatrix implements Natrix {
         // threads. Measured side by side (BENCHMARKS.md), virtual dispatchers beat jnats's platform ones for
         // request/reply at 16 and 256 callers. jnats does not shut down an executor it was given; close() does.
         ExecutorService natsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("natrix-nats-", 0).factory());
+        LoggingErrorListener errors = new LoggingErrorListener();
         Options.Builder options = new Options.Builder()
                 .servers(builder.servers.split(","))
                 .connectionName(builder.connectionName)
@@ -68,13 +75,19 @@ final class DefaultNatrix implements Natrix {
                 // jnats writes and flushes every request on its own by default; letting its writer batch what is
                 // queued instead took natrix call from 23k to 79k req/s at 256 callers (BENCHMARKS.md, peers)
                 .dontForceFlushOnRequest()
-                .errorListener(new LoggingErrorListener())
+                .errorListener(errors)
                 .executor(natsExecutor)
                 .readerThreadFactory(Thread.ofPlatform().name("natrix-nats-reader-", 0).daemon().factory())
                 .writerThreadFactory(Thread.ofPlatform().name("natrix-nats-writer-", 0).daemon().factory());
+        try {
+            secure(options, builder);
+        } catch (IOException | GeneralSecurityException e) {
+            natsExecutor.close();
+            throw new ConnectionException(null, "could not read the NATS credentials or the CA (" + e.getMessage() + ")", e);
+        }
         builder.natsOptions.accept(options);
         try {
-            return new DefaultNatrix(Nats.connect(options.build()), natsExecutor, builder);
+            return new DefaultNatrix(Nats.connect(options.build()), natsExecutor, errors, builder);
         } catch (IOException e) {
             natsExecutor.close();
             throw new ConnectionException(null, "could not connect to " + builder.servers + " (" + e.getMessage()
@@ -84,6 +97,25 @@ final class DefaultNatrix implements Natrix {
             natsExecutor.close();
             throw new ConnectionException(null, "interrupted while connecting to " + builder.servers, e);
         }
+    }
+
+    /** The builder's credentials (an nkey seed), trusted authority and inbox prefix, when it names them. */
+    private static void secure(Options.Builder options, Builder builder) throws IOException, GeneralSecurityException {
+        if (builder.credentials != null) {
+            options.authHandler(Nats.staticCredentials(null,
+                    Files.readString(builder.credentials, StandardCharsets.US_ASCII).strip().toCharArray()));
+        }
+        if (builder.trust != null) {
+            options.sslContext(TrustedAuthority.sslContext(builder.trust));
+        }
+        if (builder.inboxPrefix != null) {
+            options.inboxPrefix(builder.inboxPrefix);
+        }
+    }
+
+    @Override
+    public long permissionViolations() {
+        return errors.permissionViolations();
     }
 
     @Override

@@ -6,18 +6,29 @@ import io.nats.client.ErrorListener;
 import io.nats.client.Subscription;
 
 import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Reports what jnats notices through the platform logger. A slow consumer is reported and counted (jnats
+ * Reports what jnats notices through the platform logger, and counts the server's permission violations. A slow consumer is reported and counted (jnats
  * counts the dropped messages per subscription), never a reason to stop a service.
  */
 final class LoggingErrorListener implements ErrorListener {
 
     private static final System.Logger LOG = System.getLogger(Natrix.class.getName());
 
+    private final LongAdder permissionViolations = new LongAdder();
+
     @Override
     public void errorOccurred(Connection conn, String error) {
+        if (error != null && error.toLowerCase(java.util.Locale.ROOT).contains("permissions violation")) {
+            permissionViolations.increment();
+        }
         LOG.log(Level.WARNING, "NATS server reported an error: {0}", error);
+    }
+
+    /** The server's "Permissions Violation" errors so far. */
+    long permissionViolations() {
+        return permissionViolations.sum();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.nats.client.Connection;
 import io.nats.client.Options;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -135,6 +136,13 @@ public interface Natrix extends AutoCloseable {
     /** The service instances started on this connection and not closed yet, in the order they started. */
     List<Service> services();
 
+    /**
+     * How many times the NATS server refused this connection a publish or a subscription it has no permission
+     * for ("Permissions Violation"). On a secured server a correct program keeps this at 0: anything else is a
+     * missing permission or a program doing what it should not.
+     */
+    long permissionViolations();
+
     /** The underlying jnats connection, for what Natrix does not cover. Natrix still owns it: do not close it. */
     Connection nats();
 
@@ -160,6 +168,9 @@ public interface Natrix extends AutoCloseable {
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         boolean shutdownHook = true;
         Consumer<Options.Builder> natsOptions = options -> { };
+        Path credentials;
+        Path trust;
+        String inboxPrefix;
 
         private Builder() {
         }
@@ -202,6 +213,34 @@ public interface Natrix extends AutoCloseable {
         /** Whether a JVM shutdown hook closes this connection; defaults to true. */
         public Builder shutdownHook(boolean shutdownHook) {
             this.shutdownHook = shutdownHook;
+            return this;
+        }
+
+        /**
+         * Authenticates as the NATS user whose nkey seed is in {@code seedFile} (the server's config names the
+         * user's public key; the seed never leaves this process: it signs the server's challenge). Give a path,
+         * never the seed itself, on a command line.
+         */
+        public Builder credentials(Path seedFile) {
+            this.credentials = Objects.requireNonNull(seedFile, "seedFile");
+            return this;
+        }
+
+        /**
+         * Trusts only the certificate authority in {@code caPem} for TLS ({@code tls://} servers): the server's
+         * certificate must be signed by it and name the host connected to.
+         */
+        public Builder trust(Path caPem) {
+            this.trust = Objects.requireNonNull(caPem, "caPem");
+            return this;
+        }
+
+        /**
+         * The prefix of this connection's reply subjects (default {@code _INBOX}): a user allowed to subscribe only
+         * to its own prefix cannot read anyone else's replies.
+         */
+        public Builder inboxPrefix(String inboxPrefix) {
+            this.inboxPrefix = Wire.requireName("inbox prefix", inboxPrefix);
             return this;
         }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -34,10 +35,12 @@ public final class NatsServerProcess {
     private final int monitorPort;
     private final Path workDir;
     private final String name;
+    private final boolean secured;
     private final OrphanGuard guard;
     private volatile boolean running = true;
 
-    private NatsServerProcess(Process process, int port, int monitorPort, Path workDir, String name) {
+    private NatsServerProcess(Process process, int port, int monitorPort, Path workDir, String name, boolean secured) {
+        this.secured = secured;
         this.process = process;
         this.port = port;
         this.monitorPort = monitorPort;
@@ -50,11 +53,16 @@ public final class NatsServerProcess {
      * A cluster's JetStream answers only once its servers have elected a meta leader, a second or two after
      * each one greets: until then creating a stream times out. Ready means JetStream answers.
      */
-    private static void awaitJetStreamLeader(List<NatsServerProcess> cluster) throws IOException {
+    private static void awaitJetStreamLeader(List<NatsServerProcess> cluster, Optional<NatsSecurity> security)
+            throws IOException {
         String urls = String.join(",", cluster.stream().map(NatsServerProcess::url).toList());
         long giveUp = System.nanoTime() + READY_TIMEOUT.toNanos();
-        io.nats.client.Options options = new io.nats.client.Options.Builder().servers(urls.split(","))
-                .connectionTimeout(java.time.Duration.ofSeconds(2)).build();
+        io.nats.client.Options.Builder builder = new io.nats.client.Options.Builder().servers(urls.split(","))
+                .connectionTimeout(java.time.Duration.ofSeconds(2));
+        if (security.isPresent()) {
+            security.get().asAdmin(builder);
+        }
+        io.nats.client.Options options = builder.build();
         String last = "no answer";
         try (io.nats.client.Connection connection = io.nats.client.Nats.connect(options)) {
             while (System.nanoTime() < giveUp) {
@@ -86,6 +94,19 @@ public final class NatsServerProcess {
      * free port), so that tools in another terminal find it at a known address.
      */
     public static List<NatsServerProcess> start(int count, boolean jetStream, int preferredPort) {
+        return start(count, jetStream, preferredPort, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(int, boolean, int)}, secured: TLS only (a plaintext client is refused), every client
+     * authenticated as one of {@code security}'s users and held to its permissions, routes authenticated and over
+     * TLS. {@link #url()} is then a {@code tls://} address.
+     */
+    public static List<NatsServerProcess> start(int count, boolean jetStream, int preferredPort, NatsSecurity security) {
+        return start(count, jetStream, preferredPort, Optional.of(security));
+    }
+
+    private static List<NatsServerProcess> start(int count, boolean jetStream, int preferredPort, Optional<NatsSecurity> security) {
         String executable = NatsServerBinary.find();
         List<NatsServerProcess> started = new ArrayList<>();
         try {
@@ -97,13 +118,14 @@ public final class NatsServerProcess {
                 // unique to this start, so readiness is checked against this server and not whatever holds the port
                 String name = "natrix-" + i + "-" + ports[i] + "-" + ProcessHandle.current().pid() + "-"
                         + Long.toHexString(System.nanoTime());
-                started.add(launch(executable, config(i, name, count, ports, jetStream), ports[i], ports[2 * count + i], name));
+                started.add(launch(executable, config(i, name, count, ports, jetStream, security), ports[i],
+                        ports[2 * count + i], name, security.isPresent()));
             }
             for (NatsServerProcess server : started) {
                 server.awaitReady();
             }
             if (jetStream && count > 1) {
-                awaitJetStreamLeader(started);
+                awaitJetStreamLeader(started, security);
             }
             return List.copyOf(started);
         } catch (IOException e) {
@@ -113,7 +135,8 @@ public final class NatsServerProcess {
     }
 
     /** Client ports first, then cluster route ports, then monitoring ports. */
-    private static List<String> config(int index, String name, int count, int[] ports, boolean jetStream) {
+    private static List<String> config(int index, String name, int count, int[] ports, boolean jetStream,
+                                       Optional<NatsSecurity> security) {
         List<String> config = new ArrayList<>();
         config.add("listen: 127.0.0.1:" + ports[index]);
         config.add("server_name: " + name);
@@ -123,14 +146,17 @@ public final class NatsServerProcess {
         // instead of the default 4 minutes during which requests would keep going to it
         config.add("ping_interval: \"2s\"");
         config.add("ping_max: 2");
+        security.ifPresent(secured -> config.addAll(secured.serverConfig()));
         if (count > 1) {
             config.add("cluster {");
             config.add("  name: natrix");
             config.add("  listen: 127.0.0.1:" + ports[count + index]);
+            security.ifPresent(secured -> config.addAll(secured.clusterConfig()));
             config.add("  routes: [");
             for (int j = 0; j < count; j++) {
                 if (j != index) {
-                    config.add("    nats-route://127.0.0.1:" + ports[count + j]);
+                    int route = ports[count + j];
+                    config.add("    " + security.map(secured -> secured.route(route)).orElse("nats-route://127.0.0.1:" + route));
                 }
             }
             config.add("  ]");
@@ -142,8 +168,8 @@ public final class NatsServerProcess {
         return config;
     }
 
-    private static NatsServerProcess launch(String executable, List<String> config, int port, int monitorPort, String name)
-            throws IOException {
+    private static NatsServerProcess launch(String executable, List<String> config, int port, int monitorPort, String name,
+                                            boolean secured) throws IOException {
         Path workDir = Files.createTempDirectory("natrix-nats-" + port + "-");
         Path configFile = workDir.resolve("nats-server.conf");
         Files.write(configFile, config.stream().map(line -> line.replace("%STORE%", workDir.resolve("jetstream").toString())).toList());
@@ -153,7 +179,7 @@ public final class NatsServerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("nats-server.log").toFile())
                 .start();
-        return new NatsServerProcess(process, port, monitorPort, workDir, name);
+        return new NatsServerProcess(process, port, monitorPort, workDir, name, secured);
     }
 
     /**
@@ -186,9 +212,9 @@ public final class NatsServerProcess {
                 + " s: " + logTail());
     }
 
-    /** {@code nats://127.0.0.1:<port>}. */
+    /** {@code nats://127.0.0.1:<port>}, or {@code tls://127.0.0.1:<port>} when secured. */
     public String url() {
-        return "nats://127.0.0.1:" + port;
+        return (secured ? "tls" : "nats") + "://127.0.0.1:" + port;
     }
 
     /** The client port. */

@@ -1,0 +1,248 @@
+package io.natrix.testkit;
+
+import io.nats.client.NKey;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * What a secured nats-server needs, generated into a folder of its own (0700, files 0600): one nkey per user
+ * (Ed25519; the server's config holds only public keys, no secret crosses the wire), each user's permissions,
+ * a certificate authority and a server certificate for {@code 127.0.0.1}/{@code localhost} made with the JDK's
+ * {@code keytool}, and a user and password for the routes between clustered servers.
+ *
+ * <pre>{@code
+ * NatsSecurity security = NatsSecurity.generate(dir, Map.of(
+ *         "admin", NatsSecurity.User.admin(),
+ *         "users", NatsSecurity.User.allowing(List.of("ms.users.*"), List.of("ms.users.* users"))));
+ * NatsServerProcess.start(1, true, 0, security);          // refuses anonymous and plaintext clients
+ * Natrix.builder().servers(server.url()).credentials(security.seed("users")).trust(security.ca())...
+ * }</pre>
+ */
+public final class NatsSecurity {
+
+    /** The name of the user {@link NatsServerProcess} itself connects as (to see that JetStream has a leader). */
+    public static final String ADMIN = "admin";
+
+    /**
+     * One user's permissions: what it may publish and subscribe to ({@code "ms.users.* users"} names a queue
+     * group), and whether it may answer requests it received ({@code allow_responses}) without a right to
+     * publish on their reply subjects. An empty allow list with {@code everything} true is an admin.
+     */
+    public record User(List<String> publish, List<String> subscribe, boolean answers, boolean everything) {
+
+        public User {
+            publish = List.copyOf(publish);
+            subscribe = List.copyOf(subscribe);
+        }
+
+        /** Publishes and subscribes to anything: provisioning, tooling, tests' observers. */
+        public static User admin() {
+            return new User(List.of(), List.of(), true, true);
+        }
+
+        /** Only these subjects, and answers to requests it receives. */
+        public static User allowing(List<String> publish, List<String> subscribe) {
+            return new User(publish, subscribe, true, false);
+        }
+    }
+
+    private final Path dir;
+    private final Map<String, String> publicKeys;
+    private final Map<String, User> users;
+    private final String routePassword;
+
+    private NatsSecurity(Path dir, Map<String, String> publicKeys, Map<String, User> users, String routePassword) {
+        this.dir = dir;
+        this.publicKeys = publicKeys;
+        this.users = users;
+        this.routePassword = routePassword;
+    }
+
+    /**
+     * Generates keys and certificates for {@code users} into {@code dir} (created if needed), which must include
+     * an {@link #ADMIN} user. Takes about a second (keytool).
+     */
+    public static NatsSecurity generate(Path dir, Map<String, User> users) {
+        if (!users.containsKey(ADMIN)) {
+            throw new IllegalArgumentException("a secured server needs an '" + ADMIN + "' user: the test kit connects as it");
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            SecureRandom random = new SecureRandom();
+            Map<String, String> publicKeys = new LinkedHashMap<>();
+            for (String user : users.keySet()) {
+                NKey key = NKey.createUser(random);
+                privately(dir.resolve(user + ".nk"), new String(key.getSeed()).getBytes(StandardCharsets.US_ASCII));
+                publicKeys.put(user, new String(key.getPublicKey()));
+            }
+            Certificates.generate(dir);
+            byte[] password = new byte[24];
+            random.nextBytes(password);
+            return new NatsSecurity(dir, publicKeys, Map.copyOf(users), HexFormat.of().formatHex(password));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not generate NATS credentials in " + dir + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not generate NATS credentials: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while generating NATS credentials", e);
+        }
+    }
+
+    /** The seed file of {@code user} (its private key; give its path, never its content, to a process). */
+    public Path seed(String user) {
+        if (!publicKeys.containsKey(user)) {
+            throw new IllegalArgumentException("no user '" + user + "'; there are " + publicKeys.keySet());
+        }
+        return dir.resolve(user + ".nk");
+    }
+
+    /** The certificate authority every client trusts (PEM). */
+    public Path ca() {
+        return dir.resolve("ca.pem");
+    }
+
+    /** Sets a jnats connection to authenticate as {@code user} and to trust only this authority. */
+    public io.nats.client.Options.Builder as(String user, io.nats.client.Options.Builder options) {
+        try {
+            return options.authHandler(io.nats.client.Nats.staticCredentials(null,
+                            Files.readString(seed(user), StandardCharsets.US_ASCII).toCharArray()))
+                    .truststorePath(dir.resolve("truststore.p12").toString())
+                    .truststorePassword(Certificates.PASSWORD.toCharArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void asAdmin(io.nats.client.Options.Builder options) {
+        as(ADMIN, options);
+    }
+
+    /** The server's side: users with their permissions, and TLS. */
+    List<String> serverConfig() {
+        List<String> config = new ArrayList<>();
+        config.add("tls {");
+        config.add("  cert_file: \"" + dir.resolve("server-cert.pem") + "\"");
+        config.add("  key_file: \"" + dir.resolve("server-key.pem") + "\"");
+        config.add("  ca_file: \"" + ca() + "\"");
+        config.add("  timeout: 2");
+        config.add("}");
+        config.add("authorization {");
+        config.add("  users: [");
+        publicKeys.forEach((name, key) -> config.add("    { nkey: " + key + permissions(users.get(name)) + " }"));
+        config.add("  ]");
+        config.add("}");
+        return config;
+    }
+
+    /** The routes' side: they authenticate with a generated password, over TLS. */
+    List<String> clusterConfig() {
+        return List.of(
+                "  authorization { user: route, password: \"" + routePassword + "\" }",
+                "  tls {",
+                "    cert_file: \"" + dir.resolve("server-cert.pem") + "\"",
+                "    key_file: \"" + dir.resolve("server-key.pem") + "\"",
+                "    ca_file: \"" + ca() + "\"",
+                "    timeout: 2",
+                "  }");
+    }
+
+    /** A route URL with the route's credentials. */
+    String route(int port) {
+        return "nats-route://route:" + routePassword + "@127.0.0.1:" + port;
+    }
+
+    private static String permissions(User user) {
+        if (user.everything()) {
+            return "";
+        }
+        return ", permissions: { publish: { allow: " + list(user.publish()) + " }, subscribe: { allow: "
+                + list(user.subscribe()) + " }" + (user.answers() ? ", allow_responses: { max: 1, expires: \"2m\" }" : "")
+                + " }";
+    }
+
+    private static String list(List<String> subjects) {
+        return subjects.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static void privately(Path file, byte[] content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(file, content);
+    }
+
+    /**
+     * A certificate authority and a server certificate signed by it, made with the JDK's own {@code keytool}
+     * (EC P-256, 30 days; the server's names: {@code 127.0.0.1} and {@code localhost}), written as the PEM files
+     * nats-server reads. keytool exports certificates but not private keys, so the server's key is read back
+     * from its PKCS#12 store and written as PKCS#8.
+     */
+    private static final class Certificates {
+
+        /** The stores' password: they hold nothing a process reading this folder could not read anyway. */
+        static final String PASSWORD = "changeit";
+
+        static void generate(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+            Path ca = dir.resolve("ca.p12");
+            Path server = dir.resolve("server.p12");
+            Files.deleteIfExists(ca);
+            Files.deleteIfExists(server);
+            keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+                    "-dname", "CN=Natrix demo CA", "-ext", "bc:c", "-keystore", ca.toString(), "-storetype", "PKCS12");
+            keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file",
+                    dir.resolve("ca.pem").toString());
+            keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+                    "-dname", "CN=localhost", "-keystore", server.toString(), "-storetype", "PKCS12");
+            Path request = dir.resolve("server.csr");
+            keytool(dir, "-certreq", "-alias", "server", "-keystore", server.toString(), "-file", request.toString());
+            keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
+                    "-outfile", dir.resolve("server-cert.pem").toString(), "-validity", "30",
+                    "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth,clientAuth"); // routes are mutual TLS
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(server)) {
+                store.load(in, PASSWORD.toCharArray());
+            }
+            Key key = store.getKey("server", PASSWORD.toCharArray());
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            privately(dir.resolve("server-key.pem"), pem.getBytes(StandardCharsets.US_ASCII));
+            Files.delete(request);
+            Path truststore = dir.resolve("truststore.p12"); // the authority's certificate alone, for Java clients
+            Files.deleteIfExists(truststore);
+            keytool(dir, "-importcert", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
+                    "-keystore", truststore.toString(), "-storetype", "PKCS12");
+        }
+
+        private static void keytool(Path dir, String... arguments) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+            command.addAll(List.of(arguments));
+            command.addAll(List.of("-storepass", PASSWORD, "-noprompt"));
+            Process keytool = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!keytool.waitFor(30, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                throw new IOException("keytool " + arguments[0] + " failed: " + output.strip());
+            }
+        }
+    }
+}
