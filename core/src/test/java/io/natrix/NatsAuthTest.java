@@ -85,6 +85,21 @@ class NatsAuthTest {
     }
 
     @Test
+    void aServerWhoseCertificateDoesNotNameTheHostIsRefused(@TempDir Path elsewhere) {
+        // signed by the trusted authority, but for another host: a stolen certificate must not pass for this one
+        NatsSecurity misnamed = NatsSecurity.generate(elsewhere, Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()),
+                List.of("dns:nats.example.org"));
+        NatsServerProcess other = NatsServerProcess.start(1, false, 0, misnamed).getFirst();
+        try {
+            assertThatThrownBy(() -> Natrix.builder().servers(other.url()).shutdownHook(false)
+                    .credentials(misnamed.seed(NatsSecurity.ADMIN)).trust(misnamed.ca()).connect())
+                    .isInstanceOf(ConnectionException.class);
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
     void whatAUserMayNotDoIsRefusedCountedAndWithoutEffect() {
         List<String> seen = new CopyOnWriteArrayList<>();
         try (Natrix admin = as(NatsSecurity.ADMIN).connect();

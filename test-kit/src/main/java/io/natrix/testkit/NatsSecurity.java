@@ -81,6 +81,14 @@ public final class NatsSecurity {
      * an {@link #ADMIN} user. Takes about a second (keytool).
      */
     public static NatsSecurity generate(Path dir, Map<String, User> users) {
+        return generate(dir, users, List.of("ip:127.0.0.1", "dns:localhost"));
+    }
+
+    /**
+     * As {@link #generate(Path, Map)}, with the names the server certificate carries ({@code ip:127.0.0.1},
+     * {@code dns:localhost}): a client checks the host it connects to is one of them.
+     */
+    public static NatsSecurity generate(Path dir, Map<String, User> users, List<String> serverNames) {
         if (!users.containsKey(ADMIN)) {
             throw new IllegalArgumentException("a secured server needs an '" + ADMIN + "' user: the test kit connects as it");
         }
@@ -94,7 +102,7 @@ public final class NatsSecurity {
                 privately(dir.resolve(user + ".nk"), new String(key.getSeed()).getBytes(StandardCharsets.US_ASCII));
                 publicKeys.put(user, new String(key.getPublicKey()));
             }
-            Certificates.generate(dir);
+            Certificates.generate(dir, String.join(",", serverNames));
             byte[] password = new byte[24];
             random.nextBytes(password);
             return new NatsSecurity(dir, publicKeys, Map.copyOf(users), HexFormat.of().formatHex(password));
@@ -201,7 +209,7 @@ public final class NatsSecurity {
         /** The stores' password: they hold nothing a process reading this folder could not read anyway. */
         static final String PASSWORD = "changeit";
 
-        static void generate(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+        static void generate(Path dir, String names) throws IOException, InterruptedException, GeneralSecurityException {
             Path ca = dir.resolve("ca.p12");
             Path server = dir.resolve("server.p12");
             Files.deleteIfExists(ca);
@@ -216,7 +224,7 @@ public final class NatsSecurity {
             keytool(dir, "-certreq", "-alias", "server", "-keystore", server.toString(), "-file", request.toString());
             keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
                     "-outfile", dir.resolve("server-cert.pem").toString(), "-validity", "30",
-                    "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth,clientAuth"); // routes are mutual TLS
+                    "-ext", "san=" + names, "-ext", "eku=serverAuth,clientAuth"); // routes are mutual TLS
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(server)) {
                 store.load(in, PASSWORD.toCharArray());
