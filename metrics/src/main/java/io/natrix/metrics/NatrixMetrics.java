@@ -105,6 +105,9 @@ public final class NatrixMetrics {
                 .description("messages received").tags(tags).register(registry);
         FunctionCounter.builder("natrix.nats.messages.out", connection, c -> c.getStatistics().getOutMsgs())
                 .description("messages sent").tags(tags).register(registry);
+        FunctionCounter.builder("natrix.nats.permission.violations", natrix, Natrix::permissionViolations)
+                .description("publishes and subscriptions the server refused this connection: 0 in a correct program")
+                .tags(tags).register(registry);
     }
 
     /** The JVM: memory, collections, threads, classes, CPU, uptime and the virtual-thread scheduler. */
