@@ -91,8 +91,8 @@ public final class RideDemo {
                     speed, options.duration()));
             demo.apps = simulator;
             // the apps start once the system answers: not on JVMs still loading and compiling
-            System.out.printf("system ready: both gateways answered nearby queries and the users service after %.1f s; starting %,d drivers"
-                    + " and %,d riders%n", simulator.awaitReady(Duration.ofSeconds(120)).toMillis() / 1000.0,
+            System.out.printf("system ready: both gateways answered nearby queries and the users service after %.1f s; starting %,d drivers,"
+                    + " and %,d riders once drivers show in nearby answers%n", simulator.awaitReady(Duration.ofSeconds(120)).toMillis() / 1000.0,
                     options.drivers(), options.riders());
             simulator.start();
             simulator.report(System.out, System.console() != null && !options.smoke());

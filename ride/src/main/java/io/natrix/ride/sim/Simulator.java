@@ -9,12 +9,14 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * {@code ./natrix sim}: N drivers and M riders on the real HTTP API of one or more gateways, with a status line
@@ -45,32 +47,52 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * Waits until every gateway's nearby stream has answered {@value #READY_ANSWERS} times in a row without an
-     * error line (dispatch, geo and the ETA estimators answer) and the users service answers through it (sign-ups
-     * work), so the apps start on a system that answers rather than on JVMs still loading and compiling
-     * (a demo's first seconds used to be nothing but timeouts, and a circuit breaker opened by them). Returns how
-     * long it took.
+     * error line (dispatch and geo answer) and the users service answers through it (sign-ups work), so the apps
+     * start on a system that answers rather than on JVMs still loading and compiling (a demo's first seconds used
+     * to be nothing but timeouts, and a circuit breaker opened by them). Returns how long it took.
      *
      * @throws IllegalStateException naming the gateway and its last error when it does not within {@code timeout}
      */
     public Duration awaitReady(Duration timeout) throws InterruptedException {
         long started = System.nanoTime();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            awaitNearby(client, "answer nearby queries", answer -> true, started, timeout);
             for (String gateway : options.gateways()) {
-                SimStats seen = new SimStats(); // the check's own counts: its error lines are not the apps'
-                ReadyCheck check = new ReadyCheck(seen);
-                try (FollowedStream nearby = new FollowedStream(new SimHttp(client, gateway, seen),
-                        "/v1/riders/ready-check/nearby?lat=" + grid.center().lat() + "&lng=" + grid.center().lng(), true,
-                        "ready check of " + gateway, seen, check::answered, () -> { }, () -> { }).start()) {
-                    long left = timeout.toNanos() - (System.nanoTime() - started);
-                    if (!check.ready.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-                        throw new IllegalStateException(gateway + " did not answer nearby queries within "
-                                + timeout.toSeconds() + " s; last: " + (seen.lastError().isEmpty() ? "no answer yet" : seen.lastError()));
-                    }
-                }
                 awaitUsers(new SimHttp(client, gateway, new SimStats()), started, timeout);
             }
         }
         return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /**
+     * Every gateway's nearby stream at the grid's centre (the whole city in its radius) answers {@value #READY_ANSWERS}
+     * times in a row without an error line and with {@code wanted} true of each answer; all gateways are watched
+     * at once.
+     */
+    private void awaitNearby(HttpClient client, String what, Predicate<JsonNode> wanted, long started, Duration timeout)
+            throws InterruptedException {
+        List<FollowedStream> streams = new ArrayList<>();
+        try {
+            Map<String, ReadyCheck> checks = new LinkedHashMap<>();
+            for (String gateway : options.gateways()) {
+                ReadyCheck check = new ReadyCheck(wanted); // the check's own counts, not the apps'
+                checks.put(gateway, check);
+                streams.add(new FollowedStream(new SimHttp(client, gateway, check.seen),
+                        "/v1/riders/ready-check/nearby?lat=" + grid.center().lat() + "&lng=" + grid.center().lng()
+                                + "&radiusMeters=10000&limit=1", true,
+                        "ready check of " + gateway, check.seen, check::answered, () -> { }, () -> { }).start());
+            }
+            for (Map.Entry<String, ReadyCheck> check : checks.entrySet()) {
+                long left = timeout.toNanos() - (System.nanoTime() - started);
+                if (!check.getValue().ready.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    String last = check.getValue().seen.lastError();
+                    throw new IllegalStateException(check.getKey() + " did not " + what + " within " + timeout.toSeconds()
+                            + " s; last: " + (last.isEmpty() ? "no answer yet" : last));
+                }
+            }
+        } finally {
+            streams.forEach(FollowedStream::close);
+        }
     }
 
     /**
@@ -96,20 +118,24 @@ public final class Simulator implements AutoCloseable {
         throw new IllegalStateException("the users service did not answer within " + timeout.toSeconds() + " s; last: " + last);
     }
 
-    /** Answers in a row on one stream (its follower's thread only): an error line since the last one restarts the count. */
+    /**
+     * Wanted answers in a row on one stream (its follower's thread only): an error line, or an answer that is not
+     * wanted, since the last one restarts the count.
+     */
     private static final class ReadyCheck {
         final CountDownLatch ready = new CountDownLatch(1);
-        private final SimStats seen;
+        final SimStats seen = new SimStats();
+        private final Predicate<JsonNode> wanted;
         private long errorsSeen;
         private int inARow;
 
-        ReadyCheck(SimStats seen) {
-            this.seen = seen;
+        ReadyCheck(Predicate<JsonNode> wanted) {
+            this.wanted = wanted;
         }
 
         void answered(JsonNode answer) {
             long errors = seen.errors.sum();
-            inARow = errors == errorsSeen ? inARow + 1 : 1;
+            inARow = errors == errorsSeen && wanted.test(answer) ? inARow + 1 : 0;
             errorsSeen = errors;
             if (inARow >= READY_ANSWERS) {
                 ready.countDown();
@@ -120,8 +146,22 @@ public final class Simulator implements AutoCloseable {
     /** How many answers in a row make a gateway ready. */
     static final int READY_ANSWERS = 5;
 
-    /** Starts every driver and rider of the options (ramping up), spread over the gateways. */
+    /**
+     * Starts every driver and rider of the options (ramping up), spread over the gateways: the drivers first, and
+     * the riders once every gateway's nearby answers hold drivers ranked by pick-up time
+     * ({@value #READY_ANSWERS} in a row), so the whole path a rider's poll takes (gateway, dispatch, geo, the ETA
+     * estimators) has answered before any rider counts on it, as in a city whose drivers come online first.
+     *
+     * @throws IllegalStateException naming the gateway when its nearby answers hold no driver within a minute
+     */
     public void start() throws InterruptedException {
+        grow(options.drivers(), 0);
+        if (options.drivers() > 0 && options.riders() > 0) {
+            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                awaitNearby(client, "show a driver nearby", answer -> !answer.path("drivers").isEmpty(), System.nanoTime(),
+                        Duration.ofMinutes(1));
+            }
+        }
         grow(options.drivers(), options.riders());
     }
 
