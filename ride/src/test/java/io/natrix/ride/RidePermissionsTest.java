@@ -1,0 +1,83 @@
+package io.natrix.ride;
+
+import io.natrix.Natrix;
+import io.natrix.gateway.Gateway;
+import io.natrix.ride.dispatch.DispatchConfig;
+import io.natrix.ride.sim.Simulator;
+import io.natrix.testkit.NatsSecurity;
+import io.natrix.testkit.NatsServerProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The ride system on a secured nats-server, every role connected as its own user with the permissions of
+ * {@link RidePermissions}: simulated riders and drivers complete rides through the gateway, and no connection is
+ * refused anything (0 permission violations each), so the table allows what the system does; what a role must
+ * not do is refused and counted.
+ */
+class RidePermissionsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWholeSystemRunsOnItsOwnPermissionsWithoutAViolation() throws Exception {
+        NatsSecurity security = NatsSecurity.generate(dir, RidePermissions.users());
+        NatsServerProcess server = NatsServerProcess.start(1, true, 0, security).getFirst();
+        Map<RideRole, Natrix> connections = new LinkedHashMap<>();
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            for (RideRole role : RideRole.values()) {
+                connections.put(role, Natrix.builder().servers(server.url()).connectionName(role.label()).shutdownHook(false)
+                        .drainTimeout(Duration.ofSeconds(2)).credentials(security.seed(role.label())).trust(security.ca())
+                        .inboxPrefix(RidePermissions.inboxPrefix(role)).connect());
+            }
+            DispatchConfig config = DispatchConfig.defaults().matchingWindow(Duration.ofSeconds(10));
+            for (RideRole role : RideRole.values()) {
+                started.add(role.start(connections.get(role), config, 0));
+            }
+            Gateway gateway = (Gateway) started.getLast();
+            Simulator.Options options = new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()), 20, 6, 1.0, 1_500,
+                    Duration.ofSeconds(15)); // drivers cross the city in seconds: rides complete in the run
+            try (Simulator simulator = new Simulator(options)) {
+                simulator.awaitReady(Duration.ofSeconds(60));
+                simulator.start();
+                simulator.report(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
+                System.out.println(simulator.summary());
+                assertThat(simulator.ridesCompleted()).as("rides completed on the secured system").isPositive();
+                assertThat(simulator.errors()).as(simulator.summary()).isZero();
+            }
+            Map<String, Long> violations = new LinkedHashMap<>();
+            connections.forEach((role, natrix) -> violations.put(role.label(), natrix.permissionViolations()));
+            assertThat(violations).as("permission violations by role").allSatisfy((role, count) -> assertThat(count).isZero());
+
+            // and what a role must not do is refused, and counted
+            Natrix geo = connections.get(RideRole.GEO);
+            geo.publish("ms.rides.forged", Map.of("type", "CANCELLED"));
+            Natrix gateway2 = connections.get(RideRole.GATEWAY);
+            gateway2.publish("$JS.API.STREAM.DELETE.RIDES", new byte[0]);
+            await().atMost(Duration.ofSeconds(5)).until(() -> geo.permissionViolations() == 1 && gateway2.permissionViolations() == 1);
+            assertThat(connections.get(RideRole.DISPATCH).nats().jetStreamManagement().getStreamNames())
+                    .as("the stream is still there").contains("RIDES");
+        } finally {
+            for (AutoCloseable part : started.reversed()) {
+                part.close();
+            }
+            connections.values().forEach(Natrix::close);
+            server.stop();
+        }
+    }
+}
