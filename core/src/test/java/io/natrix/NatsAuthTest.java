@@ -69,6 +69,28 @@ class NatsAuthTest {
     }
 
     @Test
+    void reusedCredentialsKeepTheirKeysAndCertificatesAndStillConnect(@TempDir Path home) throws Exception {
+        Map<String, NatsSecurity.User> users = Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin(),
+                "caller", NatsSecurity.User.allowing(List.of("ms.users.GetUser"), List.of("_INBOX_caller.>")));
+        NatsSecurity first = NatsSecurity.reuse(home, users);
+        String seed = java.nio.file.Files.readString(first.seed("caller"));
+        String ca = java.nio.file.Files.readString(first.ca());
+        NatsSecurity again = NatsSecurity.reuse(home, users);
+        assertThat(java.nio.file.Files.readString(again.seed("caller"))).as("the seed kept").isEqualTo(seed);
+        assertThat(java.nio.file.Files.readString(again.ca())).as("the authority kept").isEqualTo(ca);
+        NatsServerProcess reused = NatsServerProcess.start(1, false, 0, again).getFirst();
+        try (Natrix caller = Natrix.builder().servers(reused.url()).shutdownHook(false).credentials(first.seed("caller"))
+                .trust(first.ca()).inboxPrefix("_INBOX_caller").connect()) {
+            assertThat(caller.nats().getStatus()).as("credentials of the first start accepted by the second")
+                    .isEqualTo(io.nats.client.Connection.Status.CONNECTED);
+        } finally {
+            reused.stop();
+        }
+        assertThat(java.nio.file.Files.readString(NatsSecurity.generate(home, users).ca())).as("generate starts afresh")
+                .isNotEqualTo(ca);
+    }
+
+    @Test
     void anAnonymousAPlaintextAnUnknownAndAnUntrustingClientAreRefused() {
         assertThatThrownBy(() -> Natrix.builder().servers(server.url()).shutdownHook(false).trust(security.ca()).connect())
                 .as("no credentials").isInstanceOf(ConnectionException.class);

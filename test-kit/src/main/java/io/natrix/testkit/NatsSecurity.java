@@ -89,6 +89,20 @@ public final class NatsSecurity {
      * {@code dns:localhost}): a client checks the host it connects to is one of them.
      */
     public static NatsSecurity generate(Path dir, Map<String, User> users, List<String> serverNames) {
+        return prepare(dir, users, serverNames, false);
+    }
+
+    /**
+     * As {@link #generate(Path, Map)}, but keeps what {@code dir} already holds from an earlier run: each user's
+     * seed, the route password, and the certificates while they name the same hosts and stay valid for at least
+     * another day. What is missing or expiring is generated. (A demo's clients and tools keep their credentials
+     * from one start to the next.)
+     */
+    public static NatsSecurity reuse(Path dir, Map<String, User> users) {
+        return prepare(dir, users, List.of("ip:127.0.0.1", "dns:localhost"), true);
+    }
+
+    private static NatsSecurity prepare(Path dir, Map<String, User> users, List<String> serverNames, boolean reuse) {
         if (!users.containsKey(ADMIN)) {
             throw new IllegalArgumentException("a secured server needs an '" + ADMIN + "' user: the test kit connects as it");
         }
@@ -98,14 +112,29 @@ public final class NatsSecurity {
             SecureRandom random = new SecureRandom();
             Map<String, String> publicKeys = new LinkedHashMap<>();
             for (String user : users.keySet()) {
-                NKey key = NKey.createUser(random);
-                privately(dir.resolve(user + ".nk"), new String(key.getSeed()).getBytes(StandardCharsets.US_ASCII));
+                Path seed = dir.resolve(user + ".nk");
+                NKey key;
+                if (reuse && Files.exists(seed)) {
+                    key = NKey.fromSeed(Files.readString(seed, StandardCharsets.US_ASCII).strip().toCharArray());
+                } else {
+                    key = NKey.createUser(random);
+                    privately(seed, new String(key.getSeed()).getBytes(StandardCharsets.US_ASCII));
+                }
                 publicKeys.put(user, new String(key.getPublicKey()));
             }
-            Certificates.generate(dir, String.join(",", serverNames));
-            byte[] password = new byte[24];
-            random.nextBytes(password);
-            return new NatsSecurity(dir, publicKeys, Map.copyOf(users), HexFormat.of().formatHex(password));
+            String names = String.join(",", serverNames);
+            Path namesFile = dir.resolve("server-names");
+            if (!(reuse && Files.exists(namesFile) && Files.readString(namesFile).equals(names) && Certificates.validForADay(dir))) {
+                Certificates.generate(dir, names);
+                Files.writeString(namesFile, names);
+            }
+            Path passwordFile = dir.resolve("route-password");
+            if (!(reuse && Files.exists(passwordFile))) {
+                byte[] password = new byte[24];
+                random.nextBytes(password);
+                privately(passwordFile, HexFormat.of().formatHex(password).getBytes(StandardCharsets.US_ASCII));
+            }
+            return new NatsSecurity(dir, publicKeys, Map.copyOf(users), Files.readString(passwordFile, StandardCharsets.US_ASCII).strip());
         } catch (IOException e) {
             throw new UncheckedIOException("could not generate NATS credentials in " + dir + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
@@ -239,6 +268,30 @@ public final class NatsSecurity {
             Files.deleteIfExists(truststore);
             keytool(dir, "-importcert", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
                     "-keystore", truststore.toString(), "-storetype", "PKCS12");
+        }
+
+        /** The CA and the server certificate are there and valid for at least another day. */
+        static boolean validForADay(Path dir) throws IOException {
+            long tomorrow = System.currentTimeMillis() + TimeUnit.DAYS.toMillis(1);
+            try {
+                var certificates = java.security.cert.CertificateFactory.getInstance("X.509");
+                for (String file : List.of("ca.pem", "server-cert.pem", "server-key.pem", "truststore.p12")) {
+                    if (!Files.exists(dir.resolve(file))) {
+                        return false;
+                    }
+                }
+                for (String file : List.of("ca.pem", "server-cert.pem")) {
+                    try (InputStream in = Files.newInputStream(dir.resolve(file))) {
+                        var certificate = (java.security.cert.X509Certificate) certificates.generateCertificate(in);
+                        if (certificate.getNotAfter().getTime() < tomorrow) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            } catch (java.security.cert.CertificateException unreadable) {
+                return false;
+            }
         }
 
         private static void keytool(Path dir, String... arguments) throws IOException, InterruptedException {
