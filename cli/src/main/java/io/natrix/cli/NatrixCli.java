@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,6 +34,17 @@ public final class NatrixCli {
     @Option(names = "--nats", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT,
             description = "NATS server(s), comma-separated (default: $NATRIX_NATS, $NATS_URL, else " + DEFAULT_NATS + ")")
     String nats;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--creds", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "the nkey seed file to authenticate with (default: the demo's admin, .natrix/nats/admin.nk, when it exists)")
+    Path creds;
+
+    @Option(names = "--ca", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "the certificate authority (PEM) the server's TLS certificate must come from (default: the demo's, .natrix/nats/ca.pem)")
+    Path ca;
 
     @Option(names = "--wait", paramLabel = "DURATION", scope = CommandLine.ScopeType.INHERIT, defaultValue = "500ms",
             converter = Durations.class, description = "how long to gather answers from every instance (default: ${DEFAULT-VALUE})")
@@ -64,18 +77,52 @@ public final class NatrixCli {
                 .orElse(DEFAULT_NATS);
     }
 
-    /** A connection that gives up at once, with what to do, instead of retrying for ever. */
+    /**
+     * A connection that gives up at once, with what to do, instead of retrying for ever. With {@code --creds} and
+     * {@code --ca} it authenticates over TLS; with neither, as the demo's admin when {@code ./natrix} points at
+     * the demo's keys ({@code -Dnatrix.home}) and they exist, else (or when that server is an open one) as anyone.
+     */
     Natrix connect() {
         String servers = servers();
-        try {
-            return Natrix.builder().servers(servers).connectionName("natrix-cli").shutdownHook(false)
-                    .drainTimeout(Duration.ofSeconds(1))
-                    .natsOptions(options -> options.maxReconnects(0).connectionTimeout(Duration.ofSeconds(2)))
-                    .connect();
-        } catch (ConnectionException e) {
-            throw new Unreachable("no NATS server at " + servers + ": is the demo running (./natrix demo)? "
-                    + "Or name the server with --nats URL");
+        if ((creds == null) != (ca == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give both --creds and --ca, or neither");
         }
+        if (creds != null) {
+            return connect(servers, Optional.of(new Credentials(creds, ca)));
+        }
+        Optional<Credentials> demo = demoAdmin();
+        if (demo.isPresent()) {
+            try {
+                return connect(servers, demo);
+            } catch (Unreachable secured) {
+                // an open server (a demo started with --insecure, or not the demo's): as anyone, below
+            }
+        }
+        return connect(servers, Optional.empty());
+    }
+
+    private static Natrix connect(String servers, Optional<Credentials> credentials) {
+        try {
+            Natrix.Builder builder = Natrix.builder().servers(servers).connectionName("natrix-cli").shutdownHook(false)
+                    .drainTimeout(Duration.ofSeconds(1))
+                    .natsOptions(options -> options.maxReconnects(0).connectionTimeout(Duration.ofSeconds(2)));
+            credentials.ifPresent(given -> builder.credentials(given.seed()).trust(given.ca()));
+            return builder.connect();
+        } catch (ConnectionException e) {
+            throw new Unreachable("no NATS server at " + servers + " let this client in (" + e.getMessage()
+                    + "): is the demo running (./natrix demo)? Or name the server with --nats URL, and its credentials with"
+                    + " --creds FILE --ca FILE");
+        }
+    }
+
+    /** The demo's admin seed and authority under {@code -Dnatrix.home}, when both exist. */
+    private static Optional<Credentials> demoAdmin() {
+        return Optional.ofNullable(System.getProperty("natrix.home")).map(home -> Path.of(home, "nats"))
+                .map(dir -> new Credentials(dir.resolve("admin.nk"), dir.resolve("ca.pem")))
+                .filter(found -> Files.isReadable(found.seed()) && Files.isReadable(found.ca()));
+    }
+
+    private record Credentials(Path seed, Path ca) {
     }
 
     /** Nothing to talk to: said on stderr with exit code 3. */
