@@ -2,6 +2,7 @@ package io.natrix.ride;
 
 import io.natrix.Natrix;
 import io.natrix.ride.sim.Simulator;
+import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
 import java.io.IOException;
@@ -81,6 +82,7 @@ public final class Chaos {
 
     private final Options options;
     private final List<NatsServerProcess> servers;
+    private final NatsSecurity security;
     private final RideProcesses system;
     private final Simulator simulator;
     /** The name of the NATS connection that probes a server's death. */
@@ -88,10 +90,11 @@ public final class Chaos {
     private final List<String> gateways;
     private final PrintStream out;
 
-    private Chaos(Options options, List<NatsServerProcess> servers, RideProcesses system, Simulator simulator,
+    private Chaos(Options options, List<NatsServerProcess> servers, NatsSecurity security, RideProcesses system, Simulator simulator,
                   List<String> gateways, PrintStream out) {
         this.options = options;
         this.servers = servers;
+        this.security = security;
         this.system = system;
         this.simulator = simulator;
         this.gateways = gateways;
@@ -122,7 +125,9 @@ public final class Chaos {
 
     /** Starts everything, runs every fault, prints the table and returns its rows. */
     static List<Row> run(Options options, PrintStream out) throws Exception {
-        List<NatsServerProcess> servers = new ArrayList<>(NatsServerProcess.start(3, true));
+        // secured as the demo is: TLS, a user per role (the demo's keys, generated on first use)
+        NatsSecurity security = NatsSecurity.reuse(RideDemo.home().resolve("nats"), RidePermissions.users());
+        List<NatsServerProcess> servers = new ArrayList<>(NatsServerProcess.start(3, true, 0, security));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
         int[] ports = freePorts(2);
         RideProcesses system = null;
@@ -131,7 +136,7 @@ public final class Chaos {
             RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]));
             out.printf("chaos: NATS cluster %s; starting the ride system (%s; %d processes, every one traced;"
                     + " JetStream replicas 3)%n", url, layout, layout.processes());
-            system = RideProcesses.start(url, 3, layout,
+            system = RideProcesses.start(url, security, 3, layout,
                     "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
             RideProcesses started = system;
             cleanUp = Thread.ofPlatform().unstarted(() -> {
@@ -147,7 +152,7 @@ public final class Chaos {
                 out.printf("simulating %d drivers and %d riders (a ride every 15 s per rider); settling %d s%n",
                         options.drivers(), options.riders(), options.settle().toSeconds());
                 Thread.sleep(options.settle());
-                return new Chaos(options, servers, system, simulator, gateways, out).faults();
+                return new Chaos(options, servers, security, system, simulator, gateways, out).faults();
             }
         } finally {
             if (cleanUp != null) {
@@ -220,6 +225,7 @@ public final class Chaos {
         CompletableFuture<Long> disconnected = new CompletableFuture<>();
         CompletableFuture<Long> reconnected = new CompletableFuture<>();
         try (Natrix probe = Natrix.builder().servers(url).shutdownHook(false).connectionName(PROBE)
+                .credentials(security.seed(NatsSecurity.ADMIN)).trust(security.ca())
                 .natsOptions(o -> o.noRandomize().reconnectWait(Duration.ofMillis(100)).connectionListener((connection, event) -> {
                     switch (event) {
                         case DISCONNECTED -> disconnected.complete(System.nanoTime());

@@ -1,12 +1,15 @@
 package io.natrix.ride;
 
 import io.natrix.ride.sim.Simulator;
+import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -17,7 +20,7 @@ import java.util.stream.Collectors;
 public final class RideDemo {
 
     record Options(String nats, int cluster, int port, int drivers, int riders, Duration duration, boolean smoke,
-                   int natsPort) {
+                   int natsPort, boolean insecure) {
 
         /** The two gateways' ports: {@code port} and the next one, or two free ports when {@code port} is 0. */
         int[] gatewayPorts() {
@@ -33,14 +36,18 @@ public final class RideDemo {
     }
 
     static final String USAGE = "usage: natrix demo [--nats nats://host:4222] [--cluster 3] [--port 8080] [--nats-port 4222]"
-            + " [--drivers 1000] [--riders 200] [--duration 600s] [--smoke]\n"
+            + " [--drivers 1000] [--riders 200] [--duration 600s] [--smoke] [--insecure]\n"
             + "  --port: the first gateway's port, the second gets the next one (0: two free ports)\n"
-            + "  --nats-port: the first nats-server's port when free (0: any free port); the others take free ports";
+            + "  --nats-port: the first nats-server's port when free (0: any free port); the others take free ports\n"
+            + "  --nats: a server of yours; its users must be those of .natrix/nats (SECURITY.md), or give --insecure\n"
+            + "  --insecure: NATS without users, permissions or TLS, as before security landed: for comparison only";
 
     /** NATS's usual client port: the demo's, and the CLI's default. */
     static final int DEFAULT_NATS_PORT = 4222;
 
     private final List<NatsServerProcess> servers = new ArrayList<>();
+    /** The users, keys and certificates of the secured NATS; empty in the open mode ({@code --insecure}). */
+    private Optional<NatsSecurity> security = Optional.empty();
     private RideProcesses processes;
     /** The apps, once they run: their errors decide whether the logs are kept. */
     private volatile Simulator apps;
@@ -104,11 +111,16 @@ public final class RideDemo {
                         && seen.nearbyWithDrivers() >= 0.8 * seen.nearbyUpdates();
                 boolean completed = simulator.ridesCompleted() > 0;
                 String dashboard = DashboardCheck.problem(gateways.getFirst());
-                System.out.println(ok && completed && dashboard == null
+                List<String> refused = ViolationsCheck.problems(demo.processes.instances());
+                System.out.println(ok && completed && dashboard == null && refused.isEmpty()
                         ? "demo smoke passed: rides completed through both gateways, riders saw nearby drivers, no errors"
-                        + " (error lines included), the dashboard live"
-                        : "demo smoke FAILED: " + simulator.summary() + (dashboard == null ? "" : "; dashboard: " + dashboard));
-                ok &= dashboard == null;
+                        + " (error lines included), the dashboard live, no process refused anything by NATS"
+                        : "demo smoke FAILED: " + simulator.summary() + (dashboard == null ? "" : "; dashboard: " + dashboard)
+                        + (refused.isEmpty() ? "" : "; " + String.join("; ", refused)));
+                ok &= dashboard == null && refused.isEmpty();
+                if (!(ok && completed)) {
+                    demo.troubles.add("the smoke run failed"); // its logs say why
+                }
                 simulator.close();
                 Runtime.getRuntime().removeShutdownHook(stop);
                 demo.stop();
@@ -142,23 +154,41 @@ public final class RideDemo {
     }
 
     private String startNats(Options options) {
+        if (!options.insecure()) {
+            // generated on the first start, reused after: the CLI and the dashboard link keep working across runs
+            security = Optional.of(NatsSecurity.reuse(home().resolve("nats"), RidePermissions.users()));
+        }
         if (options.nats() != null) {
             return options.nats();
         }
         // on NATS's usual port when it is free, so `./natrix ls` in another terminal finds the demo with no options
-        servers.addAll(NatsServerProcess.start(options.cluster(), true, options.smoke() ? 0 : options.natsPort()));
+        int port = options.smoke() ? 0 : options.natsPort();
+        servers.addAll(security.map(nats -> NatsServerProcess.start(options.cluster(), true, port, nats))
+                .orElseGet(() -> NatsServerProcess.start(options.cluster(), true, port)));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
         System.out.println("NATS: " + (options.cluster() > 1 ? options.cluster() + " clustered servers " : "") + url
                 + (options.smoke() || options.natsPort() == 0 || servers.getFirst().port() == options.natsPort() ? ""
                 : "   (" + options.natsPort() + " was taken: give the CLI --nats " + servers.getFirst().url() + ")"));
+        System.out.println(security.map(nats -> "      TLS, a NATS user per role held to its subjects; keys and certificates in "
+                + home().resolve("nats")).orElse("      INSECURE (--insecure): anyone who reaches the port may do anything"));
         return url;
     }
 
     private void startServices(String url, int[] ports) throws Exception {
         RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]));
         System.out.printf("starting %d service processes: %s%n", layout.processes(), layout);
-        processes = RideProcesses.start(url, servers.size() >= 3 ? 3 : 1, layout,
-                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0");
+        String[] jvm = {"-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0"};
+        int replicas = servers.size() >= 3 ? 3 : 1;
+        processes = security.isPresent() ? RideProcesses.start(url, security.get(), replicas, layout, jvm)
+                : RideProcesses.start(url, replicas, layout, jvm);
+    }
+
+    /**
+     * Where the demo keeps what it generates ({@code -Dnatrix.home}, which {@code ./natrix} sets to the
+     * repository's {@code .natrix/}, git-ignored): NATS keys and certificates under {@code nats/}.
+     */
+    static Path home() {
+        return Path.of(System.getProperty("natrix.home", ".natrix"));
     }
 
     /**
@@ -220,6 +250,7 @@ public final class RideDemo {
         int riders = 200;
         Duration duration = Duration.ofDays(1);
         boolean smoke = false;
+        boolean insecure = false;
         int natsPort = DEFAULT_NATS_PORT;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -231,6 +262,7 @@ public final class RideDemo {
                     case "--riders" -> riders = Integer.parseInt(args[++i]);
                     case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
                     case "--smoke" -> smoke = true;
+                    case "--insecure" -> insecure = true;
                     case "--nats-port" -> natsPort = Integer.parseInt(args[++i]);
                     case "--help" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -245,6 +277,6 @@ public final class RideDemo {
             riders = Math.min(riders, 10);
             duration = duration.toDays() >= 1 ? Duration.ofSeconds(25) : duration;
         }
-        return new Options(nats, cluster, port, drivers, riders, duration, smoke, natsPort);
+        return new Options(nats, cluster, port, drivers, riders, duration, smoke, natsPort, insecure);
     }
 }

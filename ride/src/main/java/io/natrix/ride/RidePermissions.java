@@ -40,7 +40,8 @@ final class RidePermissions {
 
     static NatsSecurity.User user(RideRole role) {
         List<String> publish = new ArrayList<>();
-        List<String> subscribe = new ArrayList<>(List.of(inboxPrefix(role) + ".>"));
+        // every instance keeps its recent traces and answers for them ({@code natrix trace ID}, the dashboard)
+        List<String> subscribe = new ArrayList<>(List.of(inboxPrefix(role) + ".>", "$NATRIX.TRACE.*", "$NATRIX.TRACES"));
         switch (role) {
             case USERS -> {
                 serves(subscribe, "users", "ms.users.*");
@@ -64,7 +65,8 @@ final class RidePermissions {
             case DASHBOARD -> {
                 serves(subscribe, "dashboard", "ms.dashboard.Streets");
                 subscribe.addAll(List.of("ms.geo.UpdatePoint.>", "ms.geo.Availability.>", "ms.rides.>"));
-                publish.addAll(List.of("ms.dashboard.Snapshot", "$NATRIX.TRACES", "$SRV.INFO", "$SRV.STATS")); // the panels ask every instance
+                // the panels ask every instance: its stats, its recent traces, a trace by id
+                publish.addAll(List.of("ms.dashboard.Snapshot", "$NATRIX.TRACES", "$NATRIX.TRACE.*", "$SRV.INFO", "$SRV.STATS"));
             }
             case GATEWAY -> {
                 subscribe.addAll(List.of("ms.drivers.*.offers", "ms.riders.*.rides", "ms.dashboard.Snapshot"));

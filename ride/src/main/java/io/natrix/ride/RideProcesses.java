@@ -1,5 +1,7 @@
 package io.natrix.ride;
 
+import io.natrix.testkit.NatsSecurity;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +68,7 @@ public final class RideProcesses implements AutoCloseable {
     private String url;
     private int replicas;
     private List<String> jvmOptions = List.of();
+    private Optional<NatsSecurity> security = Optional.empty();
     private int launched;
 
     private RideProcesses(Path logs) {
@@ -76,7 +80,22 @@ public final class RideProcesses implements AutoCloseable {
      * {@code replicas} is the JetStream replica count of the streams and buckets the services create.
      */
     public static RideProcesses start(String natsUrl, int replicas, Layout layout, String... jvmOptions) throws Exception {
+        return start(natsUrl, Optional.empty(), replicas, layout, jvmOptions);
+    }
+
+    /**
+     * As {@link #start(String, int, Layout, String...)} on a secured NATS: each instance connects as its role's
+     * own user ({@code security} holds a seed per role, see {@link RidePermissions#users()}) over TLS.
+     */
+    public static RideProcesses start(String natsUrl, NatsSecurity security, int replicas, Layout layout, String... jvmOptions)
+            throws Exception {
+        return start(natsUrl, Optional.of(security), replicas, layout, jvmOptions);
+    }
+
+    private static RideProcesses start(String natsUrl, Optional<NatsSecurity> security, int replicas, Layout layout,
+                                       String... jvmOptions) throws Exception {
         RideProcesses system = new RideProcesses(Files.createTempDirectory("natrix-ride-"));
+        system.security = security;
         try {
             system.launch(natsUrl, replicas, layout, List.of(jvmOptions));
             return system;
@@ -118,6 +137,7 @@ public final class RideProcesses implements AutoCloseable {
         command.addAll(jvmOptions);
         // -Dnatrix.exitWithParent: the instance watches its stdin, a pipe only this JVM holds, and stops itself
         // when it closes, so a parent killed by any means (SIGKILL included) leaves no instance behind
+        security.ifPresent(nats -> command.addAll(List.of("-Dnatrix.nats.creds=" + nats.seed(role), "-Dnatrix.nats.ca=" + nats.ca())));
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.replicas=" + replicas, "-Dnatrix.exitWithParent=true",
                 "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
         Path log;

@@ -17,6 +17,8 @@ import io.natrix.tracing.NatrixTracing;
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set) unless {@code -Dnatrix.tracing=off}. With
  * {@code -Dnatrix.exitWithParent=true} (how {@link RideProcesses} starts it) it stops itself, draining as on
  * SIGTERM, when its parent dies however it dies: its stdin is a pipe from the parent, and the kernel closes it.
+ * With {@code -Dnatrix.nats.creds=SEED_FILE -Dnatrix.nats.ca=CA_PEM} it connects as its role's own NATS user
+ * over TLS ({@link RidePermissions}).
  */
 public final class ServiceMain {
 
@@ -29,7 +31,8 @@ public final class ServiceMain {
     public static void main(String[] args) throws Exception {
         exitWhenParentDies(); // first: a parent that dies while this instance starts must not leave it behind
         RideRole role = RideRole.of(args[0]);
-        Natrix natrix = Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid()).connect();
+        Natrix natrix = secured(Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid()), role)
+                .connect();
         DispatchConfig dispatch = DispatchConfig.defaults().replicas(Integer.parseInt(System.getProperty("natrix.replicas", "1")));
         // traced before it serves, so its first request is traced too; -Dnatrix.tracing=off turns it off
         if (!"off".equals(System.getProperty("natrix.tracing"))) {
@@ -57,6 +60,24 @@ public final class ServiceMain {
         System.out.println(ready);
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /**
+     * With {@code -Dnatrix.nats.creds=SEED_FILE} and {@code -Dnatrix.nats.ca=CA_PEM}, connects as the role's own
+     * user over TLS trusting that authority alone, with the role's private inbox prefix; without them, as
+     * anyone, in the clear (the open mode, for comparison).
+     */
+    static Natrix.Builder secured(Natrix.Builder builder, RideRole role) {
+        String creds = System.getProperty("natrix.nats.creds");
+        String ca = System.getProperty("natrix.nats.ca");
+        if (creds == null && ca == null) {
+            return builder;
+        }
+        if (creds == null || ca == null) {
+            throw new IllegalArgumentException("give both -Dnatrix.nats.creds and -Dnatrix.nats.ca, or neither");
+        }
+        return builder.credentials(java.nio.file.Path.of(creds)).trust(java.nio.file.Path.of(ca))
+                .inboxPrefix(RidePermissions.inboxPrefix(role));
     }
 
     private static void exitWhenParentDies() {

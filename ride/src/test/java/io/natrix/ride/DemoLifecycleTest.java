@@ -77,7 +77,8 @@ class DemoLifecycleTest {
         List<String> output = new CopyOnWriteArrayList<>();
         Process demo = demo(output, "--port", "0");
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.contains(" drivers ")));
+            // the apps run: a status line (riders start after the drivers, once these show in nearby answers)
+            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.matches("\\s*\\d+s  drivers .*")));
             List<ProcessHandle> started = demo.toHandle().descendants().toList();
             List<String> commands = started.stream().map(child -> child.info().commandLine().orElse("")).toList();
             assertThat(commands).as("the demo's nats-server").anyMatch(command -> command.contains("nats-server --config"));
@@ -143,7 +144,8 @@ class DemoLifecycleTest {
         List<String> output = new CopyOnWriteArrayList<>();
         Process demo = demo(output, "--port", "0");
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.contains(" drivers ")));
+            // the apps run: a status line (riders start after the drivers, once these show in nearby answers)
+            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.matches("\\s*\\d+s  drivers .*")));
             List<ProcessHandle> dispatch = demo.toHandle().descendants()
                     .filter(child -> commandLine(child).contains("ServiceMain dispatch")).toList();
             assertThat(dispatch).hasSize(2);

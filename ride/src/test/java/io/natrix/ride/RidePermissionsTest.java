@@ -6,6 +6,7 @@ import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.tracing.NatrixTracing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,8 @@ class RidePermissionsTest {
                 connections.put(role, Natrix.builder().servers(server.url()).connectionName(role.label()).shutdownHook(false)
                         .drainTimeout(Duration.ofSeconds(2)).credentials(security.seed(role.label())).trust(security.ca())
                         .inboxPrefix(RidePermissions.inboxPrefix(role)).connect());
+                // traced as ServiceMain traces every instance: each answers for its recent traces
+                started.add(NatrixTracing.builder(connections.get(role)).serviceName(role.label()).install());
             }
             DispatchConfig config = DispatchConfig.defaults().matchingWindow(Duration.ofSeconds(10));
             for (RideRole role : RideRole.values()) {

@@ -102,13 +102,26 @@ public final class NatsSecurity {
         return prepare(dir, users, List.of("ip:127.0.0.1", "dns:localhost"), true);
     }
 
-    private static NatsSecurity prepare(Path dir, Map<String, User> users, List<String> serverNames, boolean reuse) {
+    private static NatsSecurity prepare(Path given, Map<String, User> users, List<String> serverNames, boolean reuse) {
+        Path dir = given.toAbsolutePath(); // keytool runs in it, and the server's config names its files
         if (!users.containsKey(ADMIN)) {
             throw new IllegalArgumentException("a secured server needs an '" + ADMIN + "' user: the test kit connects as it");
         }
         try {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            // one process at a time: a demo and a chaos run started together must not write half each other's keys
+            try (var lockFile = java.nio.channels.FileChannel.open(dir.resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE); var lock = lockFile.lock()) {
+                return prepareLocked(dir, users, serverNames, reuse);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not generate NATS credentials in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static NatsSecurity prepareLocked(Path dir, Map<String, User> users, List<String> serverNames, boolean reuse) {
+        try {
             SecureRandom random = new SecureRandom();
             Map<String, String> publicKeys = new LinkedHashMap<>();
             for (String user : users.keySet()) {
@@ -181,9 +194,12 @@ public final class NatsSecurity {
         config.add("  cert_file: \"" + dir.resolve("server-cert.pem") + "\"");
         config.add("  key_file: \"" + dir.resolve("server-key.pem") + "\"");
         config.add("  ca_file: \"" + ca() + "\"");
-        config.add("  timeout: 2");
+        config.add("  timeout: 10"); // seconds for a handshake: a cold JVM on a busy machine needs several
         config.add("}");
         config.add("authorization {");
+        // seconds to authenticate, TLS handshake included: a cold JVM signs its first nonce and makes its first
+        // handshake in about 2 s of CPU; 14 of them starting at once on 2 cores took 13 s (measured)
+        config.add("  timeout: 30");
         config.add("  users: [");
         publicKeys.forEach((name, key) -> config.add("    { nkey: " + key + permissions(users.get(name)) + " }"));
         config.add("  ]");
@@ -199,7 +215,7 @@ public final class NatsSecurity {
                 "    cert_file: \"" + dir.resolve("server-cert.pem") + "\"",
                 "    key_file: \"" + dir.resolve("server-key.pem") + "\"",
                 "    ca_file: \"" + ca() + "\"",
-                "    timeout: 2",
+                "    timeout: 10",
                 "  }");
     }
 
