@@ -38,9 +38,7 @@ public record Route(String method, String path, String subject, Optional<Duratio
             throw new IllegalArgumentException("method must be one of " + METHODS + ", got " + method);
         }
         PathTemplate.compile(path); // validates
-        if (subject == null || subject.isBlank() || subject.contains(" ")) {
-            throw new IllegalArgumentException("not a valid subject: '" + subject + "'");
-        }
+        SubjectTemplate.check(subject);
         Objects.requireNonNull(accepts, "accepts");
         timeout.ifPresent(t -> {
             if (t.isNegative() || t.isZero()) {

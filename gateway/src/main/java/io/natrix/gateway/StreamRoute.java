@@ -50,9 +50,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
             throw new IllegalArgumentException("a subscription stream sends no request to check; accepts() is for publish and poll streams");
         }
         PathTemplate.compile(path);
-        if (subject == null || subject.isBlank() || subject.contains(" ")) {
-            throw new IllegalArgumentException("not a valid subject: '" + subject + "'");
-        }
+        SubjectTemplate.check(subject);
         if (kind == Kind.POLL && (interval == null || interval.toMillis() < 10)) {
             throw new IllegalArgumentException("a poll interval is at least 10 ms, got " + interval);
         }
