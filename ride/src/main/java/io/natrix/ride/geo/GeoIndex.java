@@ -74,8 +74,12 @@ public final class GeoIndex {
         this.clock = clock;
     }
 
-    /** Records a position unless a newer one is known. */
-    public void update(String driverId, double lat, double lng, long at) {
+    /**
+     * Records a position unless a newer one is known. A time in the future counts as now: a client's clock (or a
+     * forged one) cannot keep a driver fresh, or its position unbeatable, past its real silence.
+     */
+    public void update(String driverId, double lat, double lng, long claimedAt) {
+        long at = Math.min(claimedAt, clock.getAsLong());
         long cell = h3.latLngToCell(lat, lng, RESOLUTION);
         while (true) {
             Entry entry = drivers.computeIfAbsent(driverId, Entry::new);
@@ -102,8 +106,9 @@ public final class GeoIndex {
         }
     }
 
-    /** Records whether a driver takes rides, unless a newer change is known. */
-    public void availability(String driverId, boolean available, long at) {
+    /** Records whether a driver takes rides, unless a newer change is known; a future time counts as now. */
+    public void availability(String driverId, boolean available, long claimedAt) {
+        long at = Math.min(claimedAt, clock.getAsLong());
         while (true) {
             Entry entry = drivers.computeIfAbsent(driverId, Entry::new);
             synchronized (entry) {

@@ -65,6 +65,22 @@ class GeoIndexTest {
     }
 
     @Test
+    void aTimeInTheFutureCountsAsNowSoAGhostDriverGoesStaleLikeAnyOther() {
+        AtomicLong now = new AtomicLong(100_000);
+        GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
+        index.update("ghost", 32.08, 34.78, Long.MAX_VALUE / 2); // "at" a thousand years from now
+        index.availability("ghost", false, Long.MAX_VALUE / 2);
+        index.availability("ghost", true, 100_000); // a real change after it still counts
+        assertThat(index.nearby(32.08, 34.78, 100, 5)).singleElement()
+                .satisfies(d -> assertThat(d.ageMillis()).isZero());
+        index.update("ghost", 32.09, 34.79, 100_000); // a real position is not "older" than the forged one
+        assertThat(index.nearby(32.09, 34.79, 100, 5)).hasSize(1);
+
+        now.set(100_000 + 31_000);
+        assertThat(index.nearby(32.09, 34.79, 100, 5)).as("silent past 30 s, whatever it claimed").isEmpty();
+    }
+
+    @Test
     void unavailableAndSilentDriversDropOutAndAreEvicted() {
         AtomicLong now = new AtomicLong(100_000);
         GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
