@@ -13,6 +13,7 @@ import io.natrix.RequestContext;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The gateway's one Helidon handler: request id, routing, the error answer when anything fails, and the
@@ -92,8 +93,11 @@ final class GatewayHandler implements Handler {
     private static RequestContext context(ServerRequest request, String requestId) {
         Map<String, String> carried = new LinkedHashMap<>();
         carried.put(RequestContext.REQUEST_ID, requestId);
-        request.headers().first(TRACEPARENT).ifPresent(value -> carried.put(RequestContext.TRACEPARENT, value));
-        request.headers().first(TRACESTATE).ifPresent(value -> carried.put(RequestContext.TRACESTATE, value));
+        Optional<String> traceparent = TraceHeaders.traceparent(request.headers().first(TRACEPARENT));
+        traceparent.ifPresent(value -> carried.put(RequestContext.TRACEPARENT, value));
+        if (traceparent.isPresent()) { // a state belongs to its parent: alone it means nothing
+            TraceHeaders.tracestate(request.headers().first(TRACESTATE)).ifPresent(value -> carried.put(RequestContext.TRACESTATE, value));
+        }
         return RequestContext.of(carried);
     }
 }

@@ -120,6 +120,17 @@ class GatewayRestTest {
     }
 
     @Test
+    void aMalformedTraceContextIsDroppedNotPassedToTheServices() throws Exception {
+        for (String bad : java.util.List.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", "hello",
+                "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01;x=" + "a".repeat(600))) {
+            HttpResponse<String> response = send(at("/v1/users/42").header("traceparent", bad).header("tracestate", "k=v"));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(json(response).at("/traceparent").asText()).as(bad).isEqualTo("none");
+        }
+    }
+
+    @Test
     void pathQueryAndBodyMergeIntoTheRequestAndTheReplyComesBackAs200() throws Exception {
         HttpResponse<String> response = send(at("/v1/users/42?fields=name&fields=email&id=ignored")
                 .header("X-Request-Id", "req-1")
