@@ -75,6 +75,18 @@ class RidePermissionsTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> geo.permissionViolations() == 1 && gateway2.permissionViolations() == 1);
             assertThat(connections.get(RideRole.DISPATCH).nats().jetStreamManagement().getStreamNames())
                     .as("the stream is still there").contains("RIDES");
+
+            // and nothing the system stores is unbounded: every stream and bucket has a size and a message limit
+            try (Natrix admin = Natrix.builder().servers(server.url()).shutdownHook(false).credentials(security.seed(NatsSecurity.ADMIN))
+                    .trust(security.ca()).connect()) {
+                var streams = admin.nats().jetStreamManagement().getStreams();
+                assertThat(streams).extracting(info -> info.getConfiguration().getName())
+                        .containsExactlyInAnyOrder("RIDES", "GEO_FLEET", "KV_users", "KV_driver-claims");
+                assertThat(streams).allSatisfy(info -> {
+                    assertThat(info.getConfiguration().getMaxBytes()).as(info.getConfiguration().getName() + " bytes").isPositive();
+                    assertThat(info.getConfiguration().getMaximumMessageSize()).as(info.getConfiguration().getName() + " message").isPositive();
+                });
+            }
         } finally {
             for (AutoCloseable part : started.reversed()) {
                 part.close();

@@ -33,7 +33,8 @@ final class DriverClaims {
         if (!management.getBucketNames().contains(BUCKET)) {
             try {
                 management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
-                        .replicas(replicas).maxHistoryPerKey(1).build());
+                        .replicas(replicas).maxHistoryPerKey(1)
+                        .maxBucketSize(64L << 20).maximumValueSize(1 << 10).build()); // bounded: a ride id per driver
             } catch (JetStreamApiException raced) {
                 if (!management.getBucketNames().contains(BUCKET)) {
                     throw raced;

@@ -135,8 +135,9 @@ final class RideLedger implements AutoCloseable {
             return;
         }
         try {
+            // bounded: at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
             management.addStream(StreamConfiguration.builder().name(STREAM).subjects(SUBJECT + ".>")
-                    .storageType(StorageType.File).replicas(replicas).build());
+                    .storageType(StorageType.File).replicas(replicas).maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
         } catch (JetStreamApiException e) {
             if (!management.getStreamNames().contains(STREAM)) {
                 throw e;

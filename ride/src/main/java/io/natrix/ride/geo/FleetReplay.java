@@ -41,6 +41,8 @@ final class FleetReplay {
                     .storageType(StorageType.Memory)
                     .maxMessagesPerSubject(1)
                     .maxAge(Duration.ofMinutes(10))
+                    // bounded: two small messages per driver; 256 MiB holds a fleet of millions
+                    .maxBytes(256L << 20).maximumMessageSize(4 << 10)
                     .build());
         } catch (JetStreamApiException e) {
             if (!management.getStreamNames().contains(STREAM)) {

@@ -69,7 +69,8 @@ public final class UsersService {
             if (!management.getBucketNames().contains(BUCKET)) {
                 try {
                     management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
-                            .replicas(replicas).maxHistoryPerKey(1).build());
+                            .replicas(replicas).maxHistoryPerKey(1)
+                            .maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // bounded: a user is ~200 bytes
                 } catch (JetStreamApiException raced) {
                     if (!management.getBucketNames().contains(BUCKET)) {
                         throw raced;
