@@ -2,6 +2,7 @@ package io.natrix.bench;
 
 import io.natrix.Natrix;
 import io.natrix.Service;
+import io.natrix.ride.RideStorage;
 import io.natrix.ride.geo.GeoIndex;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoMessages.NearbyDriver;
@@ -71,6 +72,7 @@ final class GeoBench {
              // as many pooled connections as callers (commons-pool's default is 8: half the callers would wait on the pool)
              JedisPooled jedis = new JedisPooled(poolOf(CALLERS), "127.0.0.1", redis.port())) {
             GeoIndex index = new GeoIndex(Duration.ofMinutes(10), System::currentTimeMillis);
+            RideStorage.provision(publisher.nats(), 1); // as the demo's admin does
             Service geo = GeoService.start(geoInstance, index);
 
             long started = System.nanoTime();

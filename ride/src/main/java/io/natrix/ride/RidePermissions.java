@@ -15,8 +15,8 @@ import java.util.Map;
  * own inbox prefix ({@link #inboxPrefix}). Nobody but the admin touches {@code $SYS} or another role's streams.
  *
  * <p>Derived by test, not by guessing: {@code RidePermissionsTest} runs the whole system with simulated riders
- * and drivers on a secured server and requires 0 permission violations on every connection. Until the demo
- * provisions the streams and buckets as the admin (issue 13), each service may create its own and no other.
+ * and drivers on a secured server and requires 0 permission violations on every connection. The streams and
+ * buckets are the admin's to create ({@link RideStorage#provision}); a service only uses its own.
  */
 final class RidePermissions {
 
@@ -45,13 +45,13 @@ final class RidePermissions {
         switch (role) {
             case USERS -> {
                 serves(subscribe, "users", "ms.users.*");
-                publish.addAll(keyValue("users"));
+                publish.addAll(keyValue(RideStorage.USERS));
             }
             case GEO -> {
                 serves(subscribe, "geo", "ms.geo.Nearby", "ms.geo.SetAvailability");
                 subscribe.addAll(List.of("ms.geo.UpdatePoint.>", "ms.geo.Availability.>"));
                 publish.add("ms.geo.Availability.*");
-                publish.addAll(stream("GEO_FLEET"));
+                publish.addAll(stream(RideStorage.GEO_FLEET));
             }
             case ETA_QUICK -> serves(subscribe, "eta-quick", "ms.eta.Quick");
             case ETA_CAREFUL -> serves(subscribe, "eta-careful", "ms.eta.Careful");
@@ -59,8 +59,8 @@ final class RidePermissions {
                 serves(subscribe, "dispatch", "ms.dispatch.*");
                 publish.addAll(List.of("ms.geo.Nearby", "ms.eta.Quick", "ms.eta.Careful", "ms.geo.Availability.*",
                         "ms.riders.*.rides", "ms.drivers.*.offers", "ms.rides.*"));
-                publish.addAll(stream("RIDES"));
-                publish.addAll(keyValue("driver-claims"));
+                publish.addAll(stream(RideStorage.RIDES));
+                publish.addAll(keyValue(RideStorage.DRIVER_CLAIMS));
             }
             case DASHBOARD -> {
                 serves(subscribe, "dashboard", "ms.dashboard.Streets");
@@ -88,14 +88,16 @@ final class RidePermissions {
         subscribe.addAll(List.of("$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.*." + service, "$SRV.*." + service + ".*"));
     }
 
-    /** Use of one JetStream stream: create it when missing, read its state, consume it, store in it. */
+    /**
+     * Use of one JetStream stream the admin provisioned ({@link RideStorage}): read its state, consume it, store
+     * in it. Creating, changing, purging or deleting a stream is the admin's alone.
+     */
     private static List<String> stream(String name) {
-        return List.of("$JS.API.STREAM.NAMES", "$JS.API.STREAM.LIST", "$JS.API.STREAM.CREATE." + name,
-                "$JS.API.STREAM.INFO." + name, "$JS.API.CONSUMER.CREATE." + name, "$JS.API.CONSUMER.CREATE." + name + ".>",
+        return List.of("$JS.API.STREAM.INFO." + name, "$JS.API.CONSUMER.CREATE." + name, "$JS.API.CONSUMER.CREATE." + name + ".>",
                 "$JS.API.CONSUMER.DELETE." + name + ".>", "$JS.API.CONSUMER.INFO." + name + ".>");
     }
 
-    /** Use of one key-value bucket: create it when missing, read and write its keys. */
+    /** Use of one key-value bucket the admin provisioned: read and write its keys. */
     private static List<String> keyValue(String bucket) {
         List<String> subjects = new ArrayList<>(stream("KV_" + bucket));
         subjects.addAll(List.of("$KV." + bucket + ".>", "$JS.API.DIRECT.GET.KV_" + bucket + ".>",

@@ -1,5 +1,6 @@
 package io.natrix.ride;
 
+import io.natrix.Natrix;
 import io.natrix.testkit.NatsSecurity;
 
 import java.io.BufferedReader;
@@ -66,7 +67,6 @@ public final class RideProcesses implements AutoCloseable {
     private final List<Instance> gateways = new ArrayList<>();
     private final Path logs;
     private String url;
-    private int replicas;
     private List<String> jvmOptions = List.of();
     private Optional<NatsSecurity> security = Optional.empty();
     private int launched;
@@ -76,8 +76,8 @@ public final class RideProcesses implements AutoCloseable {
     }
 
     /**
-     * Starts every instance of {@code layout} on {@code natsUrl} and returns once each one says it serves.
-     * {@code replicas} is the JetStream replica count of the streams and buckets the services create.
+     * Provisions the ride system's storage ({@link RideStorage}, {@code replicas} copies), then starts every
+     * instance of {@code layout} on {@code natsUrl} and returns once each one says it serves.
      */
     public static RideProcesses start(String natsUrl, int replicas, Layout layout, String... jvmOptions) throws Exception {
         return start(natsUrl, Optional.empty(), replicas, layout, jvmOptions);
@@ -107,8 +107,13 @@ public final class RideProcesses implements AutoCloseable {
 
     private void launch(String url, int replicas, Layout layout, List<String> jvmOptions) throws Exception {
         this.url = url;
-        this.replicas = replicas;
         this.jvmOptions = jvmOptions;
+        // as the admin: on a secured NATS no service may create, change or delete a stream or bucket
+        Natrix.Builder provisioner = Natrix.builder().servers(url).connectionName("natrix-provision").shutdownHook(false);
+        security.ifPresent(nats -> provisioner.credentials(nats.seed(NatsSecurity.ADMIN)).trust(nats.ca()));
+        try (Natrix admin = provisioner.connect()) {
+            RideStorage.provision(admin.nats(), replicas);
+        }
         List<String[]> plan = new ArrayList<>();
         add(plan, RideRole.USERS, layout.users());
         add(plan, RideRole.ETA_QUICK, layout.etaQuick());
@@ -138,7 +143,7 @@ public final class RideProcesses implements AutoCloseable {
         // -Dnatrix.exitWithParent: the instance watches its stdin, a pipe only this JVM holds, and stops itself
         // when it closes, so a parent killed by any means (SIGKILL included) leaves no instance behind
         security.ifPresent(nats -> command.addAll(List.of("-Dnatrix.nats.creds=" + nats.seed(role), "-Dnatrix.nats.ca=" + nats.ca())));
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.replicas=" + replicas, "-Dnatrix.exitWithParent=true",
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.exitWithParent=true",
                 "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
         Path log;
         synchronized (this) {

@@ -25,7 +25,7 @@ enum RideRole {
     /** Starts one instance over {@code natrix}; {@code port} is for the gateway (0: any free port). */
     AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port) {
         return switch (this) {
-            case USERS -> UsersService.start(natrix, dispatch.replicas());
+            case USERS -> UsersService.start(natrix);
             case GEO -> GeoService.start(natrix, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
             case ETA_QUICK -> EtaService.startQuick(natrix);
             case ETA_CAREFUL -> EtaService.startCareful(natrix, CAREFUL_ETA_LATENCY);

@@ -1,9 +1,11 @@
 package io.natrix.ride;
 
+import io.nats.client.JetStreamApiException;
 import io.natrix.Natrix;
 import io.natrix.gateway.Gateway;
 import io.natrix.ride.dispatch.DispatchConfig;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +21,16 @@ public final class RideStack implements AutoCloseable {
     private RideStack() {
     }
 
-    /** Starts users, geo, both ETA estimators and dispatch on {@code services}. */
+    /**
+     * Provisions the storage ({@link RideStorage}, one copy) and starts users, geo, both ETA estimators and
+     * dispatch on {@code services}, a connection allowed to manage JetStream (an open NATS, or the admin).
+     */
     public static RideStack services(Natrix services, DispatchConfig dispatch) {
+        try {
+            RideStorage.provision(services.nats(), 1);
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException("cannot provision the ride system's storage: " + e.getMessage(), e);
+        }
         RideStack stack = new RideStack();
         for (RideRole role : List.of(RideRole.USERS, RideRole.GEO, RideRole.ETA_QUICK, RideRole.ETA_CAREFUL, RideRole.DISPATCH)) {
             stack.parts.add(role.start(services, dispatch, 0));

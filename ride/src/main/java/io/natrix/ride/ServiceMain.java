@@ -33,7 +33,7 @@ public final class ServiceMain {
         RideRole role = RideRole.of(args[0]);
         Natrix natrix = secured(Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid()), role)
                 .connect();
-        DispatchConfig dispatch = DispatchConfig.defaults().replicas(Integer.parseInt(System.getProperty("natrix.replicas", "1")));
+        DispatchConfig dispatch = DispatchConfig.defaults();
         // traced before it serves, so its first request is traced too; -Dnatrix.tracing=off turns it off
         if (!"off".equals(System.getProperty("natrix.tracing"))) {
             NatrixTracing.builder(natrix).serviceName(role.label()).install();

@@ -1,5 +1,6 @@
 package io.natrix.ride;
 
+import io.nats.client.api.StreamConfiguration;
 import io.natrix.Natrix;
 import io.natrix.gateway.Gateway;
 import io.natrix.ride.dispatch.DispatchConfig;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -40,7 +42,9 @@ class RidePermissionsTest {
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, security).getFirst();
         Map<RideRole, Natrix> connections = new LinkedHashMap<>();
         List<AutoCloseable> started = new ArrayList<>();
-        try {
+        try (Natrix admin = Natrix.builder().servers(server.url()).shutdownHook(false).credentials(security.seed(NatsSecurity.ADMIN))
+                .trust(security.ca()).connect()) {
+            RideStorage.provision(admin.nats(), 1); // as the demo does: no service may create a stream
             for (RideRole role : RideRole.values()) {
                 connections.put(role, Natrix.builder().servers(server.url()).connectionName(role.label()).shutdownHook(false)
                         .drainTimeout(Duration.ofSeconds(2)).credentials(security.seed(role.label())).trust(security.ca())
@@ -67,26 +71,33 @@ class RidePermissionsTest {
             connections.forEach((role, natrix) -> violations.put(role.label(), natrix.permissionViolations()));
             assertThat(violations).as("permission violations by role").allSatisfy((role, count) -> assertThat(count).isZero());
 
-            // and what a role must not do is refused, and counted
+            // and what a role must not do is refused, counted, and without effect: the rides are all still there
+            var management = admin.nats().jetStreamManagement();
+            long rides = management.getStreamInfo(RideStorage.RIDES).getStreamState().getMsgCount();
             Natrix geo = connections.get(RideRole.GEO);
             geo.publish("ms.rides.forged", Map.of("type", "CANCELLED"));
             Natrix gateway2 = connections.get(RideRole.GATEWAY);
             gateway2.publish("$JS.API.STREAM.DELETE.RIDES", new byte[0]);
-            await().atMost(Duration.ofSeconds(5)).until(() -> geo.permissionViolations() == 1 && gateway2.permissionViolations() == 1);
-            assertThat(connections.get(RideRole.DISPATCH).nats().jetStreamManagement().getStreamNames())
-                    .as("the stream is still there").contains("RIDES");
+            Natrix dispatch = connections.get(RideRole.DISPATCH);
+            assertThatThrownBy(() -> dispatch.nats().jetStreamManagement().purgeStream(RideStorage.RIDES))
+                    .as("the service that owns the stream may not purge it").isInstanceOf(Exception.class);
+            Natrix users = connections.get(RideRole.USERS);
+            assertThatThrownBy(() -> users.nats().jetStreamManagement().addStream(StreamConfiguration.builder()
+                    .name("HOARD").subjects("ms.users.hoard.>").build()))
+                    .as("no service creates a stream").isInstanceOf(Exception.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> geo.permissionViolations() == 1 && gateway2.permissionViolations() == 1
+                    && dispatch.permissionViolations() == 1 && users.permissionViolations() == 1);
+            assertThat(management.getStreamInfo(RideStorage.RIDES).getStreamState().getMsgCount())
+                    .as("every ride event still stored").isEqualTo(rides);
 
             // and nothing the system stores is unbounded: every stream and bucket has a size and a message limit
-            try (Natrix admin = Natrix.builder().servers(server.url()).shutdownHook(false).credentials(security.seed(NatsSecurity.ADMIN))
-                    .trust(security.ca()).connect()) {
-                var streams = admin.nats().jetStreamManagement().getStreams();
-                assertThat(streams).extracting(info -> info.getConfiguration().getName())
-                        .containsExactlyInAnyOrder("RIDES", "GEO_FLEET", "KV_users", "KV_driver-claims");
-                assertThat(streams).allSatisfy(info -> {
-                    assertThat(info.getConfiguration().getMaxBytes()).as(info.getConfiguration().getName() + " bytes").isPositive();
-                    assertThat(info.getConfiguration().getMaximumMessageSize()).as(info.getConfiguration().getName() + " message").isPositive();
-                });
-            }
+            var streams = management.getStreams();
+            assertThat(streams).extracting(info -> info.getConfiguration().getName())
+                    .containsExactlyInAnyOrderElementsOf(RideStorage.streams());
+            assertThat(streams).allSatisfy(info -> {
+                assertThat(info.getConfiguration().getMaxBytes()).as(info.getConfiguration().getName() + " bytes").isPositive();
+                assertThat(info.getConfiguration().getMaximumMessageSize()).as(info.getConfiguration().getName() + " message").isPositive();
+            });
         } finally {
             for (AutoCloseable part : started.reversed()) {
                 part.close();

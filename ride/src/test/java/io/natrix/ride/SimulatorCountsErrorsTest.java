@@ -5,6 +5,7 @@ import io.natrix.gateway.Gateway;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,11 @@ class SimulatorCountsErrorsTest {
 
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
+
+    @BeforeAll
+    static void provision() {
+        Provision.storage(nats.url(), 1);
+    }
 
     @Test
     void errorLinesOnTheNearbyStreamAreErrorsNeverUpdates() throws Exception {

@@ -54,6 +54,7 @@ class TracedRideTest {
     void oneRideRequestIsOneTraceWithTheRightParentsAcrossEveryHop() throws Exception {
         List<AutoCloseable> open = new ArrayList<>();
         try {
+            Provision.storage(nats.url(), 1);
             Natrix users = traced("users", open);
             Natrix geo = traced("geo", open);
             Natrix eta = traced("eta", open);

@@ -61,8 +61,8 @@ public final class Dispatch implements AutoCloseable {
         Dispatch dispatch = new Dispatch(natrix, config);
         dispatch.service = natrix.service("dispatch").version("1.0.0").description("Rides: matching, offers and lifecycle")
                 .beforeServing(() -> {
-                    dispatch.ledger = RideLedger.open(natrix.nats(), config.replicas());
-                    dispatch.claims = DriverClaims.open(natrix.nats(), config.replicas());
+                    dispatch.ledger = RideLedger.open(natrix.nats());
+                    dispatch.claims = DriverClaims.open(natrix.nats());
                     dispatch.matcher = new Matcher(natrix, dispatch.ledger, dispatch.claims, config, dispatch.notifier);
                 })
                 .endpoint("RequestRide", RequestRide.class, dispatch::request)

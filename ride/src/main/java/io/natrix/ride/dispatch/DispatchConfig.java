@@ -9,24 +9,19 @@ import java.time.Duration;
  * @param searchRadiusMeters how far from the pick-up to look for drivers
  * @param matchingWindow     how long to keep looking before the ride is UNMATCHED
  * @param etaDeadline        how long to wait for the first ETA answer before ranking by distance
- * @param replicas           JetStream replicas for the ride stream and the claims bucket (3 on a cluster)
  */
 public record DispatchConfig(Duration offerTimeout, double searchRadiusMeters, Duration matchingWindow,
-                             Duration etaDeadline, int replicas) {
+                             Duration etaDeadline) {
 
     public static DispatchConfig defaults() {
-        return new DispatchConfig(Duration.ofSeconds(15), 3_000, Duration.ofSeconds(60), Duration.ofMillis(300), 1);
+        return new DispatchConfig(Duration.ofSeconds(15), 3_000, Duration.ofSeconds(60), Duration.ofMillis(300));
     }
 
     public DispatchConfig offerTimeout(Duration offerTimeout) {
-        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline, replicas);
+        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline);
     }
 
     public DispatchConfig matchingWindow(Duration matchingWindow) {
-        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline, replicas);
-    }
-
-    public DispatchConfig replicas(int replicas) {
-        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline, replicas);
+        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline);
     }
 }

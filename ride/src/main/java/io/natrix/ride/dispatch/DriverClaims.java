@@ -1,5 +1,7 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.RideStorage;
+
 import io.natrix.ride.WhileElecting;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -20,7 +22,7 @@ import java.util.Optional;
  */
 final class DriverClaims {
 
-    static final String BUCKET = "driver-claims";
+    static final String BUCKET = RideStorage.DRIVER_CLAIMS;
 
     private final KeyValue bucket;
 
@@ -28,19 +30,9 @@ final class DriverClaims {
         this.bucket = bucket;
     }
 
-    static DriverClaims open(Connection connection, int replicas) throws IOException, JetStreamApiException {
-        KeyValueManagement management = connection.keyValueManagement();
-        if (!management.getBucketNames().contains(BUCKET)) {
-            try {
-                management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
-                        .replicas(replicas).maxHistoryPerKey(1)
-                        .maxBucketSize(64L << 20).maximumValueSize(1 << 10).build()); // bounded: a ride id per driver
-            } catch (JetStreamApiException raced) {
-                if (!management.getBucketNames().contains(BUCKET)) {
-                    throw raced;
-                }
-            }
-        }
+    /** Opens the provisioned bucket ({@link RideStorage#provision}). */
+    static DriverClaims open(Connection connection) throws IOException, JetStreamApiException {
+        RideStorage.require(connection, "KV_" + BUCKET);
         return new DriverClaims(connection.keyValue(BUCKET));
     }
 

@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.RideStorage;
 import io.natrix.ride.WhileElecting;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
@@ -44,8 +45,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class RideLedger implements AutoCloseable {
 
-    static final String STREAM = "RIDES";
-    static final String SUBJECT = "ms.rides";
+    static final String STREAM = RideStorage.RIDES;
+    static final String SUBJECT = RideStorage.RIDE_EVENTS;
 
     /**
      * A ride, the stream sequence of its last event, and that event as a step ({@link #step}): what an
@@ -76,9 +77,9 @@ final class RideLedger implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Opens the ledger: creates the stream if needed and returns once every event so far is folded. */
-    static RideLedger open(Connection connection, int replicas) throws IOException, JetStreamApiException, InterruptedException {
-        ensureStream(connection, replicas);
+    /** Opens the ledger (its stream provisioned) and returns once every event so far is folded. */
+    static RideLedger open(Connection connection) throws IOException, JetStreamApiException, InterruptedException {
+        RideStorage.require(connection, STREAM);
         RideLedger ledger = new RideLedger(connection);
         long last = connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence();
         ledger.dispatcher = connection.createDispatcher();
@@ -125,22 +126,6 @@ final class RideLedger implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 // NATS is unavailable right now: look again in a second
-            }
-        }
-    }
-
-    private static void ensureStream(Connection connection, int replicas) throws IOException, JetStreamApiException {
-        JetStreamManagement management = connection.jetStreamManagement();
-        if (management.getStreamNames().contains(STREAM)) {
-            return;
-        }
-        try {
-            // bounded: at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
-            management.addStream(StreamConfiguration.builder().name(STREAM).subjects(SUBJECT + ".>")
-                    .storageType(StorageType.File).replicas(replicas).maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
-        } catch (JetStreamApiException e) {
-            if (!management.getStreamNames().contains(STREAM)) {
-                throw e;
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.natrix.ride.geo;
 
+import io.natrix.ride.RideStorage;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -23,32 +25,14 @@ import java.util.function.Consumer;
  */
 final class FleetReplay {
 
-    static final String STREAM = "GEO_FLEET";
+    static final String STREAM = RideStorage.GEO_FLEET;
 
     private FleetReplay() {
     }
 
-    /** Creates the stream if it does not exist yet. */
-    static void ensureStream(Connection connection) throws IOException, JetStreamApiException {
-        JetStreamManagement management = connection.jetStreamManagement();
-        if (management.getStreamNames().contains(STREAM)) {
-            return;
-        }
-        try {
-            management.addStream(StreamConfiguration.builder()
-                    .name(STREAM)
-                    .subjects(GeoService.POSITIONS + ".>", GeoService.AVAILABILITY + ".>")
-                    .storageType(StorageType.Memory)
-                    .maxMessagesPerSubject(1)
-                    .maxAge(Duration.ofMinutes(10))
-                    // bounded: two small messages per driver; 256 MiB holds a fleet of millions
-                    .maxBytes(256L << 20).maximumMessageSize(4 << 10)
-                    .build());
-        } catch (JetStreamApiException e) {
-            if (!management.getStreamNames().contains(STREAM)) {
-                throw e; // not another instance creating it at the same moment
-            }
-        }
+    /** Fails clearly when the stream has not been provisioned ({@link RideStorage#provision}). */
+    static void requireStream(Connection connection) throws IOException, JetStreamApiException {
+        RideStorage.require(connection, STREAM);
     }
 
     /** Reads the last event of every driver on {@code filter}, oldest first, into {@code sink}; returns how many. */

@@ -57,7 +57,7 @@ public final class GeoService {
                     return change;
                 })
                 .beforeServing(() -> {
-                    FleetReplay.ensureStream(natrix.nats());
+                    FleetReplay.requireStream(natrix.nats());
                     long positions = FleetReplay.replay(natrix.nats(), POSITIONS + ".>", DriverPosition.class, json,
                             p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
                     long changes = FleetReplay.replay(natrix.nats(), AVAILABILITY + ".>", DriverAvailability.class, json,

@@ -11,6 +11,7 @@ import io.natrix.Natrix;
 import io.natrix.RequestContext;
 import io.natrix.Service;
 import io.natrix.ServiceException;
+import io.natrix.ride.RideStorage;
 import io.natrix.ride.WhileElecting;
 import io.natrix.ride.users.UserMessages.CreateUser;
 import io.natrix.ride.users.UserMessages.GetUser;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
 public final class UsersService {
 
     /** The key-value bucket. */
-    public static final String BUCKET = "users";
+    public static final String BUCKET = RideStorage.USERS;
 
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()-]{6,20}");
     private static final int MAX_UPDATE_ATTEMPTS = 5;
@@ -41,17 +42,9 @@ public final class UsersService {
         this.bucket = bucket;
     }
 
-    /** Starts one users instance; creates the bucket (one replica) if it does not exist. */
+    /** Starts one users instance on the provisioned bucket ({@link RideStorage#provision}). */
     public static Service start(Natrix natrix) {
-        return start(natrix, 1);
-    }
-
-    /**
-     * Starts one users instance; creates the bucket if it does not exist, with {@code replicas} copies (3 on a
-     * cluster of three: losing a server loses no user and stops no sign-up).
-     */
-    public static Service start(Natrix natrix, int replicas) {
-        UsersService users = new UsersService(bucket(natrix, replicas));
+        UsersService users = new UsersService(bucket(natrix));
         return natrix.service("users").version("1.0.0").description("Riders and drivers, in a JetStream key-value bucket")
                 .endpoint("CreateUser", CreateUser.class, users::create)
                 .endpoint("RegisterRider", UserMessages.Register.class,
@@ -63,20 +56,9 @@ public final class UsersService {
                 .start();
     }
 
-    private static KeyValue bucket(Natrix natrix, int replicas) {
+    private static KeyValue bucket(Natrix natrix) {
         try {
-            KeyValueManagement management = natrix.nats().keyValueManagement();
-            if (!management.getBucketNames().contains(BUCKET)) {
-                try {
-                    management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
-                            .replicas(replicas).maxHistoryPerKey(1)
-                            .maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // bounded: a user is ~200 bytes
-                } catch (JetStreamApiException raced) {
-                    if (!management.getBucketNames().contains(BUCKET)) {
-                        throw raced;
-                    }
-                }
-            }
+            RideStorage.require(natrix.nats(), "KV_" + BUCKET);
             return natrix.nats().keyValue(BUCKET);
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("the users bucket is not available (is JetStream enabled?): " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.natrix.ride.api;
 
 import io.natrix.Natrix;
+import io.natrix.ride.Provision;
 import io.natrix.Service;
 import io.natrix.gateway.Gateway;
 import io.natrix.ride.dispatch.Dispatch;
@@ -26,6 +27,7 @@ final class ApiStack implements AutoCloseable {
     final String base;
 
     ApiStack(String natsUrl) {
+        Provision.storage(natsUrl, 1);
         services = Natrix.builder().servers(natsUrl).shutdownHook(false).connect();
         edge = Natrix.builder().servers(natsUrl).shutdownHook(false).connect();
         UsersService.start(services);

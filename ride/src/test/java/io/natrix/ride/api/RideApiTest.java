@@ -3,6 +3,7 @@ package io.natrix.ride.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.Natrix;
+import io.natrix.ride.Provision;
 import io.natrix.gateway.Gateway;
 import io.natrix.ride.dispatch.Dispatch;
 import io.natrix.ride.dispatch.DispatchConfig;
@@ -11,6 +12,7 @@ import io.natrix.ride.geo.GeoIndex;
 import io.natrix.ride.geo.GeoService;
 import io.natrix.ride.users.UsersService;
 import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,6 +33,11 @@ class RideApiTest {
 
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
+
+    @BeforeAll
+    static void provision() {
+        Provision.storage(nats.url(), 1);
+    }
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();

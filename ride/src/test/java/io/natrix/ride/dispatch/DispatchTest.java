@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Dispatcher;
 import io.natrix.Natrix;
 import io.natrix.ServiceException;
+import io.natrix.ride.Provision;
 import io.natrix.ride.dispatch.RideMessages.AnswerOffer;
 import io.natrix.ride.dispatch.RideMessages.CancelRide;
 import io.natrix.ride.dispatch.RideMessages.DriverStep;
@@ -51,6 +52,7 @@ class DispatchTest {
     @BeforeEach
     void startGeoAndEta() throws Exception {
         nats = NatsServerProcess.start(1, true).getFirst();
+        Provision.storage(nats.url(), 1);
         services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
         client = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
         GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));

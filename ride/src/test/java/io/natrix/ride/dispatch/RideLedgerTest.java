@@ -2,6 +2,7 @@ package io.natrix.ride.dispatch;
 
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import io.natrix.ride.RideStorage;
 import io.natrix.ride.dispatch.RideMessages.EventType;
 import io.natrix.ride.dispatch.RideMessages.RideEvent;
 import io.natrix.ride.dispatch.RideMessages.Status;
@@ -31,7 +32,8 @@ class RideLedgerTest {
     @BeforeAll
     static void open() throws Exception {
         connection = Nats.connect(nats.url());
-        ledger = RideLedger.open(connection, 3);
+        RideStorage.provision(connection, 3);
+        ledger = RideLedger.open(connection);
     }
 
     @AfterAll

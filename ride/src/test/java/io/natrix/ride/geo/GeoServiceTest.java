@@ -1,6 +1,7 @@
 package io.natrix.ride.geo;
 
 import io.natrix.Natrix;
+import io.natrix.ride.Provision;
 import io.natrix.ServiceException;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
@@ -8,6 +9,7 @@ import io.natrix.ride.geo.GeoMessages.NearbyDriver;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +24,11 @@ class GeoServiceTest {
 
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
+
+    @BeforeAll
+    static void provision() {
+        Provision.storage(nats.url(), 1);
+    }
 
     static Natrix connect() {
         return Natrix.builder().servers(nats.url()).shutdownHook(false).connect();

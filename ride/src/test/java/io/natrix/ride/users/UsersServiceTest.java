@@ -1,6 +1,7 @@
 package io.natrix.ride.users;
 
 import io.natrix.Natrix;
+import io.natrix.ride.Provision;
 import io.natrix.ServiceException;
 import io.natrix.ride.users.UserMessages.CreateUser;
 import io.natrix.ride.users.UserMessages.GetUser;
@@ -8,6 +9,7 @@ import io.natrix.ride.users.UserMessages.Role;
 import io.natrix.ride.users.UserMessages.UpdateUser;
 import io.natrix.ride.users.UserMessages.User;
 import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +26,11 @@ class UsersServiceTest {
 
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
+
+    @BeforeAll
+    static void provision() {
+        Provision.storage(nats.url(), 1);
+    }
 
     static Natrix connect() {
         return Natrix.builder().servers(nats.url()).shutdownHook(false).connect();

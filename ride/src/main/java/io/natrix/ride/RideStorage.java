@@ -1,0 +1,135 @@
+package io.natrix.ride;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The ride system's JetStream storage in one table: what exists, how large it may grow, and who makes it. An
+ * admin provisions it before the services start ({@link #provision}: the demo, {@code chaos}, the benches and
+ * tests do); a service only opens what it needs and, when it is missing, fails at start with a message saying
+ * so ({@link #require}). On a secured NATS a service could not create it anyway: only the admin user may
+ * create, change or delete streams and buckets ({@link RidePermissions}).
+ *
+ * <p>Every stream and bucket is bounded, in bytes and in message size, so no client can fill a server's disk
+ * or memory through a service.
+ */
+public final class RideStorage {
+
+    /** Every ride's events, one subject per ride (dispatch). */
+    public static final String RIDES = "RIDES";
+    /** The subjects of {@link #RIDES}: {@code ms.rides.<rideId>}. */
+    public static final String RIDE_EVENTS = "ms.rides";
+    /** The fleet's last position and availability per driver (geo's replay on start). */
+    public static final String GEO_FLEET = "GEO_FLEET";
+    /** Riders and drivers (users). */
+    public static final String USERS = "users";
+    /** Which ride holds which driver (dispatch). */
+    public static final String DRIVER_CLAIMS = "driver-claims";
+
+    private static final int STREAM_NOT_FOUND = 10059;
+
+    private RideStorage() {
+    }
+
+    /** The JetStream streams behind the storage, key-value buckets included ({@code KV_users}). */
+    public static List<String> streams() {
+        return List.of(RIDES, GEO_FLEET, "KV_" + USERS, "KV_" + DRIVER_CLAIMS);
+    }
+
+    /**
+     * Creates what is missing and brings what exists to the limits above; safe to run again, and by several
+     * provisioners at once. {@code replicas} copies of the file-backed storage (3 on a cluster of three: losing
+     * a server loses no ride and no user); the fleet is in memory, one copy, since drivers resend every second.
+     *
+     * @param admin a connection allowed to manage JetStream (the admin user on a secured NATS)
+     */
+    public static void provision(Connection admin, int replicas) throws IOException, JetStreamApiException {
+        JetStreamManagement streams = admin.jetStreamManagement();
+        put(streams, StreamConfiguration.builder().name(RIDES).subjects(RIDE_EVENTS + ".>")
+                .storageType(StorageType.File).replicas(replicas)
+                // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
+                .maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
+        put(streams, StreamConfiguration.builder().name(GEO_FLEET)
+                .subjects("ms.geo.UpdatePoint.>", "ms.geo.Availability.>")
+                .storageType(StorageType.Memory).maxMessagesPerSubject(1).maxAge(Duration.ofMinutes(10))
+                // two small messages per driver: 256 MiB holds a fleet of millions
+                .maxBytes(256L << 20).maximumMessageSize(4 << 10).build());
+        KeyValueManagement buckets = admin.keyValueManagement();
+        put(buckets, KeyValueConfiguration.builder().name(USERS).storageType(StorageType.File).replicas(replicas)
+                .maxHistoryPerKey(1).maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // a user is ~200 bytes
+        put(buckets, KeyValueConfiguration.builder().name(DRIVER_CLAIMS).storageType(StorageType.File).replicas(replicas)
+                .maxHistoryPerKey(1).maxBucketSize(64L << 20).maximumValueSize(1 << 10).build()); // a ride id per driver
+    }
+
+    /**
+     * Fails with a message that says what to do when {@code stream} (a stream, or {@code KV_<bucket>}) has not
+     * been provisioned; waits out a leader election.
+     */
+    public static void require(Connection connection, String stream) throws IOException, JetStreamApiException {
+        try {
+            WhileElecting.retry(() -> connection.jetStreamManagement().getStreamInfo(stream));
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                throw new IllegalStateException("JetStream stream " + stream + " does not exist: the ride system's storage"
+                        + " is provisioned by an admin before the services start (RideStorage.provision; ./natrix demo does it)", e);
+            }
+            throw e;
+        }
+    }
+
+    private static void put(JetStreamManagement streams, StreamConfiguration config) throws IOException, JetStreamApiException {
+        try {
+            streams.getStreamInfo(config.getName());
+        } catch (JetStreamApiException missing) {
+            if (missing.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw missing;
+            }
+            try {
+                streams.addStream(config);
+                return;
+            } catch (JetStreamApiException refused) {
+                if (!exists(() -> streams.getStreamInfo(config.getName()))) {
+                    throw refused; // not another provisioner creating it at the same moment
+                }
+            }
+        }
+        streams.updateStream(config);
+    }
+
+    private static void put(KeyValueManagement buckets, KeyValueConfiguration config) throws IOException, JetStreamApiException {
+        try {
+            buckets.getStatus(config.getBucketName());
+        } catch (JetStreamApiException missing) {
+            if (missing.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw missing;
+            }
+            try {
+                buckets.create(config);
+                return;
+            } catch (JetStreamApiException refused) {
+                if (!exists(() -> buckets.getStatus(config.getBucketName()))) {
+                    throw refused;
+                }
+            }
+        }
+        buckets.update(config);
+    }
+
+    private static boolean exists(WhileElecting.Operation<?> info) throws IOException {
+        try {
+            info.run();
+            return true;
+        } catch (JetStreamApiException e) {
+            return false;
+        }
+    }
+}
