@@ -30,6 +30,8 @@ public final class RequestContext {
     public static final String TRACEPARENT = "traceparent";
     /** W3C trace context, vendor part. */
     public static final String TRACESTATE = "tracestate";
+    /** Who the request acts for ({@link Actor}), set by the gateway from a verified token. */
+    public static final String ACTOR = "Natrix-Actor";
 
     private static final ScopedValue<RequestContext> CURRENT = ScopedValue.newInstance();
 
@@ -131,6 +133,11 @@ public final class RequestContext {
     /** The request id, if one was given. */
     public Optional<String> requestId() {
         return header(REQUEST_ID);
+    }
+
+    /** Who the request acts for, when it came through an authenticating gateway. */
+    public Optional<Actor> actor() {
+        return header(ACTOR).flatMap(Actor::parse);
     }
 
     /** Runs {@code operation} with this context current, and returns its result. */

@@ -80,9 +80,12 @@ final class Wire {
         return subject.toString();
     }
 
-    /** Headers a handler's own calls pass on; everything else stays on its hop. */
+    /**
+     * Headers a handler's own calls pass on; everything else stays on its hop. The actor travels like the
+     * request id: a nested call acts for the same user (NATS permissions decide who may publish requests at all).
+     */
     static final List<String> PROPAGATED = List.of(RequestContext.REQUEST_ID, RequestContext.TRACEPARENT,
-            RequestContext.TRACESTATE);
+            RequestContext.TRACESTATE, RequestContext.ACTOR);
 
     /**
      * The context to bind for a handler, from the incoming message's headers (its deadline counted from now);

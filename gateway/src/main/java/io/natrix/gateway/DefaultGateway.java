@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The Helidon server behind a {@link Gateway}: health endpoints, then every REST route. */
 final class DefaultGateway implements Gateway {
@@ -47,36 +48,38 @@ final class DefaultGateway implements Gateway {
         SharedSubscriptions subscriptions = new SharedSubscriptions(natrix.nats());
         IdleWatch idle = new IdleWatch(builder.idleTimeout.compareTo(builder.heartbeat.multipliedBy(2)) > 0
                 ? builder.idleTimeout : builder.heartbeat.multipliedBy(2));
-        List<Router.Entry<Forwarder>> entries = new ArrayList<>();
+        Optional<RateLimits> limits = builder.verifier.map(verifier -> new RateLimits(builder.limits, System::nanoTime));
+        Guard guard = new Guard(builder.verifier, builder.loginPath, limits);
+        List<Router.Entry<GatewayHandler.Target>> entries = new ArrayList<>();
         for (Route route : builder.routes) {
-            entries.add(new Router.Entry<>(route.method(), route.path(),
-                    new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json)));
+            entries.add(new Router.Entry<>(route.method(), route.path(), new GatewayHandler.Target(
+                    new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json), route.access(), false)));
         }
         WsRouting.Builder webSockets = WsRouting.builder();
         for (StreamRoute stream : builder.streams) {
             IngestEvents events = new IngestEvents(natrix, stream.subject(),
-                    RequestShape.of(json, stream.accepts()), builder.maxLineBytes, json);
+                    RequestShape.of(json, stream.accepts()), builder.maxLineBytes, json, limits.map(l -> l.events));
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
                 PathTemplate template = PathTemplate.compile(stream.path());
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too
-                webSockets.endpoint(stream.path(), () -> new WebSocketIngest(events, template, streams, json));
+                webSockets.endpoint(stream.path(), () -> new WebSocketIngest(events, template, stream.access(), guard, streams, json));
             }
             Forwarder forwarder = switch (stream.kind()) {
                 case PUBLISH -> new IngestStream(natrix, events, json, streams, idle);
                 case SUBSCRIBE, POLL -> new OutboundStream(natrix, stream, builder.heartbeat, json, streams, subscriptions, idle);
             };
-            entries.add(new Router.Entry<>(stream.method(), stream.path(), forwarder));
+            entries.add(new Router.Entry<>(stream.method(), stream.path(), new GatewayHandler.Target(forwarder, stream.access(), true)));
         }
         for (Page page : builder.pages) {
-            entries.add(new Router.Entry<>("GET", page.path(), page));
+            entries.add(new Router.Entry<>("GET", page.path(), new GatewayHandler.Target(page, page.access(), false)));
         }
         if (builder.uploadPath != null) {
             ObjectBuckets.ensure(natrix.nats(), builder.uploadBuckets);
             ObjectRoute objects = new ObjectRoute(natrix, builder.uploadBuckets, builder.maxUploadBytes, json);
-            entries.add(new Router.Entry<>("POST", builder.uploadPath, objects.upload()));
-            entries.add(new Router.Entry<>("GET", builder.uploadPath, objects.download()));
+            entries.add(new Router.Entry<>("POST", builder.uploadPath, new GatewayHandler.Target(objects.upload(), builder.uploadAccess, true)));
+            entries.add(new Router.Entry<>("GET", builder.uploadPath, new GatewayHandler.Target(objects.download(), builder.uploadAccess, true)));
         }
-        GatewayHandler handler = new GatewayHandler(new Router<>(entries), responses, natrix.observer(), NUID.nextGlobal());
+        GatewayHandler handler = new GatewayHandler(new Router<>(entries), guard, responses, natrix.observer(), NUID.nextGlobal());
         WebServer server = WebServer.builder()
                 .host(builder.host)
                 .port(builder.port)

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -82,6 +83,10 @@ public interface Gateway extends AutoCloseable {
         int maxStreams = DEFAULT_MAX_STREAMS;
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration heartbeat = DEFAULT_HEARTBEAT;
+        Optional<TokenVerifier> verifier = Optional.empty();
+        Optional<String> loginPath = Optional.empty();
+        Access uploadAccess = Access.authenticated();
+        Limits limits = Limits.defaults();
 
         private Builder(Natrix natrix) {
             this.natrix = Objects.requireNonNull(natrix, "natrix");
@@ -129,6 +134,44 @@ public interface Gateway extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Verifies bearer tokens with {@code verifier} and makes the gateway default-deny: every route then needs
+         * a valid token ({@code Authorization: Bearer ...}, the WebSocket upgrade too) unless it is declared
+         * {@link Access#open()}, and its {@link Access} rules apply. A missing or invalid token is a 401 with
+         * {@code WWW-Authenticate}; the wrong role or someone else's id a 403. The verified actor travels to the
+         * services in the {@value io.natrix.RequestContext#ACTOR} header, which clients cannot set.
+         *
+         * <p>Without it the gateway asks nobody who they are: an open gateway, for a trusted network only.
+         */
+        public Builder authentication(TokenVerifier verifier) {
+            this.verifier = Optional.of(Objects.requireNonNull(verifier, "verifier"));
+            return this;
+        }
+
+        /**
+         * What one identity may ask of this gateway once it verifies tokens ({@link Limits}); defaults to
+         * {@link Limits#defaults()}. An open gateway knows no identities and limits none.
+         */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * A browser's way in under {@code pathPrefix} (a dashboard's page and its {@code EventSource}, which
+         * cannot send a header): {@code GET <prefix>?token=T} checks the token, sets it in an HttpOnly,
+         * SameSite=Strict cookie scoped to the prefix and redirects to the page without it; under the prefix the
+         * cookie then stands for the header. Other paths never read the cookie.
+         */
+        public Builder browserLogin(String pathPrefix) {
+            PathTemplate.compile(pathPrefix);
+            if (pathPrefix.contains("{") || pathPrefix.length() < 2 || pathPrefix.endsWith("/")) {
+                throw new IllegalArgumentException("a login prefix is a fixed path such as /dashboard, got " + pathPrefix);
+            }
+            this.loginPath = Optional.of(pathPrefix);
+            return this;
+        }
+
         /** Adds a route. */
         public Builder route(Route route) {
             routes.add(Objects.requireNonNull(route, "route"));
@@ -146,8 +189,14 @@ public interface Gateway extends AutoCloseable {
          * {@code contentType}. The gateway stays the one HTTP edge; whatever the page shows comes over its routes.
          */
         public Builder page(String path, String contentType, byte[] body) {
+            return page(path, contentType, body, Access.authenticated());
+        }
+
+        /** As {@link #page(String, String, byte[])}, for whom {@code access} allows. */
+        public Builder page(String path, String contentType, byte[] body, Access access) {
             PathTemplate.compile(path);
-            pages.add(new Page(path, Objects.requireNonNull(contentType, "contentType"), body.clone()));
+            pages.add(new Page(path, Objects.requireNonNull(contentType, "contentType"), body.clone(),
+                    Objects.requireNonNull(access, "access")));
             return this;
         }
 
@@ -166,6 +215,12 @@ public interface Gateway extends AutoCloseable {
             PathTemplate.compile(path);
             this.uploadPath = path;
             this.uploadBuckets = Set.of(buckets);
+            return this;
+        }
+
+        /** Who may upload and download, once tokens are verified; defaults to any valid token. */
+        public Builder uploadAccess(Access access) {
+            this.uploadAccess = Objects.requireNonNull(access, "access");
             return this;
         }
 

@@ -29,13 +29,19 @@ final class GatewayHandler implements Handler {
     static final int CLIENT_GONE = 499;
     private static final String UNMATCHED = "unmatched";
 
-    private final Router<Forwarder> router;
+    /** What serves a route, and who may use it. */
+    record Target(Forwarder forwarder, Access access, boolean stream) {
+    }
+
+    private final Router<Target> router;
+    private final Guard guard;
     private final Responses responses;
     private final HopObserver observer;
     private final String instance;
 
-    GatewayHandler(Router<Forwarder> router, Responses responses, HopObserver observer, String instance) {
+    GatewayHandler(Router<Target> router, Guard guard, Responses responses, HopObserver observer, String instance) {
         this.router = router;
+        this.guard = guard;
         this.responses = responses;
         this.observer = observer;
         this.instance = instance;
@@ -47,21 +53,35 @@ final class GatewayHandler implements Handler {
         response.header(REQUEST_ID, requestId);
         String method = request.prologue().method().text();
         String path = request.path().path();
-        Router.Outcome<Forwarder> outcome = router.route(method, path);
+        Router.Outcome<Target> outcome = router.route(method, path);
         RequestContext received = context(request, requestId);
         HopObserver.Scope scope = observer.begin(new Hop(Hop.Kind.HTTP, path, "gateway", instance,
-                outcome instanceof Router.Found<Forwarder> found ? found.route() : UNMATCHED, received.headers()));
+                outcome instanceof Router.Found<Target> found ? found.route() : UNMATCHED, received.headers()));
         int status = Status.INTERNAL_SERVER_ERROR_500.code();
         String problemMessage = null;
         try {
             switch (outcome) {
-                case Router.NotFound<Forwarder> ignored -> throw new HttpProblem(404, "no route for " + method + " " + path);
-                case Router.MethodNotAllowed<Forwarder> notAllowed -> {
+                case Router.NotFound<Target> ignored -> throw new HttpProblem(404, "no route for " + method + " " + path);
+                case Router.MethodNotAllowed<Target> notAllowed -> {
                     response.header(HeaderNames.ALLOW, notAllowed.allowed());
                     throw new HttpProblem(405, method + " is not allowed on " + path + "; allowed: " + notAllowed.allowed());
                 }
-                case Router.Found<Forwarder> found -> found.target().serve(new Exchange(request, response,
-                        found.pathParameters(), requestId, carried(received, scope)));
+                case Router.Found<Target> found -> {
+                    Optional<String> login = request.query().first("token").asOptional();
+                    if (login.isPresent() && guard.authenticates() && method.equals("GET") && guard.onCookiePath(path)) {
+                        logIn(login.get(), path, response);
+                    } else {
+                        Guard.Admitted admitted = guard.admit(found.target().access(), path, request.headers(),
+                                found.pathParameters(), client(request));
+                        RequestContext context = carried(received, scope);
+                        if (admitted.actor().isPresent()) {
+                            context = context.withHeaders(Map.of(RequestContext.ACTOR, admitted.actor().get().header()));
+                        }
+                        try (StreamCounter.Slot _ = found.target().stream() ? guard.streamSlot(admitted.actor()) : () -> { }) {
+                            found.target().forwarder().serve(new Exchange(request, response, admitted.parameters(), requestId, context));
+                        }
+                    }
+                }
             }
             status = response.status().code();
         } catch (StreamEnded | CloseConnectionException gone) {
@@ -82,6 +102,26 @@ final class GatewayHandler implements Handler {
         } finally {
             scope.end(status, problemMessage);
         }
+    }
+
+    /**
+     * A browser's login on the cookie path: the token checked (401 if it is not valid), kept in an HttpOnly
+     * cookie scoped to the path prefix, and the browser sent on to the page without it in the address bar.
+     */
+    private void logIn(String token, String path, ServerResponse response) {
+        guard.actor(Optional.of(token));
+        response.header(HeaderNames.SET_COOKIE, Guard.COOKIE + "=" + token + "; Path=" + guard.cookiePath()
+                + "; HttpOnly; SameSite=Strict");
+        response.header(HeaderNames.LOCATION, path);
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        response.status(Status.SEE_OTHER_303);
+        response.send();
+    }
+
+    /** The client's address, what open routes are limited by. */
+    private static String client(ServerRequest request) {
+        return request.remotePeer().address() instanceof java.net.InetSocketAddress address
+                ? address.getAddress().getHostAddress() : String.valueOf(request.remotePeer().address());
     }
 
     /** The request's context with what the observers carry on (a tracer's span) over the client's. */

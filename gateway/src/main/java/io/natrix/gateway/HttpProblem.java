@@ -29,15 +29,31 @@ final class HttpProblem extends RuntimeException {
 
     private final int status;
     private final Optional<Integer> retryAfterSeconds;
+    private final Optional<String> challenge;
 
     HttpProblem(int status, String message) {
         this(status, message, Optional.empty());
     }
 
     private HttpProblem(int status, String message, Optional<Integer> retryAfterSeconds) {
+        this(status, message, retryAfterSeconds, Optional.empty());
+    }
+
+    private HttpProblem(int status, String message, Optional<Integer> retryAfterSeconds, Optional<String> challenge) {
         super(message, null, false, false);
         this.status = status;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.challenge = challenge;
+    }
+
+    /** A 401 with its {@code WWW-Authenticate} challenge. */
+    static HttpProblem unauthorized(String message, String challenge) {
+        return new HttpProblem(401, message, Optional.empty(), Optional.of(challenge));
+    }
+
+    /** A 429: {@code seconds} until the client may try again. */
+    static HttpProblem tooMany(String message, int seconds) {
+        return new HttpProblem(429, message, Optional.of(Math.max(1, seconds)));
     }
 
     static HttpProblem of(NatrixException failure) {
@@ -74,5 +90,10 @@ final class HttpProblem extends RuntimeException {
 
     Optional<Integer> retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** The {@code WWW-Authenticate} value of a 401. */
+    Optional<String> challenge() {
+        return challenge;
     }
 }

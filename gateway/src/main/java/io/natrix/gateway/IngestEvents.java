@@ -23,9 +23,11 @@ final class IngestEvents {
     private final int maxBytes;
     private final ObjectMapper json;
     private final RequestShape shape;
+    private final Optional<RateLimits.Rate> rate;
 
-    IngestEvents(Natrix natrix, String subject, RequestShape shape, int maxBytes, ObjectMapper json) {
+    IngestEvents(Natrix natrix, String subject, RequestShape shape, int maxBytes, ObjectMapper json, Optional<RateLimits.Rate> rate) {
         this.shape = shape;
+        this.rate = rate;
         this.natrix = natrix;
         this.subject = subject;
         this.maxBytes = maxBytes;
@@ -45,6 +47,12 @@ final class IngestEvents {
     String publish(byte[] bytes, Map<String, String> pathParameters, RequestContext context) {
         if (bytes.length > maxBytes) {
             return tooLong();
+        }
+        if (rate.isPresent()) {
+            Optional<io.natrix.Actor> actor = context.actor();
+            if (actor.isPresent() && rate.get().take(actor.get().header()) > 0) {
+                return "rate limited: more than " + rate.get().perSecond() + " events/s for " + actor.get().id();
+            }
         }
         String text;
         try {

@@ -3,7 +3,7 @@ package io.natrix.gateway;
 import io.helidon.http.HeaderNames;
 
 /** A fixed page the gateway serves on GET: a dashboard's HTML, say. */
-record Page(String path, String contentType, byte[] body) implements Forwarder {
+record Page(String path, String contentType, byte[] body, Access access) implements Forwarder {
 
     @Override
     public void serve(Exchange exchange) {

@@ -21,6 +21,7 @@ final class Responses {
 
     void problem(ServerResponse response, HttpProblem problem, String requestId) {
         problem.retryAfterSeconds().ifPresent(seconds -> response.header(HeaderNames.RETRY_AFTER, Integer.toString(seconds)));
+        problem.challenge().ifPresent(challenge -> response.header(Guard.WWW_AUTHENTICATE, challenge));
         send(response, problem.status(), new ErrorBody(problem.status(), problem.reason(), problem.getMessage(), requestId));
     }
 

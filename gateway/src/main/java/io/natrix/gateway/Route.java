@@ -26,9 +26,11 @@ import java.util.Set;
  * @param safeToRepeat whether the service makes a repeat of this request harmless, so the gateway may send it
  *                     again after a timeout or a lost connection ({@link #idempotent()}); GET, PUT and DELETE
  *                     are by HTTP's rules
+ * @param access       who may use it once the gateway verifies tokens ({@link #access(Access)}); any valid token
+ *                     unless declared otherwise
  */
 public record Route(String method, String path, String subject, Optional<Duration> timeout, Optional<Class<?>> accepts,
-                    boolean safeToRepeat) {
+                    boolean safeToRepeat, Access access) {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -40,6 +42,7 @@ public record Route(String method, String path, String subject, Optional<Duratio
         PathTemplate.compile(path); // validates
         SubjectTemplate.check(subject);
         Objects.requireNonNull(accepts, "accepts");
+        Objects.requireNonNull(access, "access");
         timeout.ifPresent(t -> {
             if (t.isNegative() || t.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive, got " + t);
@@ -48,28 +51,28 @@ public record Route(String method, String path, String subject, Optional<Duratio
     }
 
     public static Route get(String path, String subject) {
-        return new Route("GET", path, subject, Optional.empty(), Optional.empty(), true);
+        return new Route("GET", path, subject, Optional.empty(), Optional.empty(), true, Access.authenticated());
     }
 
     public static Route post(String path, String subject) {
-        return new Route("POST", path, subject, Optional.empty(), Optional.empty(), false);
+        return new Route("POST", path, subject, Optional.empty(), Optional.empty(), false, Access.authenticated());
     }
 
     public static Route put(String path, String subject) {
-        return new Route("PUT", path, subject, Optional.empty(), Optional.empty(), true);
+        return new Route("PUT", path, subject, Optional.empty(), Optional.empty(), true, Access.authenticated());
     }
 
     public static Route patch(String path, String subject) {
-        return new Route("PATCH", path, subject, Optional.empty(), Optional.empty(), false);
+        return new Route("PATCH", path, subject, Optional.empty(), Optional.empty(), false, Access.authenticated());
     }
 
     public static Route delete(String path, String subject) {
-        return new Route("DELETE", path, subject, Optional.empty(), Optional.empty(), true);
+        return new Route("DELETE", path, subject, Optional.empty(), Optional.empty(), true, Access.authenticated());
     }
 
     /** The same route with its own timeout; a client may ask for less with {@code Request-Timeout}, never more. */
     public Route timeout(Duration timeout) {
-        return new Route(method, path, subject, Optional.of(timeout), accepts, safeToRepeat);
+        return new Route(method, path, subject, Optional.of(timeout), accepts, safeToRepeat, access);
     }
 
     /**
@@ -79,7 +82,7 @@ public record Route(String method, String path, String subject, Optional<Duratio
      * statement of its rules, for the gateway and the service alike. Unknown fields are allowed.
      */
     public Route accepts(Class<?> type) {
-        return new Route(method, path, subject, timeout, Optional.of(type), safeToRepeat);
+        return new Route(method, path, subject, timeout, Optional.of(type), safeToRepeat, access);
     }
 
     /**
@@ -89,6 +92,11 @@ public record Route(String method, String path, String subject, Optional<Duratio
      * it does for GET, PUT and DELETE: a client's request survives a NATS server's death or a service instance's.
      */
     public Route idempotent() {
-        return new Route(method, path, subject, timeout, accepts, true);
+        return new Route(method, path, subject, timeout, accepts, true, access);
+    }
+
+    /** The same route for whom {@code access} allows ({@link Access}; the default is any valid token). */
+    public Route access(Access access) {
+        return new Route(method, path, subject, timeout, accepts, safeToRepeat, access);
     }
 }

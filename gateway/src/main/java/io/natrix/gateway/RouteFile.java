@@ -21,13 +21,19 @@ import java.util.Optional;
  */
 final class RouteFile {
 
-    record Entry(String method, String path, String subject, Long timeoutMillis, Boolean idempotent) {
+    record Entry(String method, String path, String subject, Long timeoutMillis, Boolean idempotent, Boolean open,
+                 List<String> roles) {
     }
 
-    /** GET, PUT and DELETE are idempotent by HTTP's rules; another method when the file says so. */
+    /**
+     * GET, PUT and DELETE are idempotent by HTTP's rules; another method when the file says so. With tokens on,
+     * a route needs a valid one unless the file says {@code "open": true}; {@code "roles"} narrows who.
+     */
     private static Route route(Entry e) {
+        Access access = Boolean.TRUE.equals(e.open()) ? Access.open()
+                : e.roles() == null || e.roles().isEmpty() ? Access.authenticated() : Access.roles(e.roles().toArray(String[]::new));
         Route route = new Route(e.method(), e.path(), e.subject(), Optional.ofNullable(e.timeoutMillis()).map(Duration::ofMillis),
-                Optional.empty(), Boolean.TRUE.equals(e.idempotent()));
+                Optional.empty(), Boolean.TRUE.equals(e.idempotent()), access);
         return List.of("GET", "PUT", "DELETE").contains(route.method()) ? route.idempotent() : route;
     }
 

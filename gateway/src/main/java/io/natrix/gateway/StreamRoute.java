@@ -29,9 +29,11 @@ import java.util.Optional;
  * @param accepts  for {@link Kind#PUBLISH}, the type every event must decode to; for {@link Kind#POLL}, the type
  *                 the request must decode to before the stream opens ({@link #accepts(Class)}); empty means any
  *                 JSON object
+ * @param access   who may open it once the gateway verifies tokens ({@link #access(Access)}); any valid token
+ *                 unless declared otherwise. A WebSocket upgrade is checked the same way, before it is accepted.
  */
 public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate,
-                          Optional<Class<?>> accepts) {
+                          Optional<Class<?>> accepts, Access access) {
 
     /** The direction and source of a stream. */
     public enum Kind {
@@ -46,6 +48,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
     public StreamRoute {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(accepts, "accepts");
+        Objects.requireNonNull(access, "access");
         if (kind == Kind.SUBSCRIBE && accepts.isPresent()) {
             throw new IllegalArgumentException("a subscription stream sends no request to check; accepts() is for publish and poll streams");
         }
@@ -58,17 +61,17 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
 
     /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
     public static StreamRoute publish(String path, String subject) {
-        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty());
+        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated());
     }
 
     /** GET {@code path} streams every message on {@code subject}. */
     public static StreamRoute subscribe(String path, String subject) {
-        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty());
+        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated());
     }
 
     /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
     public static StreamRoute poll(String path, String subject, Duration interval) {
-        return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty());
+        return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty(), Access.authenticated());
     }
 
     /**
@@ -79,7 +82,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.SUBSCRIBE) {
             throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
         }
-        return new StreamRoute(kind, path, subject, interval, true, accepts);
+        return new StreamRoute(kind, path, subject, interval, true, accepts, access);
     }
 
     /**
@@ -90,7 +93,12 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * gateway and the service alike. Unknown fields are allowed.
      */
     public StreamRoute accepts(Class<?> type) {
-        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type));
+        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access);
+    }
+
+    /** The same stream for whom {@code access} allows ({@link Access}; the default is any valid token). */
+    public StreamRoute access(Access access) {
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access);
     }
 
     /** The HTTP method that opens this stream. */

@@ -25,31 +25,49 @@ final class WebSocketIngest implements WsListener {
 
     private final IngestEvents events;
     private final PathTemplate path;
+    private final Access access;
+    private final Guard guard;
     private final StreamCounter streams;
     private final ObjectMapper json;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private Map<String, String> pathParameters = Map.of();
     private RequestContext context = RequestContext.of(Map.of());
     private StreamCounter.Slot slot;
+    private StreamCounter.Slot actorStream;
     private long received;
     private boolean overflow;
 
-    WebSocketIngest(IngestEvents events, PathTemplate path, StreamCounter streams, ObjectMapper json) {
+    WebSocketIngest(IngestEvents events, PathTemplate path, Access access, Guard guard, StreamCounter streams, ObjectMapper json) {
         this.events = events;
         this.path = path;
+        this.access = access;
+        this.guard = guard;
         this.streams = streams;
         this.json = json;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        pathParameters = path.match(prologue.uriPath().path())
-                .orElseThrow(() -> new WsUpgradeException("no WebSocket route for " + prologue.uriPath().path()));
+        String uriPath = prologue.uriPath().path();
+        Map<String, String> parameters = path.match(uriPath)
+                .orElseThrow(() -> new WsUpgradeException("no WebSocket route for " + uriPath));
+        Guard.Admitted admitted;
+        try {
+            admitted = guard.admit(access, uriPath, headers, parameters, "websocket"); // refused: never upgraded, nothing published
+            actorStream = guard.streamSlot(admitted.actor());
+        } catch (HttpProblem refused) {
+            throw new WsUpgradeException(refused.status() + " " + refused.getMessage());
+        }
+        pathParameters = admitted.parameters();
         String requestId = headers.first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
-        context = RequestContext.of(Map.of(RequestContext.REQUEST_ID, requestId));
+        Map<String, String> carried = new java.util.LinkedHashMap<>();
+        carried.put(RequestContext.REQUEST_ID, requestId);
+        admitted.actor().ifPresent(actor -> carried.put(RequestContext.ACTOR, actor.header()));
+        context = RequestContext.of(carried);
         try {
             slot = streams.open();
         } catch (HttpProblem tooMany) {
+            actorStream.close();
             throw new WsUpgradeException(tooMany.getMessage());
         }
         return Optional.empty();
@@ -109,6 +127,10 @@ final class WebSocketIngest implements WsListener {
         if (slot != null) {
             slot.close();
             slot = null;
+        }
+        if (actorStream != null) {
+            actorStream.close();
+            actorStream = null;
         }
     }
 }

@@ -82,7 +82,7 @@ public final class Chaos {
 
     private final Options options;
     private final List<NatsServerProcess> servers;
-    private final NatsSecurity security;
+    private final RideSecurity security;
     private final RideProcesses system;
     private final Simulator simulator;
     /** The name of the NATS connection that probes a server's death. */
@@ -90,7 +90,7 @@ public final class Chaos {
     private final List<String> gateways;
     private final PrintStream out;
 
-    private Chaos(Options options, List<NatsServerProcess> servers, NatsSecurity security, RideProcesses system, Simulator simulator,
+    private Chaos(Options options, List<NatsServerProcess> servers, RideSecurity security, RideProcesses system, Simulator simulator,
                   List<String> gateways, PrintStream out) {
         this.options = options;
         this.servers = servers;
@@ -126,8 +126,8 @@ public final class Chaos {
     /** Starts everything, runs every fault, prints the table and returns its rows. */
     static List<Row> run(Options options, PrintStream out) throws Exception {
         // secured as the demo is: TLS, a user per role (the demo's keys, generated on first use)
-        NatsSecurity security = NatsSecurity.reuse(RideDemo.home().resolve("nats"), RidePermissions.users());
-        List<NatsServerProcess> servers = new ArrayList<>(NatsServerProcess.start(3, true, 0, security));
+        RideSecurity security = RideSecurity.reuse(RideDemo.home());
+        List<NatsServerProcess> servers = new ArrayList<>(NatsServerProcess.start(3, true, 0, security.nats()));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
         int[] ports = freePorts(2);
         RideProcesses system = null;
@@ -225,7 +225,7 @@ public final class Chaos {
         CompletableFuture<Long> disconnected = new CompletableFuture<>();
         CompletableFuture<Long> reconnected = new CompletableFuture<>();
         try (Natrix probe = Natrix.builder().servers(url).shutdownHook(false).connectionName(PROBE)
-                .credentials(security.seed(NatsSecurity.ADMIN)).trust(security.ca())
+                .credentials(security.nats().seed(NatsSecurity.ADMIN)).trust(security.nats().ca())
                 .natsOptions(o -> o.noRandomize().reconnectWait(Duration.ofMillis(100)).connectionListener((connection, event) -> {
                     switch (event) {
                         case DISCONNECTED -> disconnected.complete(System.nanoTime());

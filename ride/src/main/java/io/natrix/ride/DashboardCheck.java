@@ -21,16 +21,38 @@ final class DashboardCheck {
     private DashboardCheck() {
     }
 
-    /** Null when the dashboard works, else what is wrong. */
-    static String problem(String gateway) {
+    /**
+     * Null when the dashboard works, else what is wrong. With an admin token, the way a browser goes: the login
+     * link answers a cookie, and the page and its live stream are reached with the cookie alone.
+     */
+    static String problem(String gateway, java.util.Optional<String> adminToken) {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(WITHIN).build()) {
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(gateway + "/dashboard")).timeout(WITHIN).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            String cookie = "";
+            if (adminToken.isPresent()) {
+                HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(gateway + "/dashboard?token=" + adminToken.get()))
+                        .timeout(WITHIN).build(), HttpResponse.BodyHandlers.ofString());
+                cookie = login.headers().firstValue("Set-Cookie").map(value -> value.split(";", 2)[0]).orElse("");
+                if (login.statusCode() != 303 || cookie.isEmpty()) {
+                    return "the admin's login link answered " + login.statusCode() + " without a cookie";
+                }
+                HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(gateway + "/dashboard/live")).timeout(WITHIN)
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (anonymous.statusCode() != 401) {
+                    return "GET /dashboard/live without the cookie answered " + anonymous.statusCode() + ", not 401";
+                }
+            }
+            HttpRequest.Builder pageRequest = HttpRequest.newBuilder(URI.create(gateway + "/dashboard")).timeout(WITHIN);
+            HttpRequest.Builder liveRequest = HttpRequest.newBuilder(URI.create(gateway + "/dashboard/live"))
+                    .header("Accept", "text/event-stream");
+            if (!cookie.isEmpty()) {
+                pageRequest.header("Cookie", cookie);
+                liveRequest.header("Cookie", cookie);
+            }
+            HttpResponse<String> page = http.send(pageRequest.build(), HttpResponse.BodyHandlers.ofString());
             if (page.statusCode() != 200 || !page.body().contains("<canvas")) {
                 return "GET /dashboard answered " + page.statusCode();
             }
-            HttpResponse<InputStream> live = http.send(HttpRequest.newBuilder(URI.create(gateway + "/dashboard/live"))
-                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> live = http.send(liveRequest.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(live.body(), StandardCharsets.UTF_8))) {
                 long giveUp = System.nanoTime() + WITHIN.toNanos();
                 for (String line = lines.readLine(); line != null && System.nanoTime() < giveUp; line = lines.readLine()) {

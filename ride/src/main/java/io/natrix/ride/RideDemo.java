@@ -47,7 +47,7 @@ public final class RideDemo {
 
     private final List<NatsServerProcess> servers = new ArrayList<>();
     /** The users, keys and certificates of the secured NATS; empty in the open mode ({@code --insecure}). */
-    private Optional<NatsSecurity> security = Optional.empty();
+    private Optional<RideSecurity> security = Optional.empty();
     private RideProcesses processes;
     /** The apps, once they run: their errors decide whether the logs are kept. */
     private volatile Simulator apps;
@@ -84,12 +84,23 @@ public final class RideDemo {
             System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.processes.logs()
                     + ", kept when the run has errors)");
             demo.watchInstances();
-            System.out.println("dashboard: " + gateways.getFirst() + "/dashboard");
+            Optional<String> admin = demo.security.map(RideSecurity::adminToken);
+            admin.ifPresent(RideDemo::keepAdminToken);
+            System.out.println("dashboard: " + gateways.getFirst() + "/dashboard" + admin.map(token -> "?token=" + token
+                    + "\n           (an admin's link for " + RideSecurity.ADMIN_TOKEN_LIFETIME.toHours()
+                    + " h: it logs the browser in with an HttpOnly cookie; the token is also in " + adminTokenFile() + ")").orElse(""));
             System.out.println("metrics (Prometheus): " + demo.processes.instances().stream()
                     .map(instance -> instance.role() + " " + instance.metrics().replace("http://127.0.0.1:", ":").replace("/metrics", ""))
                     .collect(Collectors.joining(", ")) + "  (http://127.0.0.1:PORT/metrics)");
-            System.out.println("try:  curl -N -H 'Accept: text/event-stream' '" + gateways.getFirst()
-                    + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
+            if (admin.isPresent()) {
+                System.out.println("try:  TOKEN=$(curl -s -H 'Content-Type: application/json' -d '{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}' "
+                        + gateways.getFirst() + "/v1/riders | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')");
+                System.out.println("      curl -N -H \"Authorization: Bearer $TOKEN\" -H 'Accept: text/event-stream' '" + gateways.getFirst()
+                        + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
+            } else {
+                System.out.println("try:  curl -N -H 'Accept: text/event-stream' '" + gateways.getFirst()
+                        + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
+            }
             System.out.println("      ./natrix ls    ./natrix stats --watch    ./natrix traces --slowest    ./natrix trace ID"
                     + (url.equals("nats://127.0.0.1:" + DEFAULT_NATS_PORT) ? "" : "   (with --nats " + url + ")"));
             double speed = options.smoke() ? 150 : 12;
@@ -110,7 +121,7 @@ public final class RideDemo {
                 boolean ok = simulator.errors() == 0 && seen.nearbyUpdates() > 0
                         && seen.nearbyWithDrivers() >= 0.8 * seen.nearbyUpdates();
                 boolean completed = simulator.ridesCompleted() > 0;
-                String dashboard = DashboardCheck.problem(gateways.getFirst());
+                String dashboard = DashboardCheck.problem(gateways.getFirst(), admin);
                 List<String> refused = ViolationsCheck.problems(demo.processes.instances());
                 System.out.println(ok && completed && dashboard == null && refused.isEmpty()
                         ? "demo smoke passed: rides completed through both gateways, riders saw nearby drivers, no errors"
@@ -156,21 +167,21 @@ public final class RideDemo {
     private String startNats(Options options) {
         if (!options.insecure()) {
             // generated on the first start, reused after: the CLI and the dashboard link keep working across runs
-            security = Optional.of(NatsSecurity.reuse(home().resolve("nats"), RidePermissions.users()));
+            security = Optional.of(RideSecurity.reuse(home()));
         }
         if (options.nats() != null) {
             return options.nats();
         }
         // on NATS's usual port when it is free, so `./natrix ls` in another terminal finds the demo with no options
         int port = options.smoke() ? 0 : options.natsPort();
-        servers.addAll(security.map(nats -> NatsServerProcess.start(options.cluster(), true, port, nats))
+        servers.addAll(security.map(keys -> NatsServerProcess.start(options.cluster(), true, port, keys.nats()))
                 .orElseGet(() -> NatsServerProcess.start(options.cluster(), true, port)));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
         System.out.println("NATS: " + (options.cluster() > 1 ? options.cluster() + " clustered servers " : "") + url
                 + (options.smoke() || options.natsPort() == 0 || servers.getFirst().port() == options.natsPort() ? ""
                 : "   (" + options.natsPort() + " was taken: give the CLI --nats " + servers.getFirst().url() + ")"));
-        System.out.println(security.map(nats -> "      TLS, a NATS user per role held to its subjects; keys and certificates in "
-                + home().resolve("nats")).orElse("      INSECURE (--insecure): anyone who reaches the port may do anything"));
+        System.out.println(security.map(keys -> "      TLS, a NATS user per role held to its subjects; HTTP callers need a token;"
+                + " keys and certificates in " + home()).orElse("      INSECURE (--insecure): anyone who reaches the port or the gateways may do anything"));
         return url;
     }
 
@@ -181,6 +192,23 @@ public final class RideDemo {
         int replicas = servers.size() >= 3 ? 3 : 1;
         processes = security.isPresent() ? RideProcesses.start(url, security.get(), replicas, layout, jvm)
                 : RideProcesses.start(url, replicas, layout, jvm);
+    }
+
+    /** Where the demo keeps the admin token it printed last, for scripts and the CLI: readable by its owner only. */
+    static Path adminTokenFile() {
+        return home().resolve("tokens").resolve("admin.token");
+    }
+
+    private static void keepAdminToken(String token) {
+        try {
+            Path file = adminTokenFile();
+            Path temporary = java.nio.file.Files.createTempFile(file.getParent(), "admin", ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(temporary, token);
+            java.nio.file.Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            System.err.println("natrix demo: could not keep the admin token in " + adminTokenFile() + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -68,7 +68,7 @@ public final class RideProcesses implements AutoCloseable {
     private final Path logs;
     private String url;
     private List<String> jvmOptions = List.of();
-    private Optional<NatsSecurity> security = Optional.empty();
+    private Optional<RideSecurity> security = Optional.empty();
     private int launched;
 
     private RideProcesses(Path logs) {
@@ -84,15 +84,16 @@ public final class RideProcesses implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(String, int, Layout, String...)} on a secured NATS: each instance connects as its role's
-     * own user ({@code security} holds a seed per role, see {@link RidePermissions#users()}) over TLS.
+     * As {@link #start(String, int, Layout, String...)}, secured: each instance connects to NATS as its role's
+     * own user over TLS ({@code security} holds a seed per role, see {@link RidePermissions#users()}), users
+     * mints bearer tokens and the gateways require them.
      */
-    public static RideProcesses start(String natsUrl, NatsSecurity security, int replicas, Layout layout, String... jvmOptions)
+    public static RideProcesses start(String natsUrl, RideSecurity security, int replicas, Layout layout, String... jvmOptions)
             throws Exception {
         return start(natsUrl, Optional.of(security), replicas, layout, jvmOptions);
     }
 
-    private static RideProcesses start(String natsUrl, Optional<NatsSecurity> security, int replicas, Layout layout,
+    private static RideProcesses start(String natsUrl, Optional<RideSecurity> security, int replicas, Layout layout,
                                        String... jvmOptions) throws Exception {
         RideProcesses system = new RideProcesses(Files.createTempDirectory("natrix-ride-"));
         system.security = security;
@@ -110,7 +111,7 @@ public final class RideProcesses implements AutoCloseable {
         this.jvmOptions = jvmOptions;
         // as the admin: on a secured NATS no service may create, change or delete a stream or bucket
         Natrix.Builder provisioner = Natrix.builder().servers(url).connectionName("natrix-provision").shutdownHook(false);
-        security.ifPresent(nats -> provisioner.credentials(nats.seed(NatsSecurity.ADMIN)).trust(nats.ca()));
+        security.map(RideSecurity::nats).ifPresent(nats -> provisioner.credentials(nats.seed(NatsSecurity.ADMIN)).trust(nats.ca()));
         try (Natrix admin = provisioner.connect()) {
             RideStorage.provision(admin.nats(), replicas);
         }
@@ -142,7 +143,7 @@ public final class RideProcesses implements AutoCloseable {
         command.addAll(jvmOptions);
         // -Dnatrix.exitWithParent: the instance watches its stdin, a pipe only this JVM holds, and stops itself
         // when it closes, so a parent killed by any means (SIGKILL included) leaves no instance behind
-        security.ifPresent(nats -> command.addAll(List.of("-Dnatrix.nats.creds=" + nats.seed(role), "-Dnatrix.nats.ca=" + nats.ca())));
+        security.ifPresent(keys -> command.addAll(keys.jvmOptions(role)));
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.exitWithParent=true",
                 "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
         Path log;

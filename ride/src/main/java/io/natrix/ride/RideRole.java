@@ -22,16 +22,29 @@ enum RideRole {
     /** How long the careful ETA estimator takes on top of its model: a stand-in for a routing engine. */
     static final Duration CAREFUL_ETA_LATENCY = Duration.ofMillis(40);
 
-    /** Starts one instance over {@code natrix}; {@code port} is for the gateway (0: any free port). */
+    /** Starts one instance over {@code natrix}, open (no tokens); {@code port} is for the gateway (0: any free port). */
     AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port) {
+        return start(natrix, dispatch, port, RideTokens.none());
+    }
+
+    /**
+     * Starts one instance over {@code natrix}; {@code port} is for the gateway (0: any free port). With tokens,
+     * users mints them at sign-up and the gateway requires them (its dashboard for admins only, logged in by a
+     * link that sets a cookie, see {@link RideSecurity#adminToken()}).
+     */
+    AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port, RideTokens tokens) {
         return switch (this) {
-            case USERS -> UsersService.start(natrix);
+            case USERS -> tokens.issuer().map(issuer -> UsersService.start(natrix, issuer)).orElseGet(() -> UsersService.start(natrix));
             case GEO -> GeoService.start(natrix, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
             case ETA_QUICK -> EtaService.startQuick(natrix);
             case ETA_CAREFUL -> EtaService.startCareful(natrix, CAREFUL_ETA_LATENCY);
             case DISPATCH -> Dispatch.start(natrix, dispatch);
             case DASHBOARD -> DashboardService.start(natrix);
-            case GATEWAY -> DashboardService.routes(RideApi.routes(Gateway.builder(natrix).port(port))).start();
+            case GATEWAY -> {
+                Gateway.Builder gateway = Gateway.builder(natrix).port(port);
+                tokens.verifier().ifPresent(verifier -> gateway.authentication(verifier).browserLogin(DashboardService.PATH));
+                yield DashboardService.routes(RideApi.routes(gateway)).start();
+            }
         };
     }
 

@@ -18,7 +18,8 @@ import io.natrix.tracing.NatrixTracing;
  * {@code -Dnatrix.exitWithParent=true} (how {@link RideProcesses} starts it) it stops itself, draining as on
  * SIGTERM, when its parent dies however it dies: its stdin is a pipe from the parent, and the kernel closes it.
  * With {@code -Dnatrix.nats.creds=SEED_FILE -Dnatrix.nats.ca=CA_PEM} it connects as its role's own NATS user
- * over TLS ({@link RidePermissions}).
+ * over TLS ({@link RidePermissions}). With {@code -Dnatrix.token.signing=FILE} (users) it mints bearer tokens at
+ * sign-up, with {@code -Dnatrix.token.keys=FILE} (gateway) it requires them ({@link RideSecurity}).
  */
 public final class ServiceMain {
 
@@ -38,7 +39,8 @@ public final class ServiceMain {
         if (!"off".equals(System.getProperty("natrix.tracing"))) {
             NatrixTracing.builder(natrix).serviceName(role.label()).install();
         }
-        AutoCloseable instance = role.start(natrix, dispatch, args.length > 2 ? Integer.parseInt(args[2]) : 0);
+        AutoCloseable instance = role.start(natrix, dispatch, args.length > 2 ? Integer.parseInt(args[2]) : 0,
+                RideTokens.fromSystemProperties());
         String metricsPort = System.getProperty("natrix.metricsPort");
         String ready = "ready " + role.label();
         if (metricsPort != null) {

@@ -2,6 +2,7 @@ package io.natrix.ride;
 
 import io.nats.client.api.StreamConfiguration;
 import io.natrix.Natrix;
+import io.natrix.gateway.TokenKeys;
 import io.natrix.gateway.Gateway;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.ride.sim.Simulator;
@@ -39,6 +40,7 @@ class RidePermissionsTest {
     @Test
     void theWholeSystemRunsOnItsOwnPermissionsWithoutAViolation() throws Exception {
         NatsSecurity security = NatsSecurity.generate(dir, RidePermissions.users());
+        RideTokens tokens = RideTokens.of(TokenKeys.reuse(dir.resolve("tokens"))); // and HTTP callers need tokens
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, security).getFirst();
         Map<RideRole, Natrix> connections = new LinkedHashMap<>();
         List<AutoCloseable> started = new ArrayList<>();
@@ -54,7 +56,7 @@ class RidePermissionsTest {
             }
             DispatchConfig config = DispatchConfig.defaults().matchingWindow(Duration.ofSeconds(10));
             for (RideRole role : RideRole.values()) {
-                started.add(role.start(connections.get(role), config, 0));
+                started.add(role.start(connections.get(role), config, 0, tokens));
             }
             Gateway gateway = (Gateway) started.getLast();
             Simulator.Options options = new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()), 20, 6, 1.0, 1_500,

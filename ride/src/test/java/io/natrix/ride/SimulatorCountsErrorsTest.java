@@ -59,10 +59,18 @@ class SimulatorCountsErrorsTest {
              Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
                      0, 1, 3_600, 12, Duration.ofSeconds(10)))) {
+            // the ready check's rider signs up first: with no users service, that is what it says
             assertThatThrownBy(() -> simulator.awaitReady(Duration.ofSeconds(3)))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("http://127.0.0.1:" + gateway.port() + " did not answer nearby queries within 3 s")
+                    .hasMessageContaining("the users service did not answer through http://127.0.0.1:" + gateway.port() + " within 3 s")
                     .hasMessageContaining("503");
+            try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+                 AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0)) {
+                assertThatThrownBy(() -> simulator.awaitReady(Duration.ofSeconds(3)))
+                        .as("users answers, dispatch does not")
+                        .hasMessageContaining("http://127.0.0.1:" + gateway.port() + " did not answer nearby queries within 3 s")
+                        .hasMessageContaining("503");
+            }
         }
     }
 }

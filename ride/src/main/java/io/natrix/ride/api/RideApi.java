@@ -1,5 +1,7 @@
 package io.natrix.ride.api;
 
+import io.natrix.Actor;
+import io.natrix.gateway.Access;
 import io.natrix.gateway.Gateway;
 import io.natrix.gateway.Route;
 import io.natrix.gateway.StreamRoute;
@@ -27,30 +29,50 @@ import java.time.Duration;
  */
 public final class RideApi {
 
+    static final String RIDER = "RIDER";
+    static final String DRIVER = "DRIVER";
+
     private RideApi() {
     }
 
-    /** Adds every rider and driver route to the gateway being built. */
+    /** Riders' routes. */
+    static final Access RIDERS = Access.roles(RIDER);
+    /** Drivers' routes. */
+    static final Access DRIVERS = Access.roles(DRIVER);
+
+    /**
+     * Adds every rider and driver route to the gateway being built, each with who may use it once the gateway
+     * verifies tokens: sign-ups are open (they answer the token), a path's rider or driver id must be the
+     * token's ({@code me} stands for it), and the ids in a body that say who acts are the token's.
+     */
     public static Gateway.Builder routes(Gateway.Builder gateway) {
         return gateway
                 // riders
-                .route(Route.post("/v1/riders", "ms.users.RegisterRider").accepts(Register.class).idempotent())
+                .route(Route.post("/v1/riders", "ms.users.RegisterRider").accepts(Register.class).idempotent().access(Access.open()))
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.dispatch.NearbyDrivers", Duration.ofSeconds(1))
-                        .accepts(NearbyRequest.class))
-                .route(Route.post("/v1/rides", "ms.dispatch.RequestRide").accepts(RequestRide.class).idempotent())
-                .route(Route.get("/v1/rides/{rideId}", "ms.dispatch.GetRide").accepts(GetRide.class))
-                .route(Route.post("/v1/rides/{rideId}/cancel", "ms.dispatch.CancelRide").accepts(CancelRide.class).idempotent())
-                .stream(StreamRoute.subscribe("/v1/riders/{riderId}/rides", "ms.riders.{riderId}.rides"))
+                        .accepts(NearbyRequest.class).access(RIDERS.owner("riderId")))
+                .route(Route.post("/v1/rides", "ms.dispatch.RequestRide").accepts(RequestRide.class).idempotent()
+                        .access(RIDERS.actor("riderId")))
+                // a ride is its rider's, its driver's and the admins': dispatch answers anyone else 404
+                .route(Route.get("/v1/rides/{rideId}", "ms.dispatch.GetRide").accepts(GetRide.class)
+                        .access(Access.roles(RIDER, DRIVER, Actor.ADMIN)))
+                .route(Route.post("/v1/rides/{rideId}/cancel", "ms.dispatch.CancelRide").accepts(CancelRide.class).idempotent()
+                        .access(RIDERS.actor("riderId")))
+                .stream(StreamRoute.subscribe("/v1/riders/{riderId}/rides", "ms.riders.{riderId}.rides").access(RIDERS.owner("riderId")))
                 // drivers
-                .route(Route.post("/v1/drivers", "ms.users.RegisterDriver").accepts(Register.class).idempotent())
-                .route(Route.post("/v1/drivers/{driverId}/availability", "ms.geo.SetAvailability").accepts(SetAvailability.class).idempotent())
+                .route(Route.post("/v1/drivers", "ms.users.RegisterDriver").accepts(Register.class).idempotent().access(Access.open()))
+                .route(Route.post("/v1/drivers/{driverId}/availability", "ms.geo.SetAvailability").accepts(SetAvailability.class)
+                        .idempotent().access(DRIVERS.owner("driverId")))
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint.{driverId}")
-                        .accepts(DriverPosition.class))
-                .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers"))
-                .route(Route.post("/v1/rides/{rideId}/answer", "ms.dispatch.AnswerOffer").accepts(AnswerOffer.class).idempotent())
-                .route(Route.post("/v1/rides/{rideId}/pickup", "ms.dispatch.PickUp").accepts(DriverStep.class).idempotent())
-                .route(Route.post("/v1/rides/{rideId}/dropoff", "ms.dispatch.DropOff").accepts(DriverStep.class).idempotent())
-                // both
-                .route(Route.get("/v1/users/{id}", "ms.users.GetUser").accepts(GetUser.class));
+                        .accepts(DriverPosition.class).access(DRIVERS.owner("driverId")))
+                .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers").access(DRIVERS.owner("driverId")))
+                .route(Route.post("/v1/rides/{rideId}/answer", "ms.dispatch.AnswerOffer").accepts(AnswerOffer.class).idempotent()
+                        .access(DRIVERS.actor("driverId")))
+                .route(Route.post("/v1/rides/{rideId}/pickup", "ms.dispatch.PickUp").accepts(DriverStep.class).idempotent()
+                        .access(DRIVERS.actor("driverId")))
+                .route(Route.post("/v1/rides/{rideId}/dropoff", "ms.dispatch.DropOff").accepts(DriverStep.class).idempotent()
+                        .access(DRIVERS.actor("driverId")))
+                // both: anyone signed in sees a user's name; users shows the phone to that user and admins only
+                .route(Route.get("/v1/users/{id}", "ms.users.GetUser").accepts(GetUser.class).access(Access.authenticated()));
     }
 }

@@ -2,6 +2,8 @@ package io.natrix.ride.dashboard;
 
 import io.natrix.Natrix;
 import io.natrix.Service;
+import io.natrix.Actor;
+import io.natrix.gateway.Access;
 import io.natrix.gateway.Gateway;
 import io.natrix.gateway.Route;
 import io.natrix.gateway.StreamRoute;
@@ -76,11 +78,18 @@ public final class DashboardService implements AutoCloseable {
         return new DashboardService(natrix);
     }
 
-    /** The dashboard's routes on a gateway: the page, its streets and its live snapshots. */
+    /** Where the dashboard is on a gateway; with tokens, the browser's login path ({@code /dashboard?token=...}). */
+    public static final String PATH = "/dashboard";
+
+    /**
+     * The dashboard's routes on a gateway: the page, its streets and its live snapshots, for admins only (the
+     * whole fleet and every ride are on it). A browser logs in once at {@code /dashboard?token=ADMIN_TOKEN}.
+     */
     public static Gateway.Builder routes(Gateway.Builder gateway) {
-        return gateway.page("/dashboard", "text/html; charset=utf-8", page())
-                .route(Route.get("/dashboard/streets", STREETS))
-                .stream(StreamRoute.subscribe("/dashboard/live", SNAPSHOTS));
+        Access admins = Access.roles(Actor.ADMIN);
+        return gateway.page(PATH, "text/html; charset=utf-8", page(), admins)
+                .route(Route.get(PATH + "/streets", STREETS).access(admins))
+                .stream(StreamRoute.subscribe(PATH + "/live", SNAPSHOTS).access(admins));
     }
 
     private static byte[] page() {

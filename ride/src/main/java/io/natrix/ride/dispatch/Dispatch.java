@@ -91,9 +91,15 @@ public final class Dispatch implements AutoCloseable {
         if (request.riderId() == null || request.riderId().isBlank() || !request.riderId().matches("[A-Za-z0-9_-]{1,64}")) {
             throw new ServiceException(400, "riderId must be 1 to 64 letters, digits, '-' or '_'");
         }
+        Acting.as(Acting.RIDER, request.riderId());
         String rideId = RequestContext.current().flatMap(RequestContext::requestId)
                 .map(key -> UUID.nameUUIDFromBytes(("ride/" + request.riderId() + "/" + key).getBytes(StandardCharsets.UTF_8)))
                 .orElseGet(UUID::randomUUID).toString();
+        Optional<Ride> active = ledger.activeRideOf(request.riderId()).filter(ride -> !ride.rideId().equals(rideId));
+        if (active.isPresent()) {
+            throw new ServiceException(409, "rider " + request.riderId() + " already has ride " + active.get().rideId()
+                    + " (" + active.get().status() + "); cancel it or wait for it to end");
+        }
         RideEvent requested = new RideEvent(EventType.REQUESTED, rideId, request.riderId(), null, request.lat(), request.lng(),
                 0, System.currentTimeMillis());
         Optional<Ride> created = ledger.append(requested, 0);
@@ -111,16 +117,17 @@ public final class Dispatch implements AutoCloseable {
     }
 
     private Ride ride(String rideId) throws InterruptedException {
-        return ledger.currentEntry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride)
-                .orElseThrow(() -> new ServiceException(404, "no ride " + rideId));
+        return ledger.currentEntry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride).filter(Acting::maySee)
+                .orElseThrow(() -> Acting.noRide(rideId));
     }
 
     private Ride cancel(CancelRide request) throws Exception {
+        Acting.as(Acting.RIDER, request.riderId());
         Ride cancelled = transition(request.rideId(),
                 ride -> ride.status() == Status.CANCELLED && ride.riderId().equals(request.riderId()),
                 ride -> {
                     if (!ride.riderId().equals(request.riderId())) {
-                        throw new ServiceException(403, "ride " + ride.rideId() + " is not " + request.riderId() + "'s");
+                        throw Acting.noRide(ride.rideId()); // someone else's ride: as if there were none
                     }
                     return !RideState.finished(ride);
                 }, ride -> Matcher.event(EventType.CANCELLED, ride, ride.driverId(), 0), "is already finished");
@@ -131,11 +138,17 @@ public final class Dispatch implements AutoCloseable {
     }
 
     private Ride answer(AnswerOffer answer) throws Exception {
+        Acting.as(Acting.DRIVER, answer.driverId());
         Ride answered = transition(answer.rideId(),
                 ride -> answer.accept()
                         ? answer.driverId().equals(ride.driverId()) && (ride.status() == Status.ACCEPTED || ride.status() == Status.PICKED_UP)
                         : ride.declinedBy().contains(answer.driverId()),
-                ride -> ride.status() == Status.OFFERED && ride.driverId().equals(answer.driverId()),
+                ride -> {
+                    if (!answer.driverId().equals(ride.driverId()) && !ride.declinedBy().contains(answer.driverId())) {
+                        throw Acting.noRide(ride.rideId()); // never offered to this driver: not its business
+                    }
+                    return ride.status() == Status.OFFERED && ride.driverId().equals(answer.driverId());
+                },
                 ride -> Matcher.event(answer.accept() ? EventType.ACCEPTED : EventType.DECLINED, ride, answer.driverId(), 0),
                 "has no open offer for " + answer.driverId());
         if (!answer.accept()) {
@@ -147,10 +160,16 @@ public final class Dispatch implements AutoCloseable {
     }
 
     private Ride driverStep(DriverStep step, Status from, EventType next) throws Exception {
+        Acting.as(Acting.DRIVER, step.driverId());
         Status to = next == EventType.COMPLETED ? Status.COMPLETED : Status.PICKED_UP;
         Ride ride = transition(step.rideId(),
                 r -> step.driverId().equals(r.driverId()) && (r.status() == to || to == Status.PICKED_UP && r.status() == Status.COMPLETED),
-                r -> r.status() == from && step.driverId().equals(r.driverId()),
+                r -> {
+                    if (!step.driverId().equals(r.driverId())) {
+                        throw Acting.noRide(r.rideId()); // another driver's ride
+                    }
+                    return r.status() == from;
+                },
                 r -> Matcher.event(next, r, step.driverId(), 0), "is not " + from + " with driver " + step.driverId());
         if (next == EventType.COMPLETED) {
             free(step.driverId(), step.rideId());

@@ -63,6 +63,8 @@ final class RideLedger implements AutoCloseable {
     private final Connection connection;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Entry> rides = new ConcurrentHashMap<>();
+    /** Each rider's ride that has not finished yet: a rider has at most one. */
+    private final Map<String, String> activeByRider = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition folded = lock.newCondition();
     private volatile long foldedUpTo;
@@ -141,8 +143,14 @@ final class RideLedger implements AutoCloseable {
         if (sequence <= foldedUpTo) {
             return; // already folded: a feed subscribed again may repeat what the stalled one delivered
         }
-        rides.compute(event.rideId(), (id, old) -> new Entry(RideState.apply(old == null ? null : old.ride(), event), sequence,
+        Entry now = rides.compute(event.rideId(), (id, old) -> new Entry(RideState.apply(old == null ? null : old.ride(), event), sequence,
                 step(event, old == null ? 0 : old.sequence())));
+        Ride ride = now.ride();
+        if (RideState.finished(ride)) {
+            activeByRider.remove(ride.riderId(), ride.rideId());
+        } else {
+            activeByRider.put(ride.riderId(), ride.rideId());
+        }
         lock.lock();
         try {
             foldedUpTo = Math.max(foldedUpTo, sequence);
@@ -172,6 +180,23 @@ final class RideLedger implements AutoCloseable {
             // answer with what is known
         }
         return entry(rideId);
+    }
+
+    /**
+     * The rider's ride that has not finished, as the stream has it now: a ride seen active is checked again
+     * after folding every event stored so far (it may have just finished on another instance).
+     */
+    Optional<Ride> activeRideOf(String riderId) throws InterruptedException {
+        if (!activeByRider.containsKey(riderId)) {
+            return Optional.empty();
+        }
+        try {
+            awaitFolded(connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence(),
+                    Duration.ofSeconds(3));
+        } catch (IOException | JetStreamApiException | IllegalStateException notNow) {
+            // answer with what is known
+        }
+        return Optional.ofNullable(activeByRider.get(riderId)).flatMap(this::entry).map(Entry::ride);
     }
 
     Collection<Entry> entries() {

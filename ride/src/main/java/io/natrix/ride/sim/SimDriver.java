@@ -25,7 +25,7 @@ final class SimDriver {
     private record Job(String rideId, Node pickup, Node dropoff, boolean pickedUp) {
     }
 
-    private final SimHttp http;
+    private SimHttp http; // the user's own once signed up: its requests carry its token
     private final StreetGrid grid;
     private final SimStats stats;
     private final SplittableRandom random;
@@ -55,7 +55,7 @@ final class SimDriver {
         URI uri = URI.create(http.base().replace("http", "ws") + "/v1/drivers/" + id + "/locations");
         for (int attempt = 1; ; attempt++) {
             try {
-                return http.client().newWebSocketBuilder().buildAsync(uri, new Answers()).get(10, TimeUnit.SECONDS);
+                return http.webSocket().buildAsync(uri, new Answers()).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException refused) {
                 if (attempt == 3) {
                     throw refused.getCause() instanceof WebSocketHandshakeException handshake
@@ -97,8 +97,10 @@ final class SimDriver {
         boolean signedUp = false;
         FollowedStream offers = null;
         try {
-            id = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
-                    "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5).get("id").asText();
+            JsonNode signUp = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
+                    "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5);
+            id = signUp.get("id").asText();
+            http = http.as(signUp);
             locations = openLocations();
             stats.driversOnline.incrementAndGet();
             offers = new FollowedStream(http, "/v1/drivers/" + id + "/offers", false, "offers of " + id, stats,

@@ -8,7 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -37,11 +39,66 @@ final class SimHttp {
     private final HttpClient client;
     private final String base;
     private final SimStats stats;
+    private final Optional<String> token;
+    private final String userId;
 
     SimHttp(HttpClient client, String base, SimStats stats) {
+        this(client, base, stats, Optional.empty(), "");
+    }
+
+    private SimHttp(HttpClient client, String base, SimStats stats, Optional<String> token, String userId) {
         this.client = client;
         this.base = base;
         this.stats = stats;
+        this.token = token;
+        this.userId = userId;
+    }
+
+    /** The same, for the user {@code id}. */
+    SimHttp named(String id) {
+        return new SimHttp(client, base, stats, token, id);
+    }
+
+    /** The user these requests are for; empty before sign-up. */
+    String userId() {
+        return userId;
+    }
+
+    /**
+     * The same gateway for a signed-up user: every request carries the token its sign-up answered with
+     * ({@code Authorization: Bearer}); none when the gateway gave none (an open gateway).
+     */
+    SimHttp as(JsonNode signUp) {
+        JsonNode given = signUp.path("token");
+        return given.isTextual() ? new SimHttp(client, base, stats, Optional.of(given.asText()), userId) : this;
+    }
+
+    /** The same user, its requests counted in {@code counts}. */
+    SimHttp countedIn(SimStats counts) {
+        return new SimHttp(client, base, counts, token, userId);
+    }
+
+    /** The same user at another gateway. */
+    SimHttp at(String gateway) {
+        return new SimHttp(client, gateway, new SimStats(), token, userId);
+    }
+
+    /** The token this user's requests carry, if any. */
+    Optional<String> token() {
+        return token;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        return request;
+    }
+
+    /** A WebSocket builder that carries the token on its upgrade. */
+    WebSocket.Builder webSocket() {
+        WebSocket.Builder builder = client.newWebSocketBuilder();
+        token.ifPresent(value -> builder.header("Authorization", "Bearer " + value));
+        return builder;
     }
 
     String base() {
@@ -64,7 +121,7 @@ final class SimHttp {
 
     /** As {@link #post(String, Object)}, with {@code attempts} in all. */
     JsonNode post(String path, Object body, int attempts) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest request = request(path)
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .header("X-Request-Id", UUID.randomUUID().toString().replace("-", ""))
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
@@ -97,7 +154,7 @@ final class SimHttp {
     /** A JSON GET: the answer, or {@link Refused} with the status. */
     JsonNode get(String path) throws IOException, InterruptedException {
         stats.requests.increment();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path))
+        HttpResponse<String> response = client.send(request(path)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new Refused("GET " + base + path, response.statusCode(), response.body());
@@ -109,7 +166,7 @@ final class SimHttp {
     boolean exists(String path) throws InterruptedException {
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                HttpResponse<String> response = client.send(request(path)
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return true;
@@ -128,7 +185,7 @@ final class SimHttp {
     /** A long-lived stream of lines (NDJSON, or SSE when {@code sse}). */
     Stream<String> lines(String path, boolean sse) throws IOException, InterruptedException {
         stats.requests.increment();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        HttpRequest.Builder request = request(path);
         if (sse) {
             request.header("Accept", "text/event-stream");
         }

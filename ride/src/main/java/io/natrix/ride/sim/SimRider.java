@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SimRider {
 
-    private final SimHttp http;
+    private SimHttp http; // the user's own once signed up: its requests carry its token
     private final SimStats stats;
     private final SplittableRandom random;
     private final double meanSecondsBetweenRequests;
@@ -38,8 +38,10 @@ final class SimRider {
         FollowedStream nearby = null;
         FollowedStream rides = null;
         try {
-            id = http.post("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
-                    "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999))), 5).get("id").asText();
+            JsonNode signUp = http.post("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
+                    "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999))), 5);
+            id = signUp.get("id").asText();
+            http = http.as(signUp);
             nearby = new FollowedStream(http, "/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true,
                     "nearby of " + id, stats, this::onNearby, stats.ridersOnline::incrementAndGet,
                     stats.ridersOnline::decrementAndGet).start();
@@ -52,7 +54,7 @@ final class SimRider {
                 if (requestedAt.compareAndSet(0, System.currentTimeMillis())) {
                     try {
                         JsonNode ride = http.post("/v1/rides", Map.of("riderId", id, "lat", home.lat(), "lng", home.lng()));
-                        stats.ridesRequestedIds.add(ride.path("rideId").asText());
+                        stats.ridesRequestedIds.put(ride.path("rideId").asText(), http); // its rider may look it up
                         stats.ridesRequested.increment();
                     } catch (java.io.IOException failed) {
                         requestedAt.set(0); // no ride under way: ask again next time, as a rider would

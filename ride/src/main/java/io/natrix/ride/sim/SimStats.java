@@ -47,7 +47,8 @@ final class SimStats {
     final LongAdder requests = new LongAdder();
     final LongAdder retries = new LongAdder();
     /** Every ride the gateway accepted a request for. */
-    final Set<String> ridesRequestedIds = ConcurrentHashMap.newKeySet();
+    /** Every ride a rider was told was requested, and that rider's way to the gateway (its token). */
+    final Map<String, SimHttp> ridesRequestedIds = new ConcurrentHashMap<>();
     /**
      * The drivers each ride was accepted by, as the rider was told and as each driver was told: more than one
      * is a double assignment.

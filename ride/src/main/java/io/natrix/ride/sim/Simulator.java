@@ -38,6 +38,8 @@ public final class Simulator implements AutoCloseable {
     private final List<Thread> agents = new ArrayList<>();
     private final List<HttpClient> clients = new ArrayList<>();
     private final StreetGrid grid = StreetGrid.telAviv();
+    /** The ready check's own rider at each gateway: its sign-up (id and token). */
+    private final Map<String, JsonNode> readyCheckers = new java.util.concurrent.ConcurrentHashMap<>();
     private int driversStarted;
     private int ridersStarted;
 
@@ -57,9 +59,6 @@ public final class Simulator implements AutoCloseable {
         long started = System.nanoTime();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             awaitNearby(client, "answer nearby queries", answer -> true, started, timeout);
-            for (String gateway : options.gateways()) {
-                awaitUsers(new SimHttp(client, gateway, new SimStats()), started, timeout);
-            }
         }
         return Duration.ofNanos(System.nanoTime() - started);
     }
@@ -77,8 +76,9 @@ public final class Simulator implements AutoCloseable {
             for (String gateway : options.gateways()) {
                 ReadyCheck check = new ReadyCheck(wanted); // the check's own counts, not the apps'
                 checks.put(gateway, check);
-                streams.add(new FollowedStream(new SimHttp(client, gateway, check.seen),
-                        "/v1/riders/ready-check/nearby?lat=" + grid.center().lat() + "&lng=" + grid.center().lng()
+                SimHttp checker = readyChecker(client, gateway, started, timeout);
+                streams.add(new FollowedStream(checker.countedIn(check.seen),
+                        "/v1/riders/" + checker.userId() + "/nearby?lat=" + grid.center().lat() + "&lng=" + grid.center().lng()
                                 + "&radiusMeters=10000&limit=1", true,
                         "ready check of " + gateway, check.seen, check::answered, () -> { }, () -> { }).start());
             }
@@ -96,18 +96,25 @@ public final class Simulator implements AutoCloseable {
     }
 
     /**
-     * The users service answers through {@code gateway}: a user nobody signed up is a 404 from users itself
-     * (sign-ups go the same way), where a 503 or 504 means nobody answered yet.
+     * A rider of the check's own, signed up through {@code gateway} once and kept: its sign-up is the check that
+     * the users service answers through that gateway (a 503 or 504 means nobody answered yet), and its token
+     * opens its nearby stream, as any rider's would.
      */
-    private static void awaitUsers(SimHttp gateway, long started, Duration timeout) throws InterruptedException {
+    private SimHttp readyChecker(HttpClient client, String gateway, long started, Duration timeout) throws InterruptedException {
+        SimHttp anonymous = new SimHttp(client, gateway, new SimStats());
+        JsonNode known = readyCheckers.get(gateway);
+        if (known != null) {
+            return anonymous.as(known).named(known.get("id").asText());
+        }
         String last = "no answer yet";
         while (System.nanoTime() - started < timeout.toNanos()) {
             try {
-                gateway.get("/v1/users/ready-check");
-                return; // someone signed up as ready-check: users answered all the same
+                JsonNode signUp = anonymous.post("/v1/riders", Map.of("name", "Ready check", "phone", "+972 50 000 0000"), 1);
+                readyCheckers.put(gateway, signUp);
+                return anonymous.as(signUp).named(signUp.get("id").asText());
             } catch (SimHttp.Refused refused) {
-                if (refused.status() == 404) {
-                    return;
+                if (refused.status() < 500 && refused.status() != 429) {
+                    throw new IllegalStateException(gateway + " refused the ready check's sign-up: " + refused.getMessage());
                 }
                 last = refused.getMessage();
             } catch (IOException failed) {
@@ -115,7 +122,8 @@ public final class Simulator implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the users service did not answer within " + timeout.toSeconds() + " s; last: " + last);
+        throw new IllegalStateException("the users service did not answer through " + gateway + " within "
+                + timeout.toSeconds() + " s; last: " + last);
     }
 
     /**
@@ -330,11 +338,11 @@ public final class Simulator implements AutoCloseable {
      * driver's acceptance) was assigned twice.
      */
     public Integrity integrity(String gateway) throws InterruptedException {
-        SimHttp http = new SimHttp(clients.getFirst(), gateway, new SimStats());
         int missing = 0;
-        List<String> rides = List.copyOf(stats.ridesRequestedIds);
-        for (String rideId : rides) {
-            if (!http.exists("/v1/rides/" + rideId)) {
+        Map<String, SimHttp> rides = Map.copyOf(stats.ridesRequestedIds);
+        for (Map.Entry<String, SimHttp> ride : rides.entrySet()) {
+            // asked as its rider (a rider sees only its own rides), through the gateway given
+            if (!ride.getValue().at(gateway).exists("/v1/rides/" + ride.getKey())) {
                 missing++;
             }
         }

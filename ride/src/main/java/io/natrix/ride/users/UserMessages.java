@@ -13,6 +13,20 @@ public final class UserMessages {
     public record User(String id, Role role, String name, String phone, long createdAt, long revision) {
     }
 
+    /**
+     * The answer to a sign-up: the user, and the bearer token that proves it (with when the token expires,
+     * ISO-8601), when the users service mints tokens; both null on an open system.
+     */
+    public record Registered(String id, Role role, String name, String phone, long createdAt, long revision,
+                             String token, String tokenExpiresAt) {
+
+        static Registered of(User user, java.util.Optional<io.natrix.gateway.TokenIssuer.Token> token) {
+            return new Registered(user.id(), user.role(), user.name(), user.phone(), user.createdAt(), user.revision(),
+                    token.map(io.natrix.gateway.TokenIssuer.Token::value).orElse(null),
+                    token.map(t -> t.expiresAt().toString()).orElse(null));
+        }
+    }
+
     /** {@code ms.users.CreateUser}. */
     public record CreateUser(Role role, String name, String phone) {
     }

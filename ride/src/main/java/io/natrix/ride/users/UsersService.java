@@ -7,6 +7,7 @@ import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
+import io.natrix.Actor;
 import io.natrix.Natrix;
 import io.natrix.RequestContext;
 import io.natrix.Service;
@@ -14,12 +15,16 @@ import io.natrix.ServiceException;
 import io.natrix.ride.RideStorage;
 import io.natrix.ride.WhileElecting;
 import io.natrix.ride.users.UserMessages.CreateUser;
+import io.natrix.gateway.TokenIssuer;
 import io.natrix.ride.users.UserMessages.GetUser;
+import io.natrix.ride.users.UserMessages.Registered;
 import io.natrix.ride.users.UserMessages.UpdateUser;
 import io.natrix.ride.users.UserMessages.User;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -35,25 +40,64 @@ public final class UsersService {
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()-]{6,20}");
     private static final int MAX_UPDATE_ATTEMPTS = 5;
 
+    /** How long a rider's or driver's token is valid. */
+    public static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
+
     private final KeyValue bucket;
+    private final Optional<TokenIssuer> tokens;
     private final ObjectMapper json = new ObjectMapper();
 
-    private UsersService(KeyValue bucket) {
+    private UsersService(KeyValue bucket, Optional<TokenIssuer> tokens) {
         this.bucket = bucket;
+        this.tokens = tokens;
     }
 
-    /** Starts one users instance on the provisioned bucket ({@link RideStorage#provision}). */
+    /** Starts one users instance on the provisioned bucket ({@link RideStorage#provision}), minting no tokens. */
     public static Service start(Natrix natrix) {
-        UsersService users = new UsersService(bucket(natrix));
+        return start(natrix, Optional.empty());
+    }
+
+    /**
+     * Starts one users instance that answers each sign-up with the new user's bearer token, valid for
+     * {@link #TOKEN_LIFETIME}: the users service owns identities, so it alone holds the signing key.
+     */
+    public static Service start(Natrix natrix, TokenIssuer tokens) {
+        return start(natrix, Optional.of(tokens));
+    }
+
+    private static Service start(Natrix natrix, Optional<TokenIssuer> tokens) {
+        UsersService users = new UsersService(bucket(natrix), tokens);
         return natrix.service("users").version("1.0.0").description("Riders and drivers, in a JetStream key-value bucket")
                 .endpoint("CreateUser", CreateUser.class, users::create)
-                .endpoint("RegisterRider", UserMessages.Register.class,
-                        r -> users.create(new CreateUser(UserMessages.Role.RIDER, r.name(), r.phone())))
-                .endpoint("RegisterDriver", UserMessages.Register.class,
-                        r -> users.create(new CreateUser(UserMessages.Role.DRIVER, r.name(), r.phone())))
-                .endpoint("GetUser", GetUser.class, users::get)
-                .endpoint("UpdateUser", UpdateUser.class, users::update)
+                .endpoint("RegisterRider", UserMessages.Register.class, r -> users.register(UserMessages.Role.RIDER, r))
+                .endpoint("RegisterDriver", UserMessages.Register.class, r -> users.register(UserMessages.Role.DRIVER, r))
+                .endpoint("GetUser", GetUser.class, request -> shown(users.get(request)))
+                .endpoint("UpdateUser", UpdateUser.class, request -> {
+                    actingFor(request.id());
+                    return users.update(request);
+                })
                 .start();
+    }
+
+    /** A sign-up: the user, and its token when this instance mints them. */
+    private Registered register(UserMessages.Role role, UserMessages.Register request) throws Exception {
+        User user = create(new CreateUser(role, request.name(), request.phone()));
+        return Registered.of(user, tokens.map(issuer -> issuer.issue(new Actor(role.name(), user.id()), TOKEN_LIFETIME)));
+    }
+
+    /** The user as the request's actor may see it: the phone only for the user itself or an admin. */
+    private static User shown(User user) {
+        boolean everything = RequestContext.current().flatMap(RequestContext::actor)
+                .map(actor -> actor.admin() || actor.id().equals(user.id())).orElse(true); // no actor: from inside the system
+        return everything ? user : new User(user.id(), user.role(), user.name(), null, user.createdAt(), user.revision());
+    }
+
+    /** Refuses (403) a change to another user than the request's actor; admins may. */
+    private static void actingFor(String id) {
+        RequestContext.current().flatMap(RequestContext::actor).filter(actor -> !actor.admin() && !actor.id().equals(id))
+                .ifPresent(actor -> {
+                    throw new ServiceException(403, "the request acts for " + actor.header() + ", not user " + id);
+                });
     }
 
     private static KeyValue bucket(Natrix natrix) {

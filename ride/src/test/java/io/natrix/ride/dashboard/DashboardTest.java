@@ -1,6 +1,7 @@
 package io.natrix.ride.dashboard;
 
 import io.natrix.ride.RideProcesses;
+import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsServerProcess;
 import org.junit.jupiter.api.Test;
@@ -43,10 +44,12 @@ class DashboardTest {
                 .as("Debian's chromium and chromium-driver are needed (./natrix test installs them): "
                         + "apt-get install -y chromium chromium-driver").isTrue();
         Path profile = Files.createTempDirectory("natrix-chromium-");
-        NatsServerProcess server = NatsServerProcess.start(1, true).getFirst();
+        // secured as the demo is: NATS users and TLS, and the dashboard for an admin who logs in by its link
+        RideSecurity security = RideSecurity.reuse(Files.createTempDirectory("natrix-keys-"));
+        NatsServerProcess server = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();
         int port = freePort();
         // the demo's processes, one of each: every service and the gateway a JVM of its own, each traced
-        try (RideProcesses _ = RideProcesses.start(server.url(), 1, new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)),
+        try (RideProcesses _ = RideProcesses.start(server.url(), security, 1, new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)),
                 "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + port),
                      40, 10, 2.0, 60, Duration.ofSeconds(60)))) {
@@ -54,6 +57,10 @@ class DashboardTest {
             ChromeDriver browser = browser(profile);
             try {
                 browser.get("http://127.0.0.1:" + port + "/dashboard");
+                assertThat(browser.getPageSource()).as("without the admin's link").contains("\"status\":401");
+                browser.manage().logs().get(LogType.BROWSER); // drained: that 401 was asked for; none after it is
+                browser.get("http://127.0.0.1:" + port + "/dashboard?token=" + security.adminToken());
+                assertThat(browser.getCurrentUrl()).as("the token leaves the address bar").endsWith("/dashboard");
                 JavascriptExecutor page = browser;
                 await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) page.executeScript(
                         "return window.natrixDashboard.snapshot ? window.natrixDashboard.snapshot.drivers.length : 0")).intValue() >= 40);
