@@ -50,6 +50,7 @@ final class DefaultGateway implements Gateway {
                 ? builder.idleTimeout : builder.heartbeat.multipliedBy(2));
         Optional<RateLimits> limits = builder.verifier.map(verifier -> new RateLimits(builder.limits, System::nanoTime));
         Guard guard = new Guard(builder.verifier, builder.loginPath, limits);
+        HostCheck hosts = HostCheck.of(builder.host, builder.hosts);
         List<Router.Entry<GatewayHandler.Target>> entries = new ArrayList<>();
         for (Route route : builder.routes) {
             entries.add(new Router.Entry<>(route.method(), route.path(), new GatewayHandler.Target(
@@ -62,7 +63,7 @@ final class DefaultGateway implements Gateway {
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
                 PathTemplate template = PathTemplate.compile(stream.path());
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too
-                webSockets.endpoint(stream.path(), () -> new WebSocketIngest(events, template, stream.access(), guard, streams, json));
+                webSockets.endpoint(stream.path(), () -> new WebSocketIngest(events, template, stream.access(), guard, hosts, streams, json));
             }
             Forwarder forwarder = switch (stream.kind()) {
                 case PUBLISH -> new IngestStream(natrix, events, json, streams, idle);
@@ -79,7 +80,7 @@ final class DefaultGateway implements Gateway {
             entries.add(new Router.Entry<>("POST", builder.uploadPath, new GatewayHandler.Target(objects.upload(), builder.uploadAccess, true)));
             entries.add(new Router.Entry<>("GET", builder.uploadPath, new GatewayHandler.Target(objects.download(), builder.uploadAccess, true)));
         }
-        GatewayHandler handler = new GatewayHandler(new Router<>(entries), guard, responses, natrix.observer(), NUID.nextGlobal());
+        GatewayHandler handler = new GatewayHandler(new Router<>(entries), guard, hosts, responses, natrix.observer(), NUID.nextGlobal());
         WebServer server = WebServer.builder()
                 .host(builder.host)
                 .port(builder.port)

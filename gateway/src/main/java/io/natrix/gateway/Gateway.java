@@ -87,6 +87,7 @@ public interface Gateway extends AutoCloseable {
         Optional<String> loginPath = Optional.empty();
         Access uploadAccess = Access.authenticated();
         Limits limits = Limits.defaults();
+        Set<String> hosts = Set.of();
 
         private Builder(Natrix natrix) {
             this.natrix = Objects.requireNonNull(natrix, "natrix");
@@ -145,6 +146,17 @@ public interface Gateway extends AutoCloseable {
          */
         public Builder authentication(TokenVerifier verifier) {
             this.verifier = Optional.of(Objects.requireNonNull(verifier, "verifier"));
+            return this;
+        }
+
+        /**
+         * The names clients reach this gateway by ({@code rides.example.com}), besides the loopback names a
+         * gateway bound to a loopback address always answers to: a request with another {@code Host}, or a
+         * browser's WebSocket from a page on another name, is refused with 403 (against DNS rebinding). A gateway
+         * bound elsewhere and given no names answers to any.
+         */
+        public Builder hosts(String... names) {
+            this.hosts = Set.of(names);
             return this;
         }
 

@@ -35,13 +35,15 @@ final class GatewayHandler implements Handler {
 
     private final Router<Target> router;
     private final Guard guard;
+    private final HostCheck hosts;
     private final Responses responses;
     private final HopObserver observer;
     private final String instance;
 
-    GatewayHandler(Router<Target> router, Guard guard, Responses responses, HopObserver observer, String instance) {
+    GatewayHandler(Router<Target> router, Guard guard, HostCheck hosts, Responses responses, HopObserver observer, String instance) {
         this.router = router;
         this.guard = guard;
+        this.hosts = hosts;
         this.responses = responses;
         this.observer = observer;
         this.instance = instance;
@@ -60,6 +62,7 @@ final class GatewayHandler implements Handler {
         int status = Status.INTERNAL_SERVER_ERROR_500.code();
         String problemMessage = null;
         try {
+            hosts.requireHost(request.headers());
             switch (outcome) {
                 case Router.NotFound<Target> ignored -> throw new HttpProblem(404, "no route for " + method + " " + path);
                 case Router.MethodNotAllowed<Target> notAllowed -> {

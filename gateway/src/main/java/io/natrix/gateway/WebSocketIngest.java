@@ -27,6 +27,7 @@ final class WebSocketIngest implements WsListener {
     private final PathTemplate path;
     private final Access access;
     private final Guard guard;
+    private final HostCheck hosts;
     private final StreamCounter streams;
     private final ObjectMapper json;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -37,11 +38,13 @@ final class WebSocketIngest implements WsListener {
     private long received;
     private boolean overflow;
 
-    WebSocketIngest(IngestEvents events, PathTemplate path, Access access, Guard guard, StreamCounter streams, ObjectMapper json) {
+    WebSocketIngest(IngestEvents events, PathTemplate path, Access access, Guard guard, HostCheck hosts, StreamCounter streams,
+                    ObjectMapper json) {
         this.events = events;
         this.path = path;
         this.access = access;
         this.guard = guard;
+        this.hosts = hosts;
         this.streams = streams;
         this.json = json;
     }
@@ -53,6 +56,8 @@ final class WebSocketIngest implements WsListener {
                 .orElseThrow(() -> new WsUpgradeException("no WebSocket route for " + uriPath));
         Guard.Admitted admitted;
         try {
+            hosts.requireHost(headers);
+            hosts.requireOrigin(headers);
             admitted = guard.admit(access, uriPath, headers, parameters, "websocket"); // refused: never upgraded, nothing published
             actorStream = guard.streamSlot(admitted.actor());
         } catch (HttpProblem refused) {

@@ -191,4 +191,28 @@ class GatewayAuthTest {
         own.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
         positions.unsubscribe();
     }
+
+    /** The status line of a request written by hand: the JDK's client will not send a foreign Host. */
+    static String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void aForeignHostOrABrowsersForeignOriginIsRefused() throws Exception {
+        assertThat(raw("GET /v1/anything HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer " + rider
+                + "\r\nConnection: close\r\n\r\n")).as("DNS rebinding").contains(" 403");
+        assertThat(raw("GET /v1/anything HTTP/1.1\r\nHost: localhost:" + gateway.port() + "\r\nAuthorization: Bearer " + rider
+                + "\r\nConnection: close\r\n\r\n")).as("a loopback name").contains(" 200");
+        String upgrade = "GET /v1/drivers/d-1/locations HTTP/1.1\r\nHost: 127.0.0.1:" + gateway.port()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + driver + "\r\n";
+        assertThat(raw(upgrade + "Origin: http://evil.example\r\n\r\n")).as("a page elsewhere").doesNotContain(" 101");
+        assertThat(raw(upgrade + "Origin: http://127.0.0.1:" + gateway.port() + "\r\n\r\n")).as("the gateway's own page").contains(" 101");
+        assertThat(raw(upgrade + "\r\n")).as("no Origin: not a browser").contains(" 101");
+    }
 }

@@ -95,7 +95,7 @@ class UploadTest {
         long before = chunkMessages();
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/uploads/photos/partial.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")
+            out.write(("POST /v1/uploads/photos/partial.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] block = new byte[64 * 1024];
             for (int i = 0; i < 48; i++) { // 3 MiB of the promised 10 MB
