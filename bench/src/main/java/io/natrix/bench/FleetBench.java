@@ -1,6 +1,7 @@
 package io.natrix.bench;
 
 import io.natrix.ride.RideProcesses;
+import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsServerProcess;
 import org.HdrHistogram.Histogram;
@@ -39,9 +40,9 @@ final class FleetBench {
      * paths; what failed then is reported on its own line, not hidden and not charged to the first step.
      */
     record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, List<String> serviceJvm,
-                   long freshnessP99Millis, Duration coldStart, boolean keepGoing) {
+                   long freshnessP99Millis, Duration coldStart, boolean keepGoing, boolean secured) {
 
-        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30] [--keep-going]"
+        static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30] [--keep-going] [--secured]"
                 + " [--seconds 20] [--geo 2] [--gateways 2] [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
 
         static Options parse(List<String> args) {
@@ -51,6 +52,7 @@ final class FleetBench {
             Duration warmup = Duration.ofSeconds(20);
             Duration coldStart = Duration.ofSeconds(30);
             boolean keepGoing = false;
+            boolean secured = false;
             Duration measure = Duration.ofSeconds(20);
             int geo = 2;
             int gateways = 2;
@@ -58,6 +60,11 @@ final class FleetBench {
             for (int i = 0; i < args.size(); i += 2) {
                 if (args.get(i).equals("--keep-going")) { // measure every step, even after one did not hold
                     keepGoing = true;
+                    i--;
+                    continue;
+                }
+                if (args.get(i).equals("--secured")) { // as the demo runs: NATS users and TLS, HTTP tokens and limits
+                    secured = true;
                     i--;
                     continue;
                 }
@@ -76,7 +83,7 @@ final class FleetBench {
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
             }
-            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart, keepGoing);
+            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart, keepGoing, secured);
         }
     }
 
@@ -92,18 +99,24 @@ final class FleetBench {
             }
         }
         RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, 0, ports);
-        NatsServerProcess nats = NatsServerProcess.start(1, true).getFirst();
+        java.util.Optional<RideSecurity> security = options.secured()
+                ? java.util.Optional.of(RideSecurity.reuse(java.nio.file.Files.createTempDirectory("natrix-bench-keys-")))
+                : java.util.Optional.empty();
+        NatsServerProcess nats = security.map(keys -> NatsServerProcess.start(1, true, 0, keys.nats()).getFirst())
+                .orElseGet(() -> NatsServerProcess.start(1, true).getFirst());
         boolean traced = options.serviceJvm().stream().noneMatch(option -> option.equals("-Dnatrix.tracing=off"));
         System.out.printf("natrix bench ride fleet: %s (JVM options %s; every process %s) on %s, simulator in this JVM"
                         + " (%s), %d cores; %d s warm-up and %d s measured per step; a step holds when freshness p99"
                         + " (from the gateway's question to the rider's read) <= %d ms over >= 95%% of the expected"
                         + " answers, >= 95%% of the expected location updates and nearby answers arrive, <= 5%% of"
-                        + " answers lack an ETA, every agent stays online, and nothing fails (error lines count)%n",
+                        + " answers lack an ETA, every agent stays online, and nothing fails (error lines count); %s%n",
                 layout, String.join(" ", options.serviceJvm()),
                 traced ? "traced, as in the demo" : "untraced",
                 nats.url(), String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
-                options.freshnessP99Millis());
+                options.freshnessP99Millis(), options.secured()
+                        ? "SECURED as the demo runs (NATS nkey users and TLS, HTTP bearer tokens and per-identity limits)"
+                        : "open (no NATS users or TLS, no HTTP tokens), as before security landed");
         List<RideProcesses> started = new CopyOnWriteArrayList<>();
         // Ctrl-C or a timeout: stop what this benchmark started, or it would outlive it (each is its own session)
         Thread cleanUp = Thread.ofPlatform().unstarted(() -> {
@@ -113,7 +126,9 @@ final class FleetBench {
         Runtime.getRuntime().addShutdownHook(cleanUp);
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
         try (Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)))) {
-            RideProcesses system = RideProcesses.start(nats.url(), 1, layout, options.serviceJvm().toArray(String[]::new));
+            String[] jvm = options.serviceJvm().toArray(String[]::new);
+            RideProcesses system = security.isPresent() ? RideProcesses.start(nats.url(), security.get(), 1, layout, jvm)
+                    : RideProcesses.start(nats.url(), 1, layout, jvm);
             started.add(system);
             Map<String, List<ProcessHandle>> roles = roles(system, nats);
             coldStart(simulator, options);

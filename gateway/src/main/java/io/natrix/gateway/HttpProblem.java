@@ -56,7 +56,18 @@ final class HttpProblem extends RuntimeException {
         return new HttpProblem(429, message, Optional.of(Math.max(1, seconds)));
     }
 
-    static HttpProblem of(NatrixException failure) {
+    /**
+     * The failure of a call made for {@code route} ({@code GET /v1/users/{id}}), told in the route's words: the
+     * NATS subject it called ({@code subject}) is an internal name a client has no use for, and it stays in the
+     * logs and traces.
+     */
+    static HttpProblem of(NatrixException failure, String subject, String route) {
+        HttpProblem problem = of(failure);
+        String told = problem.getMessage().replace("'" + subject + "'", route).replace(subject, route);
+        return new HttpProblem(problem.status, told, problem.retryAfterSeconds, problem.challenge);
+    }
+
+    private static HttpProblem of(NatrixException failure) {
         return switch (failure) {
             case NoRespondersException e -> new HttpProblem(503, e.getMessage(), Optional.of(1));
             case CallTimeoutException e -> new HttpProblem(504, e.getMessage());

@@ -136,8 +136,10 @@ final class OutboundStream implements Forwarder {
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
         // each poll is a request of its own, with the stream's request id: a trace per poll, not one trace
         // as long as the stream that grows by a few spans every interval
-        RequestContext perPoll = RequestContext.of(exchange.context().requestId()
-                .map(id -> Map.of(RequestContext.REQUEST_ID, id)).orElse(Map.of()));
+        Map<String, String> carried = new java.util.LinkedHashMap<>();
+        exchange.context().requestId().ifPresent(id -> carried.put(RequestContext.REQUEST_ID, id));
+        exchange.context().header(RequestContext.ACTOR).ifPresent(actor -> carried.put(RequestContext.ACTOR, actor));
+        RequestContext perPoll = RequestContext.of(carried);
         while (true) {
             long started = System.nanoTime();
             long askedAt = System.currentTimeMillis();
@@ -145,7 +147,7 @@ final class OutboundStream implements Forwarder {
             try {
                 answer = ask(perPoll, subject, body, options, started);
             } catch (NatrixException failure) {
-                HttpProblem problem = HttpProblem.of(failure);
+                HttpProblem problem = HttpProblem.of(failure, subject, route.method() + " " + route.path());
                 answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),
                         "message", problem.getMessage())));
             }

@@ -51,7 +51,7 @@ final class RestHandler implements Forwarder {
         try {
             reply = exchange.context().call(() -> natrix.call(route.subject(), body, byte[].class, callOptions(timeout)));
         } catch (NatrixException failure) {
-            throw HttpProblem.of(failure);
+            throw HttpProblem.of(failure, route.subject(), route.method() + " " + route.path());
         }
         exchange.response().header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.response().send(reply);

@@ -152,7 +152,7 @@ class DemoLifecycleTest {
             dispatch.forEach(ProcessHandle::destroyForcibly);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(String.join("\n", output))
                     .contains("dispatch (pid " + dispatch.getFirst().pid() + ") ended by itself (exit code 137)")
-                    .containsPattern("first error of its kind \\(503\\): .*ms\\.dispatch\\.NearbyDrivers"));
+                    .containsPattern("first error of its kind \\(503\\): .*/nearby"));
 
             signal(demo, "TERM");
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo itself ended").isTrue();

@@ -48,7 +48,7 @@ class SimulatorCountsErrorsTest {
             assertThat(window.errors()).as("every poll of every rider failed").isGreaterThanOrEqualTo(6);
             assertThat(window.errorsByCause()).as("counted by the status the gateway wrote").containsKey("503");
             assertThat(window.errorCauses()).startsWith("503 ×");
-            assertThat(window.lastError()).contains("nearby of").contains("503").contains("ms.dispatch.NearbyDrivers");
+            assertThat(window.lastError()).contains("nearby of").contains("503").contains("GET /v1/riders/{riderId}/nearby");
             assertThat(simulator.summary()).contains("0 nearby updates").contains("first of each: 503: nearby of");
         }
     }
