@@ -85,7 +85,7 @@ public interface Gateway extends AutoCloseable {
         Duration heartbeat = DEFAULT_HEARTBEAT;
         Optional<TokenVerifier> verifier = Optional.empty();
         Optional<String> loginPath = Optional.empty();
-        Access uploadAccess = Access.authenticated();
+        Access uploadAccess = Access.roles(io.natrix.Actor.ADMIN);
         Limits limits = Limits.defaults();
         Set<String> hosts = Set.of();
 
@@ -230,7 +230,11 @@ public interface Gateway extends AutoCloseable {
             return this;
         }
 
-        /** Who may upload and download, once tokens are verified; defaults to any valid token. */
+        /**
+         * Who may upload and download, once tokens are verified; defaults to admins only (an upload fills a
+         * bucket: open it to others deliberately, with {@link #maxUploadBytes} and the per-identity stream limit,
+         * which counts uploads in flight).
+         */
         public Builder uploadAccess(Access access) {
             this.uploadAccess = Objects.requireNonNull(access, "access");
             return this;

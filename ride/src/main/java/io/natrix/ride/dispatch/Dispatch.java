@@ -117,8 +117,12 @@ public final class Dispatch implements AutoCloseable {
     }
 
     private Ride ride(String rideId) throws InterruptedException {
-        return ledger.currentEntry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride).filter(Acting::maySee)
-                .orElseThrow(() -> Acting.noRide(rideId));
+        Optional<Ride> ride = ledger.currentEntry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride);
+        if (ride.isPresent() && !Acting.maySee(ride.get())) {
+            ledger.catchUp(); // it may have just become theirs on another instance (an offer, an acceptance)
+            ride = ledger.entry(rideId).map(RideLedger.Entry::ride);
+        }
+        return ride.filter(Acting::maySee).orElseThrow(() -> Acting.noRide(rideId));
     }
 
     private Ride cancel(CancelRide request) throws Exception {
@@ -196,13 +200,28 @@ public final class Dispatch implements AutoCloseable {
      */
     private Ride transition(String rideId, Predicate<Ride> done, Predicate<Ride> guard, Function<Ride, RideEvent> next,
                             String refusal) throws Exception {
+        boolean caughtUp = false;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             RideLedger.Entry entry = ledger.currentEntry(rideId == null ? "" : rideId)
                     .orElseThrow(() -> new ServiceException(404, "no ride " + rideId));
             if (done.test(entry.ride())) {
                 return entry.ride();
             }
-            if (!guard.test(entry.ride())) {
+            boolean allowed;
+            try {
+                allowed = guard.test(entry.ride());
+            } catch (ServiceException notTheirs) {
+                if (notTheirs.code() != 404 || caughtUp) {
+                    throw notTheirs;
+                }
+                // this instance may not have folded the step that makes it theirs (an offer another instance
+                // made a moment ago): read every event stored so far before saying the ride is not theirs
+                ledger.catchUp();
+                caughtUp = true;
+                attempt--;
+                continue;
+            }
+            if (!allowed) {
                 throw new ServiceException(409, "ride " + rideId + " " + refusal + " (it is " + entry.ride().status() + ")");
             }
             Optional<Ride> changed = ledger.append(next.apply(entry.ride()), entry.sequence());

@@ -173,13 +173,18 @@ final class RideLedger implements AutoCloseable {
         if (known != null) {
             return Optional.of(known);
         }
+        catchUp();
+        return entry(rideId);
+    }
+
+    /** Returns once every event stored so far is folded (up to 3 s; then with what is known). */
+    void catchUp() throws InterruptedException {
         try {
             awaitFolded(connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence(),
                     Duration.ofSeconds(3));
         } catch (IOException | JetStreamApiException | IllegalStateException notNow) {
             // answer with what is known
         }
-        return entry(rideId);
     }
 
     /**
@@ -190,12 +195,7 @@ final class RideLedger implements AutoCloseable {
         if (!activeByRider.containsKey(riderId)) {
             return Optional.empty();
         }
-        try {
-            awaitFolded(connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence(),
-                    Duration.ofSeconds(3));
-        } catch (IOException | JetStreamApiException | IllegalStateException notNow) {
-            // answer with what is known
-        }
+        catchUp();
         return Optional.ofNullable(activeByRider.get(riderId)).flatMap(this::entry).map(Entry::ride);
     }
 
