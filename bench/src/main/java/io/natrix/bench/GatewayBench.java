@@ -3,7 +3,13 @@ package io.natrix.bench;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.natrix.Natrix;
+import io.natrix.Actor;
+import io.natrix.gateway.Access;
 import io.natrix.gateway.Gateway;
+import io.natrix.gateway.Limits;
+import io.natrix.gateway.TokenIssuer;
+import io.natrix.gateway.TokenKeys;
+import io.natrix.gateway.TokenVerifier;
 import io.natrix.gateway.Route;
 import io.natrix.testkit.NatsServerProcess;
 
@@ -36,19 +42,34 @@ final class GatewayBench {
         List<String> httpUsers = responder.httpPorts().stream().map(port -> "http://127.0.0.1:" + port).toList();
         Natrix natrix = Natrix.builder().servers(nats.url()).connectionName("bench-gateway").shutdownHook(false).connect();
         Gateway gateway = Gateway.builder(natrix).port(0).route(Route.get("/v1/users/{id}", "ms.users.GetUser")).start();
+        // the same route behind a token: verified once, then a cache lookup, with the guard's checks on every
+        // request; the limits raised out of reach, so the cost of counting is measured and not its refusals
+        TokenKeys keys = TokenKeys.reuse(java.nio.file.Files.createTempDirectory("natrix-bench-tokens-"));
+        String token = TokenIssuer.load(keys.signingKey()).issue(new Actor("RIDER", "bench"), Duration.ofHours(1)).value();
+        Gateway secured = Gateway.builder(natrix).port(0).authentication(TokenVerifier.load(keys.publicKeys()))
+                .limits(Limits.defaults().requests(1e9, 1_000_000_000))
+                .route(Route.get("/v1/users/{id}", "ms.users.GetUser").access(Access.roles("RIDER"))).start();
         WebServer httpGateway = httpGateway(httpUsers);
         Map<String, String> urls = new LinkedHashMap<>();
         urls.put("(a) gateway → NATS → users ×2", "http://127.0.0.1:" + gateway.port() + "/v1/users/42");
+        urls.put("(a') the same, with a bearer token", "http://127.0.0.1:" + secured.port() + "/v1/users/42");
         urls.put("(b) gateway → HTTP → users ×2", "http://127.0.0.1:" + httpGateway.port() + "/v1/users/42");
         urls.put("(c) users HTTP server, direct", httpUsers.getFirst() + "/v1/users/42");
         try {
             System.out.printf("natrix bench gateway: %d round(s) of %d s per cell, wrk -t2, users services in another JVM%n",
                     rounds, duration.toSeconds());
-            WrkRounds matrix = WrkRounds.run(urls, rounds, duration);
-            matrix.print("path", connections -> System.out.printf("| NATS path ÷ HTTP path | %d | %.2f× | | | | |%n", connections,
-                    matrix.median("(a) gateway → NATS → users ×2", connections).perSecond()
-                            / matrix.median("(b) gateway → HTTP → users ×2", connections).perSecond()));
+            WrkRounds matrix = WrkRounds.run(urls, Map.of("(a') the same, with a bearer token",
+                    List.of("Authorization: Bearer " + token)), rounds, duration);
+            matrix.print("path", connections -> {
+                System.out.printf("| NATS path ÷ HTTP path | %d | %.2f× | | | | |%n", connections,
+                        matrix.median("(a) gateway → NATS → users ×2", connections).perSecond()
+                                / matrix.median("(b) gateway → HTTP → users ×2", connections).perSecond());
+                System.out.printf("| with a token ÷ without | %d | %.2f× | | | | |%n", connections,
+                        matrix.median("(a') the same, with a bearer token", connections).perSecond()
+                                / matrix.median("(a) gateway → NATS → users ×2", connections).perSecond());
+            });
         } finally {
+            secured.close();
             gateway.close();
             httpGateway.stop();
             natrix.close();

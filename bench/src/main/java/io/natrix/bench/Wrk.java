@@ -22,8 +22,15 @@ final class Wrk {
     }
 
     static Result run(String url, int connections, Duration duration) throws IOException, InterruptedException {
-        List<String> command = List.of("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
-                "--latency", url);
+        return run(url, List.of(), connections, duration);
+    }
+
+    /** As {@link #run(String, int, Duration)}, every request with {@code headers} ({@code "Name: value"}). */
+    static Result run(String url, List<String> headers, int connections, Duration duration) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
+                "--latency"));
+        headers.forEach(header -> command.addAll(List.of("-H", header)));
+        command.add(url);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();

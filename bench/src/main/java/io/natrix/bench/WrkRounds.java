@@ -25,16 +25,21 @@ final class WrkRounds {
 
     /** Warms every URL up, then runs the rounds; progress goes to stderr. */
     static WrkRounds run(Map<String, String> urls, int rounds, Duration duration) throws Exception {
+        return run(urls, Map.of(), rounds, duration);
+    }
+
+    /** As {@link #run(Map, int, Duration)}, the named cells' requests with their headers ({@code "Name: value"}). */
+    static WrkRounds run(Map<String, String> urls, Map<String, List<String>> headers, int rounds, Duration duration) throws Exception {
         WrkRounds matrix = new WrkRounds(urls);
-        for (String url : urls.values()) {
-            Wrk.run(url, 16, Duration.ofSeconds(2));
+        for (Map.Entry<String, String> url : urls.entrySet()) {
+            Wrk.run(url.getValue(), headers.getOrDefault(url.getKey(), List.of()), 16, Duration.ofSeconds(2));
         }
         for (int round = 0; round < rounds; round++) {
             for (int connections : CONNECTIONS) {
                 List<String> names = new ArrayList<>(urls.keySet());
                 Collections.rotate(names, round);
                 for (String name : names) {
-                    Wrk.Result r = Wrk.run(urls.get(name), connections, duration);
+                    Wrk.Result r = Wrk.run(urls.get(name), headers.getOrDefault(name, List.of()), connections, duration);
                     matrix.results.computeIfAbsent(name + "@" + connections, k -> new ArrayList<>()).add(r);
                     System.err.printf("  round %d %-34s %4d conns %,10.0f req/s p99 %.2f ms%n", round + 1, name,
                             connections, r.perSecond(), r.p99Millis());
