@@ -54,6 +54,9 @@ final class Guard {
             throw new HttpProblem(403, "this route is for " + describe(access) + "; the token is a "
                     + actor.role().toLowerCase(Locale.ROOT) + "'s");
         }
+        if (access.owner().isEmpty() && access.actorField().isEmpty()) {
+            return new Admitted(Optional.of(actor), parameters); // nothing to check or set in the parameters
+        }
         Map<String, String> admitted = new LinkedHashMap<>(parameters);
         access.owner().ifPresent(parameter -> {
             String named = parameters.get(parameter);

@@ -1,15 +1,18 @@
 package io.natrix.ride.sim;
 
 import io.natrix.Natrix;
+import io.natrix.gateway.TokenKeys;
 import io.natrix.ride.RideStack;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,14 +24,19 @@ class SimulatorTest {
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
 
+    @TempDir
+    static Path dir;
+
     @Test
     void simulatedDriversAndRidersCompleteRidesThroughTwoGateways() throws Exception {
+        TokenKeys keys = TokenKeys.reuse(dir.resolve("tokens"));
         try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
              Natrix edgeA = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
              Natrix edgeB = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-             RideStack stack = RideStack.services(services, DispatchConfig.defaults().matchingWindow(Duration.ofSeconds(10)))
+             // both stacks with the same token keys, as the demo's: a token from one gateway's sign-up works on the other
+             RideStack stack = RideStack.services(services, DispatchConfig.defaults().matchingWindow(Duration.ofSeconds(10)), keys)
                      .withGateway(edgeA, 0);
-             RideStack second = RideStack.services(services, DispatchConfig.defaults()).withGateway(edgeB, 0)) {
+             RideStack second = RideStack.services(services, DispatchConfig.defaults(), keys).withGateway(edgeB, 0)) {
             Simulator.Options options = new Simulator.Options(List.of("http://127.0.0.1:" + stack.port(),
                     "http://127.0.0.1:" + second.port()), 20, 6, 1.0, 300, Duration.ofSeconds(14));
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
