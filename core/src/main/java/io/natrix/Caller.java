@@ -321,7 +321,7 @@ final class Caller {
     private boolean storeDurable(String subject, byte[] body, PublishOptions options, Duration timeout, RequestContext context) {
         long started = System.nanoTime();
         try {
-            return !connection.jetStream().publish(subject, headersOf(context), body, options).isDuplicate();
+            return !connection.jetStream(JetStreamDefaults.jetStream()).publish(subject, headersOf(context), body, options).isDuplicate();
         } catch (JetStreamStatusException status) {
             if (status.getStatus().isNoResponders()) {
                 throw noStream(subject);

@@ -70,7 +70,7 @@ final class DurableRunner<E> {
         long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {
-                JetStreamManagement management = connection.jetStreamManagement();
+                JetStreamManagement management = connection.jetStreamManagement(JetStreamDefaults.jetStream());
                 ensureStream(management, durable.streamName(), durable.subject(), durable.replicaCount());
                 ensureStream(management, durable.streamName() + "_DLQ", deadLetters, durable.replicaCount());
                 return connection.getStreamContext(durable.streamName()).createOrUpdateConsumer(
@@ -175,7 +175,7 @@ final class DurableRunner<E> {
         headers.put(DEAD_LETTER_ATTEMPTS, Long.toString(attempts));
         headers.put(ORIGINAL_SUBJECT, message.getSubject());
         try {
-            connection.jetStream().publish(deadLetters, headers, message.getData());
+            connection.jetStream(JetStreamDefaults.jetStream()).publish(deadLetters, headers, message.getData());
             message.term();
             deadLettered.increment();
             LOG.log(Level.WARNING, "durable listener {0}: event {1} dead-lettered to {2} after {3} attempt(s): {4}",

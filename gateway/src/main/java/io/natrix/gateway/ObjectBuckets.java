@@ -1,5 +1,7 @@
 package io.natrix.gateway;
 
+import io.natrix.JetStreamDefaults;
+
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.ObjectStoreManagement;
@@ -18,7 +20,7 @@ final class ObjectBuckets {
 
     static void ensure(Connection connection, Set<String> buckets) {
         try {
-            ObjectStoreManagement management = connection.objectStoreManagement();
+            ObjectStoreManagement management = connection.objectStoreManagement(JetStreamDefaults.objectStore());
             var existing = management.getBucketNames();
             for (String bucket : buckets) {
                 if (!existing.contains(bucket)) {

@@ -1,5 +1,7 @@
 package io.natrix.gateway;
 
+import io.natrix.JetStreamDefaults;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -101,6 +103,6 @@ final class ObjectRoute {
         if (!buckets.contains(bucket)) {
             throw new HttpProblem(404, "no bucket '" + bucket + "'; this gateway serves " + buckets);
         }
-        return natrix.nats().objectStore(bucket);
+        return natrix.nats().objectStore(bucket, JetStreamDefaults.objectStore());
     }
 }

@@ -1,5 +1,7 @@
 package io.natrix.ride;
 
+import io.natrix.JetStreamDefaults;
+
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -53,7 +55,7 @@ public final class RideStorage {
      * @param admin a connection allowed to manage JetStream (the admin user on a secured NATS)
      */
     public static void provision(Connection admin, int replicas) throws IOException, JetStreamApiException {
-        JetStreamManagement streams = admin.jetStreamManagement();
+        JetStreamManagement streams = admin.jetStreamManagement(JetStreamDefaults.jetStream());
         put(streams, StreamConfiguration.builder().name(RIDES).subjects(RIDE_EVENTS + ".>")
                 .storageType(StorageType.File).replicas(replicas)
                 // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
@@ -63,7 +65,7 @@ public final class RideStorage {
                 .storageType(StorageType.Memory).maxMessagesPerSubject(1).maxAge(Duration.ofMinutes(10))
                 // two small messages per driver: 256 MiB holds a fleet of millions
                 .maxBytes(256L << 20).maximumMessageSize(4 << 10).build());
-        KeyValueManagement buckets = admin.keyValueManagement();
+        KeyValueManagement buckets = admin.keyValueManagement(JetStreamDefaults.keyValue());
         put(buckets, KeyValueConfiguration.builder().name(USERS).storageType(StorageType.File).replicas(replicas)
                 .maxHistoryPerKey(1).maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // a user is ~200 bytes
         put(buckets, KeyValueConfiguration.builder().name(DRIVER_CLAIMS).storageType(StorageType.File).replicas(replicas)
@@ -76,7 +78,7 @@ public final class RideStorage {
      */
     public static void require(Connection connection, String stream) throws IOException, JetStreamApiException {
         try {
-            WhileElecting.retry(() -> connection.jetStreamManagement().getStreamInfo(stream));
+            WhileElecting.retry(() -> connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(stream));
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
                 throw new IllegalStateException("JetStream stream " + stream + " does not exist: the ride system's storage"

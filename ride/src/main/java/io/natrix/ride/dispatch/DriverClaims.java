@@ -1,5 +1,7 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.JetStreamDefaults;
+
 import io.natrix.ride.RideStorage;
 
 import io.natrix.ride.WhileElecting;
@@ -33,7 +35,7 @@ final class DriverClaims {
     /** Opens the provisioned bucket ({@link RideStorage#provision}). */
     static DriverClaims open(Connection connection) throws IOException, JetStreamApiException {
         RideStorage.require(connection, "KV_" + BUCKET);
-        return new DriverClaims(connection.keyValue(BUCKET));
+        return new DriverClaims(connection.keyValue(BUCKET, JetStreamDefaults.keyValue()));
     }
 
     /**

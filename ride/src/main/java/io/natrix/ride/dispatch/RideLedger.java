@@ -1,5 +1,7 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.JetStreamDefaults;
+
 import io.natrix.ride.RideStorage;
 import io.natrix.ride.WhileElecting;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,7 +85,7 @@ final class RideLedger implements AutoCloseable {
     static RideLedger open(Connection connection) throws IOException, JetStreamApiException, InterruptedException {
         RideStorage.require(connection, STREAM);
         RideLedger ledger = new RideLedger(connection);
-        long last = connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence();
+        long last = connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(STREAM).getStreamState().getLastSequence();
         ledger.dispatcher = connection.createDispatcher();
         ledger.feed = ledger.subscribeFrom(1);
         ledger.awaitFolded(last, Duration.ofSeconds(30));
@@ -92,7 +94,7 @@ final class RideLedger implements AutoCloseable {
     }
 
     private JetStreamSubscription subscribeFrom(long sequence) throws IOException, JetStreamApiException {
-        return connection.jetStream().subscribe(SUBJECT + ".>", dispatcher, this::fold, false,
+        return connection.jetStream(JetStreamDefaults.jetStream()).subscribe(SUBJECT + ".>", dispatcher, this::fold, false,
                 PushSubscribeOptions.builder().stream(STREAM).ordered(true)
                         .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence)
                                 .startSequence(sequence).build()).build());
@@ -104,7 +106,7 @@ final class RideLedger implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(1_000);
-                long last = connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence();
+                long last = connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(STREAM).getStreamState().getLastSequence();
                 if (foldedUpTo >= behindAt) {
                     behindSince = 0; // it caught up with what it was behind on
                 }
@@ -180,7 +182,7 @@ final class RideLedger implements AutoCloseable {
     /** Returns once every event stored so far is folded (up to 3 s; then with what is known). */
     void catchUp() throws InterruptedException {
         try {
-            awaitFolded(connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getLastSequence(),
+            awaitFolded(connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(STREAM).getStreamState().getLastSequence(),
                     Duration.ofSeconds(3));
         } catch (IOException | JetStreamApiException | IllegalStateException notNow) {
             // answer with what is known
@@ -217,7 +219,7 @@ final class RideLedger implements AutoCloseable {
     Optional<Ride> append(RideEvent event, long expectedSequence) throws IOException, InterruptedException {
         PublishAck ack;
         try {
-            ack = WhileElecting.retry(() -> connection.jetStream().publish(SUBJECT + "." + event.rideId(),
+            ack = WhileElecting.retry(() -> connection.jetStream(JetStreamDefaults.jetStream()).publish(SUBJECT + "." + event.rideId(),
                     json.writeValueAsBytes(event), PublishOptions.builder().expectedLastSubjectSequence(expectedSequence).build()));
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsJetStreamConstants.JS_WRONG_LAST_SEQUENCE) {
@@ -232,7 +234,7 @@ final class RideLedger implements AutoCloseable {
     /** The ride, when its last event is {@code event} after {@code expectedSequence}; empty when it is another. */
     private Optional<Ride> storedEarlier(RideEvent event, long expectedSequence) throws IOException, InterruptedException {
         try {
-            awaitFolded(WhileElecting.retry(() -> connection.jetStreamManagement().getStreamInfo(STREAM))
+            awaitFolded(WhileElecting.retry(() -> connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(STREAM))
                     .getStreamState().getLastSequence(), Duration.ofSeconds(10));
         } catch (JetStreamApiException | IllegalStateException notNow) {
             return Optional.empty(); // the caller reads the ride again and decides

@@ -1,5 +1,7 @@
 package io.natrix.ride.geo;
 
+import io.natrix.JetStreamDefaults;
+
 import io.natrix.ride.RideStorage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,10 +40,10 @@ final class FleetReplay {
     /** Reads the last event of every driver on {@code filter}, oldest first, into {@code sink}; returns how many. */
     static <T> long replay(Connection connection, String filter, Class<T> type, ObjectMapper json, Consumer<T> sink)
             throws IOException, JetStreamApiException, InterruptedException {
-        if (connection.jetStreamManagement().getStreamInfo(STREAM).getStreamState().getMsgCount() == 0) {
+        if (connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(STREAM).getStreamState().getMsgCount() == 0) {
             return 0;
         }
-        JetStreamSubscription subscription = connection.jetStream().subscribe(filter, PushSubscribeOptions.builder()
+        JetStreamSubscription subscription = connection.jetStream(JetStreamDefaults.jetStream()).subscribe(filter, PushSubscribeOptions.builder()
                 .stream(STREAM)
                 .ordered(true)
                 .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build())

@@ -1,5 +1,7 @@
 package io.natrix.ride.users;
 
+import io.natrix.JetStreamDefaults;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -103,7 +105,7 @@ public final class UsersService {
     private static KeyValue bucket(Natrix natrix) {
         try {
             RideStorage.require(natrix.nats(), "KV_" + BUCKET);
-            return natrix.nats().keyValue(BUCKET);
+            return natrix.nats().keyValue(BUCKET, JetStreamDefaults.keyValue());
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("the users bucket is not available (is JetStream enabled?): " + e.getMessage(), e);
         }
