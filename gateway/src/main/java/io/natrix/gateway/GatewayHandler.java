@@ -70,12 +70,13 @@ final class GatewayHandler implements Handler {
                     throw new HttpProblem(405, method + " is not allowed on " + path + "; allowed: " + notAllowed.allowed());
                 }
                 case Router.Found<Target> found -> {
-                    Optional<String> login = request.query().first("token").asOptional();
-                    if (login.isPresent() && guard.authenticates() && method.equals("GET") && guard.onCookiePath(path)) {
+                    Optional<String> login = guard.authenticates() && method.equals("GET") && guard.onCookiePath(path)
+                            ? request.query().first("token").asOptional() : Optional.empty();
+                    if (login.isPresent()) {
                         logIn(login.get(), path, response);
                     } else {
                         Guard.Admitted admitted = guard.admit(found.target().access(), path, request.headers(),
-                                found.pathParameters(), client(request));
+                                found.pathParameters(), () -> client(request));
                         RequestContext context = carried(received, scope);
                         if (admitted.actor().isPresent()) {
                             context = context.withHeaders(Map.of(RequestContext.ACTOR, admitted.actor().get().header()));

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Applies a route's {@link Access} to a request: finds the bearer token (the {@code Authorization} header, or
@@ -40,16 +41,20 @@ final class Guard {
         return verifier.isPresent();
     }
 
-    Admitted admit(Access access, String path, Headers headers, Map<String, String> parameters, String client) {
+    /** {@code client} gives the client's address, asked for only on an open route (what limits it). */
+    Admitted admit(Access access, String path, Headers headers, Map<String, String> parameters, Supplier<String> client) {
         if (verifier.isEmpty()) {
             return new Admitted(Optional.empty(), parameters);
         }
         if (access.anyone()) {
-            limits.ifPresent(rates -> limit(rates.open, "address " + client, "client address " + client));
+            if (limits.isPresent()) {
+                String address = client.get();
+                limit(limits.get().open, address, () -> "client address " + address);
+            }
             return new Admitted(Optional.empty(), parameters);
         }
         Actor actor = actor(token(path, headers));
-        limits.ifPresent(rates -> limit(rates.requests, actor.header(), describe(actor)));
+        limits.ifPresent(rates -> limit(rates.requests, actor.header(), () -> describe(actor)));
         if (!access.roles().isEmpty() && !access.roles().contains(actor.role())) {
             throw new HttpProblem(403, "this route is for " + describe(access) + "; the token is a "
                     + actor.role().toLowerCase(Locale.ROOT) + "'s");
@@ -76,13 +81,14 @@ final class Guard {
         if (actor.isEmpty() || limits.isEmpty()) {
             return () -> { };
         }
-        return limits.get().openStream(actor.get().header(), describe(actor.get()));
+        return limits.get().openStream(actor.get().header(), () -> describe(actor.get()));
     }
 
-    private static void limit(RateLimits.Rate rate, String key, String who) {
+    /** Takes one request of {@code key}'s; {@code who} names it in the 429, and is made only then. */
+    private static void limit(RateLimits.Rate rate, String key, Supplier<String> who) {
         int retryAfter = rate.take(key);
         if (retryAfter > 0) {
-            throw HttpProblem.tooMany("more than " + format(rate.perSecond()) + " requests/s for " + who + "; retry in "
+            throw HttpProblem.tooMany("more than " + format(rate.perSecond()) + " requests/s for " + who.get() + "; retry in "
                     + retryAfter + " s", retryAfter);
         }
     }

@@ -2,17 +2,18 @@ package io.natrix.gateway;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Keyed token buckets and stream counts: the gateway's {@link Limits} per identity. A bucket holds up to its
- * burst, refills at its rate, and is forgotten once full and idle (a sweep every {@value #SWEEP_EVERY} takes),
- * so a flood of one-off keys (addresses) cannot grow the map for ever.
+ * burst, refills at its rate, and is forgotten once full (a sweep at most once a minute, by whichever take comes
+ * due), so a flood of one-off keys (addresses) cannot grow the map for ever.
  */
 final class RateLimits {
 
-    static final int SWEEP_EVERY = 10_000;
+    static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
 
     /** One key's bucket: tokens and the time they were counted at. */
     private static final class Bucket {
@@ -31,18 +32,20 @@ final class RateLimits {
         private final int burst;
         private final LongSupplier nanos;
         private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-        private final AtomicInteger takes = new AtomicInteger();
+        private final AtomicLong nextSweep;
 
         Rate(double perSecond, int burst, LongSupplier nanos) {
             this.perSecond = perSecond;
             this.burst = burst;
             this.nanos = nanos;
+            this.nextSweep = new AtomicLong(nanos.getAsLong() + SWEEP_EVERY_NANOS);
         }
 
         /** Takes one token for {@code key}: 0 when allowed, else the whole seconds until one is there. */
         int take(String key) {
             long now = nanos.getAsLong();
-            if (takes.incrementAndGet() % SWEEP_EVERY == 0) {
+            long due = nextSweep.get(); // a read per take: one sweeper a minute, not a counter every take writes
+            if (now - due >= 0 && nextSweep.compareAndSet(due, now + SWEEP_EVERY_NANOS)) {
                 sweep(now);
             }
             Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
@@ -84,7 +87,7 @@ final class RateLimits {
     }
 
     /** Takes a stream place for {@code key} or refuses with a 429; close the slot when the stream ends. */
-    StreamCounter.Slot openStream(String key, String who) {
+    StreamCounter.Slot openStream(String key, Supplier<String> who) {
         boolean[] taken = {false};
         streamsHeld.compute(key, (k, held) -> {
             int now = held == null ? 0 : held;
@@ -92,7 +95,7 @@ final class RateLimits {
             return taken[0] ? now + 1 : now;
         });
         if (!taken[0]) {
-            throw HttpProblem.tooMany("more than " + streams + " streams at once for " + who + "; close one first", 1);
+            throw HttpProblem.tooMany("more than " + streams + " streams at once for " + who.get() + "; close one first", 1);
         }
         return () -> streamsHeld.computeIfPresent(key, (k, held) -> held <= 1 ? null : held - 1);
     }

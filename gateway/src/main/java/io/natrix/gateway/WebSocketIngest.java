@@ -58,7 +58,7 @@ final class WebSocketIngest implements WsListener {
         try {
             hosts.requireHost(headers);
             hosts.requireOrigin(headers);
-            admitted = guard.admit(access, uriPath, headers, parameters, "websocket"); // refused: never upgraded, nothing published
+            admitted = guard.admit(access, uriPath, headers, parameters, () -> "websocket"); // refused: never upgraded, nothing published
             actorStream = guard.streamSlot(admitted.actor());
         } catch (HttpProblem refused) {
             throw new WsUpgradeException(refused.status() + " " + refused.getMessage());
