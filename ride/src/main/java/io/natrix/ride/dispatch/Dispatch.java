@@ -207,22 +207,17 @@ public final class Dispatch implements AutoCloseable {
             if (done.test(entry.ride())) {
                 return entry.ride();
             }
-            boolean allowed;
-            try {
-                allowed = guard.test(entry.ride());
-            } catch (ServiceException notTheirs) {
-                if (notTheirs.code() != 404 || caughtUp) {
-                    throw notTheirs;
+            Optional<ServiceException> refused = refusal(entry.ride(), guard, refusal);
+            if (refused.isPresent()) {
+                if (caughtUp) {
+                    throw refused.get();
                 }
-                // this instance may not have folded the step that makes it theirs (an offer another instance
-                // made a moment ago): read every event stored so far before saying the ride is not theirs
+                // this instance may not have folded the step that allows it (an offer another instance made a
+                // moment ago): read every event stored so far, then check again, before refusing
                 ledger.catchUp();
                 caughtUp = true;
                 attempt--;
                 continue;
-            }
-            if (!allowed) {
-                throw new ServiceException(409, "ride " + rideId + " " + refusal + " (it is " + entry.ride().status() + ")");
             }
             Optional<Ride> changed = ledger.append(next.apply(entry.ride()), entry.sequence());
             if (changed.isPresent()) {
@@ -232,6 +227,16 @@ public final class Dispatch implements AutoCloseable {
             ledger.awaitChange(rideId, entry.sequence(), Duration.ofMillis(200));
         }
         throw new ServiceException(409, "ride " + rideId + " is changing too fast; try again");
+    }
+
+    /** Why the step may not be taken on the ride as it is: someone else's ride (404) or not in its state (409). */
+    private static Optional<ServiceException> refusal(Ride ride, Predicate<Ride> guard, String refusal) {
+        try {
+            return guard.test(ride) ? Optional.empty()
+                    : Optional.of(new ServiceException(409, "ride " + ride.rideId() + " " + refusal + " (it is " + ride.status() + ")"));
+        } catch (ServiceException notTheirs) {
+            return Optional.of(notTheirs);
+        }
     }
 
     /** Runs a matcher for the ride on a virtual thread, unless this instance already runs one. */
