@@ -68,6 +68,23 @@ public final class TokenKeys {
         return dir.resolve(PUBLIC);
     }
 
+    /**
+     * Keeps a minted token beside the keys as {@code name}, readable by its owner only (an admin's token for the
+     * scripts and tools of the one who holds the keys); returns the file.
+     */
+    public Path keep(String name, String token) {
+        Path file = dir.resolve(name);
+        if (!file.getParent().equals(dir)) {
+            throw new IllegalArgumentException("a kept token's name is a plain file name, got " + name);
+        }
+        try {
+            write(file, token, "rw-------");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep a token in " + file, e);
+        }
+    }
+
     private static void write(Path file, String content, String permissions) throws IOException {
         Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         trySetPermissions(temporary, permissions);

@@ -85,10 +85,10 @@ public final class RideDemo {
                     + ", kept when the run has errors)");
             demo.watchInstances();
             Optional<String> admin = demo.security.map(RideSecurity::adminToken);
-            admin.ifPresent(RideDemo::keepAdminToken);
+            Optional<Path> kept = admin.flatMap(token -> demo.security.map(keys -> keys.tokens().keep("admin.token", token)));
             System.out.println("dashboard: " + gateways.getFirst() + "/dashboard" + admin.map(token -> "?token=" + token
                     + "\n           (an admin's link for " + RideSecurity.ADMIN_TOKEN_LIFETIME.toHours()
-                    + " h: it logs the browser in with an HttpOnly cookie; the token is also in " + adminTokenFile() + ")").orElse(""));
+                    + " h: it logs the browser in with an HttpOnly cookie; the token is also in " + kept.orElseThrow() + ")").orElse(""));
             System.out.println("metrics (Prometheus): " + demo.processes.instances().stream()
                     .map(instance -> instance.role() + " " + instance.metrics().replace("http://127.0.0.1:", ":").replace("/metrics", ""))
                     .collect(Collectors.joining(", ")) + "  (http://127.0.0.1:PORT/metrics)");
@@ -192,23 +192,6 @@ public final class RideDemo {
         int replicas = servers.size() >= 3 ? 3 : 1;
         processes = security.isPresent() ? RideProcesses.start(url, security.get(), replicas, layout, jvm)
                 : RideProcesses.start(url, replicas, layout, jvm);
-    }
-
-    /** Where the demo keeps the admin token it printed last, for scripts and the CLI: readable by its owner only. */
-    static Path adminTokenFile() {
-        return home().resolve("tokens").resolve("admin.token");
-    }
-
-    private static void keepAdminToken(String token) {
-        try {
-            Path file = adminTokenFile();
-            Path temporary = java.nio.file.Files.createTempFile(file.getParent(), "admin", ".tmp",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            java.nio.file.Files.writeString(temporary, token);
-            java.nio.file.Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            System.err.println("natrix demo: could not keep the admin token in " + adminTokenFile() + ": " + e.getMessage());
-        }
     }
 
     /**
