@@ -61,12 +61,10 @@ final class GatewayBench {
             WrkRounds matrix = WrkRounds.run(urls, Map.of("(a') the same, with a bearer token",
                     List.of("Authorization: Bearer " + token)), rounds, duration);
             matrix.print("path", connections -> {
-                System.out.printf("| NATS path ÷ HTTP path | %d | %.2f× | | | | |%n", connections,
-                        matrix.median("(a) gateway → NATS → users ×2", connections).perSecond()
-                                / matrix.median("(b) gateway → HTTP → users ×2", connections).perSecond());
-                System.out.printf("| with a token ÷ without | %d | %.2f× | | | | |%n", connections,
-                        matrix.median("(a') the same, with a bearer token", connections).perSecond()
-                                / matrix.median("(a) gateway → NATS → users ×2", connections).perSecond());
+                System.out.printf("| NATS path ÷ HTTP path | %d | %s | | | | |%n", connections,
+                        matrix.ratio("(a) gateway → NATS → users ×2", "(b) gateway → HTTP → users ×2", connections));
+                System.out.printf("| with a token ÷ without | %d | %s | | | | |%n", connections,
+                        matrix.ratio("(a') the same, with a bearer token", "(a) gateway → NATS → users ×2", connections));
             });
         } finally {
             secured.close();

@@ -54,6 +54,19 @@ final class WrkRounds {
         return Rounds.median(results.get(name + "@" + connections), Wrk.Result::perSecond);
     }
 
+    /**
+     * {@code a}'s median throughput over {@code b}'s, as {@code 1.23×}; or why there is none: a cell with a non-2xx
+     * answer or a socket error in any round counts errors as throughput, and is not compared.
+     */
+    String ratio(String a, String b, int connections) {
+        for (String name : List.of(a, b)) {
+            if (results.get(name + "@" + connections).stream().anyMatch(r -> r.non2xx() > 0 || r.socketErrors() > 0)) {
+                return "not compared: " + name + " had errors";
+            }
+        }
+        return String.format("%.2f×", median(a, connections).perSecond() / median(b, connections).perSecond());
+    }
+
     /** Prints the Markdown table of medians; {@code afterEachCount} may add rows per connection count. */
     void print(String firstColumn, IntConsumer afterEachCount) {
         System.out.println();
