@@ -51,7 +51,8 @@ if [ -z "$VICTIM_TOKEN" ] || [ -z "$ATTACKER_TOKEN" ] || [ -z "$DRIVER_TOKEN" ] 
   echo "attack.sh: sign-ups answered no token: is $GW a secured gateway?"; exit 2
 fi
 
-# the victims' state: the driver's position (far from everyone, so no ride takes it) and the rider's ride
+# the victims' state: the driver online at its position (far from everyone, so no ride takes it) and the rider's ride
+call POST /v1/drivers/me/availability "$DRIVER_TOKEN" '{"available":true}' >/dev/null
 echo '{"lat":32.1500,"lng":34.8500}' | curl -s --max-time 10 -X POST -T - -H "Authorization: Bearer $DRIVER_TOKEN" \
   -H 'Content-Type: application/x-ndjson' "$GW/v1/drivers/me/locations" >/dev/null
 RIDE=$(call POST /v1/rides "$VICTIM_TOKEN" '{"lat":32.0500,"lng":34.7500}')
@@ -130,14 +131,12 @@ curl -s --max-time 10 -H "Authorization: Bearer $VICTIM_TOKEN" -H 'Content-Type:
 
 # 6. a flood from one rider: 429 with Retry-After for it, and the victim is served meanwhile
 URLS=()
-for _ in $(seq 1 100); do URLS+=("$GW/v1/users/$ATTACKER"); done
-STATUSES=$(curl -s --max-time 30 -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $ATTACKER_TOKEN" "${URLS[@]}")
+for _ in $(seq 1 100); do URLS+=(-o /dev/null "$GW/v1/users/$ATTACKER"); done
+# all at once (a sequential loop on a slow machine could stay under the limit): each answer's status and Retry-After
+STATUSES=$(curl -s --parallel --parallel-max 100 --max-time 30 -w '%{http_code} retry-after=%header{retry-after}\n' \
+  -H "Authorization: Bearer $ATTACKER_TOKEN" "${URLS[@]}")
 LIMITED=0
-case "$STATUSES" in
-  *429*) case "$(curl -s -D - -o /dev/null --max-time 5 -H "Authorization: Bearer $ATTACKER_TOKEN" "$GW/v1/users/$ATTACKER")" in
-           *" 429"*[Rr]etry-[Aa]fter:*) LIMITED=1 ;;
-         esac ;;
-esac
+echo "$STATUSES" | grep -Eq '^429 retry-after=[0-9]+$' && LIMITED=1
 TRIED=$((TRIED + 1))
 [ "$LIMITED" = 1 ] || { echo "ATTACK NOT STOPPED: 100 requests at once from one rider, none answered 429 with Retry-After"; FAILED=$((FAILED + 1)); }
 expect "the victim, during the attacker's flood" 200 GET "/v1/users/$VICTIM" "$VICTIM_TOKEN"

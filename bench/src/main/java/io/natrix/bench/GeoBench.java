@@ -1,9 +1,11 @@
 package io.natrix.bench;
 
+import io.natrix.ListenerStats;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ride.RideStorage;
 import io.natrix.ride.geo.GeoIndex;
+import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoMessages.NearbyDriver;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
@@ -75,8 +77,14 @@ final class GeoBench {
             RideStorage.provision(publisher.nats(), 1); // as the demo's admin does
             Service geo = GeoService.start(geoInstance, index);
 
-            long started = System.nanoTime();
             long now = System.currentTimeMillis();
+            for (Point p : fleet) { // every driver has gone online before the clock starts
+                publisher.publish(GeoService.AVAILABILITY + "." + p.id(), new DriverAvailability(p.id(), true, now));
+            }
+            while (heard(geo, GeoService.AVAILABILITY) < drivers) {
+                Thread.sleep(5);
+            }
+            long started = System.nanoTime();
             for (Point p : fleet) {
                 publisher.publish(GeoService.POSITIONS + "." + p.id(), new DriverPosition(p.id(), p.lat(), p.lng(), now));
             }
@@ -215,5 +223,10 @@ final class GeoBench {
             process.waitFor(5, TimeUnit.SECONDS);
             guard.close();
         }
+    }
+
+    /** Events handled so far by the service's listener on {@code subject}. */
+    private static long heard(Service service, String subject) {
+        return service.listeners().stream().filter(l -> l.subject().startsWith(subject)).mapToLong(ListenerStats::handled).sum();
     }
 }

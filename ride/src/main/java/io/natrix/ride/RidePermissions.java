@@ -52,6 +52,7 @@ final class RidePermissions {
                 subscribe.addAll(List.of("ms.geo.UpdatePoint.>", "ms.geo.Availability.>"));
                 publish.add("ms.geo.Availability.*");
                 publish.addAll(stream(RideStorage.GEO_FLEET));
+                publish.addAll(stream(RideStorage.GEO_AVAILABILITY));
             }
             case ETA_QUICK -> serves(subscribe, "eta-quick", "ms.eta.Quick");
             case ETA_CAREFUL -> serves(subscribe, "eta-careful", "ms.eta.Careful");

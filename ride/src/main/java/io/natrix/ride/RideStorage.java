@@ -30,8 +30,10 @@ public final class RideStorage {
     public static final String RIDES = "RIDES";
     /** The subjects of {@link #RIDES}: {@code ms.rides.<rideId>}. */
     public static final String RIDE_EVENTS = "ms.rides";
-    /** The fleet's last position and availability per driver (geo's replay on start). */
+    /** The fleet's last position per driver (geo's replay on start). */
     public static final String GEO_FLEET = "GEO_FLEET";
+    /** What each driver last said about taking rides, or dispatch about it being busy (geo's replay on start). */
+    public static final String GEO_AVAILABILITY = "GEO_AVAILABILITY";
     /** Riders and drivers (users). */
     public static final String USERS = "users";
     /** Which ride holds which driver (dispatch). */
@@ -44,7 +46,7 @@ public final class RideStorage {
 
     /** The JetStream streams behind the storage, key-value buckets included ({@code KV_users}). */
     public static List<String> streams() {
-        return List.of(RIDES, GEO_FLEET, "KV_" + USERS, "KV_" + DRIVER_CLAIMS);
+        return List.of(RIDES, GEO_FLEET, GEO_AVAILABILITY, "KV_" + USERS, "KV_" + DRIVER_CLAIMS);
     }
 
     /**
@@ -60,11 +62,14 @@ public final class RideStorage {
                 .storageType(StorageType.File).replicas(replicas)
                 // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
                 .maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
-        put(streams, StreamConfiguration.builder().name(GEO_FLEET)
-                .subjects("ms.geo.UpdatePoint.>", "ms.geo.Availability.>")
+        put(streams, StreamConfiguration.builder().name(GEO_FLEET).subjects("ms.geo.UpdatePoint.>")
                 .storageType(StorageType.Memory).maxMessagesPerSubject(1).maxAge(Duration.ofMinutes(10))
-                // two small messages per driver: 256 MiB holds a fleet of millions
+                // one small message per driver: 256 MiB holds a fleet of millions
                 .maxBytes(256L << 20).maximumMessageSize(4 << 10).build());
+        // a driver says it takes rides once, not every second: kept on disk, in copies, for as long as it holds
+        put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects("ms.geo.Availability.>")
+                .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1)
+                .maxBytes(64L << 20).maximumMessageSize(1 << 10).build());
         KeyValueManagement buckets = admin.keyValueManagement(JetStreamDefaults.keyValue());
         put(buckets, KeyValueConfiguration.builder().name(USERS).storageType(StorageType.File).replicas(replicas)
                 .maxHistoryPerKey(1).maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // a user is ~200 bytes

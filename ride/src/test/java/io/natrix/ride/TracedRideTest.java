@@ -76,6 +76,7 @@ class TracedRideTest {
                     URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/drivers/" + driverId + "/locations"),
                     new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS);
             locations.sendText("{\"lat\":32.0860,\"lng\":34.7825}", true).get();
+            post(base + "/v1/drivers/" + driverId + "/availability", "{\"available\":true}", null);
             await().atMost(Duration.ofSeconds(10)).until(() -> !plain.call(GeoService.NEARBY,
                     new NearbyRequest(32.0853, 34.7818, 2_000, 10), NearbyDrivers.class, Duration.ofSeconds(1)).drivers().isEmpty());
 

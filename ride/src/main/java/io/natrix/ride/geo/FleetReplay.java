@@ -21,30 +21,33 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The fleet's last known state in JetStream: a stream that captures every position and availability event
- * and keeps the last one per driver (memory storage: drivers resend every second, so a server restart only
- * loses seconds). A new geo instance replays it before it answers, so it never serves an empty index.
+ * The fleet's last known state in JetStream, in two streams that keep the last event per driver: positions
+ * ({@link RideStorage#GEO_FLEET}, in memory: drivers resend every second, so a server restart only loses
+ * seconds) and availability ({@link RideStorage#GEO_AVAILABILITY}, on disk: a driver says it once). A new geo
+ * instance replays both before it answers, so it never serves an empty index.
  */
 final class FleetReplay {
-
-    static final String STREAM = RideStorage.GEO_FLEET;
 
     private FleetReplay() {
     }
 
-    /** Fails clearly when the stream has not been provisioned ({@link RideStorage#provision}). */
-    static void requireStream(Connection connection) throws IOException, JetStreamApiException {
-        RideStorage.require(connection, STREAM);
+    /** Fails clearly when the streams have not been provisioned ({@link RideStorage#provision}). */
+    static void requireStreams(Connection connection) throws IOException, JetStreamApiException {
+        RideStorage.require(connection, RideStorage.GEO_FLEET);
+        RideStorage.require(connection, RideStorage.GEO_AVAILABILITY);
     }
 
-    /** Reads the last event of every driver on {@code filter}, oldest first, into {@code sink}; returns how many. */
-    static <T> long replay(Connection connection, String filter, Class<T> type, ObjectMapper json, Consumer<T> sink)
+    /**
+     * Reads the last event of every driver in {@code stream} on {@code filter} into {@code sink}, oldest first;
+     * returns how many.
+     */
+    static <T> long replay(Connection connection, String stream, String filter, Class<T> type, ObjectMapper json, Consumer<T> sink)
             throws IOException, JetStreamApiException, InterruptedException {
-        if (connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(STREAM).getStreamState().getMsgCount() == 0) {
+        if (connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(stream).getStreamState().getMsgCount() == 0) {
             return 0;
         }
         JetStreamSubscription subscription = connection.jetStream(JetStreamDefaults.jetStream()).subscribe(filter, PushSubscribeOptions.builder()
-                .stream(STREAM)
+                .stream(stream)
                 .ordered(true)
                 .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build())
                 .build());

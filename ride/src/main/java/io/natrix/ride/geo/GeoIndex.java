@@ -21,6 +21,10 @@ import java.util.function.LongSupplier;
  * The whole fleet in memory, bucketed by H3 cell, so that "who is near this point" looks at a few cells instead
  * of every driver. Updates come from one listener thread; queries from any number of handler threads.
  * A newer position or availability always wins, so replayed and live events may arrive in any order.
+ *
+ * <p>A driver takes rides only once it has said so: a driver whose availability is not known is left out of
+ * answers, however fresh its position. What a driver said stays known after its position is forgotten, so an
+ * instance that has run for days agrees with one that just replayed the stored availability of every driver.
  */
 public final class GeoIndex {
 
@@ -38,7 +42,7 @@ public final class GeoIndex {
     private static final class Entry {
         final String id;
         volatile Position position; // null until its first position
-        volatile Availability availability; // null: available
+        volatile Availability availability; // null: never said, so unavailable
 
         Entry(String id) {
             this.id = id;
@@ -46,7 +50,7 @@ public final class GeoIndex {
 
         boolean available() {
             Availability known = availability;
-            return known == null || known.available();
+            return known != null && known.available();
         }
     }
 
@@ -239,23 +243,27 @@ public final class GeoIndex {
         }
     }
 
-    /** Forgets drivers silent for twice the stale time (and their availability); returns how many. */
+    /**
+     * Forgets the positions of drivers silent for twice the stale time, and the drivers themselves when they
+     * never said whether they take rides; returns how many positions went. A driver's availability stays: it
+     * is what the driver said, not what it last did.
+     */
     public int evictStale() {
         long cutoff = clock.getAsLong() - 2 * staleAfter.toMillis();
         int evicted = 0;
         for (Entry entry : drivers.values()) {
             synchronized (entry) {
                 Position position = entry.position;
-                Availability availability = entry.availability;
-                long lastHeard = Math.max(position == null ? 0 : position.at(), availability == null ? 0 : availability.at());
-                if (lastHeard < cutoff && drivers.remove(entry.id, entry)) {
-                    if (position != null) {
-                        Set<Entry> ids = cells.get(position.cell());
-                        if (ids != null) {
-                            ids.remove(entry);
-                        }
-                        evicted++;
+                if (position != null && position.at() < cutoff) {
+                    Set<Entry> ids = cells.get(position.cell());
+                    if (ids != null) {
+                        ids.remove(entry);
                     }
+                    entry.position = null;
+                    evicted++;
+                }
+                if (entry.position == null && entry.availability == null) {
+                    drivers.remove(entry.id, entry);
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.natrix.ride.geo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.Natrix;
 import io.natrix.Service;
+import io.natrix.ride.RideStorage;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
@@ -57,10 +58,10 @@ public final class GeoService {
                     return change;
                 })
                 .beforeServing(() -> {
-                    FleetReplay.requireStream(natrix.nats());
-                    long positions = FleetReplay.replay(natrix.nats(), POSITIONS + ".>", DriverPosition.class, json,
+                    FleetReplay.requireStreams(natrix.nats());
+                    long positions = FleetReplay.replay(natrix.nats(), RideStorage.GEO_FLEET, POSITIONS + ".>", DriverPosition.class, json,
                             p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
-                    long changes = FleetReplay.replay(natrix.nats(), AVAILABILITY + ".>", DriverAvailability.class, json,
+                    long changes = FleetReplay.replay(natrix.nats(), RideStorage.GEO_AVAILABILITY, AVAILABILITY + ".>", DriverAvailability.class, json,
                             a -> index.availability(a.driverId(), a.available(), a.at()));
                     LOG.log(Level.INFO, "geo instance ready: replayed {0} positions and {1} availability changes", positions, changes);
                 })

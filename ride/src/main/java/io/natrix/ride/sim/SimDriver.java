@@ -105,6 +105,8 @@ final class SimDriver {
             stats.driversOnline.incrementAndGet();
             offers = new FollowedStream(http, "/v1/drivers/" + id + "/offers", false, "offers of " + id, stats,
                     this::onOffer, () -> { }, () -> { }).start();
+            // a new driver takes no ride until it says so: once its offers are followed, it goes online
+            http.post("/v1/drivers/" + id + "/availability", Map.of("available", true), 5);
             signedUp = true;
             joined.run();
             while (!Thread.currentThread().isInterrupted()) {

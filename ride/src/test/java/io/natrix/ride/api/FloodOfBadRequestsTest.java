@@ -1,5 +1,6 @@
 package io.natrix.ride.api;
 
+import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
@@ -55,6 +56,7 @@ class FloodOfBadRequestsTest {
             Natrix services = stack.services;
             Natrix edge = stack.edge;
             String base = stack.base;
+            services.publish(GeoService.AVAILABILITY + ".d1", new DriverAvailability("d1", true, System.currentTimeMillis()));
             services.publish(GeoService.POSITIONS + ".d1", new DriverPosition("d1", 32.0801, 34.7801, 0));
             long until = System.nanoTime() + RUN.toNanos();
 

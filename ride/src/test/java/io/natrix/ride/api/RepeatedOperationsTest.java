@@ -1,5 +1,6 @@
 package io.natrix.ride.api;
 
+import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoService;
@@ -62,6 +63,7 @@ class RepeatedOperationsTest {
     void aWholeRideWithEveryStepSentTwiceAppliesEachOnce() throws Exception {
         String riderId = post("/v1/riders", key(), "{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}").get("id").asText();
         String driverId = post("/v1/drivers", key(), "{\"name\":\"Dov\",\"phone\":\"+972 50 000 0002\"}").get("id").asText();
+        stack.services.publish(GeoService.AVAILABILITY + "." + driverId, new DriverAvailability(driverId, true, System.currentTimeMillis()));
         stack.services.publish(GeoService.POSITIONS + "." + driverId, new DriverPosition(driverId, 32.0801, 34.7801, 0));
 
         String request = key();

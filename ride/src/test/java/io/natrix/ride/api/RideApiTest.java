@@ -67,6 +67,7 @@ class RideApiTest {
                         URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/drivers/" + driverId + "/locations"),
                         new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS);
                 locations.sendText("{\"lat\":32.0860,\"lng\":34.7825}", true).get();
+                post(base + "/v1/drivers/" + driverId + "/availability", "{\"available\":true}"); // online
                 HttpResponse<Stream<String>> offers = HTTP.send(HttpRequest.newBuilder(
                         URI.create(base + "/v1/drivers/" + driverId + "/offers")).build(), HttpResponse.BodyHandlers.ofLines());
 

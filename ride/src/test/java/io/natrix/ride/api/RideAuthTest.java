@@ -134,6 +134,9 @@ class RideAuthTest {
         locations.sendText("{\"lat\":32.0860,\"lng\":34.7825}", true).get();
         HttpResponse<Stream<String>> offers = stream("/v1/drivers/me/offers", dov.token());
         assertThat(offers.statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/v1/drivers/" + dov.id() + "/availability", eve.token(), "{\"available\":true}").statusCode())
+                .as("another driver's availability").isEqualTo(403);
+        ok(send("POST", "/v1/drivers/me/availability", dov.token(), "{\"available\":true}"));
         awaitNearbyDriver(ada, dov.id());
 
         // the body cannot choose who acts: Ada's request names Bob, the ride is Ada's

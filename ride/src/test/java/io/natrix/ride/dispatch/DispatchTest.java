@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Dispatcher;
 import io.natrix.Natrix;
@@ -76,6 +77,7 @@ class DispatchTest {
     }
 
     void driverAt(String id, double lat, double lng) {
+        client.publish(GeoService.AVAILABILITY + "." + id, new DriverAvailability(id, true, System.currentTimeMillis()));
         client.publish(GeoService.POSITIONS + "." + id, new DriverPosition(id, lat, lng, System.currentTimeMillis()));
     }
 

@@ -16,7 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The H3 index answers exactly what a scan of every driver answers. */
 class GeoIndexTest {
 
-    record Known(String id, double lat, double lng, long at, boolean available) {
+    /** {@code said}: whether the driver said it takes rides; null when it never said. */
+    record Known(String id, double lat, double lng, long at, Boolean said) {
+        boolean available() {
+            return Boolean.TRUE.equals(said);
+        }
     }
 
     @RepeatedTest(5)
@@ -28,10 +32,16 @@ class GeoIndexTest {
         int size = repetition.getCurrentRepetition() % 2 == 0 ? 30_000 : 3_000; // sparse and dense cities
         for (int i = 0; i < size; i++) { // Tel Aviv and around
             Known driver = new Known("d" + i, 32.03 + random.nextDouble() * 0.10, 34.74 + random.nextDouble() * 0.10,
-                    now.get() - random.nextLong(60_000), random.nextInt(10) != 0);
+                    now.get() - random.nextLong(60_000), switch (random.nextInt(10)) {
+                        case 0 -> false;
+                        case 1 -> null;
+                        default -> true;
+                    });
             fleet.add(driver);
             index.update(driver.id(), driver.lat(), driver.lng(), driver.at());
-            index.availability(driver.id(), driver.available(), driver.at());
+            if (driver.said() != null) {
+                index.availability(driver.id(), driver.said(), driver.at());
+            }
         }
         for (int q = 0; q < 200; q++) {
             double lat = 32.03 + random.nextDouble() * 0.10;
@@ -54,6 +64,7 @@ class GeoIndexTest {
     void aNewerPositionWinsAndAnOlderOneIsIgnored() {
         AtomicLong now = new AtomicLong(10_000);
         GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
+        index.availability("d1", true, 1_000);
         index.update("d1", 32.08, 34.78, 9_000);
         index.update("d1", 32.10, 34.80, 8_000); // late, older: ignored
         assertThat(index.nearby(32.08, 34.78, 10, 5)).singleElement()
@@ -87,6 +98,7 @@ class GeoIndexTest {
         index.availability("busy", false, 99_000); // before its first position
         index.update("busy", 32.08, 34.78, 99_500);
         index.update("free", 32.0801, 34.7801, 99_500);
+        index.availability("free", true, 99_500);
         assertThat(index.nearby(32.08, 34.78, 100, 5)).extracting(NearbyDriver::driverId).containsExactly("free");
         index.availability("busy", true, 99_800);
         index.availability("busy", false, 99_700); // older change: ignored
@@ -102,5 +114,33 @@ class GeoIndexTest {
         assertThat(index.size()).isEqualTo(1);
         now.set(now.get() + 61_000);
         assertThat(index.evictStale()).isEqualTo(1);
+    }
+
+    @Test
+    void aDriverThatNeverSaidItTakesRidesIsLeftOutHoweverFresh() {
+        AtomicLong now = new AtomicLong(100_000);
+        GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
+        index.update("unknown", 32.08, 34.78, 100_000);
+        assertThat(index.nearby(32.08, 34.78, 100, 5)).isEmpty();
+        assertThat(index.size()).as("its position is kept").isEqualTo(1);
+        index.availability("unknown", true, 100_000);
+        assertThat(index.nearby(32.08, 34.78, 100, 5)).extracting(NearbyDriver::driverId).containsExactly("unknown");
+    }
+
+    @Test
+    void whatADriverSaidOutlivesItsForgottenPosition() {
+        AtomicLong now = new AtomicLong(100_000);
+        GeoIndex index = new GeoIndex(Duration.ofSeconds(30), now::get);
+        index.availability("online", true, 100_000);
+        index.update("online", 32.08, 34.78, 100_000);
+        index.update("silent", 32.08, 34.78, 100_000); // never said
+        now.set(100_000 + 61_000);
+        assertThat(index.evictStale()).as("both positions go").isEqualTo(2);
+        assertThat(index.size()).isZero();
+
+        index.update("online", 32.08, 34.78, now.get()); // back after a long silence
+        index.update("silent", 32.08, 34.78, now.get());
+        assertThat(index.nearby(32.08, 34.78, 100, 5)).as("still online, as it said; the other still unknown")
+                .extracting(NearbyDriver::driverId).containsExactly("online");
     }
 }

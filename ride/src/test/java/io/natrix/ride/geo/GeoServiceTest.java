@@ -5,6 +5,7 @@ import io.natrix.ride.Provision;
 import io.natrix.ServiceException;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
+import io.natrix.ride.geo.GeoMessages.SetAvailability;
 import io.natrix.ride.geo.GeoMessages.NearbyDriver;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,12 +49,16 @@ class GeoServiceTest {
             drivers.publish(GeoService.POSITIONS + ".near", new DriverPosition("near", 32.0800, 34.7800, now));
             drivers.publish(GeoService.POSITIONS + ".far", new DriverPosition("far", 32.0850, 34.7850, now));
             drivers.publish(GeoService.POSITIONS + ".away", new DriverPosition("away", 32.2000, 34.9000, now));
+            drivers.publish(GeoService.POSITIONS + ".silent", new DriverPosition("silent", 32.0801, 34.7801, now));
+            for (String online : List.of("near", "far", "away")) { // "silent" never says it takes rides
+                drivers.call("ms.geo.SetAvailability", new SetAvailability(online, true), DriverAvailability.class, Duration.ofSeconds(2));
+            }
             await().until(() -> nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 2
                     && nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 2); // both instances, balanced
             assertThat(nearby(drivers, 32.08, 34.78, 2_000).drivers()).extracting(NearbyDriver::driverId)
                     .containsExactly("near", "far");
 
-            drivers.publish(GeoService.AVAILABILITY + ".near", new DriverAvailability("near", false, now + 1));
+            drivers.call("ms.geo.SetAvailability", new SetAvailability("near", false), DriverAvailability.class, Duration.ofSeconds(2));
             await().until(() -> nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 1
                     && nearby(drivers, 32.08, 34.78, 2_000).drivers().size() == 1);
             // a bad radius is refused as the request is made, and by the service when it comes as JSON
@@ -71,6 +77,7 @@ class GeoServiceTest {
             GeoService.start(early, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis)); // creates the stream
             long now = System.currentTimeMillis();
             for (int i = 0; i < 500; i++) {
+                drivers.publish(GeoService.AVAILABILITY + ".late-" + i, new DriverAvailability("late-" + i, true, now));
                 for (int tick = 0; tick < 3; tick++) { // only the last position per driver is kept
                     drivers.publish(GeoService.POSITIONS + ".late-" + i,
                             new DriverPosition("late-" + i, 32.06 + i * 1e-5, 34.77 + tick * 1e-5, now + tick));
@@ -84,6 +91,8 @@ class GeoServiceTest {
                 GeoIndex index = new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis);
                 GeoService.start(late, index);
                 assertThat(index.size()).as("replayed before serving").isGreaterThanOrEqualTo(500);
+                assertThat(nearby(drivers, 32.06, 34.77, 500).drivers()).as("each one's availability replayed too")
+                        .extracting(NearbyDriver::driverId).contains("late-1", "late-2");
                 NearbyDrivers answer = nearby(drivers, 32.06, 34.77, 500);
                 assertThat(answer.drivers()).extracting(NearbyDriver::driverId).doesNotContain("late-0").hasSize(50);
                 assertThat(answer.drivers().getFirst().lng()).as("the last position").isEqualTo(34.77002);
