@@ -33,7 +33,7 @@ func main() {
 		httpRequest(url)
 		return
 	}
-	nc, err := nats.Connect(url, nats.Name("peer-go-"+role), nats.MaxReconnects(-1))
+	nc, err := nats.Connect(url, secured(nats.Name("peer-go-"+role), nats.MaxReconnects(-1))...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-peer: cannot connect to", url, ":", err)
 		os.Exit(1)
@@ -52,6 +52,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "go-peer: unknown role", role)
 		os.Exit(2)
 	}
+}
+
+// secured adds, in a secured run (bench peers --secured), the bench's nkey user and its CA for TLS.
+func secured(options ...nats.Option) []nats.Option {
+	seed := os.Getenv("NATRIX_PEER_SEED")
+	if seed == "" {
+		return options
+	}
+	nkey, err := nats.NkeyOptionFromSeed(seed)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go-peer: cannot read the nkey seed", seed, ":", err)
+		os.Exit(1)
+	}
+	return append(options, nkey, nats.RootCAs(os.Getenv("NATRIX_PEER_CA")))
 }
 
 func respond(nc *nats.Conn, url, prefix, mode string) {
@@ -74,7 +88,7 @@ func respond(nc *nats.Conn, url, prefix, mode string) {
 			listeners = nil
 			n, _ := strconv.Atoi(words[1])
 			for i := 0; i < n; i++ {
-				l, err := nats.Connect(url, nats.Name(fmt.Sprintf("peer-go-listener-%d", i)))
+				l, err := nats.Connect(url, secured(nats.Name(fmt.Sprintf("peer-go-listener-%d", i)))...)
 				check(err)
 				s, err := l.Subscribe(prefix+".events", func(m *nats.Msg) {
 					atomic.AddInt64(&count, 1)

@@ -46,7 +46,8 @@ final class FleetBench {
                 + " [--seconds 20] [--geo 2] [--gateways 2] [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
 
         static Options parse(List<String> args) {
-            List<Step> steps = List.of(new Step(1_000, 250), new Step(2_000, 500), new Step(3_000, 750),
+            // the second step adds drivers only and the third riders only, so the slopes come apart
+            List<Step> steps = List.of(new Step(1_000, 250), new Step(2_000, 250), new Step(2_000, 500), new Step(3_000, 750),
                     new Step(4_000, 1_000), new Step(5_000, 1_250), new Step(6_000, 1_500), new Step(8_000, 2_000),
                     new Step(10_000, 2_500), new Step(12_000, 3_000), new Step(16_000, 4_000), new Step(20_000, 5_000));
             Duration warmup = Duration.ofSeconds(20);
@@ -139,6 +140,8 @@ final class FleetBench {
             System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
             Step largest = null;
             boolean held = true; // every step so far held
+            List<UnitCosts.Sample> measured = new ArrayList<>();
+            List<UnitCosts.Sample> heldSamples = new ArrayList<>();
             for (Step step : options.steps()) {
                 Simulator.Counters errorsBefore = simulator.counters(); // failures while growing and warming up count too
                 simulator.grow(step.drivers(), step.riders());
@@ -160,6 +163,12 @@ final class FleetBench {
                         window.ridesAccepted(), errors, errors == 0 ? "" : " (" + after.errorCausesSince(errorsBefore) + ")",
                         cpuShares(cpuBefore, cpuAfter, window.length()),
                         misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses));
+                UnitCosts.Sample sample = new UnitCosts.Sample(step.drivers(), step.riders(),
+                        cpuMicrosPerSecond(cpuBefore, cpuAfter, window.length()));
+                measured.add(sample);
+                if (misses.isEmpty()) {
+                    heldSamples.add(sample);
+                }
                 if (misses.isEmpty() && held) {
                     largest = step;
                 } else {
@@ -173,9 +182,12 @@ final class FleetBench {
             if (simulator.errors() > 0) {
                 System.out.println("the first error of each kind: " + simulator.firstOfEach());
             }
-            System.out.println(largest == null ? "no step held"
-                    : String.format("largest fleet held (every step up to it held): %,d drivers and %,d riders",
-                    largest.drivers(), largest.riders()));
+            boolean fromHeld = heldSamples.stream().mapToInt(UnitCosts.Sample::drivers).distinct().count() >= 2;
+            System.out.println(unitCostLine(UnitCosts.fit(fromHeld ? heldSamples : measured),
+                    fromHeld ? heldSamples.size() + " steps that held" : measured.size() + " steps, not all of which held"));
+            // the last line, in the one form scripts read: every step up to this one held
+            System.out.printf("largest fleet held: %,d drivers and %,d riders%n",
+                    largest == null ? 0 : largest.drivers(), largest == null ? 0 : largest.riders());
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanUp);
@@ -256,6 +268,41 @@ final class FleetBench {
                 .map(handle -> handle.info().totalCpuDuration().orElse(Duration.ZERO))
                 .reduce(Duration.ZERO, Duration::plus)));
         return used;
+    }
+
+    /** CPU used per role in the window, in µs per second. */
+    private static Map<String, Double> cpuMicrosPerSecond(Map<String, Duration> before, Map<String, Duration> after, Duration window) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        after.forEach((role, total) -> used.put(role, total.minus(before.get(role)).toNanos() * 1e6 / window.toNanos()));
+        return used;
+    }
+
+    /**
+     * The per-unit costs, total first, then each process: {@code total 297 µs per driver-second with its quarter
+     * rider-second (driver-second 200, rider-second 400; fixed 0.55 core) · geo 57 (22 / 140) · ...}.
+     */
+    static String unitCostLine(Map<String, UnitCosts.Fit> fits, String over) {
+        if (fits.isEmpty()) {
+            return "CPU per unit: not known (fewer than two fleet sizes measured)";
+        }
+        UnitCosts.Fit total = fits.get("total");
+        StringBuilder line = new StringBuilder(String.format(
+                "CPU per unit (least squares over %s; µs of CPU per second): total %,.0f per driver-second with %s rider-second",
+                over, total.perUnit(), total.ridersPerUnit() == UnitCosts.RIDERS_PER_DRIVER ? "its quarter"
+                        : String.format("%.2f", total.ridersPerUnit())));
+        if (total.perDriver().isPresent()) {
+            line.append(String.format(" (driver-second %,.0f, rider-second %,.0f", total.perDriver().get(), total.perRider().get()));
+        } else {
+            line.append(" (one ratio of riders to drivers in every step: no split");
+        }
+        line.append(String.format("; fixed %.2f core)", total.fixedMicrosPerSecond() / 1e6));
+        fits.forEach((process, fit) -> {
+            if (!process.equals("total")) {
+                line.append(String.format(" · %s %,.0f", process, fit.perUnit()));
+                fit.perDriver().ifPresent(driver -> line.append(String.format(" (%,.0f / %,.0f)", driver, fit.perRider().orElseThrow())));
+            }
+        });
+        return line.toString();
     }
 
     /** CPU used per role in the window as a percentage of one core: {@code geo 61 · gateway 48 · ...}. */

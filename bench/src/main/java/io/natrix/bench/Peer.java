@@ -99,7 +99,10 @@ public final class Peer {
     }
 
     private static Natrix connect(String url, String name) {
-        return Natrix.builder().servers(url).connectionName(name).shutdownHook(false).connect();
+        Natrix.Builder builder = Natrix.builder().servers(url).connectionName(name).shutdownHook(false);
+        PeerSecurity.inherited().ifPresent(security ->
+                builder.credentials(security.seed(PeerSecurity.USER)).trust(security.ca()));
+        return builder.connect();
     }
 
     /** Broadcast listener instances on demand, each with its own connection; counts every delivery. */

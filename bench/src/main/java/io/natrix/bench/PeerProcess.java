@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,10 +38,10 @@ final class PeerProcess implements AutoCloseable {
         }
     }
 
-    static PeerProcess start(String name, List<String> command, Path directory) throws IOException {
-        Process process = new ProcessBuilder(command).directory(directory.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        return new PeerProcess(name, process);
+    static PeerProcess start(String name, List<String> command, Path directory, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        return new PeerProcess(name, builder.start());
     }
 
     /** What follows {@code ready} on its first line (the HTTP echo's port, for instance). */

@@ -1,5 +1,6 @@
 package io.natrix.bench;
 
+import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
 import java.net.URISyntaxException;
@@ -54,12 +55,17 @@ final class PeersBench {
     static void run(List<String> args) throws Exception {
         Options options = Options.parse(args);
         Path root = root();
-        NatsServerProcess nats = NatsServerProcess.start(1, false).getFirst();
+        Path keys = Files.createTempDirectory("natrix-peers-keys");
+        Optional<NatsSecurity> security = options.secured()
+                ? Optional.of(NatsSecurity.generate(keys, PeerSecurity.users())) : Optional.empty();
+        NatsServerProcess nats = (security.isPresent() ? NatsServerProcess.start(1, false, 0, security.get())
+                : NatsServerProcess.start(1, false)).getFirst();
         List<PeerProcess> processes = new ArrayList<>();
         try {
             System.out.printf("natrix bench peers: nats-server %s, %d cores, java %s, %s%n", nats.url(),
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), options);
-            Peers peers = Peers.start(root, nats, options, processes);
+            Peers peers = Peers.start(root, nats, options, new Spawner(processes,
+                    security.map(s -> PeerSecurity.environment(s, keys)).orElse(Map.of())));
             warmUp(peers.requestReply(), options);
             List<Cell> cells = requestReply(peers.requestReply(), nats, options);
             printRequestReply(cells, options);
@@ -76,6 +82,9 @@ final class PeersBench {
                 process.close();
             }
             nats.stop();
+            try (Stream<Path> files = Files.walk(keys)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
         }
     }
 
@@ -255,7 +264,7 @@ final class PeersBench {
      * keeps the peers whose names contain one of its words.
      */
     record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
-                   int[] listeners, long events, Path chart, List<String> only) {
+                   int[] listeners, long events, Path chart, List<String> only, boolean secured) {
 
         /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
         boolean includes(String peer) {
@@ -273,7 +282,13 @@ final class PeersBench {
             long events = 100_000;
             Path chart = root().resolve("docs/bench/peers.png");
             List<String> only = List.of();
+            boolean secured = false;
             for (int i = 0; i < args.size(); i += 2) {
+                if (args.get(i).equals("--secured")) { // TLS and an nkey user with an allow list, as the demo's NATS
+                    secured = true;
+                    i--;
+                    continue;
+                }
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
                 }
@@ -291,10 +306,10 @@ final class PeersBench {
                     case "--only" -> only = List.of(value.split(","));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
                             + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
-                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...]");
+                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]");
                 }
             }
-            return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only);
+            return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured);
         }
 
         private static int[] ints(String csv) {
@@ -303,13 +318,31 @@ final class PeersBench {
 
         @Override
         public String toString() {
-            return String.format("%.1f s per cell after %d ms warm-up, %d round(s), callers %s, payloads %s B, listeners %s",
+            return String.format("%.1f s per cell after %d ms warm-up, %d round(s), callers %s, payloads %s B, listeners %s%s",
                     measure.toMillis() / 1000.0, warmup.toMillis(), rounds, Arrays.toString(concurrency),
-                    Arrays.toString(payloads), Arrays.toString(listeners));
+                    Arrays.toString(payloads), Arrays.toString(listeners),
+                    secured ? ", secured (TLS, an nkey user with an allow list)" : "");
         }
     }
 
     /** Every peer's processes, started once and shared by all cells. */
+    /** Starts the peers' processes, each with the run's environment (a secured run's keys), and keeps them to stop. */
+    record Spawner(List<PeerProcess> all, Map<String, String> environment) {
+
+        PeerProcess java(String name, String... args) throws Exception {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = Stream.concat(Stream.of(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+                    Peer.class.getName()), Arrays.stream(args)).toList();
+            return start(name, Path.of("."), command.toArray(String[]::new));
+        }
+
+        PeerProcess start(String name, Path directory, String... command) throws Exception {
+            PeerProcess process = PeerProcess.start(name, List.of(command), directory, environment);
+            all.add(process);
+            return process;
+        }
+    }
+
     record Peers(List<RrPeer> requestReply, List<BroadcastStack> broadcast) {
 
         static final String NATRIX = "natrix call (byte[])";
@@ -317,62 +350,49 @@ final class PeersBench {
         static final String JNATS_ASYNC = "raw jnats async (callbacks)";
         static final String HTTP = "HTTP: Go net/http → Helidon";
 
-        static Peers start(Path root, NatsServerProcess nats, Options options, List<PeerProcess> all) throws Exception {
+        static Peers start(Path root, NatsServerProcess nats, Options options, Spawner all) throws Exception {
             String url = nats.url();
             Path goPeer = root.resolve("bench/target/peers/go-peer");
             Path moleculer = root.resolve("bench/peers/moleculer");
             if (!Files.isExecutable(goPeer) || !Files.isDirectory(moleculer.resolve("node_modules"))) {
                 throw new IllegalStateException("the Go and Moleculer peers are not built: run ./natrix bench peers, which builds them");
             }
-            PeerProcess natrixResponder = java(all, "natrix responder", "respond", "natrix", url, "peernatrix");
-            PeerProcess jnatsResponder = java(all, "raw jnats responder", "respond", "jnats", url, "peer.jnats");
-            PeerProcess httpResponder = java(all, "HTTP responder", "respond", "http", "-", "-");
-            PeerProcess goInline = start(all, "Go responder (inline)", root, goPeer.toString(), "respond", url, "peer.goin", "inline");
-            PeerProcess goGoroutine = start(all, "Go responder (goroutine)", root, goPeer.toString(), "respond", url, "peer.gogo", "goroutine");
-            PeerProcess molResponder = start(all, "Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
-            String httpUrl = "http://127.0.0.1:" + httpResponder.readyDetail();
+            PeerProcess natrixResponder = all.java("natrix responder", "respond", "natrix", url, "peernatrix");
+            PeerProcess jnatsResponder = all.java("raw jnats responder", "respond", "jnats", url, "peer.jnats");
+            PeerProcess goInline = all.start("Go responder (inline)", root, goPeer.toString(), "respond", url, "peer.goin", "inline");
+            PeerProcess goGoroutine = all.start("Go responder (goroutine)", root, goPeer.toString(), "respond", url, "peer.gogo", "goroutine");
 
-            PeerProcess natrixRequester = java(all, "natrix requester", "request", "natrix", url, "peernatrix");
-            PeerProcess jnatsAsync = java(all, "raw jnats async requester", "request", "jnats-async", url, "peer.jnats");
-            PeerProcess goInlineRequester = start(all, "Go requester", root, goPeer.toString(), "request", url, "peer.goin");
-            PeerProcess molRequester = start(all, "Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
-            List<RrPeer> rr = List.of(
+            PeerProcess natrixRequester = all.java("natrix requester", "request", "natrix", url, "peernatrix");
+            PeerProcess jnatsAsync = all.java("raw jnats async requester", "request", "jnats-async", url, "peer.jnats");
+            PeerProcess goInlineRequester = all.start("Go requester", root, goPeer.toString(), "request", url, "peer.goin");
+            List<RrPeer> rr = new ArrayList<>(List.of(
                     new RrPeer(NATRIX, natrixRequester, natrixResponder, true),
                     new RrPeer("natrix call (JSON record)",
-                            java(all, "natrix JSON requester", "request", "natrix-json", url, "peernatrix"), natrixResponder, true),
+                            all.java("natrix JSON requester", "request", "natrix-json", url, "peernatrix"), natrixResponder, true),
                     new RrPeer("raw jnats request() (blocking)",
-                            java(all, "raw jnats blocking requester", "request", "jnats-blocking", url, "peer.jnats"), jnatsResponder, true),
+                            all.java("raw jnats blocking requester", "request", "jnats-blocking", url, "peer.jnats"), jnatsResponder, true),
                     new RrPeer("raw jnats requestWithTimeout().get()",
-                            java(all, "raw jnats future requester", "request", "jnats-future", url, "peer.jnats"), jnatsResponder, true),
+                            all.java("raw jnats future requester", "request", "jnats-future", url, "peer.jnats"), jnatsResponder, true),
                     new RrPeer(JNATS_ASYNC, jnatsAsync, jnatsResponder, true),
                     new RrPeer(GO + " (reply inline)", goInlineRequester, goInline, true),
                     new RrPeer(GO + " (goroutine per request)",
-                            start(all, "Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true),
-                    new RrPeer(MOLECULER, molRequester, molResponder, true),
-                    new RrPeer(HTTP, start(all, "HTTP requester (Go net/http)", root, goPeer.toString(), "http-request",
-                            httpUrl + "/echo", "-"), httpResponder, false));
-            List<BroadcastStack> broadcast = List.of(
+                            all.start("Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true)));
+            List<BroadcastStack> broadcast = new ArrayList<>(List.of(
                     new BroadcastStack("natrix broadcastListener", natrixRequester, natrixResponder),
                     new BroadcastStack("raw jnats dispatcher", jnatsAsync, jnatsResponder),
-                    new BroadcastStack(GO, goInlineRequester, goInline),
-                    new BroadcastStack("Moleculer", molRequester, molResponder));
+                    new BroadcastStack(GO, goInlineRequester, goInline)));
+            if (!options.secured()) { // a secured run measures the stacks given the keys: natrix, raw jnats, Go
+                PeerProcess molResponder = all.start("Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
+                PeerProcess molRequester = all.start("Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
+                PeerProcess httpResponder = all.java("HTTP responder", "respond", "http", "-", "-");
+                String httpUrl = "http://127.0.0.1:" + httpResponder.readyDetail();
+                rr.add(new RrPeer(MOLECULER, molRequester, molResponder, true));
+                rr.add(new RrPeer(HTTP, all.start("HTTP requester (Go net/http)", root, goPeer.toString(), "http-request",
+                        httpUrl + "/echo", "-"), httpResponder, false));
+                broadcast.add(new BroadcastStack("Moleculer", molRequester, molResponder));
+            }
             return new Peers(rr.stream().filter(peer -> options.includes(peer.name())).toList(),
                     broadcast.stream().filter(stack -> options.includes(stack.name())).toList());
-        }
-
-        private static PeerProcess java(List<PeerProcess> all, String name, String... args) throws Exception {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = Stream.concat(Stream.of(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-                    Peer.class.getName()), Arrays.stream(args)).toList();
-            PeerProcess process = PeerProcess.start(name, command, Path.of("."));
-            all.add(process);
-            return process;
-        }
-
-        private static PeerProcess start(List<PeerProcess> all, String name, Path directory, String... command) throws Exception {
-            PeerProcess process = PeerProcess.start(name, List.of(command), directory);
-            all.add(process);
-            return process;
         }
     }
 }

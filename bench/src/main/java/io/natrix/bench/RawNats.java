@@ -16,8 +16,10 @@ final class RawNats {
     private RawNats() {
     }
 
+    /** A secured run's peers connect as the bench's peer user, over TLS ({@link PeerSecurity}). */
     static Options.Builder options(String url, String name) {
-        return new Options.Builder().server(url).connectionName(name).dontForceFlushOnRequest();
+        Options.Builder options = new Options.Builder().server(url).connectionName(name).dontForceFlushOnRequest();
+        return PeerSecurity.inherited().map(security -> security.as(PeerSecurity.USER, options)).orElse(options);
     }
 
     static Connection connect(String url, String name) throws IOException, InterruptedException {

@@ -58,8 +58,8 @@ final class DefaultGateway implements Gateway {
         }
         WsRouting.Builder webSockets = WsRouting.builder();
         for (StreamRoute stream : builder.streams) {
-            IngestEvents events = new IngestEvents(natrix, stream.subject(),
-                    RequestShape.of(json, stream.accepts()), builder.maxLineBytes, json, limits.map(l -> l.events));
+            IngestEvents events = new IngestEvents(natrix, stream.subject(), RequestShape.of(json, stream.accepts()),
+                    stream.stamps(), builder.maxLineBytes, json, limits.map(l -> l.events));
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
                 PathTemplate template = PathTemplate.compile(stream.path());
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too

@@ -24,9 +24,12 @@ final class IngestEvents {
     private final ObjectMapper json;
     private final RequestShape shape;
     private final Optional<RateLimits.Rate> rate;
+    private final Optional<String> stamps;
 
-    IngestEvents(Natrix natrix, String subject, RequestShape shape, int maxBytes, ObjectMapper json, Optional<RateLimits.Rate> rate) {
+    IngestEvents(Natrix natrix, String subject, RequestShape shape, Optional<String> stamps, int maxBytes, ObjectMapper json,
+                 Optional<RateLimits.Rate> rate) {
         this.shape = shape;
+        this.stamps = stamps;
         this.rate = rate;
         this.natrix = natrix;
         this.subject = subject;
@@ -76,6 +79,7 @@ final class IngestEvents {
             return "not a JSON object";
         }
         pathParameters.forEach(object::put);
+        stamps.ifPresent(field -> object.put(field, System.currentTimeMillis())); // over the client's own, if any
         Optional<String> problem = shape.problem(object);
         if (problem.isPresent()) {
             return problem.get();

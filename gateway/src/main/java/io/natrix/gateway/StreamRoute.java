@@ -31,9 +31,11 @@ import java.util.Optional;
  *                 JSON object
  * @param access   who may open it once the gateway verifies tokens ({@link #access(Access)}); any valid token
  *                 unless declared otherwise. A WebSocket upgrade is checked the same way, before it is accepted.
+ * @param stamps   for {@link Kind#PUBLISH}, the field of every event the gateway sets to its own clock
+ *                 ({@link #stamps(String)}); empty means the client's events go as they are
  */
 public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate,
-                          Optional<Class<?>> accepts, Access access) {
+                          Optional<Class<?>> accepts, Access access, Optional<String> stamps) {
 
     /** The direction and source of a stream. */
     public enum Kind {
@@ -49,6 +51,10 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(accepts, "accepts");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(stamps, "stamps");
+        if (kind != Kind.PUBLISH && stamps.isPresent()) {
+            throw new IllegalArgumentException("only a publish stream's events are stamped");
+        }
         if (kind == Kind.SUBSCRIBE && accepts.isPresent()) {
             throw new IllegalArgumentException("a subscription stream sends no request to check; accepts() is for publish and poll streams");
         }
@@ -61,17 +67,17 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
 
     /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
     public static StreamRoute publish(String path, String subject) {
-        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated());
+        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(), Optional.empty());
     }
 
     /** GET {@code path} streams every message on {@code subject}. */
     public static StreamRoute subscribe(String path, String subject) {
-        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated());
+        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(), Optional.empty());
     }
 
     /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
     public static StreamRoute poll(String path, String subject, Duration interval) {
-        return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty(), Access.authenticated());
+        return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty(), Access.authenticated(), Optional.empty());
     }
 
     /**
@@ -82,7 +88,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.SUBSCRIBE) {
             throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
         }
-        return new StreamRoute(kind, path, subject, interval, true, accepts, access);
+        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps);
     }
 
     /**
@@ -93,12 +99,21 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * gateway and the service alike. Unknown fields are allowed.
      */
     public StreamRoute accepts(Class<?> type) {
-        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access);
+        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps);
     }
 
     /** The same stream for whom {@code access} allows ({@link Access}; the default is any valid token). */
     public StreamRoute access(Access access) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps);
+    }
+
+    /**
+     * The same publish stream, with {@code field} of every event set to the gateway's clock (milliseconds since
+     * the epoch) over whatever the client sent: a client cannot date its own events, so a forged time cannot
+     * keep a driver fresh or make its position unbeatable.
+     */
+    public StreamRoute stamps(String field) {
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field));
     }
 
     /** The HTTP method that opens this stream. */

@@ -46,6 +46,7 @@ class GatewayStreamTest {
         gateway = Gateway.builder(natrix).port(0).maxLineBytes(1024).idleTimeout(Duration.ofSeconds(1))
                 .heartbeat(Duration.ofMillis(200))
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint"))
+                .stream(StreamRoute.publish("/v1/stamped/{driverId}/locations", "ms.geo.Stamped").stamps("at"))
                 .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers"))
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.geo.Nearby", Duration.ofSeconds(1)))
                 .start();
@@ -123,6 +124,30 @@ class GatewayStreamTest {
         assertThat(summary.get("errors").toString()).contains("line 2: not valid JSON", "line 3: not UTF-8",
                 "line 4: over 1024 bytes", "line 5: not a JSON object");
         assertThat(published).extracting(event -> event.get("seq").asInt()).containsExactly(1, 2);
+    }
+
+    @Test
+    void aStampedStreamDatesEveryEventByTheGatewaysClockWhateverTheClientWrote() throws Exception {
+        Subscription subscription = natrix.nats().subscribe("ms.geo.Stamped");
+        natrix.nats().flush(Duration.ofSeconds(1));
+        long before = System.currentTimeMillis();
+        try (ChunkedClient driver = new ChunkedClient(gateway.port(), "/v1/stamped/d5/locations", "application/x-ndjson")) {
+            driver.line("{\"seq\":1,\"at\":32503680000000}"); // the year 3000
+            driver.line("{\"seq\":2,\"at\":\"yesterday\"}");
+            driver.line("{\"seq\":3}");
+            assertThat(driver.finish()).startsWith("HTTP/1.1 200").contains("\"accepted\":3");
+        }
+        long after = System.currentTimeMillis();
+        for (int seq = 1; seq <= 3; seq++) {
+            JsonNode event = JSON.readTree(subscription.nextMessage(Duration.ofSeconds(2)).getData());
+            assertThat(event.get("seq").asInt()).isEqualTo(seq);
+            assertThat(event.get("at").isNumber()).isTrue();
+            assertThat(event.get("at").asLong()).as("event %d dated by the gateway", seq).isBetween(before, after);
+        }
+        subscription.unsubscribe();
+        assertThat(StreamRoute.publish("/x", "x").stamps("at").stamps()).contains("at");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamRoute.subscribe("/y", "y").stamps("at"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a publish stream");
     }
 
     @Test

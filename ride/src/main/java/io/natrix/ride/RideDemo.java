@@ -110,7 +110,7 @@ public final class RideDemo {
             demo.apps = simulator;
             // the apps start once the system answers: not on JVMs still loading and compiling
             System.out.printf("system ready: both gateways answered nearby queries and the users service after %.1f s; starting %,d drivers,"
-                    + " and %,d riders once drivers show in nearby answers%n", simulator.awaitReady(Duration.ofSeconds(120)).toMillis() / 1000.0,
+                    + " and %,d riders once every driver has joined and drivers show in nearby answers%n", simulator.awaitReady(Duration.ofSeconds(120)).toMillis() / 1000.0,
                     options.drivers(), options.riders());
             simulator.start();
             simulator.report(System.out, System.console() != null && !options.smoke());

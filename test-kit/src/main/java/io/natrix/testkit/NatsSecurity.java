@@ -51,6 +51,13 @@ public final class NatsSecurity {
         public User {
             publish = List.copyOf(publish);
             subscribe = List.copyOf(subscribe);
+            if (answers && publish.stream().anyMatch(subject -> subject.equals(">") || subject.startsWith("_INBOX"))) {
+                // nats-server 2.9 counts a reply as used only when allow_responses is what let it through; one the
+                // publish list lets through stays in the reply map, which is then scanned whole on every message
+                throw new IllegalArgumentException("a user that answers requests (allow_responses) may not also publish on"
+                        + " reply subjects (" + publish + "): nats-server would keep every reply subject it delivered and"
+                        + " scan them all on each message; list the subjects it publishes instead");
+            }
         }
 
         /** Publishes and subscribes to anything: provisioning, tooling, tests' observers. */

@@ -64,7 +64,7 @@ public final class RideApi {
                 .route(Route.post("/v1/drivers/{driverId}/availability", "ms.geo.SetAvailability").accepts(SetAvailability.class)
                         .idempotent().access(DRIVERS.owner("driverId")))
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint.{driverId}")
-                        .accepts(DriverPosition.class).access(DRIVERS.owner("driverId")))
+                        .accepts(DriverPosition.class).stamps("at").access(DRIVERS.owner("driverId")))
                 .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers").access(DRIVERS.owner("driverId")))
                 .route(Route.post("/v1/rides/{rideId}/answer", "ms.dispatch.AnswerOffer").accepts(AnswerOffer.class).idempotent()
                         .access(DRIVERS.actor("driverId")))

@@ -79,7 +79,7 @@ public final class Simulator implements AutoCloseable {
                 SimHttp checker = readyChecker(client, gateway, started, timeout);
                 streams.add(new FollowedStream(checker.countedIn(check.seen),
                         "/v1/riders/" + checker.userId() + "/nearby?lat=" + grid.center().lat() + "&lng=" + grid.center().lng()
-                                + "&radiusMeters=10000&limit=1", true,
+                                + "&radiusMeters=10000", true, // a rider's limit: the estimators rank as many drivers
                         "ready check of " + gateway, check.seen, check::answered, () -> { }, () -> { }).start());
             }
             for (Map.Entry<String, ReadyCheck> check : checks.entrySet()) {
@@ -156,7 +156,7 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * Starts every driver and rider of the options (ramping up), spread over the gateways: the drivers first, and
-     * the riders once every gateway's nearby answers hold drivers ranked by pick-up time
+     * the riders once every driver has joined and every gateway's nearby answers hold drivers ranked by pick-up time
      * ({@value #READY_ANSWERS} in a row), so the whole path a rider's poll takes (gateway, dispatch, geo, the ETA
      * estimators) has answered before any rider counts on it, as in a city whose drivers come online first.
      *
@@ -164,6 +164,8 @@ public final class Simulator implements AutoCloseable {
      */
     public void start() throws InterruptedException {
         grow(options.drivers(), 0);
+        joining.acquire(JOINING); // every driver has joined (or failed to): the riders do not meet the drivers' rush
+        joining.release(JOINING);
         if (options.drivers() > 0 && options.riders() > 0) {
             try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 awaitNearby(client, "show a driver nearby", answer -> !answer.path("drivers").isEmpty(), System.nanoTime(),
