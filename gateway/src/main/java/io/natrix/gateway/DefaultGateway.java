@@ -21,17 +21,25 @@ final class DefaultGateway implements Gateway {
     private final SharedSubscriptions subscriptions;
     private final StreamCounter streams;
     private final IdleWatch idle;
+    private final List<OutboundStream> outbounds;
 
-    private DefaultGateway(WebServer server, SharedSubscriptions subscriptions, StreamCounter streams, IdleWatch idle) {
+    private DefaultGateway(WebServer server, SharedSubscriptions subscriptions, StreamCounter streams, IdleWatch idle,
+                           List<OutboundStream> outbounds) {
         this.server = server;
         this.subscriptions = subscriptions;
         this.streams = streams;
         this.idle = idle;
+        this.outbounds = outbounds;
     }
 
     /** Streams open now. */
     int openStreams() {
         return streams.count();
+    }
+
+    /** Shared pollers asking now, over every shared poll route. */
+    int sharedPollers() {
+        return outbounds.stream().mapToInt(OutboundStream::sharedPollers).sum();
     }
 
     /** Subscriptions held for subscription streams now. */
@@ -52,6 +60,7 @@ final class DefaultGateway implements Gateway {
         Guard guard = new Guard(builder.verifier, builder.loginPath, limits);
         HostCheck hosts = HostCheck.of(builder.host, builder.hosts);
         List<Router.Entry<GatewayHandler.Target>> entries = new ArrayList<>();
+        List<OutboundStream> outbounds = new ArrayList<>();
         for (Route route : builder.routes) {
             entries.add(new Router.Entry<>(route.method(), route.path(), new GatewayHandler.Target(
                     new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json), route.access(), false)));
@@ -67,7 +76,11 @@ final class DefaultGateway implements Gateway {
             }
             Forwarder forwarder = switch (stream.kind()) {
                 case PUBLISH -> new IngestStream(natrix, events, json, streams, idle);
-                case SUBSCRIBE, POLL -> new OutboundStream(natrix, stream, builder.heartbeat, json, streams, subscriptions, idle);
+                case SUBSCRIBE, POLL -> {
+                    OutboundStream outbound = new OutboundStream(natrix, stream, builder.heartbeat, json, streams, subscriptions, idle);
+                    outbounds.add(outbound);
+                    yield outbound;
+                }
             };
             entries.add(new Router.Entry<>(stream.method(), stream.path(), new GatewayHandler.Target(forwarder, stream.access(), true)));
         }
@@ -98,7 +111,7 @@ final class DefaultGateway implements Gateway {
                 .addRouting(webSockets)
                 .build()
                 .start();
-        return new DefaultGateway(server, subscriptions, streams, idle);
+        return new DefaultGateway(server, subscriptions, streams, idle, outbounds);
     }
 
     @Override
@@ -113,6 +126,7 @@ final class DefaultGateway implements Gateway {
             server.stop();
         }
         subscriptions.close();
+        outbounds.forEach(OutboundStream::close); // shared pollers
         idle.close();
     }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link StreamRoute#subscribe} or {@link StreamRoute#poll} stream to one client. It costs the request's own
@@ -22,8 +23,6 @@ import java.util.Map;
  */
 final class OutboundStream implements Forwarder {
 
-    /** How long a poll that found nobody to answer waits before it asks again. */
-    static final Duration NOBODY_PAUSE = Duration.ofMillis(100);
     /** Messages a subscription stream keeps for a slow client before it disconnects the client. */
     static final int QUEUE = 256;
     /** The last message of every outbound stream when the gateway stops. */
@@ -35,12 +34,14 @@ final class OutboundStream implements Forwarder {
     private final Duration heartbeat;
     private final ObjectMapper json;
     private final StreamCounter streams;
-    private final SharedSubscriptions shared;
+    private final SharedSubscriptions subscriptions;
     private final IdleWatch idle;
     private final RequestShape shape;
+    private final PollAnswers answers; // null for a subscription stream, which asks nothing
+    private final Optional<SharedPolls> shared;
 
     OutboundStream(Natrix natrix, StreamRoute route, Duration heartbeat, ObjectMapper json, StreamCounter streams,
-                   SharedSubscriptions shared, IdleWatch idle) {
+                   SharedSubscriptions subscriptions, IdleWatch idle) {
         this.idle = idle;
         this.shape = RequestShape.of(json, route.accepts());
         this.natrix = natrix;
@@ -48,7 +49,9 @@ final class OutboundStream implements Forwarder {
         this.heartbeat = heartbeat;
         this.json = json;
         this.streams = streams;
-        this.shared = shared;
+        this.subscriptions = subscriptions;
+        this.answers = route.kind() == StreamRoute.Kind.POLL ? new PollAnswers(natrix, route, json) : null;
+        this.shared = route.sharing().map(sharing -> new SharedPolls(answers, route.interval()));
     }
 
     @Override
@@ -61,7 +64,9 @@ final class OutboundStream implements Forwarder {
         try (StreamCounter.Slot _ = streams.openOutbound(mailbox);
              IdleWatch.Watch watch = idle.watchCurrentThread();
              StreamWriter writer = StreamWriter.open(exchange.request(), exchange.response(), watch)) {
-            if (route.kind() == StreamRoute.Kind.POLL) {
+            if (shared.isPresent()) {
+                followShared(subject, pollRequest, writer, mailbox);
+            } else if (route.kind() == StreamRoute.Kind.POLL) {
                 poll(exchange, subject, pollRequest, writer, mailbox);
             } else {
                 relay(subject, writer, mailbox);
@@ -73,7 +78,7 @@ final class OutboundStream implements Forwarder {
     }
 
     private void relay(String subject, StreamWriter writer, Mailbox mailbox) throws IOException, InterruptedException {
-        Subscription subscription = shared.subscribe(subject, message -> mailbox.offer(message.getData()));
+        Subscription subscription = subscriptions.subscribe(subject, message -> mailbox.offer(message.getData()));
         try {
             while (true) {
                 switch (mailbox.take(heartbeat)) {
@@ -91,49 +96,37 @@ final class OutboundStream implements Forwarder {
                 }
             }
         } finally {
-            shared.unsubscribe(subscription);
+            subscriptions.unsubscribe(subscription);
         }
     }
 
-    /** The request a poll repeats (query and path parameters), refused with a 400 before the stream opens. */
+    /**
+     * The request a poll repeats (query and path parameters), refused with a 400 before the stream opens; for a
+     * shared poll, the canonical request it shares ({@link PollSharing}).
+     */
     private byte[] pollRequest(Exchange exchange) throws IOException {
         ObjectNode request = RequestJson.fromQuery(json, exchange.request());
         exchange.pathParameters().forEach(request::put);
         shape.require(request);
+        if (route.sharing().isPresent()) {
+            return json.writeValueAsBytes(canonical(route.sharing().get(), request));
+        }
         return json.writeValueAsBytes(request);
     }
 
-    /**
-     * One poll's answer. When nobody answers the subject (no responders: nothing was done), it asks again every
-     * {@link #NOBODY_PAUSE} within the poll's window before the failure becomes an error line: the instances of
-     * a service connected to a NATS server that just died are subscribed again within milliseconds (measured in
-     * {@code ./natrix chaos}), and a rider should not see that moment.
-     */
-    private byte[] ask(RequestContext perPoll, String subject, byte[] body, CallOptions options, long started)
-            throws InterruptedException {
-        long window = route.interval().multipliedBy(2).toNanos();
-        while (true) {
-            try {
-                return perPoll.call(() -> natrix.call(subject, body, byte[].class, options));
-            } catch (NoRespondersException nobody) {
-                long left = window - (System.nanoTime() - started);
-                if (left < NOBODY_PAUSE.toNanos() * 2) {
-                    throw nobody;
-                }
-                Thread.sleep(NOBODY_PAUSE);
-            }
+    private <T> T canonical(PollSharing<T> sharing, ObjectNode request) throws IOException {
+        try {
+            T own = json.readerFor(sharing.type())
+                    .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(request);
+            return sharing.canonical().apply(own);
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new HttpProblem(400, "invalid request: " + e.getMessage()); // the shape was checked: rare
         }
     }
 
     /** Asks, writes the answer, waits out the interval, asks again: a slow client slows its own polling. */
     private void poll(Exchange exchange, String subject, byte[] body, StreamWriter writer, Mailbox closer)
             throws IOException, InterruptedException {
-        // a query asked again and again: safe to retry. It may take two intervals, so a hiccup of a second (a
-        // collector, a just-started instance) makes one late answer (askedAt says so) instead of an error and a
-        // gap. Not hedged: hedging every poll at the subject's p95 doubled the load whenever the machine
-        // hiccuped (measured in ./natrix chaos, RELIABILITY.md)
-        CallOptions options = CallOptions.timeout(route.interval().multipliedBy(2)).idempotent().retries(1)
-                .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
         // each poll is a request of its own, with the stream's request id: a trace per poll, not one trace
         // as long as the stream that grows by a few spans every interval
         Map<String, String> carried = new java.util.LinkedHashMap<>();
@@ -142,21 +135,40 @@ final class OutboundStream implements Forwarder {
         RequestContext perPoll = RequestContext.of(carried);
         while (true) {
             long started = System.nanoTime();
-            long askedAt = System.currentTimeMillis();
-            byte[] answer;
-            try {
-                answer = ask(perPoll, subject, body, options, started);
-            } catch (NatrixException failure) {
-                HttpProblem problem = HttpProblem.of(failure, subject, route.method() + " " + route.path());
-                answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),
-                        "message", problem.getMessage())));
-            }
-            writer.message(AskedAt.stamp(answer, askedAt));
+            writer.message(answers.answer(perPoll, subject, body));
             long left = route.interval().toNanos() - (System.nanoTime() - started);
             if (closer.take(Duration.ofNanos(Math.max(0, left))) instanceof Mailbox.Closing) {
                 writer.message(CLOSING);
                 return;
             }
         }
+    }
+
+    /** Writes what the shared poller of this request answers, as it answers, until the client goes. */
+    private void followShared(String subject, byte[] request, StreamWriter writer, Mailbox mailbox)
+            throws IOException, InterruptedException {
+        try (SharedPolls.Membership _ = shared.orElseThrow().join(subject, request, mailbox)) {
+            while (true) {
+                switch (mailbox.take(heartbeat)) {
+                    case Mailbox.Message message -> writer.message(message.payload());
+                    case Mailbox.Idle ignored -> writer.heartbeat();
+                    case Mailbox.Closing ignored -> {
+                        writer.message(CLOSING);
+                        return;
+                    }
+                    case Mailbox.Overrun ignored -> throw new IllegalStateException("a latest-only mailbox never overruns");
+                }
+            }
+        }
+    }
+
+    /** Its shared pollers asking now (none for a route that does not share). */
+    int sharedPollers() {
+        return shared.map(SharedPolls::pollers).orElse(0);
+    }
+
+    /** Stops the shared pollers, if any: the gateway is stopping. */
+    void close() {
+        shared.ifPresent(SharedPolls::close);
     }
 }

@@ -33,9 +33,12 @@ import java.util.Optional;
  *                 unless declared otherwise. A WebSocket upgrade is checked the same way, before it is accepted.
  * @param stamps   for {@link Kind#PUBLISH}, the field of every event the gateway sets to its own clock
  *                 ({@link #stamps(String)}); empty means the client's events go as they are
+ * @param sharing  for {@link Kind#POLL}, how streams share pollers ({@link #sharedAs}); empty means one poller
+ *                 per stream
  */
 public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate,
-                          Optional<Class<?>> accepts, Access access, Optional<String> stamps) {
+                          Optional<Class<?>> accepts, Access access, Optional<String> stamps,
+                          Optional<PollSharing<?>> sharing) {
 
     /** The direction and source of a stream. */
     public enum Kind {
@@ -52,8 +55,12 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         Objects.requireNonNull(accepts, "accepts");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(stamps, "stamps");
+        Objects.requireNonNull(sharing, "sharing");
         if (kind != Kind.PUBLISH && stamps.isPresent()) {
             throw new IllegalArgumentException("only a publish stream's events are stamped");
+        }
+        if (kind != Kind.POLL && sharing.isPresent()) {
+            throw new IllegalArgumentException("only a poll stream's pollers are shared");
         }
         if (kind == Kind.SUBSCRIBE && accepts.isPresent()) {
             throw new IllegalArgumentException("a subscription stream sends no request to check; accepts() is for publish and poll streams");
@@ -67,17 +74,20 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
 
     /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
     public static StreamRoute publish(String path, String subject) {
-        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(), Optional.empty());
+        return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(),
+                Optional.empty(), Optional.empty());
     }
 
     /** GET {@code path} streams every message on {@code subject}. */
     public static StreamRoute subscribe(String path, String subject) {
-        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(), Optional.empty());
+        return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(),
+                Optional.empty(), Optional.empty());
     }
 
     /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
     public static StreamRoute poll(String path, String subject, Duration interval) {
-        return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty(), Access.authenticated(), Optional.empty());
+        return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty(), Access.authenticated(),
+                Optional.empty(), Optional.empty());
     }
 
     /**
@@ -88,7 +98,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.SUBSCRIBE) {
             throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
         }
-        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps);
+        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps, sharing);
     }
 
     /**
@@ -99,12 +109,12 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * gateway and the service alike. Unknown fields are allowed.
      */
     public StreamRoute accepts(Class<?> type) {
-        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps);
+        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps, sharing);
     }
 
     /** The same stream for whom {@code access} allows ({@link Access}; the default is any valid token). */
     public StreamRoute access(Access access) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps, sharing);
     }
 
     /**
@@ -113,7 +123,16 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * keep a driver fresh or make its position unbeatable.
      */
     public StreamRoute stamps(String field) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field));
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field), sharing);
+    }
+
+    /**
+     * The same poll, its pollers shared by streams whose requests are equal once made {@code canonical} (see
+     * {@link PollSharing}): the service is asked once per interval per distinct request, not once per stream.
+     */
+    public <T> StreamRoute sharedAs(Class<T> type, java.util.function.UnaryOperator<T> canonical) {
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps,
+                Optional.of(new PollSharing<>(type, canonical)));
     }
 
     /** The HTTP method that opens this stream. */

@@ -37,18 +37,32 @@ class GatewayStreamTest {
     static Natrix natrix;
     static Gateway gateway;
     static final AtomicInteger polls = new AtomicInteger();
+    static final List<JsonNode> cellRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A shared poll's request: the cell a point is in, here the whole part of {@code x}. */
+    record Cell(double x) {
+        Cell whole() {
+            return new Cell(Math.floor(x));
+        }
+    }
 
     @BeforeAll
     static void start() {
         natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
         natrix.service("geo").endpoint("Nearby", Map.class, request -> Map.of("riderId", request.get("riderId"),
                 "n", polls.incrementAndGet())).start();
+        natrix.service("cells").endpoint("Nearby", JsonNode.class, request -> {
+            cellRequests.add(request);
+            return Map.of("x", request.get("x").asDouble(), "n", cellRequests.size());
+        }).start();
         gateway = Gateway.builder(natrix).port(0).maxLineBytes(1024).idleTimeout(Duration.ofSeconds(1))
                 .heartbeat(Duration.ofMillis(200))
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint"))
                 .stream(StreamRoute.publish("/v1/stamped/{driverId}/locations", "ms.geo.Stamped").stamps("at"))
                 .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers"))
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.geo.Nearby", Duration.ofSeconds(1)))
+                .stream(StreamRoute.poll("/v1/cells/{riderId}/nearby", "ms.cells.Nearby", Duration.ofMillis(500))
+                        .accepts(Cell.class).sharedAs(Cell.class, Cell::whole))
                 .start();
     }
 
@@ -226,6 +240,45 @@ class GatewayStreamTest {
                     .isBetween(Duration.ofMillis(700), Duration.ofMillis(1500));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> inside.openStreams() == 0);
+    }
+
+    @Test
+    void streamsWithTheSameCanonicalRequestShareOnePollerThatEndsWithTheLastOfThem() throws Exception {
+        DefaultGateway inside = (DefaultGateway) gateway;
+        cellRequests.clear();
+        String base = "http://127.0.0.1:" + gateway.port() + "/v1/cells/";
+        List<HttpResponse<Stream<String>>> streams = new ArrayList<>();
+        for (String rider : List.of("a?x=1.2", "b?x=1.7", "c?x=2.5")) {
+            streams.add(HTTP.send(HttpRequest.newBuilder(URI.create(base + rider.replace("?", "/nearby?"))).build(),
+                    HttpResponse.BodyHandlers.ofLines()));
+        }
+        List<List<JsonNode>> answers = new ArrayList<>();
+        for (HttpResponse<Stream<String>> stream : streams) {
+            assertThat(stream.statusCode()).isEqualTo(200);
+            List<JsonNode> lines = new ArrayList<>();
+            Iterator<String> iterator = stream.body().iterator();
+            while (lines.size() < 3) {
+                String line = iterator.next();
+                if (!line.isBlank()) {
+                    lines.add(JSON.readTree(line));
+                }
+            }
+            answers.add(lines);
+        }
+        assertThat(inside.sharedPollers()).as("x=1.2 and x=1.7 share one, x=2.5 has its own").isEqualTo(2);
+        assertThat(answers.get(0)).extracting(a -> a.get("x").asDouble()).containsOnly(1.0);
+        assertThat(answers.get(1)).extracting(a -> a.get("x").asDouble()).containsOnly(1.0);
+        assertThat(answers.get(2)).extracting(a -> a.get("x").asDouble()).containsOnly(2.0);
+        assertThat(cellRequests).as("the service is asked for the canonical request only, with no rider in it")
+                .allSatisfy(request -> {
+                    assertThat(request.get("x").asDouble()).isIn(1.0, 2.0);
+                    assertThat(request.has("riderId")).isFalse();
+                });
+        long askedForOne = cellRequests.stream().filter(r -> r.get("x").asDouble() == 1.0).count();
+        long askedForTwo = cellRequests.stream().filter(r -> r.get("x").asDouble() == 2.0).count();
+        assertThat(askedForOne).as("two streams, asked about as often as for one").isLessThanOrEqualTo(askedForTwo + 2);
+        streams.forEach(stream -> stream.body().close());
+        await().atMost(Duration.ofSeconds(5)).until(() -> inside.sharedPollers() == 0 && inside.openStreams() == 0);
     }
 
     @Test

@@ -49,8 +49,10 @@ public final class RideApi {
         return gateway
                 // riders
                 .route(Route.post("/v1/riders", "ms.users.RegisterRider").accepts(Register.class).idempotent().access(Access.open()))
+                // shared by every rider in the same small cell: one poll per cell a second, not one per rider
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.dispatch.NearbyDrivers", Duration.ofSeconds(1))
-                        .accepts(NearbyRequest.class).access(RIDERS.owner("riderId")))
+                        .accepts(NearbyRequest.class).sharedAs(NearbyRequest.class, NearbyCells::centreOf)
+                        .access(RIDERS.owner("riderId")))
                 .route(Route.post("/v1/rides", "ms.dispatch.RequestRide").accepts(RequestRide.class).idempotent()
                         .access(RIDERS.actor("riderId")))
                 // a ride is its rider's, its driver's and the admins': dispatch answers anyone else 404

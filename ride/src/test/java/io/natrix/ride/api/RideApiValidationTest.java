@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,9 @@ class RideApiValidationTest {
 
     @Test
     void aPositionWithBadCoordinatesIsRejectedWithTheRuleAndNeverPublished() throws Exception {
+        for (String driver : List.of("d-ndjson", "d-ws")) { // both online: only a rejected position keeps one out
+            assertThat(post("/v1/drivers/" + driver + "/availability", "{\"available\":true}").statusCode()).isEqualTo(200);
+        }
         HttpResponse<String> summary = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/drivers/d-ndjson/locations"))
                 .header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString("""
@@ -113,8 +117,8 @@ class RideApiValidationTest {
                 return null;
             }
         }).get(5, TimeUnit.SECONDS);
-        socket.sendText("{\"lat\":32.08,\"lng\":34.78,\"at\":\"yesterday\"}", true).get();
-        assertThat(reply.get(5, TimeUnit.SECONDS)).contains("\"rejected\":1").contains("at must be a whole number, got yesterday");
+        socket.sendText("{\"lat\":-91,\"lng\":34.78}", true).get();
+        assertThat(reply.get(5, TimeUnit.SECONDS)).contains("\"rejected\":1").contains("lat must be a number from -90 to 90, got -91");
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> nearby(32.08, 34.78).drivers().stream()

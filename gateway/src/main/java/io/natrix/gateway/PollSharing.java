@@ -1,0 +1,25 @@
+package io.natrix.gateway;
+
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * How the streams of one poll route share pollers ({@link StreamRoute#sharedAs}): each stream's request is
+ * decoded to {@code type} and replaced by {@code canonical} of it; streams whose canonical requests are equal
+ * share one poller, which asks once per interval and hands its answer to every one of them. A rider's nearby
+ * stream, for instance, is shared by everyone in the same small cell of the map: the request is the cell's
+ * centre, not the rider's point.
+ *
+ * <p>A shared poll asks on nobody's behalf: it carries no actor, so the service answering it must not need one.
+ *
+ * @param type      the request's record type (its unknown fields, such as the path's own id, drop out)
+ * @param canonical the request every stream with an equal one shares
+ * @param <T>       the request's type
+ */
+public record PollSharing<T>(Class<T> type, UnaryOperator<T> canonical) {
+
+    public PollSharing {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(canonical, "canonical");
+    }
+}
