@@ -302,6 +302,10 @@ final class FleetBench {
                 fit.perDriver().ifPresent(driver -> line.append(String.format(" (%,.0f / %,.0f)", driver, fit.perRider().orElseThrow())));
             }
         });
+        if (fits.values().stream().anyMatch(fit -> fit.perUnit() < 0 || fit.perDriver().orElse(0.0) < 0 || fit.perRider().orElse(0.0) < 0)) {
+            line.append("; a negative slope is noise (a process's share moved less than a window's spread): longer"
+                    + " windows (--seconds) or more steps narrow it");
+        }
         return line.toString();
     }
 
