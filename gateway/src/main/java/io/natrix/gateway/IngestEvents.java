@@ -37,17 +37,26 @@ final class IngestEvents {
         this.json = json;
     }
 
-    /** Refuses (400) path parameters that cannot fill the subject, before the stream starts. */
-    void requireValidSubject(Map<String, String> pathParameters) {
-        SubjectTemplate.fill(subject, pathParameters);
+    /** Where one stream's events go: its subject, filled once, and the path parameters merged into each event. */
+    record Target(String subject, Map<String, String> parameters) {
+    }
+
+    /** One stream's target; refuses (400) path parameters that cannot fill the subject, before the stream starts. */
+    Target target(Map<String, String> pathParameters) {
+        return new Target(SubjectTemplate.fill(subject, pathParameters), Map.copyOf(pathParameters));
     }
 
     int maxBytes() {
         return maxBytes;
     }
 
-    /** Null when published, "" for a blank event (ignored), else why it was rejected. */
-    String publish(byte[] bytes, Map<String, String> pathParameters, RequestContext context) {
+    /**
+     * Null when published, "" for a blank event (ignored), else why it was rejected. The event goes without the
+     * stream's request context: an event has no reply and starts no trace, so its listeners are not handed a
+     * request id and an actor on every one of thousands a second (the subject, filled from the verified path,
+     * says whose it is).
+     */
+    String publish(byte[] bytes, Target target, RequestContext context) {
         if (bytes.length > maxBytes) {
             return tooLong();
         }
@@ -78,16 +87,14 @@ final class IngestEvents {
         if (!(event instanceof ObjectNode object)) {
             return "not a JSON object";
         }
-        pathParameters.forEach(object::put);
+        target.parameters().forEach(object::put);
         stamps.ifPresent(field -> object.put(field, System.currentTimeMillis())); // over the client's own, if any
         Optional<String> problem = shape.problem(object);
         if (problem.isPresent()) {
             return problem.get();
         }
         try {
-            byte[] out = json.writeValueAsBytes(object);
-            String target = SubjectTemplate.fill(subject, pathParameters);
-            context.run(() -> natrix.publish(target, out));
+            natrix.publish(target.subject(), json.writeValueAsBytes(object));
             return null;
         } catch (NatrixException | IOException | IllegalArgumentException | HttpProblem e) {
             return "not published: " + e.getMessage();

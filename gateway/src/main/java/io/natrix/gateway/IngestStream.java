@@ -43,20 +43,20 @@ final class IngestStream implements Forwarder {
     @Override
     public void serve(Exchange exchange) throws Exception {
         NatsLink.awaitConnected(natrix, NatsLink.RECONNECT_PATIENCE);
-        events.requireValidSubject(exchange.pathParameters());
+        IngestEvents.Target target = events.target(exchange.pathParameters());
         String contentType = exchange.request().headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         if (!isNdjson(contentType)) {
             throw new HttpProblem(400, "send one JSON object per line with Content-Type: application/x-ndjson"
                     + (contentType.isEmpty() ? " (none was given)" : " (got " + contentType + ")"));
         }
         try (StreamCounter.Slot _ = streams.open()) {
-            Summary summary = ingest(exchange);
+            Summary summary = ingest(exchange, target);
             exchange.response().header(HeaderNames.CONTENT_TYPE, "application/json");
             exchange.response().send(json.writeValueAsBytes(summary));
         }
     }
 
-    private Summary ingest(Exchange exchange) throws Exception {
+    private Summary ingest(Exchange exchange, IngestEvents.Target target) throws Exception {
         long accepted = 0;
         long rejected = 0;
         List<String> errors = new ArrayList<>();
@@ -65,7 +65,7 @@ final class IngestStream implements Forwarder {
             NdjsonLines lines = new NdjsonLines(body, events.maxBytes());
             for (NdjsonLines.Line line = lines.next(); line != null; line = lines.next()) {
                 watch.progress();
-                String problem = publish(exchange, line);
+                String problem = line.tooLong() ? events.tooLong() : events.publish(line.bytes(), target, exchange.context());
                 if (problem == null) {
                     accepted++;
                 } else if (!problem.isEmpty()) {
@@ -83,10 +83,6 @@ final class IngestStream implements Forwarder {
             throw new StreamEnded();
         }
         return new Summary(accepted, rejected, errors);
-    }
-
-    private String publish(Exchange exchange, NdjsonLines.Line line) {
-        return line.tooLong() ? events.tooLong() : events.publish(line.bytes(), exchange.pathParameters(), exchange.context());
     }
 
     private static boolean isNdjson(String contentType) {

@@ -31,7 +31,7 @@ final class WebSocketIngest implements WsListener {
     private final StreamCounter streams;
     private final ObjectMapper json;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-    private Map<String, String> pathParameters = Map.of();
+    private IngestEvents.Target target;
     private RequestContext context = RequestContext.of(Map.of());
     private StreamCounter.Slot slot;
     private StreamCounter.Slot actorStream;
@@ -59,11 +59,11 @@ final class WebSocketIngest implements WsListener {
             hosts.requireHost(headers);
             hosts.requireOrigin(headers);
             admitted = guard.admit(access, uriPath, headers, parameters, () -> "websocket"); // refused: never upgraded, nothing published
+            target = events.target(admitted.parameters()); // a parameter that cannot fill the subject: 400, never upgraded
             actorStream = guard.streamSlot(admitted.actor());
         } catch (HttpProblem refused) {
             throw new WsUpgradeException(refused.status() + " " + refused.getMessage());
         }
-        pathParameters = admitted.parameters();
         String requestId = headers.first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
         Map<String, String> carried = new java.util.LinkedHashMap<>();
         carried.put(RequestContext.REQUEST_ID, requestId);
@@ -101,7 +101,7 @@ final class WebSocketIngest implements WsListener {
             return;
         }
         received++;
-        String problem = overflow ? events.tooLong() : events.publish(partial.toByteArray(), pathParameters, context);
+        String problem = overflow ? events.tooLong() : events.publish(partial.toByteArray(), target, context);
         partial.reset();
         overflow = false;
         if (problem != null && !problem.isEmpty()) {
