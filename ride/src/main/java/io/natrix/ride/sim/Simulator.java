@@ -194,13 +194,31 @@ public final class Simulator implements AutoCloseable {
         ridersStarted = Math.max(ridersStarted, riders);
     }
 
-    /** Agent {@code i}'s gateway, through one of several HTTP clients (each has its own selector thread). */
+    /**
+     * Agent {@code i}'s gateway, through one of several HTTP clients (each has its own selector thread). Against
+     * gateways on this machine each client connects from its own loopback address (127.0.0.2, .3, ...): a source
+     * address has about 28,000 ephemeral ports towards one gateway, fewer than a large fleet's connections.
+     */
     private SimHttp http(int i) {
         int client = agents.size() / AGENTS_PER_CLIENT;
         while (clients.size() <= client) {
-            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+            HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+            if (options.gateways().stream().allMatch(Simulator::onLoopback)) {
+                byte[] source = {127, 0, 0, (byte) (2 + clients.size() % 250)};
+                try {
+                    builder.localAddress(java.net.InetAddress.getByAddress(source));
+                } catch (java.net.UnknownHostException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
+            }
+            clients.add(builder.build());
         }
         return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()), stats);
+    }
+
+    private static boolean onLoopback(String gateway) {
+        String host = java.net.URI.create(gateway).getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127."));
     }
 
     /**
