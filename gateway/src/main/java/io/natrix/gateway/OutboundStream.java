@@ -80,23 +80,31 @@ final class OutboundStream implements Forwarder {
     private void relay(String subject, StreamWriter writer, Mailbox mailbox) throws IOException, InterruptedException {
         Subscription subscription = subscriptions.subscribe(subject, message -> mailbox.offer(message.getData()));
         try {
-            while (true) {
-                switch (mailbox.take(heartbeat)) {
-                    case Mailbox.Message message -> writer.message(message.payload());
-                    case Mailbox.Idle ignored -> writer.heartbeat();
-                    case Mailbox.Closing ignored -> {
-                        writer.message(CLOSING);
-                        return;
-                    }
-                    case Mailbox.Overrun overrun -> {
-                        writer.message(json.writeValueAsBytes(Map.of("error", Map.of("status", 503,
-                                "message", "this client fell " + overrun.capacity() + " messages behind; reconnect"))));
-                        return;
-                    }
-                }
-            }
+            drain(writer, mailbox);
         } finally {
             subscriptions.unsubscribe(subscription);
+        }
+    }
+
+    /**
+     * Writes what arrives in the mailbox as it arrives, a heartbeat when nothing does, until the gateway stops
+     * or the client falls too far behind (a queueing mailbox only: a latest-only one never overruns).
+     */
+    private void drain(StreamWriter writer, Mailbox mailbox) throws IOException, InterruptedException {
+        while (true) {
+            switch (mailbox.take(heartbeat)) {
+                case Mailbox.Message message -> writer.message(message.payload());
+                case Mailbox.Idle ignored -> writer.heartbeat();
+                case Mailbox.Closing ignored -> {
+                    writer.message(CLOSING);
+                    return;
+                }
+                case Mailbox.Overrun overrun -> {
+                    writer.message(json.writeValueAsBytes(Map.of("error", Map.of("status", 503,
+                            "message", "this client fell " + overrun.capacity() + " messages behind; reconnect"))));
+                    return;
+                }
+            }
         }
     }
 
@@ -148,17 +156,7 @@ final class OutboundStream implements Forwarder {
     private void followShared(String subject, byte[] request, StreamWriter writer, Mailbox mailbox)
             throws IOException, InterruptedException {
         try (SharedPolls.Membership _ = shared.orElseThrow().join(subject, request, mailbox)) {
-            while (true) {
-                switch (mailbox.take(heartbeat)) {
-                    case Mailbox.Message message -> writer.message(message.payload());
-                    case Mailbox.Idle ignored -> writer.heartbeat();
-                    case Mailbox.Closing ignored -> {
-                        writer.message(CLOSING);
-                        return;
-                    }
-                    case Mailbox.Overrun ignored -> throw new IllegalStateException("a latest-only mailbox never overruns");
-                }
-            }
+            drain(writer, mailbox);
         }
     }
 
