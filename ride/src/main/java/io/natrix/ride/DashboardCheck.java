@@ -56,8 +56,9 @@ final class DashboardCheck {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(live.body(), StandardCharsets.UTF_8))) {
                 long giveUp = System.nanoTime() + WITHIN.toNanos();
                 for (String line = lines.readLine(); line != null && System.nanoTime() < giveUp; line = lines.readLine()) {
-                    if (line.startsWith("data: ") && line.contains("\"drivers\":[{")) {
-                        return null;
+                    if (line.startsWith("data: ") && !new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(line.substring("data: ".length())).path("drivers").isEmpty()) {
+                        return null; // a snapshot with drivers on the map
                     }
                 }
             }
