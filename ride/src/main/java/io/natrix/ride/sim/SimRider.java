@@ -15,12 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SimRider {
 
+    /** Dispatch's 409 for a rider that already has a ride names it: "already has ride ID (STATE)". */
+    private static final java.util.regex.Pattern EXISTING_RIDE = java.util.regex.Pattern.compile("already has ride ([A-Za-z0-9_-]+)");
+
     private SimHttp http; // the user's own once signed up: its requests carry its token
     private final SimStats stats;
     private final SplittableRandom random;
     private final double meanSecondsBetweenRequests;
     private final Node home;
     private final AtomicLong requestedAt = new AtomicLong(); // 0: no ride under way
+    // the ride under way, once known: only its own end ends it (a late or repeated end of an earlier ride does not)
+    private final java.util.concurrent.atomic.AtomicReference<String> underWay = new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicLong lastNearby = new AtomicLong();
     private String id;
 
@@ -54,10 +59,21 @@ final class SimRider {
                 if (requestedAt.compareAndSet(0, System.currentTimeMillis())) {
                     try {
                         JsonNode ride = http.post("/v1/rides", Map.of("riderId", id, "lat", home.lat(), "lng", home.lng()));
+                        underWay.set(ride.path("rideId").asText());
                         stats.ridesRequestedIds.put(ride.path("rideId").asText(), http); // its rider may look it up
                         stats.ridesRequested.increment();
+                    } catch (SimHttp.Refused refused) {
+                        java.util.regex.Matcher existing = EXISTING_RIDE.matcher(String.valueOf(refused.getMessage()));
+                        if (refused.status() == 409 && existing.find()) {
+                            // an earlier request whose answer was lost made the ride: follow it, as an app shows it
+                            underWay.set(existing.group(1));
+                            stats.retries.increment();
+                        } else {
+                            requestedAt.set(0); // no ride under way: ask again next time, as a rider would
+                            stats.error("ride request of " + id, refused);
+                        }
                     } catch (java.io.IOException failed) {
-                        requestedAt.set(0); // no ride under way: ask again next time, as a rider would
+                        requestedAt.set(0);
                         stats.error("ride request of " + id, failed);
                     }
                 }
@@ -101,6 +117,15 @@ final class SimRider {
         }
     }
 
+    /** A ride ended: when it is the one under way (or that one is not known yet), the rider may ask again. */
+    private void ended(String rideId) {
+        String waiting = underWay.get();
+        if (waiting == null || waiting.equals(rideId)) {
+            underWay.compareAndSet(waiting, null);
+            requestedAt.set(0);
+        }
+    }
+
     private void onRideUpdate(JsonNode update) {
         long since = requestedAt.get();
         switch (update.path("status").asText()) {
@@ -112,10 +137,10 @@ final class SimRider {
                     stats.matchMillis.recordValue(Math.max(0, System.currentTimeMillis() - since));
                 }
             }
-            case "COMPLETED", "CANCELLED" -> requestedAt.set(0);
+            case "COMPLETED", "CANCELLED" -> ended(update.path("rideId").asText());
             case "UNMATCHED" -> {
                 stats.ridesUnmatched.increment();
-                requestedAt.set(0);
+                ended(update.path("rideId").asText());
             }
             default -> { }
         }
