@@ -153,6 +153,7 @@ final class FleetBench {
                 long errors = after.errors() - errorsBefore.errors();
                 List<String> misses = misses(step, window, errors, options);
                 Histogram freshness = window.freshness();
+                Map<String, Double> cpuUsed = cpuMicrosPerSecond(cpuBefore, cpuAfter, window.length());
                 System.out.printf("| %,d | %,d | %,.0f | %,.0f (%,.0f) | %s | %,d / %,d / %,d | %,d | %,d | %,d | %,d%s | %s | %s |%n",
                         step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
                         // the same measured seconds as the answers' rate (not the nominal window length)
@@ -161,10 +162,9 @@ final class FleetBench {
                         freshness.getValueAtPercentile(50), freshness.getValueAtPercentile(99), freshness.getMaxValue(),
                         window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
                         window.ridesAccepted(), errors, errors == 0 ? "" : " (" + after.errorCausesSince(errorsBefore) + ")",
-                        cpuShares(cpuBefore, cpuAfter, window.length()),
+                        cpuShares(cpuUsed),
                         misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses));
-                UnitCosts.Sample sample = new UnitCosts.Sample(step.drivers(), step.riders(),
-                        cpuMicrosPerSecond(cpuBefore, cpuAfter, window.length()));
+                UnitCosts.Sample sample = new UnitCosts.Sample(step.drivers(), step.riders(), cpuUsed);
                 measured.add(sample);
                 if (misses.isEmpty()) {
                     heldSamples.add(sample);
@@ -309,11 +309,10 @@ final class FleetBench {
         return line.toString();
     }
 
-    /** CPU used per role in the window as a percentage of one core: {@code geo 61 · gateway 48 · ...}. */
-    private static String cpuShares(Map<String, Duration> before, Map<String, Duration> after, Duration window) {
+    /** CPU used per role as a percentage of one core: {@code geo 61 · gateway 48 · ...}. */
+    private static String cpuShares(Map<String, Double> microsPerSecond) {
         List<String> shares = new ArrayList<>();
-        after.forEach((role, used) -> shares.add(String.format("%s %d", role,
-                Math.round(100.0 * used.minus(before.get(role)).toNanos() / window.toNanos()))));
+        microsPerSecond.forEach((role, micros) -> shares.add(String.format("%s %d", role, Math.round(micros / 10_000))));
         return String.join(" · ", shares);
     }
 }

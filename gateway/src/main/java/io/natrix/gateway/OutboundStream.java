@@ -37,7 +37,7 @@ final class OutboundStream implements Forwarder {
     private final SharedSubscriptions subscriptions;
     private final IdleWatch idle;
     private final RequestShape shape;
-    private final PollAnswers answers; // null for a subscription stream, which asks nothing
+    private final Optional<PollAnswers> answers; // a subscription stream asks nothing
     private final Optional<SharedPolls> shared;
 
     OutboundStream(Natrix natrix, StreamRoute route, Duration heartbeat, ObjectMapper json, StreamCounter streams,
@@ -50,8 +50,8 @@ final class OutboundStream implements Forwarder {
         this.json = json;
         this.streams = streams;
         this.subscriptions = subscriptions;
-        this.answers = route.kind() == StreamRoute.Kind.POLL ? new PollAnswers(natrix, route, json) : null;
-        this.shared = route.sharing().map(sharing -> new SharedPolls(answers, route.interval()));
+        this.answers = route.kind() == StreamRoute.Kind.POLL ? Optional.of(new PollAnswers(natrix, route, json)) : Optional.empty();
+        this.shared = route.sharing().map(sharing -> new SharedPolls(answers.orElseThrow(), route.interval()));
     }
 
     @Override
@@ -143,7 +143,7 @@ final class OutboundStream implements Forwarder {
         RequestContext perPoll = RequestContext.of(carried);
         while (true) {
             long started = System.nanoTime();
-            writer.message(answers.answer(perPoll, subject, body));
+            writer.message(answers.orElseThrow().answer(perPoll, subject, body));
             long left = route.interval().toNanos() - (System.nanoTime() - started);
             if (closer.take(Duration.ofNanos(Math.max(0, left))) instanceof Mailbox.Closing) {
                 writer.message(CLOSING);
