@@ -22,9 +22,14 @@ final class DefaultGateway implements Gateway {
     private final StreamCounter streams;
     private final IdleWatch idle;
     private final List<OutboundStream> outbounds;
+    private final List<EventBatches> batches;
+
+    /** The largest batch of events published as one message (a server's limit may make it smaller). */
+    static final int MAX_BATCH_BYTES = 256 << 10;
 
     private DefaultGateway(WebServer server, SharedSubscriptions subscriptions, StreamCounter streams, IdleWatch idle,
-                           List<OutboundStream> outbounds) {
+                           List<OutboundStream> outbounds, List<EventBatches> batches) {
+        this.batches = batches;
         this.server = server;
         this.subscriptions = subscriptions;
         this.streams = streams;
@@ -61,14 +66,18 @@ final class DefaultGateway implements Gateway {
         HostCheck hosts = HostCheck.of(builder.host, builder.hosts);
         List<Router.Entry<GatewayHandler.Target>> entries = new ArrayList<>();
         List<OutboundStream> outbounds = new ArrayList<>();
+        List<EventBatches> batches = new ArrayList<>();
         for (Route route : builder.routes) {
             entries.add(new Router.Entry<>(route.method(), route.path(), new GatewayHandler.Target(
                     new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json), route.access(), false)));
         }
         WsRouting.Builder webSockets = WsRouting.builder();
         for (StreamRoute stream : builder.streams) {
+            Optional<EventBatches> batched = stream.batching().map(b -> new EventBatches(natrix, b.subject(), b.every(),
+                    (int) Math.min(MAX_BATCH_BYTES, natrix.nats().getMaxPayload())));
+            batched.ifPresent(batches::add);
             IngestEvents events = new IngestEvents(natrix, stream.subject(), RequestShape.of(json, stream.accepts()),
-                    stream.stamps(), builder.maxLineBytes, json, limits.map(l -> l.events));
+                    stream.stamps(), builder.maxLineBytes, json, limits.map(l -> l.events), batched);
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
                 PathTemplate template = PathTemplate.compile(stream.path());
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too
@@ -94,7 +103,9 @@ final class DefaultGateway implements Gateway {
             entries.add(new Router.Entry<>("GET", builder.uploadPath, new GatewayHandler.Target(objects.download(), builder.uploadAccess, true)));
         }
         GatewayHandler handler = new GatewayHandler(new Router<>(entries), guard, hosts, responses, natrix.observer(), NUID.nextGlobal());
-        WebServer server = WebServer.builder()
+        WebServer server;
+        try {
+            server = WebServer.builder()
                 .host(builder.host)
                 .port(builder.port)
                 .shutdownGracePeriod(Duration.ofSeconds(10))
@@ -111,7 +122,14 @@ final class DefaultGateway implements Gateway {
                 .addRouting(webSockets)
                 .build()
                 .start();
-        return new DefaultGateway(server, subscriptions, streams, idle, outbounds);
+        } catch (RuntimeException notStarted) { // e.g. the port is taken: what was started for it stops
+            batches.forEach(EventBatches::close);
+            outbounds.forEach(OutboundStream::close);
+            subscriptions.close();
+            idle.close();
+            throw notStarted;
+        }
+        return new DefaultGateway(server, subscriptions, streams, idle, outbounds, batches);
     }
 
     @Override
@@ -127,6 +145,7 @@ final class DefaultGateway implements Gateway {
         }
         subscriptions.close();
         outbounds.forEach(OutboundStream::close); // shared pollers
+        batches.forEach(EventBatches::close); // after the server: every event a client was told was accepted goes
         idle.close();
     }
 }

@@ -25,9 +25,11 @@ final class IngestEvents {
     private final RequestShape shape;
     private final Optional<RateLimits.Rate> rate;
     private final Optional<String> stamps;
+    private final Optional<EventBatches> batches;
 
     IngestEvents(Natrix natrix, String subject, RequestShape shape, Optional<String> stamps, int maxBytes, ObjectMapper json,
-                 Optional<RateLimits.Rate> rate) {
+                 Optional<RateLimits.Rate> rate, Optional<EventBatches> batches) {
+        this.batches = batches;
         this.shape = shape;
         this.stamps = stamps;
         this.rate = rate;
@@ -94,7 +96,11 @@ final class IngestEvents {
             return problem.get();
         }
         try {
-            natrix.publish(target.subject(), json.writeValueAsBytes(object));
+            byte[] encoded = json.writeValueAsBytes(object); // compact: no newline in it, as a batch's line must be
+            if (batches.isPresent()) {
+                return batches.get().add(encoded) ? null : "not published: the gateway is stopping";
+            }
+            natrix.publish(target.subject(), encoded);
             return null;
         } catch (NatrixException | IOException | IllegalArgumentException | HttpProblem e) {
             return "not published: " + e.getMessage();

@@ -35,10 +35,33 @@ import java.util.Optional;
  *                 ({@link #stamps(String)}); empty means the client's events go as they are
  * @param sharing  for {@link Kind#POLL}, how streams share pollers ({@link #sharedAs}); empty means one poller
  *                 per stream
+ * @param batching for {@link Kind#PUBLISH}, where and how often the events of all its streams go together
+ *                 ({@link #batched}); empty means each event is published alone, on {@code subject}, as it comes
  */
 public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate,
                           Optional<Class<?>> accepts, Access access, Optional<String> stamps,
-                          Optional<PollSharing<?>> sharing) {
+                          Optional<PollSharing<?>> sharing, Optional<Batching> batching) {
+
+    /**
+     * Events gathered for {@code every} and published together on {@code subject}, one JSON object per line
+     * (NDJSON), each with the stream's path parameters in it.
+     *
+     * @param subject the one subject of the batches; it cannot name path parameters, so a listener reads whose
+     *                event it is from the event (the gateway writes the verified path parameters over the
+     *                client's fields)
+     * @param every   how long an event may wait for its batch: 1 ms to 1 s
+     */
+    public record Batching(String subject, Duration every) {
+        public Batching {
+            SubjectTemplate.check(subject);
+            if (subject.contains("{")) {
+                throw new IllegalArgumentException("a batch subject names no path parameters, got " + subject);
+            }
+            if (every == null || every.toMillis() < 1 || every.toMillis() > 1_000) {
+                throw new IllegalArgumentException("a batch interval is from 1 ms to 1 s, got " + every);
+            }
+        }
+    }
 
     /** The direction and source of a stream. */
     public enum Kind {
@@ -59,6 +82,10 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.PUBLISH && stamps.isPresent()) {
             throw new IllegalArgumentException("only a publish stream's events are stamped");
         }
+        Objects.requireNonNull(batching, "batching");
+        if (kind != Kind.PUBLISH && batching.isPresent()) {
+            throw new IllegalArgumentException("only a publish stream's events are batched");
+        }
         if (kind != Kind.POLL && sharing.isPresent()) {
             throw new IllegalArgumentException("only a poll stream's pollers are shared");
         }
@@ -75,19 +102,19 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
     /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
     public static StreamRoute publish(String path, String subject) {
         return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** GET {@code path} streams every message on {@code subject}. */
     public static StreamRoute subscribe(String path, String subject) {
         return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
     public static StreamRoute poll(String path, String subject, Duration interval) {
         return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty(), Access.authenticated(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -98,7 +125,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.SUBSCRIBE) {
             throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
         }
-        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps, sharing);
+        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps, sharing, batching);
     }
 
     /**
@@ -109,12 +136,12 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * gateway and the service alike. Unknown fields are allowed.
      */
     public StreamRoute accepts(Class<?> type) {
-        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps, sharing);
+        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps, sharing, batching);
     }
 
     /** The same stream for whom {@code access} allows ({@link Access}; the default is any valid token). */
     public StreamRoute access(Access access) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps, sharing);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps, sharing, batching);
     }
 
     /**
@@ -123,7 +150,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * keep a driver fresh or make its position unbeatable.
      */
     public StreamRoute stamps(String field) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field), sharing);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field), sharing, batching);
     }
 
     /**
@@ -132,7 +159,22 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      */
     public <T> StreamRoute sharedAs(Class<T> type, java.util.function.UnaryOperator<T> canonical) {
         return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps,
-                Optional.of(new PollSharing<>(type, canonical)));
+                Optional.of(new PollSharing<>(type, canonical)), batching);
+    }
+
+    /**
+     * The same publish stream, its events (of every client) gathered for {@code every} and published together
+     * on {@code subject} as NDJSON ({@link Batching}), instead of one message per event on the stream's own
+     * subject. Worth it when many clients each send often (a fleet's positions): one message in place of
+     * hundreds, for NATS and for every listener. An event waits up to {@code every} longer; a client is told
+     * of a bad event as before, and an accepted event is one that joined a batch.
+     */
+    public StreamRoute batched(String subject, Duration every) {
+        if (kind != Kind.PUBLISH) {
+            throw new IllegalStateException("batched() is for publish streams");
+        }
+        return new StreamRoute(kind, path, this.subject, interval, conflate, accepts, access, stamps, sharing,
+                Optional.of(new Batching(subject, every)));
     }
 
     /** The HTTP method that opens this stream. */

@@ -1,5 +1,6 @@
 package io.natrix.ride;
 
+import io.natrix.ride.geo.GeoService;
 import io.natrix.testkit.NatsSecurity;
 
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class RidePermissions {
                 publish.addAll(List.of("ms.users.RegisterRider", "ms.users.RegisterDriver", "ms.users.GetUser",
                         "ms.dispatch.RequestRide", "ms.dispatch.GetRide", "ms.dispatch.CancelRide",
                         "ms.dispatch.AnswerOffer", "ms.dispatch.PickUp", "ms.dispatch.DropOff",
-                        "ms.dispatch.NearbyDrivers", "ms.geo.SetAvailability", "ms.geo.UpdatePoint.*",
+                        "ms.dispatch.NearbyDrivers", "ms.geo.SetAvailability", GeoService.BATCHES,
                         "ms.dashboard.Streets"));
             }
         }

@@ -35,7 +35,7 @@ enum RideRole {
     AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port, RideTokens tokens) {
         return switch (this) {
             case USERS -> tokens.issuer().map(issuer -> UsersService.start(natrix, issuer)).orElseGet(() -> UsersService.start(natrix));
-            case GEO -> GeoService.start(natrix, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
+            case GEO -> GeoService.start(natrix, new GeoIndex(RideStorage.FLEET_KEPT, System::currentTimeMillis));
             case ETA_QUICK -> EtaService.startQuick(natrix);
             case ETA_CAREFUL -> EtaService.startCareful(natrix, CAREFUL_ETA_LATENCY);
             case DISPATCH -> Dispatch.start(natrix, dispatch);

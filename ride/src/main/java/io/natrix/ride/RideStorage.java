@@ -30,7 +30,7 @@ public final class RideStorage {
     public static final String RIDES = "RIDES";
     /** The subjects of {@link #RIDES}: {@code ms.rides.<rideId>}. */
     public static final String RIDE_EVENTS = "ms.rides";
-    /** The fleet's last position per driver (geo's replay on start). */
+    /** The fleet's positions of the last {@link #FLEET_KEPT} (geo's replay on start). */
     public static final String GEO_FLEET = "GEO_FLEET";
     /** What each driver last said about taking rides, or dispatch about it being busy (geo's replay on start). */
     public static final String GEO_AVAILABILITY = "GEO_AVAILABILITY";
@@ -38,6 +38,12 @@ public final class RideStorage {
     public static final String USERS = "users";
     /** Which ride holds which driver (dispatch). */
     public static final String DRIVER_CLAIMS = "driver-claims";
+
+    /**
+     * How long {@link #GEO_FLEET} keeps positions: as long as geo counts a silent driver as there (its index's
+     * stale time), so a replay of all of it is the fleet a running instance knows.
+     */
+    public static final Duration FLEET_KEPT = Duration.ofSeconds(30);
 
     private static final int STREAM_NOT_FOUND = 10059;
 
@@ -62,10 +68,12 @@ public final class RideStorage {
                 .storageType(StorageType.File).replicas(replicas)
                 // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
                 .maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
+        // every position of the last 30 s, most in gateways' batches (one subject for all): a replay reads it
+        // all, in order, the last position of a driver winning; 256 MiB is 30 s of about 80,000 drivers, and past
+        // it the oldest go first
         put(streams, StreamConfiguration.builder().name(GEO_FLEET).subjects("ms.geo.UpdatePoint.>")
-                .storageType(StorageType.Memory).maxMessagesPerSubject(1).maxAge(Duration.ofMinutes(10))
-                // one small message per driver: 256 MiB holds a fleet of millions
-                .maxBytes(256L << 20).maximumMessageSize(4 << 10).build());
+                .storageType(StorageType.Memory).maxMessagesPerSubject(-1).maxAge(FLEET_KEPT)
+                .maxBytes(256L << 20).maximumMessageSize(1 << 20).build());
         // a driver says it takes rides once, not every second: kept on disk, in copies, for as long as it holds
         put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects("ms.geo.Availability.>")
                 .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1)

@@ -12,6 +12,7 @@ import io.natrix.ride.dispatch.RideMessages.DriverStep;
 import io.natrix.ride.dispatch.RideMessages.GetRide;
 import io.natrix.ride.dispatch.RideMessages.RequestRide;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
+import io.natrix.ride.geo.GeoService;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.ride.geo.GeoMessages.SetAvailability;
 import io.natrix.ride.users.UserMessages.GetUser;
@@ -66,7 +67,8 @@ public final class RideApi {
                 .route(Route.post("/v1/drivers/{driverId}/availability", "ms.geo.SetAvailability").accepts(SetAvailability.class)
                         .idempotent().access(DRIVERS.owner("driverId")))
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint.{driverId}")
-                        .accepts(DriverPosition.class).stamps("at").access(DRIVERS.owner("driverId")))
+                        .accepts(DriverPosition.class).stamps("at").access(DRIVERS.owner("driverId"))
+                        .batched(GeoService.BATCHES, GeoService.BATCH_EVERY))
                 .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers").access(DRIVERS.owner("driverId")))
                 .route(Route.post("/v1/rides/{rideId}/answer", "ms.dispatch.AnswerOffer").accepts(AnswerOffer.class).idempotent()
                         .access(DRIVERS.actor("driverId")))

@@ -9,8 +9,8 @@ import io.natrix.gateway.Route;
 import io.natrix.gateway.StreamRoute;
 import io.natrix.ride.dispatch.RideMessages.RideEvent;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
-import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoService;
+import io.natrix.ride.geo.Positions;
 import io.natrix.ride.sim.StreetGrid;
 import io.natrix.tracing.TraceSummary;
 
@@ -63,7 +63,7 @@ public final class DashboardService implements AutoCloseable {
         this.natrix = natrix;
         StreetGrid.Streets streets = StreetGrid.telAviv().streets();
         this.service = natrix.service("dashboard").version("1.0.0").description("The live dashboard's snapshots")
-                .broadcastListener(GeoService.POSITIONS + ".>", DriverPosition.class, fleet::position)
+                .broadcastListener(GeoService.POSITIONS + ".>", byte[].class, message -> Positions.each(message, fleet::position))
                 .broadcastListener(GeoService.AVAILABILITY + ".>", DriverAvailability.class, fleet::availability)
                 .broadcastListener("ms.rides.>", RideEvent.class, fleet::ride)
                 .endpoint("Streets", Map.class, request -> streets)

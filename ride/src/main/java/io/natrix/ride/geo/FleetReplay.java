@@ -21,10 +21,11 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The fleet's last known state in JetStream, in two streams that keep the last event per driver: positions
- * ({@link RideStorage#GEO_FLEET}, in memory: drivers resend every second, so a server restart only loses
- * seconds) and availability ({@link RideStorage#GEO_AVAILABILITY}, on disk: a driver says it once). A new geo
- * instance replays both before it answers, so it never serves an empty index.
+ * The fleet's last known state in JetStream, in two streams: positions ({@link RideStorage#GEO_FLEET}, in
+ * memory, the last {@link RideStorage#FLEET_KEPT} of them, singles and gateways' batches alike: drivers resend
+ * every second, so a server restart only loses seconds) and availability ({@link RideStorage#GEO_AVAILABILITY},
+ * on disk, the last per driver: a driver says it once). A new geo instance replays both before it answers, so it
+ * never serves an empty index.
  */
 final class FleetReplay {
 
@@ -37,11 +38,18 @@ final class FleetReplay {
         RideStorage.require(connection, RideStorage.GEO_AVAILABILITY);
     }
 
+    /** What a replay does with each stored message. */
+    @FunctionalInterface
+    interface Sink {
+        void accept(byte[] message) throws IOException;
+    }
+
     /**
-     * Reads the last event of every driver in {@code stream} on {@code filter} into {@code sink}, oldest first;
-     * returns how many.
+     * Reads the messages of {@code stream} on {@code filter} into {@code sink}, oldest first, as {@code policy}
+     * picks them ({@link DeliverPolicy#LastPerSubject}: the last per driver; {@link DeliverPolicy#All}: every
+     * one kept); returns how many.
      */
-    static <T> long replay(Connection connection, String stream, String filter, Class<T> type, ObjectMapper json, Consumer<T> sink)
+    static long replay(Connection connection, String stream, String filter, DeliverPolicy policy, Sink sink)
             throws IOException, JetStreamApiException, InterruptedException {
         if (connection.jetStreamManagement(JetStreamDefaults.jetStream()).getStreamInfo(stream).getStreamState().getMsgCount() == 0) {
             return 0;
@@ -49,7 +57,7 @@ final class FleetReplay {
         JetStreamSubscription subscription = connection.jetStream(JetStreamDefaults.jetStream()).subscribe(filter, PushSubscribeOptions.builder()
                 .stream(stream)
                 .ordered(true)
-                .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build())
+                .configuration(ConsumerConfiguration.builder().deliverPolicy(policy).build())
                 .build());
         long replayed = 0;
         try {
@@ -58,7 +66,7 @@ final class FleetReplay {
                 if (message == null) {
                     return replayed; // nothing (more) on this filter
                 }
-                sink.accept(json.readValue(message.getData(), type));
+                sink.accept(message.getData());
                 replayed++;
                 if (message.metaData().pendingCount() == 0) {
                     return replayed;

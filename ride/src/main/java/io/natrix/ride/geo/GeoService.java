@@ -5,22 +5,30 @@ import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ride.RideStorage;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
-import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
+
+import io.nats.client.api.DeliverPolicy;
 
 import java.lang.System.Logger.Level;
 
 /**
  * The talk's geo service: every instance hears every driver's position (broadcast on
- * {@code ms.geo.UpdatePoint.<driverId>}) and keeps the whole fleet in a {@link GeoIndex}; one instance of the
- * queue group answers each {@code ms.geo.Nearby}. A new instance replays the fleet's last state from JetStream
- * before it answers.
+ * {@code ms.geo.UpdatePoint.<driverId>}, or gathered by a gateway on {@link #BATCHES}) and keeps the whole fleet
+ * in a {@link GeoIndex}; one instance of the queue group answers each {@code ms.geo.Nearby}. A new instance
+ * replays the fleet's last state from JetStream before it answers.
  */
 public final class GeoService {
 
     /** Positions: {@code ms.geo.UpdatePoint.<driverId>}. */
     public static final String POSITIONS = "ms.geo.UpdatePoint";
+    /**
+     * The gateways' batches of positions (NDJSON, one position per line, each naming its driver): a gateway
+     * gathers its drivers' positions for {@link #BATCH_EVERY} and publishes them as one message.
+     */
+    public static final String BATCHES = POSITIONS + ".batch";
+    /** How long a gateway gathers positions before it publishes them. */
+    public static final java.time.Duration BATCH_EVERY = java.time.Duration.ofMillis(50);
     /** Availability changes: {@code ms.geo.Availability.<driverId>}. */
     public static final String AVAILABILITY = "ms.geo.Availability";
     /** Nearest available drivers to a point. */
@@ -36,14 +44,27 @@ public final class GeoService {
         return at > 0 ? at : System.currentTimeMillis();
     }
 
+    /** The good positions of one stored message, into {@code index}; a bad line is logged, not fatal to a replay. */
+    private static int replayed(byte[] message, GeoIndex index) {
+        try {
+            return Positions.each(message, p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "replaying the fleet: {0}", e.getMessage());
+            return 0;
+        }
+    }
+
     /** Starts one geo instance over {@code natrix}, answering from {@code index}. */
     public static Service start(Natrix natrix, GeoIndex index) {
         ObjectMapper json = new ObjectMapper();
         return natrix.service("geo").version("1.0.0")
                 .description("Where every driver is: H3-indexed fleet, nearest available drivers")
-                .broadcastListener(POSITIONS + ".>", DriverPosition.class, p -> {
-                    index.update(p.driverId(), p.lat(), p.lng(), at(p.at()));
-                    index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
+                .broadcastListener(POSITIONS + ".>", byte[].class, message -> {
+                    try {
+                        Positions.each(message, p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
+                    } finally {
+                        index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
+                    }
                 })
                 .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class, a -> index.availability(a.driverId(), a.available(), a.at()))
                 // the request checked its own ranges as it was decoded (GeoMessages, Inputs): a bad one is a 400
@@ -59,11 +80,15 @@ public final class GeoService {
                 })
                 .beforeServing(() -> {
                     FleetReplay.requireStreams(natrix.nats());
-                    long positions = FleetReplay.replay(natrix.nats(), RideStorage.GEO_FLEET, POSITIONS + ".>", DriverPosition.class, json,
-                            p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
-                    long changes = FleetReplay.replay(natrix.nats(), RideStorage.GEO_AVAILABILITY, AVAILABILITY + ".>", DriverAvailability.class, json,
-                            a -> index.availability(a.driverId(), a.available(), a.at()));
-                    LOG.log(Level.INFO, "geo instance ready: replayed {0} positions and {1} availability changes", positions, changes);
+                    long[] positions = {0};
+                    FleetReplay.replay(natrix.nats(), RideStorage.GEO_FLEET, POSITIONS + ".>", DeliverPolicy.All,
+                            message -> positions[0] += replayed(message, index));
+                    long changes = FleetReplay.replay(natrix.nats(), RideStorage.GEO_AVAILABILITY, AVAILABILITY + ".>",
+                            DeliverPolicy.LastPerSubject, message -> {
+                                DriverAvailability a = json.readValue(message, DriverAvailability.class);
+                                index.availability(a.driverId(), a.available(), a.at());
+                            });
+                    LOG.log(Level.INFO, "geo instance ready: replayed {0} positions and {1} availability changes", positions[0], changes);
                 })
                 .start();
     }

@@ -1,6 +1,7 @@
 package io.natrix.ride.geo;
 
 import io.natrix.Natrix;
+import io.natrix.Service;
 import io.natrix.ride.Provision;
 import io.natrix.ServiceException;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
@@ -99,6 +100,34 @@ class GeoServiceTest {
             }
         } finally {
             early.close();
+        }
+    }
+
+    @Test
+    void aGatewaysBatchIsReadLineByLineABadLineCostingOnlyItselfAndALateInstanceReplaysIt() {
+        try (Natrix geo = connect(); Natrix gateway = connect()) {
+            Service first = GeoService.start(geo, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
+            long now = System.currentTimeMillis();
+            for (String online : List.of("batch-1", "batch-2", "batch-3")) {
+                gateway.call("ms.geo.SetAvailability", new SetAvailability(online, true), DriverAvailability.class, Duration.ofSeconds(2));
+            }
+            String batch = "{\"driverId\":\"batch-1\",\"lat\":31.5000,\"lng\":34.5000,\"at\":" + now + "}\n"
+                    + "{\"driverId\":\"batch-2\",\"lat\":500,\"lng\":34.5000}\n" // out of range: refused alone
+                    + "\n"
+                    + "{\"driverId\":\"batch-3\",\"lat\":31.5010,\"lng\":34.5010,\"at\":" + now + "}\n";
+            gateway.publish(GeoService.BATCHES, batch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            await().until(() -> nearby(gateway, 31.5, 34.5, 1_000).drivers().size() == 2);
+            assertThat(nearby(gateway, 31.5, 34.5, 1_000).drivers()).extracting(NearbyDriver::driverId)
+                    .containsExactly("batch-1", "batch-3");
+            await().until(() -> first.listeners().stream().filter(l -> l.subject().startsWith(GeoService.POSITIONS))
+                    .mapToLong(l -> l.errors()).sum() == 1); // the bad line is counted, once, as the batch's failure
+
+            try (Natrix late = connect()) {
+                GeoIndex index = new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis);
+                GeoService.start(late, index);
+                assertThat(index.nearby(31.5, 34.5, 1_000, 10)).as("replayed from the stored batch")
+                        .extracting(NearbyDriver::driverId).containsExactly("batch-1", "batch-3");
+            }
         }
     }
 }
