@@ -1,7 +1,5 @@
 package io.natrix.ride.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Iterator;
 import java.util.stream.Stream;
 
@@ -11,11 +9,11 @@ import java.util.stream.Stream;
  * stream that fails to open, breaks or ends is counted as lost (unless the gateway said it was closing, or the
  * agent closed it) and opened again after a pause that grows while it keeps failing.
  */
-final class FollowedStream implements AutoCloseable {
+final class FollowedStream<T> implements AutoCloseable {
 
     /** What the agent does with one message. */
-    interface Messages {
-        void accept(JsonNode message) throws Exception;
+    interface Messages<T> {
+        void accept(T message) throws Exception;
     }
 
     private final SimHttp http;
@@ -23,7 +21,8 @@ final class FollowedStream implements AutoCloseable {
     private final boolean sse;
     private final String name;
     private final SimStats stats;
-    private final Messages messages;
+    private final StreamLine.Reader<T> reader;
+    private final Messages<T> messages;
     private final Runnable opened;
     private final Runnable ended;
     private volatile boolean closed;
@@ -34,8 +33,9 @@ final class FollowedStream implements AutoCloseable {
      * {@code name} says whose stream it is in error descriptions ("nearby of rider-7"); {@code opened} and
      * {@code ended} run each time the stream opens and ends (an agent's online count).
      */
-    FollowedStream(SimHttp http, String path, boolean sse, String name, SimStats stats, Messages messages,
-                   Runnable opened, Runnable ended) {
+    FollowedStream(SimHttp http, String path, boolean sse, String name, SimStats stats, StreamLine.Reader<T> reader,
+                   Messages<T> messages, Runnable opened, Runnable ended) {
+        this.reader = reader;
         this.http = http;
         this.path = path;
         this.sse = sse;
@@ -46,7 +46,7 @@ final class FollowedStream implements AutoCloseable {
         this.ended = ended;
     }
 
-    FollowedStream start() {
+    FollowedStream<T> start() {
         runner = Thread.ofVirtual().name(name).start(this::follow);
         return this;
     }
@@ -65,17 +65,15 @@ final class FollowedStream implements AutoCloseable {
                 opened.run();
                 Iterator<String> iterator = lines.iterator();
                 while (iterator.hasNext()) {
-                    JsonNode message = message(iterator.next());
-                    if (message == null) {
+                    StreamLine<T> line = line(iterator.next());
+                    if (line == null) {
                         continue;
                     }
                     pauseMillis = 250; // a stream that delivers is a working one again
-                    if (message.has("error")) {
-                        stats.errorLine(name, message.get("error"));
-                    } else if (message.has("closing")) {
-                        gatewayClosing = true;
-                    } else {
-                        deliver(message);
+                    switch (line) {
+                        case StreamLine.Failed<T> failed -> stats.errorLine(name, failed.error());
+                        case StreamLine.Closing<T> _ -> gatewayClosing = true;
+                        case StreamLine.Message<T> message -> deliver(message.value());
                     }
                 }
                 if (!closed && !gatewayClosing) {
@@ -105,21 +103,21 @@ final class FollowedStream implements AutoCloseable {
         }
     }
 
-    /** The JSON of a line, or null for a heartbeat or any other line that carries no message. */
-    private JsonNode message(String line) {
+    /** A line read, or null for a heartbeat or any other line that carries no message. */
+    private StreamLine<T> line(String line) {
         String json = sse ? (line.startsWith("data: ") ? line.substring(6) : null) : (line.startsWith("{") ? line : null);
         if (json == null) {
             return null;
         }
         try {
-            return SimHttp.JSON.readTree(json);
+            return reader.read(json);
         } catch (Exception unreadable) {
             stats.error("unreadable line", name + ": " + unreadable.getMessage());
             return null;
         }
     }
 
-    private void deliver(JsonNode message) {
+    private void deliver(T message) {
         try {
             messages.accept(message);
         } catch (InterruptedException stop) {

@@ -95,7 +95,7 @@ final class SimDriver {
     void run(Runnable joined) {
         WebSocket locations = null;
         boolean signedUp = false;
-        FollowedStream offers = null;
+        FollowedStream<JsonNode> offers = null;
         try {
             JsonNode signUp = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
                     "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5);
@@ -103,8 +103,8 @@ final class SimDriver {
             http = http.as(signUp);
             locations = openLocations();
             stats.driversOnline.incrementAndGet();
-            offers = new FollowedStream(http, "/v1/drivers/" + id + "/offers", false, "offers of " + id, stats,
-                    this::onOffer, () -> { }, () -> { }).start();
+            offers = new FollowedStream<>(http, "/v1/drivers/" + id + "/offers", false, "offers of " + id, stats,
+                    StreamLine.TREES, this::onOffer, () -> { }, () -> { }).start();
             // a new driver takes no ride until it says so: once its offers are followed, it goes online
             http.post("/v1/drivers/" + id + "/availability", Map.of("available", true), 5);
             signedUp = true;

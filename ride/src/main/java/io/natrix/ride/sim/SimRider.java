@@ -40,18 +40,18 @@ final class SimRider {
     /** Watches and rides until interrupted; calls {@code joined} once signed up (or failed to get there). */
     void run(Runnable joined) {
         boolean signedUp = false;
-        FollowedStream nearby = null;
-        FollowedStream rides = null;
+        FollowedStream<NearbyAnswer> nearby = null;
+        FollowedStream<JsonNode> rides = null;
         try {
             JsonNode signUp = http.post("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
                     "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999))), 5);
             id = signUp.get("id").asText();
             http = http.as(signUp);
-            nearby = new FollowedStream(http, "/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true,
-                    "nearby of " + id, stats, this::onNearby, stats.ridersOnline::incrementAndGet,
+            nearby = new FollowedStream<>(http, "/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true,
+                    "nearby of " + id, stats, NearbyAnswer::read, this::onNearby, stats.ridersOnline::incrementAndGet,
                     stats.ridersOnline::decrementAndGet).start();
-            rides = new FollowedStream(http, "/v1/riders/" + id + "/rides", false, "rides of " + id, stats,
-                    this::onRideUpdate, () -> { }, () -> { }).start();
+            rides = new FollowedStream<>(http, "/v1/riders/" + id + "/rides", false, "rides of " + id, stats,
+                    StreamLine.TREES, this::onRideUpdate, () -> { }, () -> { }).start();
             signedUp = true;
             joined.run();
             while (!Thread.currentThread().isInterrupted()) {
@@ -96,24 +96,19 @@ final class SimRider {
     }
 
     /** An answer with drivers (or none near): freshness from the moment the gateway asked. */
-    private void onNearby(JsonNode answer) {
-        JsonNode drivers = answer.path("drivers");
-        stats.nearbyAnswer(answer.path("estimator").asText(), !drivers.isEmpty());
+    private void onNearby(NearbyAnswer answer) {
+        stats.nearbyAnswer(answer.estimator(), answer.drivers() > 0);
         long now = System.currentTimeMillis();
         long last = lastNearby.getAndSet(now);
         if (last > 0) {
             stats.nearbyGapMillis.recordValue(Math.min(3_600_000, now - last));
         }
-        long askedAt = answer.path("askedAt").asLong();
+        long askedAt = answer.askedAt();
         if (askedAt > 0) {
             stats.freshnessMillis.recordValue(Math.min(3_600_000, Math.max(0, now - askedAt)));
         }
-        long freshest = Long.MAX_VALUE;
-        for (JsonNode driver : drivers) {
-            freshest = Math.min(freshest, driver.path("ageMillis").asLong());
-        }
-        if (freshest != Long.MAX_VALUE) {
-            stats.positionAgeMillis.recordValue(Math.min(freshest, 3_600_000));
+        if (answer.freshestAgeMillis() != Long.MAX_VALUE) {
+            stats.positionAgeMillis.recordValue(Math.max(0, Math.min(answer.freshestAgeMillis(), 3_600_000)));
         }
     }
 

@@ -70,17 +70,17 @@ public final class Simulator implements AutoCloseable {
      */
     private void awaitNearby(HttpClient client, String what, Predicate<JsonNode> wanted, long started, Duration timeout)
             throws InterruptedException {
-        List<FollowedStream> streams = new ArrayList<>();
+        List<FollowedStream<JsonNode>> streams = new ArrayList<>();
         try {
             Map<String, ReadyCheck> checks = new LinkedHashMap<>();
             for (String gateway : options.gateways()) {
                 ReadyCheck check = new ReadyCheck(wanted); // the check's own counts, not the apps'
                 checks.put(gateway, check);
                 SimHttp checker = readyChecker(client, gateway, started, timeout);
-                streams.add(new FollowedStream(checker.countedIn(check.seen),
+                streams.add(new FollowedStream<>(checker.countedIn(check.seen),
                         "/v1/riders/" + checker.userId() + "/nearby?lat=" + grid.center().lat() + "&lng=" + grid.center().lng()
                                 + "&radiusMeters=10000", true, // a rider's limit: the estimators rank as many drivers
-                        "ready check of " + gateway, check.seen, check::answered, () -> { }, () -> { }).start());
+                        "ready check of " + gateway, check.seen, StreamLine.TREES, check::answered, () -> { }, () -> { }).start());
             }
             for (Map.Entry<String, ReadyCheck> check : checks.entrySet()) {
                 long left = timeout.toNanos() - (System.nanoTime() - started);
