@@ -42,6 +42,10 @@ public final class Bench {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length)); // JMH's own Main: no import, Bench has a main too
             return;
         }
+        if (args.length > 0 && args[0].equals("fleet-chart")) {
+            FleetChart.run(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length == 3 && args[0].equals("peers-chart")) {
             PeerCharts.redraw(Path.of(args[1]), Path.of(args[2]));
             return;

@@ -142,7 +142,14 @@ final class FleetBench {
             boolean held = true; // every step so far held
             List<UnitCosts.Sample> measured = new ArrayList<>();
             List<UnitCosts.Sample> heldSamples = new ArrayList<>();
+            long maxFiles = maxOpenFiles();
             for (Step step : options.steps()) {
+                java.util.Optional<String> beyond = beyondOpenFiles(step, maxFiles);
+                if (beyond.isPresent()) {
+                    System.out.printf("| %,d | %,d | | | | | | | | | | not run: %s |%n", step.drivers(), step.riders(), beyond.get());
+                    held = false;
+                    break; // larger steps need more
+                }
                 Simulator.Counters errorsBefore = simulator.counters(); // failures while growing and warming up count too
                 simulator.grow(step.drivers(), step.riders());
                 Thread.sleep(options.warmup());
@@ -213,6 +220,42 @@ final class FleetBench {
                         + " nearby answers, %,d errors%s%n", first.drivers() / 5, first.riders() / 5,
                 options.coldStart().toSeconds(), after.nearbyUpdates() - before.nearbyUpdates(), errors,
                 errors == 0 ? "" : " (" + after.errorCausesSince(before) + "; first of each: " + simulator.firstOfEach() + ")");
+    }
+
+    /** Files a process keeps open besides its agents' sockets: jars, NATS, logs, the JDK's own. */
+    static final int FILES_BESIDES_SOCKETS = 1_000;
+
+    /**
+     * Why {@code step} cannot run on this machine whatever the CPU, or empty: every driver holds two sockets in
+     * the simulator (its positions, its offers), every rider two (nearby, rides), and no process may open more
+     * than {@code maxFiles} files (the hard limit, {@code ulimit -Hn}, which only a process with
+     * CAP_SYS_RESOURCE can raise). The gateways hold the same streams between them, so the simulator, one
+     * process, meets the limit first. Found before the step, it is said; found during it, it was a "Too many
+     * open files" in the middle of a step, which took the simulator's class loading and CPU readings with it.
+     */
+    static java.util.Optional<String> beyondOpenFiles(Step step, long maxFiles) {
+        long sockets = 2L * step.drivers() + 2L * step.riders();
+        if (sockets > maxFiles - FILES_BESIDES_SOCKETS) {
+            return java.util.Optional.of(String.format("the simulator would hold %,d sockets and a process may open %,d files"
+                    + " here (ulimit -Hn, leaving %,d for the rest); it would take the simulator in several processes, or a"
+                    + " higher limit", sockets, maxFiles, FILES_BESIDES_SOCKETS));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** This process's hard limit of open files, from {@code /proc/self/limits}; unknown is unlimited. */
+    static long maxOpenFiles() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String hard = line.substring("Max open files".length()).trim().split("\\s+")[1];
+                    return hard.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(hard);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            // not Linux, or a format this does not know: nothing to check against
+        }
+        return Long.MAX_VALUE;
     }
 
     /**

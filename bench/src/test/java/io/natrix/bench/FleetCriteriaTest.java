@@ -78,4 +78,16 @@ class FleetCriteriaTest {
         assertThat(FleetBench.misses(STEP, empty, 0, OPTIONS)).singleElement()
                 .satisfies(miss -> assertThat(miss).contains("nearby answers with drivers below 95%").contains("(0 of 100)"));
     }
+
+    @Test
+    void aStepWhoseSocketsAProcessCannotOpenIsSaidBeforeItRuns() {
+        // this machine's hard limit: 20,000 files a process
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(6_000, 1_500), 20_000)).isEmpty();
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(8_000, 2_000), 20_000)).hasValueSatisfying(why ->
+                assertThat(why).contains("simulator would hold 20,000 sockets").contains("may open 20,000 files"));
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(8_000, 2_000), 100_000)).isEmpty();
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(20_000, 5_000), 51_000)).isEmpty();
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(20_000, 5_000), 50_999)).isPresent();
+        assertThat(FleetBench.maxOpenFiles()).as("read from /proc/self/limits").isPositive();
+    }
 }
