@@ -86,7 +86,9 @@ class DemoLifecycleTest {
                     .as("its service and gateway processes").hasSizeGreaterThanOrEqualTo(14);
 
             signal(demo, signal);
-            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo itself ended").isTrue();
+            boolean demoEnded = demo.waitFor(30, TimeUnit.SECONDS);
+            assertThat(demoEnded).as("the demo itself ended; its last lines:%n%s", String.join("\n",
+                    output.subList(Math.max(0, output.size() - 30), output.size()))).isTrue();
             long ended = System.nanoTime();
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                     assertThat(started.stream().filter(DemoLifecycleTest::running).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
