@@ -32,8 +32,9 @@ class DemoLifecycleTest {
     /** The demo as {@code ./natrix demo} runs it, small: its own nats-server, every service, two gateways. */
     static Process demo(List<String> output, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                // a shell started in the background ignores SIGINT, and so would the JVM it starts: put it back
-                "/usr/bin/perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
+                // a shell started in the background ignores SIGINT, and one started by nohup SIGHUP, and so would
+                // the JVM it starts (a JVM leaves a signal ignored at its start ignored): put both back
+                "/usr/bin/perl", "-e", "$SIG{INT} = 'DEFAULT'; $SIG{HUP} = 'DEFAULT'; exec @ARGV or die $!",
                 ProcessHandle.current().info().command().orElseThrow(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), RideDemo.class.getName(),
                 "--nats-port", "0", "--drivers", "10", "--riders", "4", "--duration", "600s"));
