@@ -147,9 +147,9 @@ final class Caller {
             return read(subject, reply.get(left.toNanos(), TimeUnit.NANOSECONDS), replyType);
         } catch (TimeoutException e) {
             reply.cancel(false);
-            throw new CallTimeoutException(subject, budget.allowed(), Duration.ofNanos(System.nanoTime() - started));
+            throw new CallTimeoutException(subject, budget.allowed(), Duration.ofNanos(System.nanoTime() - budget.began()));
         } catch (ExecutionException | CancellationException e) {
-            throw failure(subject, e, budget.allowed(), started);
+            throw failure(subject, e, budget.allowed(), budget.began());
         } catch (InterruptedException e) {
             reply.cancel(false);
             Thread.currentThread().interrupt();
@@ -195,7 +195,7 @@ final class Caller {
                 }
                 try {
                     R reply = outcome.error == null ? read(subject, outcome.message, replyType)
-                            : rethrow(failure(subject, outcome.error, allowed.allowed(), started));
+                            : rethrow(failure(subject, outcome.error, allowed.allowed(), allowed.began()));
                     latencies.record(subject, System.nanoTime() - started);
                     return reply;
                 } catch (NatrixException e) {
@@ -206,7 +206,7 @@ final class Caller {
             if (best != null && pending.stream().allMatch(CompletableFuture::isDone)) {
                 throw best;
             }
-            throw new CallTimeoutException(subject, allowed.allowed(), Duration.ofNanos(System.nanoTime() - started));
+            throw new CallTimeoutException(subject, allowed.allowed(), Duration.ofNanos(System.nanoTime() - allowed.began()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CallInterruptedException(subject, e);
@@ -482,6 +482,14 @@ final class Caller {
 
     /** The time a call is allowed (for its messages) and the moment it ends. */
     private record Budget(Duration allowed, long deadline) {
+
+        /**
+         * When the budget began: a timeout says it waited from here, so the whole budget it was given, not
+         * from a later moment after the call's own set-up (a breaker, an observer, a first call's class loading).
+         */
+        long began() {
+            return deadline - allowed.toNanos();
+        }
 
         /** The part of this budget left from now; a timeout if none is. */
         Budget rest(String subject) {

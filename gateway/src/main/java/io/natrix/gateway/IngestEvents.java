@@ -52,13 +52,31 @@ final class IngestEvents {
         return maxBytes;
     }
 
+    /** What became of one event. */
+    sealed interface Outcome {
+        /** Published (or, on a batched route, joined the batch that will be). */
+        record Published() implements Outcome {
+        }
+
+        /** A blank line: ignored, neither accepted nor rejected. */
+        record Blank() implements Outcome {
+        }
+
+        /** Not published; {@code reason} is what the client is told. */
+        record Rejected(String reason) implements Outcome {
+        }
+    }
+
+    private static final Outcome PUBLISHED = new Outcome.Published();
+    private static final Outcome BLANK = new Outcome.Blank();
+
     /**
-     * Null when published, "" for a blank event (ignored), else why it was rejected. The event goes without the
-     * stream's request context: an event has no reply and starts no trace, so its listeners are not handed a
-     * request id and an actor on every one of thousands a second (the subject, filled from the verified path,
-     * says whose it is).
+     * Checks and publishes one event. It goes without the stream's request context: an event has no reply and
+     * starts no trace, so its listeners are not handed a request id and an actor on every one of thousands a
+     * second (the subject, or on a batched route the event's own fields, filled from the verified path, say
+     * whose it is).
      */
-    String publish(byte[] bytes, Target target, RequestContext context) {
+    Outcome publish(byte[] bytes, Target target, RequestContext context) {
         if (bytes.length > maxBytes) {
             return tooLong();
         }
@@ -66,8 +84,8 @@ final class IngestEvents {
             // per event: the header as it is is the key; it is parsed only to say whose events were too many
             Optional<String> actor = context.header(RequestContext.ACTOR);
             if (actor.isPresent() && rate.get().take(actor.get()) > 0) {
-                return "rate limited: more than " + rate.get().perSecond() + " events/s for "
-                        + context.actor().map(io.natrix.Actor::id).orElse(actor.get());
+                return new Outcome.Rejected("rate limited: more than " + rate.get().perSecond() + " events/s for "
+                        + context.actor().map(io.natrix.Actor::id).orElse(actor.get()));
             }
         }
         String text;
@@ -75,39 +93,39 @@ final class IngestEvents {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            return "not UTF-8";
+            return new Outcome.Rejected("not UTF-8");
         }
         if (text.isBlank()) {
-            return "";
+            return BLANK;
         }
         JsonNode event;
         try {
             event = json.readTree(text);
         } catch (IOException e) {
-            return "not valid JSON";
+            return new Outcome.Rejected("not valid JSON");
         }
         if (!(event instanceof ObjectNode object)) {
-            return "not a JSON object";
+            return new Outcome.Rejected("not a JSON object");
         }
         target.parameters().forEach(object::put);
         stamps.ifPresent(field -> object.put(field, System.currentTimeMillis())); // over the client's own, if any
         Optional<String> problem = shape.problem(object);
         if (problem.isPresent()) {
-            return problem.get();
+            return new Outcome.Rejected(problem.get());
         }
         try {
             byte[] encoded = json.writeValueAsBytes(object); // compact: no newline in it, as a batch's line must be
             if (batches.isPresent()) {
-                return batches.get().add(encoded) ? null : "not published: the gateway is stopping";
+                return batches.get().add(encoded) ? PUBLISHED : new Outcome.Rejected("not published: the gateway is stopping");
             }
             natrix.publish(target.subject(), encoded);
-            return null;
+            return PUBLISHED;
         } catch (NatrixException | IOException | IllegalArgumentException | HttpProblem e) {
-            return "not published: " + e.getMessage();
+            return new Outcome.Rejected("not published: " + e.getMessage());
         }
     }
 
-    String tooLong() {
-        return "over " + maxBytes + " bytes";
+    Outcome.Rejected tooLong() {
+        return new Outcome.Rejected("over " + maxBytes + " bytes");
     }
 }

@@ -65,13 +65,15 @@ final class IngestStream implements Forwarder {
             NdjsonLines lines = new NdjsonLines(body, events.maxBytes());
             for (NdjsonLines.Line line = lines.next(); line != null; line = lines.next()) {
                 watch.progress();
-                String problem = line.tooLong() ? events.tooLong() : events.publish(line.bytes(), target, exchange.context());
-                if (problem == null) {
-                    accepted++;
-                } else if (!problem.isEmpty()) {
-                    rejected++;
-                    if (errors.size() < REPORTED_ERRORS) {
-                        errors.add("line " + line.number() + ": " + problem);
+                IngestEvents.Outcome outcome = line.tooLong() ? events.tooLong() : events.publish(line.bytes(), target, exchange.context());
+                switch (outcome) {
+                    case IngestEvents.Outcome.Published _ -> accepted++;
+                    case IngestEvents.Outcome.Blank _ -> { }
+                    case IngestEvents.Outcome.Rejected(String reason) -> {
+                        rejected++;
+                        if (errors.size() < REPORTED_ERRORS) {
+                            errors.add("line " + line.number() + ": " + reason);
+                        }
                     }
                 }
             }

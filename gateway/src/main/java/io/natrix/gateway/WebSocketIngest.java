@@ -101,11 +101,11 @@ final class WebSocketIngest implements WsListener {
             return;
         }
         received++;
-        String problem = overflow ? events.tooLong() : events.publish(partial.toByteArray(), target, context);
+        IngestEvents.Outcome outcome = overflow ? events.tooLong() : events.publish(partial.toByteArray(), target, context);
         partial.reset();
         overflow = false;
-        if (problem != null && !problem.isEmpty()) {
-            session.send(rejection(problem), true);
+        if (outcome instanceof IngestEvents.Outcome.Rejected(String reason)) {
+            session.send(rejection(reason), true);
         }
     }
 
