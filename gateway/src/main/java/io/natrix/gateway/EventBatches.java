@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,10 +29,10 @@ final class EventBatches implements AutoCloseable {
     private final long intervalNanos;
     private final int maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition full = lock.newCondition();
-    private final AtomicLong dropped = new AtomicLong();
+    private final Condition closing = lock.newCondition();
+    private long dropped; // under the lock, as every publish is: said in the log with each loss
     private final Thread sender;
-    private ByteArrayOutputStream batch;
+    private final ByteArrayOutputStream batch;
     private boolean closed;
 
     /**
@@ -67,18 +66,13 @@ final class EventBatches implements AutoCloseable {
         }
     }
 
-    /** Batches that could not be published (NATS closed or refusing), since start. */
-    long dropped() {
-        return dropped.get();
-    }
-
     private void sendEveryInterval() {
         lock.lock();
         try {
             while (!closed) {
                 long left = intervalNanos;
                 while (!closed && left > 0) {
-                    left = full.awaitNanos(left);
+                    left = closing.awaitNanos(left);
                 }
                 publish(take());
             }
@@ -107,7 +101,7 @@ final class EventBatches implements AutoCloseable {
             natrix.publish(subject, taken);
         } catch (NatrixException | IllegalArgumentException | IllegalStateException e) {
             // positions are sent again every second: a lost batch is counted and said, not retried
-            long lost = dropped.incrementAndGet();
+            long lost = ++dropped;
             LOG.log(Level.WARNING, "a batch of {0} bytes for {1} was not published ({2} so far): {3}", taken.length, subject, lost,
                     e.getMessage());
         }
@@ -122,7 +116,7 @@ final class EventBatches implements AutoCloseable {
                 return;
             }
             closed = true;
-            full.signal();
+            closing.signal();
         } finally {
             lock.unlock();
         }

@@ -4,21 +4,16 @@ import io.natrix.JetStreamDefaults;
 
 import io.natrix.ride.RideStorage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * The fleet's last known state in JetStream, in two streams: positions ({@link RideStorage#GEO_FLEET}, in

@@ -5,12 +5,15 @@ import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ride.RideStorage;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
+import io.natrix.ride.geo.GeoMessages.DriverPosition;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 
 import io.nats.client.api.DeliverPolicy;
 
 import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The talk's geo service: every instance hears every driver's position (broadcast on
@@ -44,10 +47,10 @@ public final class GeoService {
         return at > 0 ? at : System.currentTimeMillis();
     }
 
-    /** The good positions of one stored message, into {@code index}; a bad line is logged, not fatal to a replay. */
-    private static int replayed(byte[] message, GeoIndex index) {
+    /** The good positions of one stored message, into the index; a bad line is logged, not fatal to a replay. */
+    private static int replayed(byte[] message, Consumer<DriverPosition> indexed) {
         try {
-            return Positions.each(message, p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
+            return Positions.each(message, indexed);
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "replaying the fleet: {0}", e.getMessage());
             return 0;
@@ -57,11 +60,12 @@ public final class GeoService {
     /** Starts one geo instance over {@code natrix}, answering from {@code index}. */
     public static Service start(Natrix natrix, GeoIndex index) {
         ObjectMapper json = new ObjectMapper();
+        Consumer<DriverPosition> indexed = p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at()));
         return natrix.service("geo").version("1.0.0")
                 .description("Where every driver is: H3-indexed fleet, nearest available drivers")
                 .broadcastListener(POSITIONS + ".>", byte[].class, message -> {
                     try {
-                        Positions.each(message, p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at())));
+                        Positions.each(message, indexed);
                     } finally {
                         index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
                     }
@@ -80,15 +84,15 @@ public final class GeoService {
                 })
                 .beforeServing(() -> {
                     FleetReplay.requireStreams(natrix.nats());
-                    long[] positions = {0};
+                    LongAdder positions = new LongAdder();
                     FleetReplay.replay(natrix.nats(), RideStorage.GEO_FLEET, POSITIONS + ".>", DeliverPolicy.All,
-                            message -> positions[0] += replayed(message, index));
+                            message -> positions.add(replayed(message, indexed)));
                     long changes = FleetReplay.replay(natrix.nats(), RideStorage.GEO_AVAILABILITY, AVAILABILITY + ".>",
                             DeliverPolicy.LastPerSubject, message -> {
                                 DriverAvailability a = json.readValue(message, DriverAvailability.class);
                                 index.availability(a.driverId(), a.available(), a.at());
                             });
-                    LOG.log(Level.INFO, "geo instance ready: replayed {0} positions and {1} availability changes", positions[0], changes);
+                    LOG.log(Level.INFO, "geo instance ready: replayed {0} positions and {1} availability changes", positions.sum(), changes);
                 })
                 .start();
     }
