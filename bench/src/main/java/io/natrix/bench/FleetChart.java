@@ -28,10 +28,17 @@ final class FleetChart {
     private static final Pattern SHARE = Pattern.compile("([a-z-]+) (\\d+)");
     private static final Color[] PALETTE = {new Color(0x7f7f7f), new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
 
-    /** One measured step of one run: drivers, riders, CPU % of a core by process. */
-    record Row(int drivers, int riders, Map<String, Integer> cpu) {
+    /** One measured step of one run: drivers, riders, CPU % of a core by process, whether it held. */
+    record Row(int drivers, int riders, Map<String, Integer> cpu, boolean held) {
         int total() {
             return cpu.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** The same step as the bench's fit takes it: µs of CPU per second by process. */
+        UnitCosts.Sample sample() {
+            Map<String, Double> micros = new LinkedHashMap<>();
+            cpu.forEach((process, percent) -> micros.put(process, percent * 10_000.0));
+            return new UnitCosts.Sample(drivers, riders, micros);
         }
     }
 
@@ -51,7 +58,7 @@ final class FleetChart {
             while (share.find()) {
                 cpu.put(share.group(1), Integer.parseInt(share.group(2)));
             }
-            Row row = new Row(number(cells[1]), number(cells[2]), cpu);
+            Row row = new Row(number(cells[1]), number(cells[2]), cpu, cells[12].trim().startsWith("yes"));
             if (!cpu.isEmpty() && row.total() > 0) {
                 rows.add(row);
             }
@@ -90,6 +97,17 @@ final class FleetChart {
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
+    /**
+     * The per-unit line the bench prints, fitted again from a run's table (over the steps that held, as the
+     * bench does): for a run that ended before printing it. The table gives whole percents of a core, so the
+     * figures are coarser than the bench's own.
+     */
+    static String unitCosts(List<Row> rows) {
+        List<Row> held = rows.stream().filter(Row::held).toList();
+        return FleetBench.unitCostLine(UnitCosts.fit(held.stream().map(Row::sample).toList()),
+                held.size() + " steps that held, from the table's whole percents");
+    }
+
     /** {@code fleet-chart OUT.png LABEL=OUTPUT.txt ...}. */
     static void run(List<String> args) throws IOException {
         if (args.size() < 2) {
@@ -103,6 +121,7 @@ final class FleetChart {
             }
             runs.put(parts[0], rows(Files.readAllLines(Path.of(parts[1]))));
         }
+        runs.forEach((label, rows) -> System.out.println(label + ": " + unitCosts(rows)));
         draw(Path.of(args.getFirst()), runs);
     }
 }

@@ -33,6 +33,10 @@ class FleetChartTest {
         assertThat(step.cpu()).containsEntry("sim", 24).containsEntry("gateway", 27).containsEntry("eta-quick", 4).hasSize(8);
         assertThat(step.total()).isEqualTo(4 + 0 + 5 + 13 + 11 + 27 + 14 + 24);
 
+        assertThat(rows).allMatch(FleetChart.Row::held);
+        assertThat(step.sample().cpuMicrosPerSecond()).containsEntry("sim", 240_000.0);
+        assertThat(FleetChart.unitCosts(rows)).startsWith("CPU per unit (least squares over 2 steps that held, from the table's whole percents");
+
         Path png = dir.resolve("fleet.png");
         FleetChart.draw(png, Map.of("after", rows));
         assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G');
