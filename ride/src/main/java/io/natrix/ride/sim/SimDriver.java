@@ -3,24 +3,24 @@ package io.natrix.ride.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.ride.sim.StreetGrid.Node;
 
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One simulated driver, only through the HTTP API: registers, pushes its position over a WebSocket every second
  * while it drives along the streets, takes most offers, drives to the pick-up and then to a destination.
+ * Its own virtual thread signs up, opens its streams and opens the location socket again when it is lost; the
+ * driving itself is a tick on the location sockets' event loop ({@link #tick()}), and a ride's pick-up or
+ * drop-off, which waits for an answer, runs on a virtual thread of its own.
  */
-final class SimDriver {
+final class SimDriver implements LocationSockets.Ticked {
 
     private record Job(String rideId, Node pickup, Node dropoff, boolean pickedUp) {
     }
@@ -30,14 +30,24 @@ final class SimDriver {
     private final SimStats stats;
     private final SplittableRandom random;
     private final double blocksPerSecond;
+    private final LocationSockets sockets;
+    private final Optional<InetAddress> source;
     private final AtomicReference<Job> job = new AtomicReference<>();
+    private final AtomicBoolean stepping = new AtomicBoolean(); // a pick-up or drop-off is on its way
+    private volatile LocationSocket locations; // null while it is being opened
+    private volatile Thread stepper;
+    // the tick's own (the event loop's), set before the driver's first tick
     private Node at;
     private Node next;
     private double progress;
-    private String id;
+    private volatile String id;
 
-    SimDriver(SimHttp http, StreetGrid grid, SimStats stats, long seed, double speedMetersPerSecond) {
+    /** {@code source}: the local address its location socket connects from (the HTTP client's, on loopback). */
+    SimDriver(SimHttp http, LocationSockets sockets, Optional<InetAddress> source, StreetGrid grid, SimStats stats,
+              long seed, double speedMetersPerSecond) {
         this.http = http;
+        this.sockets = sockets;
+        this.source = source;
         this.grid = grid;
         this.stats = stats;
         this.random = new SplittableRandom(seed);
@@ -51,16 +61,15 @@ final class SimDriver {
      * run, the gateway busy starting) is tried again after a pause, at most three times, and counted as a retry.
      * The gateway's answers on it ({@code {"rejected":n,"reason":..}} for a line it could not take) are errors.
      */
-    private WebSocket openLocations() throws Exception {
-        URI uri = URI.create(http.base().replace("http", "ws") + "/v1/drivers/" + id + "/locations");
+    private LocationSocket openLocations() throws Exception {
+        URI uri = URI.create(http.base().replaceFirst("^http", "ws") + "/v1/drivers/" + id + "/locations");
         for (int attempt = 1; ; attempt++) {
             try {
-                return http.webSocket().buildAsync(uri, new Answers()).get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException refused) {
+                return sockets.open(uri, http.token(), source, this::answered);
+            } catch (java.io.IOException refused) {
                 if (attempt == 3) {
-                    throw refused.getCause() instanceof WebSocketHandshakeException handshake
-                            ? new SimHttp.Refused("the location stream of " + id + " (refused 3 times)",
-                            handshake.getResponse().statusCode(), "") : refused;
+                    throw refused instanceof SimHttp.Refused ? new SimHttp.Refused("the location stream of " + id
+                            + " (refused 3 times)", ((SimHttp.Refused) refused).status(), "") : refused;
                 }
                 stats.retries.increment();
                 Thread.sleep(200L * attempt);
@@ -69,33 +78,22 @@ final class SimDriver {
     }
 
     /** What the gateway says on the location socket: a rejected line is an error. */
-    private final class Answers implements WebSocket.Listener {
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                try {
-                    JsonNode answer = SimHttp.JSON.readTree(text.toString());
-                    if (answer.path("rejected").asInt() > 0) {
-                        stats.error("location rejected", "locations of " + id + ": " + answer.path("reason").asText(answer.toString()));
-                    }
-                } catch (Exception unreadable) {
-                    stats.error("unreadable line", "locations of " + id + ": " + unreadable.getMessage());
-                }
-                text.setLength(0);
+    private void answered(String text) {
+        try {
+            JsonNode answer = SimHttp.JSON.readTree(text);
+            if (answer.path("rejected").asInt() > 0) {
+                stats.error("location rejected", "locations of " + id + ": " + answer.path("reason").asText(answer.toString()));
             }
-            socket.request(1);
-            return null;
+        } catch (Exception unreadable) {
+            stats.error("unreadable line", "locations of " + id + ": " + unreadable.getMessage());
         }
     }
 
     /** Drives until interrupted; calls {@code joined} once signed up (or failed to get there). */
     void run(Runnable joined) {
-        WebSocket locations = null;
         boolean signedUp = false;
         FollowedStream<JsonNode> offers = null;
+        int slot = -1;
         try {
             JsonNode signUp = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
                     "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5);
@@ -109,45 +107,89 @@ final class SimDriver {
             http.post("/v1/drivers/" + id + "/availability", Map.of("available", true), 5);
             signedUp = true;
             joined.run();
+            slot = sockets.start(this);
             while (!Thread.currentThread().isInterrupted()) {
-                move();
-                double lat = at.lat() + (next.lat() - at.lat()) * progress;
-                double lng = at.lng() + (next.lng() - at.lng()) * progress;
-                try {
-                    locations.sendText("{\"lat\":" + lat + ",\"lng\":" + lng + "}", true).get(5, TimeUnit.SECONDS);
-                    stats.locationUpdates.increment();
-                } catch (ExecutionException | TimeoutException lost) {
-                    // the socket broke: counted, and opened again as an app would (offline until then)
-                    stats.driversOnline.decrementAndGet();
-                    stats.error("stream lost", "locations of " + id + ": " + (lost.getCause() == null ? lost : lost.getCause()));
-                    locations.abort();
-                    locations = null;
-                    locations = openLocations();
-                    stats.driversOnline.incrementAndGet();
-                }
-                try {
-                    advanceJob();
-                } catch (java.io.IOException failed) {
-                    stats.error("ride step of " + id, failed);
-                    reconcile(); // as an app does after a step whose outcome it does not know
-                }
-                Thread.sleep(1000);
+                LocationSocket open = locations;
+                String why = open.ended().get();
+                // the socket broke: counted, and opened again as an app would (offline until then)
+                locations = null;
+                stats.driversOnline.decrementAndGet();
+                stats.error("stream lost", "locations of " + id + ": " + why);
+                locations = openLocations();
+                stats.driversOnline.incrementAndGet();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             stats.error("driver " + id, e);
         } finally {
+            if (slot >= 0) {
+                sockets.stop(this, slot);
+            }
             if (!signedUp) {
                 joined.run();
             }
-            if (locations != null) {
+            LocationSocket open = locations;
+            if (open != null) {
+                locations = null;
                 stats.driversOnline.decrementAndGet();
-                locations.abort();
+                open.close();
             }
             if (offers != null) {
                 offers.close();
             }
+            Thread step = stepper;
+            if (step != null) {
+                step.interrupt();
+            }
+        }
+    }
+
+    /**
+     * One second of driving, on the event loop: a step along the streets and the position sent, and when the
+     * driver has reached its pick-up or drop-off, that step sent on a thread of its own (it waits for dispatch).
+     * Skipped while the location socket is being opened again, as the driver's thread did while it waited.
+     */
+    @Override
+    public void tick() {
+        LocationSocket open = locations;
+        if (open == null) {
+            return;
+        }
+        move();
+        double lat = at.lat() + (next.lat() - at.lat()) * progress;
+        double lng = at.lng() + (next.lng() - at.lng()) * progress;
+        open.send("{\"lat\":" + lat + ",\"lng\":" + lng + "}", stats.locationUpdates::increment);
+        Job current = job.get();
+        if (current != null && StreetGrid.steps(at, current.pickedUp() ? current.dropoff() : current.pickup()) == 0
+                && stepping.compareAndSet(false, true)) {
+            stepper = Thread.ofVirtual().name("step of " + id).start(() -> step(current));
+        }
+    }
+
+    /** The pick-up or drop-off the driver has reached; when its outcome is unknown, the ride is read again. */
+    private void step(Job current) {
+        try {
+            if (!current.pickedUp()) {
+                http.post("/v1/rides/" + current.rideId() + "/pickup", Map.of("driverId", id));
+                job.compareAndSet(current, new Job(current.rideId(), current.pickup(), current.dropoff(), true));
+            } else {
+                http.post("/v1/rides/" + current.rideId() + "/dropoff", Map.of("driverId", id));
+                stats.ridesCompleted.increment();
+                job.compareAndSet(current, null);
+            }
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        } catch (java.io.IOException failed) {
+            stats.error("ride step of " + id, failed);
+            try {
+                reconcile(); // as an app does after a step whose outcome it does not know
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            stepper = null;
+            stepping.set(false);
         }
     }
 
@@ -165,21 +207,6 @@ final class SimDriver {
             }
             var choices = grid.neighbours(at);
             next = goal != null ? grid.towards(at, goal) : choices.get(random.nextInt(choices.size()));
-        }
-    }
-
-    private void advanceJob() throws Exception {
-        Job current = job.get();
-        if (current == null) {
-            return;
-        }
-        if (!current.pickedUp() && StreetGrid.steps(at, current.pickup()) == 0) {
-            http.post("/v1/rides/" + current.rideId() + "/pickup", Map.of("driverId", id));
-            job.set(new Job(current.rideId(), current.pickup(), current.dropoff(), true));
-        } else if (current.pickedUp() && StreetGrid.steps(at, current.dropoff()) == 0) {
-            http.post("/v1/rides/" + current.rideId() + "/dropoff", Map.of("driverId", id));
-            stats.ridesCompleted.increment();
-            job.set(null);
         }
     }
 

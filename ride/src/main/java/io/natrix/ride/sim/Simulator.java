@@ -37,6 +37,9 @@ public final class Simulator implements AutoCloseable {
     private final Semaphore joining = new Semaphore(JOINING);
     private final List<Thread> agents = new ArrayList<>();
     private final List<HttpClient> clients = new ArrayList<>();
+    /** Each HTTP client's source address (on loopback), for its agents' location sockets too. */
+    private final List<java.util.Optional<java.net.InetAddress>> sources = new ArrayList<>();
+    private final LocationSockets locationSockets = new LocationSockets(bug -> stats.error("simulator", bug));
     private final StreetGrid grid = StreetGrid.telAviv();
     /** The ready check's own rider at each gateway: its sign-up (id and token). */
     private final Map<String, JsonNode> readyCheckers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -181,7 +184,9 @@ public final class Simulator implements AutoCloseable {
      */
     public synchronized void grow(int drivers, int riders) throws InterruptedException {
         for (int i = driversStarted; i < drivers; i++) {
-            SimDriver driver = new SimDriver(http(i), grid, stats, 1_000 + i, options.speedMetersPerSecond());
+            SimHttp http = http(i);
+            SimDriver driver = new SimDriver(http, locationSockets, sources.get(agents.size() / AGENTS_PER_CLIENT), grid,
+                    stats, 1_000 + i, options.speedMetersPerSecond());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("driver-" + i).start(() -> driver.run(joining::release)));
         }
@@ -203,15 +208,18 @@ public final class Simulator implements AutoCloseable {
         int client = agents.size() / AGENTS_PER_CLIENT;
         while (clients.size() <= client) {
             HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+            java.util.Optional<java.net.InetAddress> source = java.util.Optional.empty();
             if (options.gateways().stream().allMatch(Simulator::onLoopback)) {
-                byte[] source = {127, 0, 0, (byte) (2 + clients.size() % 250)};
+                byte[] address = {127, 0, 0, (byte) (2 + clients.size() % 250)};
                 try {
-                    builder.localAddress(java.net.InetAddress.getByAddress(source));
+                    source = java.util.Optional.of(java.net.InetAddress.getByAddress(address));
                 } catch (java.net.UnknownHostException impossible) {
                     throw new IllegalStateException(impossible);
                 }
+                builder.localAddress(source.get());
             }
             clients.add(builder.build());
+            sources.add(source);
         }
         return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()), stats);
     }
@@ -395,6 +403,7 @@ public final class Simulator implements AutoCloseable {
                 return;
             }
         }
+        locationSockets.close();
         clients.forEach(HttpClient::close);
     }
 }
