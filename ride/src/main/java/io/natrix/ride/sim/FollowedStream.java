@@ -1,8 +1,5 @@
 package io.natrix.ride.sim;
 
-import java.util.Iterator;
-import java.util.stream.Stream;
-
 /**
  * One of an agent's long-lived streams (NDJSON, or SSE), followed as an app follows it. Each message goes to
  * the agent; an {@code {"error":..}} line is counted as an error by its status and never reaches the agent; a
@@ -26,12 +23,15 @@ final class FollowedStream<T> implements AutoCloseable {
     private final Runnable opened;
     private final Runnable ended;
     private volatile boolean closed;
-    private volatile Stream<String> current;
+    private volatile boolean gatewayClosing; // the gateway said so on the stream open now
+    private volatile boolean delivered; // the stream open now delivered a message
+    private volatile LineStream current;
     private volatile Thread runner;
 
     /**
      * {@code name} says whose stream it is in error descriptions ("nearby of rider-7"); {@code opened} and
-     * {@code ended} run each time the stream opens and ends (an agent's online count).
+     * {@code ended} run each time the stream opens and ends (an agent's online count). Messages reach
+     * {@code messages} on the simulator's event loop, as they are read: it must not block.
      */
     FollowedStream(SimHttp http, String path, boolean sse, String name, SimStats stats, StreamLine.Reader<T> reader,
                    Messages<T> messages, Runnable opened, Runnable ended) {
@@ -51,34 +51,31 @@ final class FollowedStream<T> implements AutoCloseable {
         return this;
     }
 
+    /** Opens the stream, waits for it to end, counts how, and opens it again after a pause, until closed. */
     private void follow() {
         long pauseMillis = 250;
         while (!closed) {
             boolean open = false;
-            boolean gatewayClosing = false;
-            try (Stream<String> lines = http.lines(path, sse)) {
-                current = lines;
+            gatewayClosing = false;
+            delivered = false;
+            try {
+                LineStream stream = http.lines(path, sse, this::read);
+                current = stream;
                 if (closed) {
+                    stream.close();
                     return;
                 }
                 open = true;
                 opened.run();
-                Iterator<String> iterator = lines.iterator();
-                while (iterator.hasNext()) {
-                    StreamLine<T> line = line(iterator.next());
-                    if (line == null) {
-                        continue;
-                    }
-                    pauseMillis = 250; // a stream that delivers is a working one again
-                    switch (line) {
-                        case StreamLine.Failed<T> failed -> stats.errorLine(name, failed.error());
-                        case StreamLine.Closing<T> _ -> gatewayClosing = true;
-                        case StreamLine.Message<T> message -> deliver(message.value());
-                    }
-                }
+                String why = stream.ended().get();
                 if (!closed && !gatewayClosing) {
-                    stats.error("stream lost", name + ": the gateway ended the stream");
+                    stats.error("stream lost", name + ": " + why);
                 }
+            } catch (InterruptedException stop) {
+                if (current != null) {
+                    current.close();
+                }
+                return;
             } catch (Exception failure) {
                 if (closed) {
                     return;
@@ -93,6 +90,9 @@ final class FollowedStream<T> implements AutoCloseable {
                     ended.run();
                 }
             }
+            if (delivered) {
+                pauseMillis = 250; // a stream that delivered is a working one again
+            }
             try {
                 stats.retries.increment();
                 Thread.sleep(pauseMillis);
@@ -100,6 +100,20 @@ final class FollowedStream<T> implements AutoCloseable {
             } catch (InterruptedException stop) {
                 return;
             }
+        }
+    }
+
+    /** One line, on the event loop: an error line, the gateway's closing notice, or a message for the agent. */
+    private void read(String text) {
+        StreamLine<T> line = line(text);
+        if (line == null) {
+            return;
+        }
+        delivered = true;
+        switch (line) {
+            case StreamLine.Failed<T> failed -> stats.errorLine(name, failed.error());
+            case StreamLine.Closing<T> _ -> gatewayClosing = true;
+            case StreamLine.Message<T> message -> deliver(message.value());
         }
     }
 
@@ -120,9 +134,7 @@ final class FollowedStream<T> implements AutoCloseable {
     private void deliver(T message) {
         try {
             messages.accept(message);
-        } catch (InterruptedException stop) {
-            Thread.currentThread().interrupt();
-        } catch (Exception failure) {
+        } catch (Exception failure) { // the event loop's thread: never interrupted, never left
             stats.error(name, failure);
         }
     }
@@ -131,9 +143,9 @@ final class FollowedStream<T> implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Stream<String> lines = current;
-        if (lines != null) {
-            lines.close();
+        LineStream stream = current;
+        if (stream != null) {
+            stream.close();
         }
         Thread following = runner;
         if (following != null) {

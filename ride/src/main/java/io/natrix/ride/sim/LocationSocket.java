@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * One driver's location WebSocket, on the simulator's event loop ({@link LocationSockets}). Sending never
+ * One driver's location WebSocket, on the simulator's event loop ({@link SimSockets}). Sending never
  * blocks: a position the socket cannot take now (the gateway is not reading) is not sent, as an app drops a
  * position it cannot send, and a socket that could not take one for {@value #STUCK_SECONDS} sends in a row is
  * closed as lost. What the gateway says on it goes to {@code answers}; how it ended, to {@link #ended()}.

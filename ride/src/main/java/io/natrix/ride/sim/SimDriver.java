@@ -3,11 +3,8 @@ package io.natrix.ride.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.ride.sim.StreetGrid.Node;
 
-import java.net.InetAddress;
-import java.net.URI;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,20 +17,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * driving itself is a tick on the location sockets' event loop ({@link #tick()}), and a ride's pick-up or
  * drop-off, which waits for an answer, runs on a virtual thread of its own.
  */
-final class SimDriver implements LocationSockets.Ticked {
+final class SimDriver implements SimSockets.Ticked {
 
     private record Job(String rideId, Node pickup, Node dropoff, boolean pickedUp) {
     }
 
-    private SimHttp http; // the user's own once signed up: its requests carry its token
+    private volatile SimHttp http; // the user's own once signed up: its requests carry its token
     private final StreetGrid grid;
     private final SimStats stats;
-    private final SplittableRandom random;
+    private final SplittableRandom random; // the driving's: the tick's only, once started
+    private final SplittableRandom offerRandom; // the offers' (one answered at a time)
     private final double blocksPerSecond;
-    private final LocationSockets sockets;
-    private final Optional<InetAddress> source;
     private final AtomicReference<Job> job = new AtomicReference<>();
     private final AtomicBoolean stepping = new AtomicBoolean(); // a pick-up or drop-off is on its way
+    private final java.util.concurrent.locks.ReentrantLock answering = new java.util.concurrent.locks.ReentrantLock(true);
     private volatile LocationSocket locations; // null while it is being opened
     private volatile Thread stepper;
     // the tick's own (the event loop's), set before the driver's first tick
@@ -42,15 +39,12 @@ final class SimDriver implements LocationSockets.Ticked {
     private double progress;
     private volatile String id;
 
-    /** {@code source}: the local address its location socket connects from (the HTTP client's, on loopback). */
-    SimDriver(SimHttp http, LocationSockets sockets, Optional<InetAddress> source, StreetGrid grid, SimStats stats,
-              long seed, double speedMetersPerSecond) {
+    SimDriver(SimHttp http, StreetGrid grid, SimStats stats, long seed, double speedMetersPerSecond) {
         this.http = http;
-        this.sockets = sockets;
-        this.source = source;
         this.grid = grid;
         this.stats = stats;
         this.random = new SplittableRandom(seed);
+        this.offerRandom = random.split();
         this.blocksPerSecond = speedMetersPerSecond / StreetGrid.BLOCK_METERS;
         this.at = grid.random(random);
         this.next = at;
@@ -62,10 +56,9 @@ final class SimDriver implements LocationSockets.Ticked {
      * The gateway's answers on it ({@code {"rejected":n,"reason":..}} for a line it could not take) are errors.
      */
     private LocationSocket openLocations() throws Exception {
-        URI uri = URI.create(http.base().replaceFirst("^http", "ws") + "/v1/drivers/" + id + "/locations");
         for (int attempt = 1; ; attempt++) {
             try {
-                return sockets.open(uri, http.token(), source, this::answered);
+                return http.webSocket("/v1/drivers/" + id + "/locations", this::answered);
             } catch (java.io.IOException refused) {
                 if (attempt == 3) {
                     throw refused instanceof SimHttp.Refused ? new SimHttp.Refused("the location stream of " + id
@@ -102,12 +95,12 @@ final class SimDriver implements LocationSockets.Ticked {
             locations = openLocations();
             stats.driversOnline.incrementAndGet();
             offers = new FollowedStream<>(http, "/v1/drivers/" + id + "/offers", false, "offers of " + id, stats,
-                    StreamLine.TREES, this::onOffer, () -> { }, () -> { }).start();
+                    StreamLine.TREES, this::offered, () -> { }, () -> { }).start();
             // a new driver takes no ride until it says so: once its offers are followed, it goes online
             http.post("/v1/drivers/" + id + "/availability", Map.of("available", true), 5);
             signedUp = true;
             joined.run();
-            slot = sockets.start(this);
+            slot = http.sockets().start(this);
             while (!Thread.currentThread().isInterrupted()) {
                 LocationSocket open = locations;
                 String why = open.ended().get();
@@ -124,7 +117,7 @@ final class SimDriver implements LocationSockets.Ticked {
             stats.error("driver " + id, e);
         } finally {
             if (slot >= 0) {
-                sockets.stop(this, slot);
+                http.sockets().stop(this, slot);
             }
             if (!signedUp) {
                 joined.run();
@@ -236,12 +229,31 @@ final class SimDriver implements LocationSockets.Ticked {
         }
     }
 
+    /**
+     * An offer, read on the event loop: answered on a virtual thread of its own, since the answer waits for
+     * dispatch, and one offer at a time, in the order they came, as the driver's app shows them.
+     */
+    private void offered(JsonNode offer) {
+        Thread.ofVirtual().name("offer to " + id).start(() -> {
+            answering.lock();
+            try {
+                onOffer(offer);
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+            } catch (Exception failure) {
+                stats.error("offers of " + id, failure);
+            } finally {
+                answering.unlock();
+            }
+        });
+    }
+
     private void onOffer(JsonNode offer) throws Exception {
         if (!offer.has("rideId")) {
             return;
         }
         String rideId = offer.get("rideId").asText();
-        boolean accept = job.get() == null && random.nextInt(10) != 0;
+        boolean accept = job.get() == null && offerRandom.nextInt(10) != 0;
         if (!accept) {
             stats.offersDeclined.increment();
         }
@@ -259,7 +271,7 @@ final class SimDriver implements LocationSockets.Ticked {
             // what this driver was told: with the riders' side, a ride two drivers were told is theirs is caught
             stats.acceptedBy.computeIfAbsent(rideId, k -> ConcurrentHashMap.newKeySet()).add(id);
             Node pickup = nearest(offer.get("pickupLat").asDouble(), offer.get("pickupLng").asDouble());
-            job.set(new Job(rideId, pickup, grid.random(random), false));
+            job.set(new Job(rideId, pickup, grid.random(offerRandom), false));
         }
     }
 

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** The simulator's side of the HTTP API: JSON calls and line streams, against one gateway. */
 final class SimHttp {
@@ -37,17 +36,26 @@ final class SimHttp {
     static final int ATTEMPTS = 4;
 
     private final HttpClient client;
+    private final SimSockets sockets;
+    private final Optional<InetAddress> source;
     private final String base;
     private final SimStats stats;
     private final Optional<String> token;
     private final String userId;
 
-    SimHttp(HttpClient client, String base, SimStats stats) {
-        this(client, base, stats, Optional.empty(), "");
+    /**
+     * Calls through {@code client}, long-lived streams through {@code sockets} from {@code source} (the client's
+     * own local address, when it has one), against the gateway at {@code base}.
+     */
+    SimHttp(HttpClient client, SimSockets sockets, Optional<InetAddress> source, String base, SimStats stats) {
+        this(client, sockets, source, base, stats, Optional.empty(), "");
     }
 
-    private SimHttp(HttpClient client, String base, SimStats stats, Optional<String> token, String userId) {
+    private SimHttp(HttpClient client, SimSockets sockets, Optional<InetAddress> source, String base, SimStats stats,
+                    Optional<String> token, String userId) {
         this.client = client;
+        this.sockets = sockets;
+        this.source = source;
         this.base = base;
         this.stats = stats;
         this.token = token;
@@ -56,7 +64,7 @@ final class SimHttp {
 
     /** The same, for the user {@code id}. */
     SimHttp named(String id) {
-        return new SimHttp(client, base, stats, token, id);
+        return new SimHttp(client, sockets, source, base, stats, token, id);
     }
 
     /** The user these requests are for; empty before sign-up. */
@@ -70,17 +78,17 @@ final class SimHttp {
      */
     SimHttp as(JsonNode signUp) {
         JsonNode given = signUp.path("token");
-        return given.isTextual() ? new SimHttp(client, base, stats, Optional.of(given.asText()), userId) : this;
+        return given.isTextual() ? new SimHttp(client, sockets, source, base, stats, Optional.of(given.asText()), userId) : this;
     }
 
     /** The same user, its requests counted in {@code counts}. */
     SimHttp countedIn(SimStats counts) {
-        return new SimHttp(client, base, counts, token, userId);
+        return new SimHttp(client, sockets, source, base, counts, token, userId);
     }
 
     /** The same user at another gateway. */
     SimHttp at(String gateway) {
-        return new SimHttp(client, gateway, new SimStats(), token, userId);
+        return new SimHttp(client, sockets, source, gateway, new SimStats(), token, userId);
     }
 
     /** The token this user's requests carry, if any. */
@@ -94,11 +102,17 @@ final class SimHttp {
         return request;
     }
 
-    /** A WebSocket builder that carries the token on its upgrade. */
-    WebSocket.Builder webSocket() {
-        WebSocket.Builder builder = client.newWebSocketBuilder();
-        token.ifPresent(value -> builder.header("Authorization", "Bearer " + value));
-        return builder;
+    /**
+     * Opens the WebSocket at {@code path} (the gateway's address with {@code ws:}), carrying the token on its
+     * upgrade; what the gateway says on it goes to {@code answers}, on the event loop.
+     */
+    LocationSocket webSocket(String path, java.util.function.Consumer<String> answers) throws IOException, InterruptedException {
+        return sockets.openLocations(URI.create(base.replaceFirst("^http", "ws") + path), token, source, answers);
+    }
+
+    /** The long-lived connections' event loop, which also ticks the drivers. */
+    SimSockets sockets() {
+        return sockets;
     }
 
     String base() {
@@ -182,18 +196,12 @@ final class SimHttp {
         return false;
     }
 
-    /** A long-lived stream of lines (NDJSON, or SSE when {@code sse}). */
-    Stream<String> lines(String path, boolean sse) throws IOException, InterruptedException {
+    /**
+     * A long-lived stream of lines (NDJSON, or SSE when {@code sse}) once the gateway answered 200; every line
+     * goes to {@code lines} on the event loop, which must not block.
+     */
+    LineStream lines(String path, boolean sse, java.util.function.Consumer<String> lines) throws IOException, InterruptedException {
         stats.requests.increment();
-        HttpRequest.Builder request = request(path);
-        if (sse) {
-            request.header("Accept", "text/event-stream");
-        }
-        HttpResponse<Stream<String>> response = client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-        if (response.statusCode() != 200) {
-            response.body().close();
-            throw new Refused("GET " + base + path, response.statusCode(), "");
-        }
-        return response.body();
+        return sockets.openLines(URI.create(base + path), token, source, sse, lines);
     }
 }

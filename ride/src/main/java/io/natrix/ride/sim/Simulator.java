@@ -37,9 +37,9 @@ public final class Simulator implements AutoCloseable {
     private final Semaphore joining = new Semaphore(JOINING);
     private final List<Thread> agents = new ArrayList<>();
     private final List<HttpClient> clients = new ArrayList<>();
-    /** Each HTTP client's source address (on loopback), for its agents' location sockets too. */
+    /** Each HTTP client's source address (on loopback), for its agents' streams too. */
     private final List<java.util.Optional<java.net.InetAddress>> sources = new ArrayList<>();
-    private final LocationSockets locationSockets = new LocationSockets(bug -> stats.error("simulator", bug));
+    private final SimSockets sockets = new SimSockets(bug -> stats.error("simulator", bug));
     private final StreetGrid grid = StreetGrid.telAviv();
     /** The ready check's own rider at each gateway: its sign-up (id and token). */
     private final Map<String, JsonNode> readyCheckers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -104,7 +104,7 @@ public final class Simulator implements AutoCloseable {
      * opens its nearby stream, as any rider's would.
      */
     private SimHttp readyChecker(HttpClient client, String gateway, long started, Duration timeout) throws InterruptedException {
-        SimHttp anonymous = new SimHttp(client, gateway, new SimStats());
+        SimHttp anonymous = new SimHttp(client, sockets, java.util.Optional.empty(), gateway, new SimStats());
         JsonNode known = readyCheckers.get(gateway);
         if (known != null) {
             return anonymous.as(known).named(known.get("id").asText());
@@ -130,7 +130,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     /**
-     * Wanted answers in a row on one stream (its follower's thread only): an error line, or an answer that is not
+     * Wanted answers in a row on one stream (read on the event loop only): an error line, or an answer that is not
      * wanted, since the last one restarts the count.
      */
     private static final class ReadyCheck {
@@ -184,9 +184,7 @@ public final class Simulator implements AutoCloseable {
      */
     public synchronized void grow(int drivers, int riders) throws InterruptedException {
         for (int i = driversStarted; i < drivers; i++) {
-            SimHttp http = http(i);
-            SimDriver driver = new SimDriver(http, locationSockets, sources.get(agents.size() / AGENTS_PER_CLIENT), grid,
-                    stats, 1_000 + i, options.speedMetersPerSecond());
+            SimDriver driver = new SimDriver(http(i), grid, stats, 1_000 + i, options.speedMetersPerSecond());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("driver-" + i).start(() -> driver.run(joining::release)));
         }
@@ -221,7 +219,7 @@ public final class Simulator implements AutoCloseable {
             clients.add(builder.build());
             sources.add(source);
         }
-        return new SimHttp(clients.get(client), options.gateways().get(i % options.gateways().size()), stats);
+        return new SimHttp(clients.get(client), sockets, sources.get(client), options.gateways().get(i % options.gateways().size()), stats);
     }
 
     private static boolean onLoopback(String gateway) {
@@ -403,7 +401,7 @@ public final class Simulator implements AutoCloseable {
                 return;
             }
         }
-        locationSockets.close();
+        sockets.close();
         clients.forEach(HttpClient::close);
     }
 }

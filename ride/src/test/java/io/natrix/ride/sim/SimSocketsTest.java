@@ -25,12 +25,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The simulator's location sockets against a real gateway of the ride API, with tokens: a driver's tick runs once
- * a second on the event loop and its positions go out; the gateway's answer to a bad one comes back on the
- * socket; an upgrade without the driver's token is refused with its status; a gateway that goes away ends the
- * socket, and the socket says why.
+ * The simulator's sockets against a real gateway of the ride API, with tokens: a driver's tick runs once a second
+ * on the event loop and its positions go out; the gateway's answer to a bad one comes back on the socket; an
+ * upgrade without the driver's token is refused with its status; a gateway that goes away ends the socket, and
+ * the socket says why; a rider's nearby stream hands on its lines on the event loop as they come, and a stream
+ * the gateway refuses says its status and words.
  */
-class LocationSocketsTest {
+class SimSocketsTest {
 
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
@@ -53,13 +54,13 @@ class LocationSocketsTest {
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("a")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();
-             LocationSockets sockets = new LocationSockets(bugs::add)) {
-            SimHttp driver = signedUpDriver(client, "http://127.0.0.1:" + stack.port());
+             SimSockets sockets = new SimSockets(bugs::add)) {
+            SimHttp driver = signedUpDriver(client, sockets, "http://127.0.0.1:" + stack.port());
             List<String> answers = new CopyOnWriteArrayList<>();
-            LocationSocket socket = sockets.open(locations(driver), driver.token(), Optional.empty(), answers::add);
+            LocationSocket socket = driver.webSocket(locationsOf(driver), answers::add);
             AtomicInteger ticks = new AtomicInteger();
             AtomicInteger sent = new AtomicInteger();
-            LocationSockets.Ticked ticked = () -> {
+            SimSockets.Ticked ticked = () -> {
                 // the first tick a position out of range, then good ones
                 String position = ticks.getAndIncrement() == 0 ? "{\"lat\":200,\"lng\":34.78}" : "{\"lat\":32.08,\"lng\":34.78}";
                 socket.send(position, sent::incrementAndGet);
@@ -88,12 +89,12 @@ class LocationSocketsTest {
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("b")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();
-             LocationSockets sockets = new LocationSockets(bugs::add)) {
-            SimHttp driver = signedUpDriver(client, "http://127.0.0.1:" + stack.port());
+             SimSockets sockets = new SimSockets(bugs::add)) {
+            SimHttp driver = signedUpDriver(client, sockets, "http://127.0.0.1:" + stack.port());
             // Helidon answers every upgrade it refuses 400, whatever the reason (the gateway's says 401 in words)
-            assertThatThrownBy(() -> sockets.open(locations(driver), Optional.empty(), Optional.empty(), text -> { }))
+            assertThatThrownBy(() -> sockets.openLocations(locations(driver), Optional.empty(), Optional.empty(), text -> { }))
                     .isInstanceOfSatisfying(SimHttp.Refused.class, refused -> assertThat(refused.status()).isEqualTo(400));
-            assertThat(sockets.open(locations(driver), driver.token(), Optional.empty(), text -> { }).ended())
+            assertThat(driver.webSocket(locationsOf(driver), text -> { }).ended())
                     .as("with its token it opens").isNotDone();
         }
     }
@@ -103,13 +104,13 @@ class LocationSocketsTest {
         try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
              Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
              HttpClient client = HttpClient.newHttpClient();
-             LocationSockets sockets = new LocationSockets(bugs::add)) {
+             SimSockets sockets = new SimSockets(bugs::add)) {
             RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("c")))
                     .withGateway(edge, 0);
             LocationSocket socket;
             try (stack) {
-                SimHttp driver = signedUpDriver(client, "http://127.0.0.1:" + stack.port());
-                socket = sockets.open(locations(driver), driver.token(), Optional.empty(), text -> { });
+                SimHttp driver = signedUpDriver(client, sockets, "http://127.0.0.1:" + stack.port());
+                socket = driver.webSocket(locationsOf(driver), text -> { });
                 assertThat(socket.ended()).isNotDone();
             }
             String why = socket.ended().get(10, TimeUnit.SECONDS);
@@ -117,10 +118,55 @@ class LocationSocketsTest {
         }
     }
 
-    private static SimHttp signedUpDriver(HttpClient client, String base) throws Exception {
-        SimHttp anonymous = new SimHttp(client, base, new SimStats());
+    @Test
+    void aLineStreamHandsOnEveryLineAsItComesAndARefusedOneSaysItsStatusAndWords() throws Exception {
+        try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("d")))
+                     .withGateway(edge, 0);
+             HttpClient client = HttpClient.newHttpClient();
+             SimSockets sockets = new SimSockets(bugs::add)) {
+            SimHttp driver = signedUpDriver(client, sockets, "http://127.0.0.1:" + stack.port());
+            SimHttp rider = signedUpRider(client, sockets, "http://127.0.0.1:" + stack.port());
+            List<String> lines = new CopyOnWriteArrayList<>();
+            List<String> threads = new CopyOnWriteArrayList<>();
+            LineStream nearby = rider.lines("/v1/riders/" + rider.userId() + "/nearby?lat=32.08&lng=34.78", true, line -> {
+                lines.add(line);
+                threads.add(Thread.currentThread().getName());
+            });
+            await().atMost(10, TimeUnit.SECONDS).until(() -> lines.stream().filter(line -> line.startsWith("data: ")).count() >= 2);
+            JsonNode answer = SimHttp.JSON.readTree(lines.stream().filter(line -> line.startsWith("data: ")).findFirst()
+                    .orElseThrow().substring("data: ".length()));
+            assertThat(answer.has("drivers")).as(answer.toString()).isTrue();
+            assertThat(answer.has("error")).as(answer.toString()).isFalse();
+            assertThat(threads).as("read on the event loop, no thread woken per line").allMatch(name -> name.startsWith("sim-sockets"));
+            nearby.close();
+            assertThat(nearby.ended().get(5, TimeUnit.SECONDS)).isEqualTo("closed by the simulator");
+
+            // a rider's token on a driver's stream: the gateway's status and words, before any line
+            SimHttp riderAsDriver = rider.named(driver.userId());
+            assertThatThrownBy(() -> riderAsDriver.lines("/v1/drivers/" + driver.userId() + "/offers", false, line -> { }))
+                    .isInstanceOfSatisfying(SimHttp.Refused.class, refused -> {
+                        assertThat(refused.status()).isEqualTo(403);
+                        assertThat(refused.getMessage()).contains("GET http://127.0.0.1:" + stack.port() + "/v1/drivers/");
+                    });
+        }
+    }
+
+    private static SimHttp signedUpRider(HttpClient client, SimSockets sockets, String base) throws Exception {
+        SimHttp anonymous = new SimHttp(client, sockets, Optional.empty(), base, new SimStats());
+        JsonNode signUp = anonymous.post("/v1/riders", Map.of("name", "Rider", "phone", "+972 52 123 4567"), 5);
+        return anonymous.as(signUp).named(signUp.get("id").asText());
+    }
+
+    private static SimHttp signedUpDriver(HttpClient client, SimSockets sockets, String base) throws Exception {
+        SimHttp anonymous = new SimHttp(client, sockets, Optional.empty(), base, new SimStats());
         JsonNode signUp = anonymous.post("/v1/drivers", Map.of("name", "Driver", "phone", "+972 50 123 4567"), 5);
         return anonymous.as(signUp).named(signUp.get("id").asText());
+    }
+
+    private static String locationsOf(SimHttp driver) {
+        return "/v1/drivers/" + driver.userId() + "/locations";
     }
 
     private static URI locations(SimHttp driver) {
