@@ -3,6 +3,7 @@ package io.natrix.bench;
 import io.natrix.ride.RideProcesses;
 import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
+import io.natrix.ride.sim.SimulatorProcesses;
 import io.natrix.testkit.NatsServerProcess;
 import org.HdrHistogram.Histogram;
 
@@ -16,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code ./natrix bench ride fleet}: the whole ride system (one process per service instance, a nats-server
- * with JetStream) and the simulator in this JVM, all on this machine. The fleet grows step by step; after a
+ * with JetStream) and the simulator in processes of its own (as few as hold the largest step's sockets), all on
+ * this machine. The fleet grows step by step; after a
  * warm-up each step is measured, and it holds when, in the measured window, every driver sent about one
  * position a second, every rider got about one nearby answer with drivers a second (not error lines, not
  * empty answers), those
@@ -40,10 +42,11 @@ final class FleetBench {
      * paths; what failed then is reported on its own line, not hidden and not charged to the first step.
      */
     record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, List<String> serviceJvm,
-                   long freshnessP99Millis, Duration coldStart, boolean keepGoing, boolean secured) {
+                   long freshnessP99Millis, Duration coldStart, boolean keepGoing, boolean secured, int simProcesses) {
 
         static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30] [--keep-going] [--secured]"
-                + " [--seconds 20] [--geo 2] [--gateways 2] [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
+                + " [--seconds 20] [--geo 2] [--gateways 2] [--sim-processes N (default: as few as hold the largest step's sockets)]"
+                + " [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
 
         static Options parse(List<String> args) {
             // the second step adds drivers only and the third riders only, so the slopes come apart
@@ -58,6 +61,7 @@ final class FleetBench {
             int geo = 2;
             int gateways = 2;
             List<String> serviceJvm = List.of("-XX:+UseSerialGC", "-Xmx1g");
+            int simProcesses = 0; // as few as the largest step needs
             for (int i = 0; i < args.size(); i += 2) {
                 if (args.get(i).equals("--keep-going")) { // measure every step, even after one did not hold
                     keepGoing = true;
@@ -80,11 +84,12 @@ final class FleetBench {
                     case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value));
                     case "--geo" -> geo = Integer.parseInt(value);
                     case "--gateways" -> gateways = Integer.parseInt(value);
+                    case "--sim-processes" -> simProcesses = Integer.parseInt(value);
                     case "--service-jvm" -> serviceJvm = List.of(value.trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
             }
-            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart, keepGoing, secured);
+            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart, keepGoing, secured, simProcesses);
         }
     }
 
@@ -106,33 +111,44 @@ final class FleetBench {
         NatsServerProcess nats = security.map(keys -> NatsServerProcess.start(1, true, 0, keys.nats()).getFirst())
                 .orElseGet(() -> NatsServerProcess.start(1, true).getFirst());
         boolean traced = options.serviceJvm().stream().noneMatch(option -> option.equals("-Dnatrix.tracing=off"));
-        System.out.printf("natrix bench ride fleet: %s (JVM options %s; every process %s) on %s, simulator in this JVM"
-                        + " (%s), %d cores; %d s warm-up and %d s measured per step; a step holds when freshness p99"
+        long maxFiles = maxOpenFiles();
+        int simProcesses = options.simProcesses() > 0 ? options.simProcesses() : simProcessesFor(options.steps(), maxFiles);
+        List<String> simJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        System.out.printf("natrix bench ride fleet: %s (JVM options %s; every process %s) on %s, the simulator in %d"
+                        + " process%s of its own (%s), %d cores; %d s warm-up and %d s measured per step; a step holds when freshness p99"
                         + " (from the gateway's question to the rider's read) <= %d ms over >= 95%% of the expected"
                         + " answers, >= 95%% of the expected location updates and nearby answers arrive, <= 5%% of"
                         + " answers lack an ETA, every agent stays online, and nothing fails (error lines count); %s%n",
                 layout, String.join(" ", options.serviceJvm()),
                 traced ? "traced, as in the demo" : "untraced",
-                nats.url(), String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                nats.url(), simProcesses, simProcesses == 1 ? "" : "es", String.join(" ", simJvm),
                 Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
                 options.freshnessP99Millis(), options.secured()
                         ? "SECURED as the demo runs (NATS nkey users and TLS, HTTP bearer tokens and per-identity limits)"
                         : "open (no NATS users or TLS, no HTTP tokens), as before security landed");
-        List<RideProcesses> started = new CopyOnWriteArrayList<>();
+        List<AutoCloseable> started = new CopyOnWriteArrayList<>();
         // Ctrl-C or a timeout: stop what this benchmark started, or it would outlive it (each is its own session)
         Thread cleanUp = Thread.ofPlatform().unstarted(() -> {
-            started.forEach(RideProcesses::close);
+            for (AutoCloseable one : started.reversed()) {
+                try {
+                    one.close();
+                } catch (Exception ignored) {
+                    // the rest is stopped all the same
+                }
+            }
             nats.stop();
         });
         Runtime.getRuntime().addShutdownHook(cleanUp);
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
-        try (Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)))) {
+        try {
             String[] jvm = options.serviceJvm().toArray(String[]::new);
             RideProcesses system = security.isPresent() ? RideProcesses.start(nats.url(), security.get(), 1, layout, jvm)
                     : RideProcesses.start(nats.url(), 1, layout, jvm);
             started.add(system);
-            Map<String, List<ProcessHandle>> roles = roles(system, nats);
-            coldStart(simulator, options);
+            SimulatorProcesses simulator = SimulatorProcesses.start(simProcesses, gateways, simJvm, SimulatorProcesses.logs());
+            started.add(simulator);
+            Map<String, List<ProcessHandle>> roles = roles(system, nats, simulator);
+            coldStart(simulator, options, maxFiles, simProcesses);
             System.out.println();
             System.out.println("| drivers | riders | locations/s | nearby answers/s (with drivers) | ranked by"
                     + " | freshness p50 / p99 / max ms | nearby gap p99 ms | position age p99 ms | rides accepted"
@@ -142,9 +158,8 @@ final class FleetBench {
             boolean held = true; // every step so far held
             List<UnitCosts.Sample> measured = new ArrayList<>();
             List<UnitCosts.Sample> heldSamples = new ArrayList<>();
-            long maxFiles = maxOpenFiles();
             for (Step step : options.steps()) {
-                java.util.Optional<String> beyond = beyondOpenFiles(step, maxFiles);
+                java.util.Optional<String> beyond = beyondOpenFiles(step, maxFiles, simProcesses, options.gateways());
                 if (beyond.isPresent()) {
                     System.out.printf("| %,d | %,d | | | | | | | | | | not run: %s |%n", step.drivers(), step.riders(), beyond.get());
                     held = false;
@@ -186,7 +201,7 @@ final class FleetBench {
                 }
             }
             System.out.println();
-            if (simulator.errors() > 0) {
+            if (simulator.counters().errors() > 0) {
                 System.out.println("the first error of each kind: " + simulator.firstOfEach());
             }
             boolean fromHeld = heldSamples.stream().mapToInt(UnitCosts.Sample::drivers).distinct().count() >= 2;
@@ -211,9 +226,10 @@ final class FleetBench {
      * first measured window: the estimators and geo used twice the CPU at 1,000 drivers that they used at
      * 2,000, which bent every per-unit fit.)
      */
-    private static void coldStart(Simulator simulator, Options options) throws InterruptedException {
+    private static void coldStart(SimulatorProcesses simulator, Options options, long maxFiles, int simProcesses)
+            throws InterruptedException, java.io.IOException {
         if (options.coldStart().isZero() || options.steps().isEmpty()
-                || beyondOpenFiles(options.steps().getFirst(), maxOpenFiles()).isPresent()) {
+                || beyondOpenFiles(options.steps().getFirst(), maxFiles, simProcesses, options.gateways()).isPresent()) {
             return; // the first step says why it is not run
         }
         Step first = options.steps().getFirst();
@@ -231,20 +247,41 @@ final class FleetBench {
     /** Files a process keeps open besides its agents' sockets: jars, NATS, logs, the JDK's own. */
     static final int FILES_BESIDES_SOCKETS = 1_000;
 
+    /** The sockets a step's agents hold: two a driver (its positions, its offers), two a rider (nearby, rides). */
+    static long sockets(Step step) {
+        return 2L * step.drivers() + 2L * step.riders();
+    }
+
     /**
-     * Why {@code step} cannot run on this machine whatever the CPU, or empty: every driver holds two sockets in
-     * the simulator (its positions, its offers), every rider two (nearby, rides), and no process may open more
-     * than {@code maxFiles} files (the hard limit, {@code ulimit -Hn}, which only a process with
-     * CAP_SYS_RESOURCE can raise). The gateways hold the same streams between them, so the simulator, one
-     * process, meets the limit first. Found before the step, it is said; found during it, it was a "Too many
-     * open files" in the middle of a step, which took the simulator's class loading and CPU readings with it.
+     * As few simulator processes as hold the sockets of the largest step (at least one), when no process may
+     * open more than {@code maxFiles} files.
      */
-    static java.util.Optional<String> beyondOpenFiles(Step step, long maxFiles) {
-        long sockets = 2L * step.drivers() + 2L * step.riders();
-        if (sockets > maxFiles - FILES_BESIDES_SOCKETS) {
-            return java.util.Optional.of(String.format("the simulator would hold %,d sockets and a process may open %,d files"
-                    + " here (ulimit -Hn, leaving %,d for the rest); it would take the simulator in several processes, or a"
-                    + " higher limit", sockets, maxFiles, FILES_BESIDES_SOCKETS));
+    static int simProcessesFor(List<Step> steps, long maxFiles) {
+        long largest = steps.stream().mapToLong(FleetBench::sockets).max().orElse(0);
+        long perProcess = Math.max(1, maxFiles - FILES_BESIDES_SOCKETS);
+        return (int) Math.max(1, (largest + perProcess - 1) / perProcess);
+    }
+
+    /**
+     * Why {@code step} cannot run on this machine whatever the CPU, or empty: no process may open more than
+     * {@code maxFiles} files (the hard limit, {@code ulimit -Hn}, which only a process with CAP_SYS_RESOURCE can
+     * raise), and the step's sockets are shared by {@code simProcesses} simulator processes on one side and by
+     * {@code gateways} gateways on the other. Found before the step, it is said; found during it, it was a "Too
+     * many open files" in the middle of a step, which took the simulator's class loading and CPU readings with it.
+     */
+    static java.util.Optional<String> beyondOpenFiles(Step step, long maxFiles, int simProcesses, int gateways) {
+        long room = maxFiles - FILES_BESIDES_SOCKETS;
+        long perSimulator = (sockets(step) + simProcesses - 1) / simProcesses;
+        if (perSimulator > room) {
+            return java.util.Optional.of(String.format("each of %d simulator processes would hold %,d sockets and a process"
+                    + " may open %,d files here (ulimit -Hn, leaving %,d for the rest); --sim-processes %d would hold them",
+                    simProcesses, perSimulator, maxFiles, FILES_BESIDES_SOCKETS, (sockets(step) + room - 1) / room));
+        }
+        long perGateway = (sockets(step) + gateways - 1) / gateways;
+        if (perGateway > room) {
+            return java.util.Optional.of(String.format("each of %d gateways would hold %,d streams and a process may open"
+                    + " %,d files here (ulimit -Hn, leaving %,d for the rest); --gateways %d would hold them",
+                    gateways, perGateway, maxFiles, FILES_BESIDES_SOCKETS, (sockets(step) + room - 1) / room));
         }
         return java.util.Optional.empty();
     }
@@ -300,14 +337,16 @@ final class FleetBench {
         return misses;
     }
 
-    /** Every process by what it runs: the services, the gateways, nats-server, and this JVM (the simulator). */
-    private static Map<String, List<ProcessHandle>> roles(RideProcesses system, NatsServerProcess nats) {
+    /** Every process by what it runs: the services, the gateways, nats-server, and the simulator's (this JVM's too). */
+    private static Map<String, List<ProcessHandle>> roles(RideProcesses system, NatsServerProcess nats, SimulatorProcesses simulator) {
         Map<String, List<ProcessHandle>> roles = new LinkedHashMap<>();
         for (RideProcesses.Instance instance : system.instances()) {
             roles.computeIfAbsent(instance.role(), k -> new ArrayList<>()).add(instance.process().toHandle());
         }
         roles.put("nats", List.of(ProcessHandle.of(nats.pid()).orElseThrow()));
-        roles.put("sim", List.of(ProcessHandle.current()));
+        List<ProcessHandle> sim = new ArrayList<>(simulator.processes());
+        sim.add(ProcessHandle.current()); // what the bench itself spends reading and adding up the simulators' windows
+        roles.put("sim", sim);
         return roles;
     }
 

@@ -43,11 +43,21 @@ public final class Simulator implements AutoCloseable {
     private final StreetGrid grid = StreetGrid.telAviv();
     /** The ready check's own rider at each gateway: its sign-up (id and token). */
     private final Map<String, JsonNode> readyCheckers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final int firstAgent;
     private int driversStarted;
     private int ridersStarted;
 
     public Simulator(Options options) {
+        this(options, 0);
+    }
+
+    /**
+     * Agents numbered from {@code firstAgent}: a part of a fleet simulated by several processes (each its own
+     * numbers, so its agents start on their own streets and with their own choices).
+     */
+    public Simulator(Options options, int firstAgent) {
         this.options = options;
+        this.firstAgent = firstAgent;
     }
 
     /**
@@ -184,13 +194,13 @@ public final class Simulator implements AutoCloseable {
      */
     public synchronized void grow(int drivers, int riders) throws InterruptedException {
         for (int i = driversStarted; i < drivers; i++) {
-            SimDriver driver = new SimDriver(http(i), grid, stats, 1_000 + i, options.speedMetersPerSecond());
+            SimDriver driver = new SimDriver(http(i), grid, stats, 1_000 + firstAgent + i, options.speedMetersPerSecond());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("driver-" + i).start(() -> driver.run(joining::release)));
         }
         driversStarted = Math.max(driversStarted, drivers);
         for (int i = ridersStarted; i < riders; i++) {
-            SimRider rider = new SimRider(http(i), grid, stats, 50_000 + i, options.meanSecondsBetweenRequests());
+            SimRider rider = new SimRider(http(i), grid, stats, 50_000 + firstAgent + i, options.meanSecondsBetweenRequests());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("rider-" + i).start(() -> rider.run(joining::release)));
         }
