@@ -42,25 +42,38 @@ public final class SimWorker {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing else may write on the answers' line
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)), firstAgent)) {
-            for (String command = commands.readLine(); command != null; command = commands.readLine()) {
-                String[] words = command.trim().split("\\s+");
-                ObjectNode answer = SimHttp.JSON.createObjectNode();
-                switch (words[0]) {
-                    case "grow" -> {
-                        simulator.grow(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
-                        answer.put("grown", true);
-                    }
-                    case "counters" -> answer = counters(simulator.counters());
-                    case "measure" -> answer = window(simulator.measure(Duration.ofSeconds(Long.parseLong(words[1]))));
-                    case "first" -> answer.put("first", simulator.firstOfEach());
-                    default -> answer.put("error", "unknown command: " + command);
+        Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)), firstAgent);
+        for (String command = commands.readLine(); command != null; command = commands.readLine()) {
+            String[] words = command.trim().split("\\s+");
+            ObjectNode answer = SimHttp.JSON.createObjectNode();
+            switch (words[0]) {
+                case "grow" -> {
+                    simulator.grow(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
+                    answer.put("grown", true);
                 }
-                out.println(SimHttp.JSON.writeValueAsString(answer));
+                case "counters" -> answer = counters(simulator.counters());
+                case "measure" -> answer = window(simulator.measure(Duration.ofSeconds(Long.parseLong(words[1]))));
+                case "first" -> answer.put("first", simulator.firstOfEach());
+                default -> answer.put("error", "unknown command: " + command);
             }
+            out.println(SimHttp.JSON.writeValueAsString(answer));
         }
-        System.exit(0); // the parent is gone or done
+        // stdin closed: the parent is done or gone. Stop the agents, and halt if that hangs, so that no worker
+        // outlives its parent by more than a few seconds
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(STOPPING);
+            } catch (InterruptedException ignored) {
+                // halt all the same
+            }
+            Runtime.getRuntime().halt(2);
+        });
+        simulator.close();
+        System.exit(0);
     }
+
+    /** How long a worker whose stdin closed may take to stop its agents before it halts. */
+    static final long STOPPING = 5_000;
 
     static ObjectNode counters(Simulator.Counters counters) {
         ObjectNode node = SimHttp.JSON.createObjectNode();

@@ -66,6 +66,11 @@ public final class SimulatorProcesses implements AutoCloseable {
         return workers.stream().map(worker -> worker.process().toHandle()).toList();
     }
 
+    /** The workers' processes themselves (their exit codes, in tests). */
+    List<Process> workers() {
+        return workers.stream().map(Worker::process).toList();
+    }
+
     /** Grows the whole fleet to {@code drivers} and {@code riders}, shared out over the workers. */
     public void grow(int drivers, int riders) throws IOException {
         this.drivers = Math.max(this.drivers, drivers);
@@ -191,7 +196,10 @@ public final class SimulatorProcesses implements AutoCloseable {
         return sum;
     }
 
-    /** Ends every worker: its stdin closes, its agents stop; one still running after 10 s is killed. */
+    /**
+     * Ends every worker: its stdin closes, its agents stop and it exits (0), or halts (2) after
+     * {@value SimWorker#STOPPING} ms if stopping them hangs; one still running after 10 s is killed.
+     */
     @Override
     public void close() {
         workers.forEach(worker -> worker.commands().close());
