@@ -2,17 +2,13 @@ package io.natrix.ride.sim;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -21,56 +17,29 @@ import java.util.function.Consumer;
  * other than 200 fails {@link #opened()} with {@link SimHttp.Refused} and the gateway's words; how the stream
  * ended goes to {@link #ended()}.
  */
-final class LineStream extends SimpleChannelInboundHandler<HttpObject> {
+final class LineStream extends SimConnection<HttpObject> {
 
     /** A line longer than this is cut off there (a nearby answer is a few KiB). */
     static final int MAX_LINE_BYTES = 1 << 20;
 
     private final String what;
     private final Consumer<String> lines;
-    private final CompletableFuture<LineStream> opened = new CompletableFuture<>();
-    private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final ByteBuf pending = Unpooled.buffer(1024); // the loop's only: a line not yet ended
-    private volatile Channel channel;
-    private volatile String closedWhy = "the connection closed";
     private int refusedStatus; // 0 while the answer is 200
     private final StringBuilder refusedBody = new StringBuilder();
 
     /** {@code what} names the request in errors: {@code GET http://127.0.0.1:8080/v1/riders/r1/nearby}. */
     LineStream(String what, Consumer<String> lines) {
+        super("the connection closed");
         this.what = what;
         this.lines = lines;
-    }
-
-    /** Completes once the gateway answered 200, or fails with why it did not. */
-    CompletableFuture<LineStream> opened() {
-        return opened;
-    }
-
-    /** Completes with why the stream ended, once it has (closed by {@link #close()} as well). */
-    CompletableFuture<String> ended() {
-        return ended;
-    }
-
-    /** Closes the connection at once. */
-    void close() {
-        Channel open = channel;
-        if (open != null) {
-            closedWhy = "closed by the simulator";
-            open.close();
-        }
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext context) {
-        channel = context.channel();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext context, HttpObject message) {
         if (message instanceof HttpResponse response) {
             if (response.status().code() == 200) {
-                opened.complete(this);
+                opened().complete(null);
             } else {
                 refusedStatus = response.status().code();
             }
@@ -86,9 +55,9 @@ final class LineStream extends SimpleChannelInboundHandler<HttpObject> {
         }
         if (message instanceof LastHttpContent) {
             if (refusedStatus != 0) {
-                opened.completeExceptionally(new SimHttp.Refused(what, refusedStatus, refusedBody.toString().strip()));
+                opened().completeExceptionally(new SimHttp.Refused(what, refusedStatus, refusedBody.toString().strip()));
             } else {
-                closedWhy = "the gateway ended the stream";
+                closing("the gateway ended the stream");
             }
             context.close();
         }
@@ -119,16 +88,7 @@ final class LineStream extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        closedWhy = cause.toString();
-        opened.completeExceptionally(cause);
-        context.close();
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext context) throws Exception {
-        opened.completeExceptionally(new IOException(what + ": the connection closed before an answer: " + closedWhy));
-        ended.complete(closedWhy);
         pending.release();
         super.channelInactive(context);
     }

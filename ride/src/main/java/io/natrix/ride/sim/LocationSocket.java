@@ -3,14 +3,12 @@ package io.natrix.ride.sim;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -19,30 +17,17 @@ import java.util.function.Consumer;
  * position it cannot send, and a socket that could not take one for {@value #STUCK_SECONDS} sends in a row is
  * closed as lost. What the gateway says on it goes to {@code answers}; how it ended, to {@link #ended()}.
  */
-final class LocationSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class LocationSocket extends SimConnection<WebSocketFrame> {
 
     /** Sends in a row the socket could not take before it counts as lost (one a second: the JDK client's 5 s). */
     static final int STUCK_SECONDS = 5;
 
-    private final CompletableFuture<LocationSocket> opened = new CompletableFuture<>();
-    private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final Consumer<String> answers;
-    private volatile Channel channel;
-    private volatile String closedWhy = "the gateway closed the connection";
     private int refusedInARow; // the event loop's only
 
     LocationSocket(Consumer<String> answers) {
+        super("the gateway closed the connection");
         this.answers = answers;
-    }
-
-    /** Completes once the handshake succeeded, or fails with why it did not. */
-    CompletableFuture<LocationSocket> opened() {
-        return opened;
-    }
-
-    /** Completes with why the socket closed, once it has (closed by {@link #close()} as well). */
-    CompletableFuture<String> ended() {
-        return ended;
     }
 
     /**
@@ -50,13 +35,13 @@ final class LocationSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
      * written. Call on the socket's event loop.
      */
     void send(String text, Runnable sent) {
-        Channel open = channel;
+        Channel open = channel();
         if (open == null || !open.isActive()) {
             return; // closing: the driver's own thread reports the loss
         }
         if (!open.isWritable()) {
             if (++refusedInARow >= STUCK_SECONDS) {
-                closedWhy = "no position could be sent for " + STUCK_SECONDS + " s (the gateway reads nothing)";
+                closing("no position could be sent for " + STUCK_SECONDS + " s (the gateway reads nothing)");
                 open.close();
             }
             return;
@@ -69,26 +54,12 @@ final class LocationSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
         });
     }
 
-    /** Closes the connection at once (the simulator stops, or the driver goes away). */
-    void close() {
-        Channel open = channel;
-        if (open != null) {
-            closedWhy = "closed by the simulator";
-            open.close();
-        }
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext context) {
-        channel = context.channel();
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            opened.complete(this);
+            opened().complete(null);
         } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            opened.completeExceptionally(new IOException("no answer to the WebSocket handshake in time"));
+            opened().completeExceptionally(new IOException("no answer to the WebSocket handshake in time"));
         }
         super.userEventTriggered(context, event);
     }
@@ -98,22 +69,8 @@ final class LocationSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (frame instanceof TextWebSocketFrame text) {
             answers.accept(text.text());
         } else if (frame instanceof CloseWebSocketFrame close) {
-            closedWhy = "the gateway closed the socket: " + close.statusCode() + " " + close.reasonText();
+            closing("the gateway closed the socket: " + close.statusCode() + " " + close.reasonText());
             context.close();
         }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        closedWhy = cause.toString();
-        opened.completeExceptionally(cause);
-        context.close();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext context) throws Exception {
-        opened.completeExceptionally(new IOException("the connection closed before the WebSocket opened: " + closedWhy));
-        ended.complete(closedWhy);
-        super.channelInactive(context);
     }
 }

@@ -124,7 +124,8 @@ final class SimSockets implements AutoCloseable {
         Channel channel = connect(uri, source, socket.opened(), new HttpClientCodec(), new HttpObjectAggregator(65_536),
                 new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(65_536), socket).channel();
         try {
-            return awaitOpen(socket.opened(), channel, "WebSocket " + uri);
+            awaitOpen(socket.opened(), channel, "WebSocket " + uri);
+            return socket;
         } catch (WebSocketClientHandshakeException refused) {
             throw new SimHttp.Refused("WebSocket " + uri, refused.response() == null ? 0 : refused.response().status().code(), "");
         }
@@ -154,7 +155,8 @@ final class SimSockets implements AutoCloseable {
                 request.release(); // and opened has failed: see connect
             }
         });
-        return awaitOpen(stream.opened(), connecting.channel(), what);
+        awaitOpen(stream.opened(), connecting.channel(), what);
+        return stream;
     }
 
     /**
@@ -193,17 +195,20 @@ final class SimSockets implements AutoCloseable {
         return uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
     }
 
-    /** What {@code opened} completes with, within 15 s; the channel is closed when it fails. */
-    private static <T> T awaitOpen(CompletableFuture<T> opened, Channel channel, String what)
+    /** Waits 15 s at most for {@code opened}; the channel is closed when it fails. */
+    private static void awaitOpen(CompletableFuture<Void> opened, Channel channel, String what)
             throws IOException, InterruptedException {
         try {
-            return opened.get(15, TimeUnit.SECONDS);
+            opened.get(15, TimeUnit.SECONDS);
         } catch (ExecutionException failure) {
             channel.close();
             if (failure.getCause() instanceof WebSocketClientHandshakeException refused) {
                 throw refused;
             }
-            throw failure.getCause() instanceof IOException io ? io : new IOException(what + ": " + failure.getCause(), failure.getCause());
+            if (failure.getCause() instanceof SimHttp.Refused refused) {
+                throw refused;
+            }
+            throw new IOException(what + ": " + failure.getCause().getMessage(), failure.getCause());
         } catch (TimeoutException slow) {
             channel.close();
             throw new IOException(what + ": not open within 15 s");
