@@ -112,7 +112,8 @@ final class SimSockets implements AutoCloseable {
      * Opens a WebSocket to {@code uri} ({@code ws:} or {@code wss:}) carrying {@code token} as a bearer token,
      * from {@code source} when given; blocks until the handshake is done.
      *
-     * @throws SimHttp.Refused when the gateway answers the upgrade with another status (401, 503, ...)
+     * @throws SimHttp.Refused when the gateway answers the upgrade with another status than 101 (Helidon answers
+     *                         400 to an upgrade it refuses, whatever the reason)
      */
     LocationSocket openLocations(URI uri, Optional<String> token, Optional<InetAddress> source, Consumer<String> answers)
             throws IOException, InterruptedException {
