@@ -51,7 +51,8 @@ final class OutboundStream implements Forwarder {
         this.streams = streams;
         this.subscriptions = subscriptions;
         this.answers = route.kind() == StreamRoute.Kind.POLL ? Optional.of(new PollAnswers(natrix, route, json)) : Optional.empty();
-        this.shared = route.sharing().map(sharing -> new SharedPolls(answers.orElseThrow(), route.interval()));
+        this.shared = route.sharing().map(sharing -> new SharedPolls(answers.orElseThrow(), route.interval(),
+                sharing.between().map(prefix -> new SharedPolls.Between(natrix.nats(), subscriptions, prefix))));
     }
 
     @Override

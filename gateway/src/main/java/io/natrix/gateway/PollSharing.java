@@ -12,14 +12,34 @@ import java.util.function.UnaryOperator;
  *
  * <p>A shared poll asks on nobody's behalf: it carries no actor, so the service answering it must not need one.
  *
+ * <p>{@link #between(String)} shares a poll between gateways too: then one gateway asks for everyone.
+ *
  * @param type      the request's record type (its unknown fields, such as the path's own id, drop out)
  * @param canonical the request every stream with an equal one shares
+ * @param between   the subject prefix on which gateways share their answers ({@link StreamRoute#sharedBetweenGateways});
+ *                  empty: each gateway asks on its own
  * @param <T>       the request's type
  */
-public record PollSharing<T>(Class<T> type, UnaryOperator<T> canonical) {
+public record PollSharing<T>(Class<T> type, UnaryOperator<T> canonical, java.util.Optional<String> between) {
 
     public PollSharing {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(canonical, "canonical");
+        Objects.requireNonNull(between, "between");
+        between.ifPresent(prefix -> {
+            if (prefix.isBlank() || !prefix.matches("[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*")) {
+                throw new IllegalArgumentException("a subject prefix of plain tokens (no wildcard, space or empty token): " + prefix);
+            }
+        });
+    }
+
+    /** Shared by the streams of one gateway only. */
+    public PollSharing(Class<T> type, UnaryOperator<T> canonical) {
+        this(type, canonical, java.util.Optional.empty());
+    }
+
+    /** The same sharing, between every gateway that shares on {@code prefix}. */
+    public PollSharing<T> between(String prefix) {
+        return new PollSharing<>(type, canonical, java.util.Optional.of(prefix));
     }
 }

@@ -1,10 +1,15 @@
 package io.natrix.gateway;
 
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
 import io.natrix.RequestContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,17 +18,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * stream follows it. A poller asks once per interval and offers the answer to every member's mailbox (latest
  * only, so a slow client skips to the newest answer); a stream that joins gets the last answer at once when it
  * is less than an interval old.
+ *
+ * <p>Shared between gateways ({@link StreamRoute#sharedBetweenGateways}), a poller also listens on its request's
+ * subject ({@code prefix.<hash>}): an answer another gateway published there goes to its members as its own
+ * would, and it asks the service itself only when no other answer came within the interval and a quarter,
+ * publishing what it got there. The gateway that asked keeps asking on its own schedule and the others keep
+ * listening; when it stops, the first of the others whose time comes asks.
  */
 final class SharedPolls {
 
+    /** Sharing between gateways: their connection, the dispatcher subscriptions share, the subjects' prefix. */
+    record Between(Connection nats, SharedSubscriptions subscriptions, String prefix) {
+    }
+
+    /** The header that says which gateway's poller published an answer (its own are not offered twice). */
+    static final String POLLER = "Natrix-Poller";
+
     private final PollAnswers answers;
     private final long intervalNanos;
+    private final Optional<Between> between;
+    private final String self = java.util.UUID.randomUUID().toString();
     private final Object lock = new Object(); // joins, leaves and a poller's end agree under it
     private final Map<String, Poller> pollers = new HashMap<>();
 
-    SharedPolls(PollAnswers answers, java.time.Duration interval) {
+    SharedPolls(PollAnswers answers, java.time.Duration interval, Optional<Between> between) {
         this.answers = answers;
         this.intervalNanos = interval.toNanos();
+        this.between = between;
+    }
+
+    /** The subject on which gateways share the answers to the request {@code key}. */
+    static String sharedSubject(String prefix, String key) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return prefix + "." + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** A stream's place among a poller's members; leaving it is closing it. */
@@ -76,6 +107,7 @@ final class SharedPolls {
         final byte[] request;
         volatile Last last;
         volatile Thread thread;
+        volatile long heardNanos = Long.MIN_VALUE; // when another gateway's answer last came; MIN_VALUE: never
 
         Poller(String key, String subject, byte[] request) {
             this.key = key;
@@ -87,7 +119,10 @@ final class SharedPolls {
         public void run() {
             // asked on nobody's behalf: a new request id per poll, no actor
             RequestContext perPoll = RequestContext.of(Map.of());
+            Optional<Subscription> listening = between.map(shared -> shared.subscriptions()
+                    .subscribe(sharedSubject(shared.prefix(), key), this::heard));
             try {
+                long nextAsk = System.nanoTime(); // a new poller asks at once: its first stream is waiting
                 while (true) {
                     synchronized (lock) {
                         if (members.isEmpty()) {
@@ -95,19 +130,46 @@ final class SharedPolls {
                             return;
                         }
                     }
-                    long started = System.nanoTime();
+                    long now = System.nanoTime();
+                    long heard = heardNanos;
+                    long due = heard == Long.MIN_VALUE ? nextAsk : Math.max(nextAsk, heard + intervalNanos + intervalNanos / 4);
+                    if (now < due) {
+                        long wait = Math.min(due - now, intervalNanos);
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        continue; // another gateway's answer may have come meanwhile
+                    }
                     byte[] line = answers.answer(perPoll, subject, request);
                     last = new Last(line, System.nanoTime());
                     members.forEach(mailbox -> mailbox.offer(line));
-                    long left = intervalNanos - (System.nanoTime() - started);
-                    if (left > 0) {
-                        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-                    }
+                    between.ifPresent(shared -> share(shared, line));
+                    nextAsk = now + intervalNanos;
                 }
             } catch (InterruptedException stopping) {
                 synchronized (lock) {
                     pollers.remove(key);
                 }
+            } finally {
+                listening.ifPresent(subscription -> between.orElseThrow().subscriptions().unsubscribe(subscription));
+            }
+        }
+
+        /** Another gateway's answer to this request: offered as this poller's own would be. Must not block. */
+        private void heard(Message message) {
+            if (message.getHeaders() != null && self.equals(message.getHeaders().getFirst(POLLER))) {
+                return; // this gateway's own, offered when it was asked
+            }
+            byte[] line = message.getData();
+            heardNanos = System.nanoTime();
+            last = new Last(line, heardNanos);
+            members.forEach(mailbox -> mailbox.offer(line));
+        }
+
+        private void share(Between shared, byte[] line) {
+            try {
+                Headers headers = new Headers().put(POLLER, self);
+                shared.nats().publish(sharedSubject(shared.prefix(), key), headers, line);
+            } catch (IllegalStateException closed) {
+                // the connection is closing with the gateway: the others' pollers take over
             }
         }
     }

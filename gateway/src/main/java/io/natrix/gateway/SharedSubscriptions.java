@@ -37,8 +37,9 @@ final class SharedSubscriptions {
         return held.get();
     }
 
+    /** Closes the dispatcher; again, or after the connection closed, does nothing. */
     void close() {
-        if (connection.getStatus() != Connection.Status.CLOSED) {
+        if (dispatcher.isActive() && connection.getStatus() != Connection.Status.CLOSED) {
             connection.closeDispatcher(dispatcher);
         }
     }

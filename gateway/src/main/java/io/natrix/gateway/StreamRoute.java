@@ -163,6 +163,20 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
     }
 
     /**
+     * The same shared poll ({@link #sharedAs}), shared between gateways as well: every gateway's poller for a
+     * request listens on {@code prefix.<the request's hash>}, asks the service only when no gateway's answer came
+     * within the interval (and a quarter), and publishes what it got there for the others. With N gateways
+     * the service is asked once per interval per request, not N times; a gateway that stops leaves its
+     * requests to the others' pollers within about an interval and a quarter. The gateways' NATS users need
+     * to publish and subscribe on {@code prefix.>}.
+     */
+    public StreamRoute sharedBetweenGateways(String prefix) {
+        PollSharing<?> shared = sharing.orElseThrow(() -> new IllegalStateException("sharedBetweenGateways() needs sharedAs() first"));
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps,
+                Optional.of(shared.between(prefix)), batching);
+    }
+
+    /**
      * The same publish stream, its events (of every client) gathered for {@code every} and published together
      * on {@code subject} as NDJSON ({@link Batching}), instead of one message per event on the stream's own
      * subject. Worth it when many clients each send often (a fleet's positions): one message in place of

@@ -71,7 +71,9 @@ final class RidePermissions {
                 publish.addAll(List.of("ms.dashboard.Snapshot", "$NATRIX.TRACES", "$NATRIX.TRACE.*", "$SRV.INFO", "$SRV.STATS"));
             }
             case GATEWAY -> {
-                subscribe.addAll(List.of("ms.drivers.*.offers", "ms.riders.*.rides", "ms.dashboard.Snapshot"));
+                subscribe.addAll(List.of("ms.drivers.*.offers", "ms.riders.*.rides", "ms.dashboard.Snapshot",
+                        io.natrix.ride.api.RideApi.NEARBY_SHARED + ".>"));
+                publish.add(io.natrix.ride.api.RideApi.NEARBY_SHARED + ".>");
                 publish.addAll(List.of("ms.users.RegisterRider", "ms.users.RegisterDriver", "ms.users.GetUser",
                         "ms.dispatch.RequestRide", "ms.dispatch.GetRide", "ms.dispatch.CancelRide",
                         "ms.dispatch.AnswerOffer", "ms.dispatch.PickUp", "ms.dispatch.DropOff",

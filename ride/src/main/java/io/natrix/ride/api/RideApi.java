@@ -38,6 +38,9 @@ public final class RideApi {
 
     /** Riders' routes. */
     static final Access RIDERS = Access.roles(RIDER);
+    /** Where the gateways share the answers of the riders' nearby polls (one poll per cell for all of them). */
+    public static final String NEARBY_SHARED = "ms.gateways.nearby";
+
     /** Drivers' routes. */
     static final Access DRIVERS = Access.roles(DRIVER);
 
@@ -50,9 +53,11 @@ public final class RideApi {
         return gateway
                 // riders
                 .route(Route.post("/v1/riders", "ms.users.RegisterRider").accepts(Register.class).idempotent().access(Access.open()))
-                // shared by every rider in the same small cell: one poll per cell a second, not one per rider
+                // shared by every rider in the same small cell, on every gateway: one poll per cell a second, not
+                // one per rider nor one per gateway
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.dispatch.NearbyDrivers", Duration.ofSeconds(1))
                         .accepts(NearbyRequest.class).sharedAs(NearbyRequest.class, NearbyCells::centreOf)
+                        .sharedBetweenGateways(NEARBY_SHARED)
                         .access(RIDERS.owner("riderId")))
                 .route(Route.post("/v1/rides", "ms.dispatch.RequestRide").accepts(RequestRide.class).idempotent()
                         .access(RIDERS.actor("riderId")))

@@ -1,0 +1,121 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.natrix.Natrix;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A shared poll shared between two gateways ({@link StreamRoute#sharedBetweenGateways}): the service is asked
+ * about once per interval for the request, not once per gateway, every stream on both gateways gets every
+ * answer, and when the gateway that asked stops, the other asks in its place.
+ */
+class SharedBetweenGatewaysTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    /** The request: the cell a point is in, the whole part of {@code x}. */
+    record Cell(double x) {
+        Cell whole() {
+            return new Cell(Math.floor(x));
+        }
+    }
+
+    private static final Duration INTERVAL = Duration.ofMillis(500);
+
+    @Test
+    void oneGatewayAsksForBothAndTheOtherTakesOverWhenItStops() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        try (Natrix service = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edgeA = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edgeB = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             HttpClient http = HttpClient.newHttpClient()) {
+            service.service("cells").endpoint("Nearby", JsonNode.class,
+                    request -> Map.of("x", request.get("x").asDouble(), "n", asked.incrementAndGet())).start();
+            Gateway a = gateway(edgeA);
+            Gateway b = gateway(edgeB);
+            List<AtomicLong> linesA = new ArrayList<>();
+            List<AtomicLong> linesB = new ArrayList<>();
+            List<Stream<String>> open = new ArrayList<>();
+            try {
+                for (String x : List.of("3.2", "3.7")) { // one cell, two streams on each gateway
+                    linesA.add(follow(http, a, x, open));
+                    linesB.add(follow(http, b, x, open));
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> Stream.concat(linesA.stream(), linesB.stream())
+                        .allMatch(count -> count.get() >= 2));
+
+                int askedBefore = asked.get();
+                long[] before = counts(linesA, linesB);
+                Thread.sleep(3_000); // six intervals
+                int askedInWindow = asked.get() - askedBefore;
+                long[] after = counts(linesA, linesB);
+                assertThat(askedInWindow).as("asked once an interval for both gateways, not once each (12)")
+                        .isBetween(4, 8);
+                for (int i = 0; i < before.length; i++) {
+                    assertThat(after[i] - before[i]).as("stream %d got every answer", i).isGreaterThanOrEqualTo(askedInWindow - 1);
+                }
+
+                a.close(); // whichever gateway was asking, b's streams go on
+                Thread.sleep(1_500); // an interval and a quarter, and a little: b's poller has seen nobody else ask
+                long[] afterStop = counts(List.of(), linesB);
+                int askedAfterStop = asked.get();
+                Thread.sleep(2_000);
+                long[] later = counts(List.of(), linesB);
+                assertThat(asked.get() - askedAfterStop).as("b asks now").isBetween(3, 5);
+                for (int i = 0; i < later.length; i++) {
+                    assertThat(later[i] - afterStop[i]).as("b's stream %d is still fed", i).isGreaterThanOrEqualTo(3);
+                }
+            } finally {
+                open.forEach(Stream::close);
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    private static Gateway gateway(Natrix edge) {
+        return Gateway.builder(edge).port(0)
+                .stream(StreamRoute.poll("/v1/cells/{riderId}/nearby", "ms.cells.Nearby", INTERVAL).accepts(Cell.class)
+                        .sharedAs(Cell.class, Cell::whole).sharedBetweenGateways("test.shared.cells"))
+                .start();
+    }
+
+    /** Opens a stream for {@code x} and counts its answer lines on a thread of its own. */
+    private static AtomicLong follow(HttpClient http, Gateway gateway, String x, List<Stream<String>> open) throws Exception {
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.port() + "/v1/cells/r" + x.replace('.', '-') + "/nearby?x=" + x)).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        open.add(response.body());
+        AtomicLong lines = new AtomicLong();
+        Thread.ofVirtual().start(() -> {
+            try {
+                response.body().filter(line -> line.contains("\"n\"")).forEach(line -> lines.incrementAndGet());
+            } catch (RuntimeException closed) {
+                // the stream was closed by the test, or the gateway stopped
+            }
+        });
+        return lines;
+    }
+
+    private static long[] counts(List<AtomicLong> first, List<AtomicLong> second) {
+        return Stream.concat(first.stream(), second.stream()).mapToLong(AtomicLong::get).toArray();
+    }
+}
