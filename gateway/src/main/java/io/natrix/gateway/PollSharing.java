@@ -26,11 +26,7 @@ public record PollSharing<T>(Class<T> type, UnaryOperator<T> canonical, java.uti
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(canonical, "canonical");
         Objects.requireNonNull(between, "between");
-        between.ifPresent(prefix -> {
-            if (prefix.isBlank() || !prefix.matches("[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*")) {
-                throw new IllegalArgumentException("a subject prefix of plain tokens (no wildcard, space or empty token): " + prefix);
-            }
-        });
+        between.ifPresent(prefix -> SubjectTemplate.checkFixed(prefix, "a shared poll's prefix"));
     }
 
     /** Shared by the streams of one gateway only. */

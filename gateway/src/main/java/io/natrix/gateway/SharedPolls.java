@@ -38,6 +38,7 @@ final class SharedPolls {
     private final long intervalNanos;
     private final Optional<Between> between;
     private final String self = java.util.UUID.randomUUID().toString();
+    private final Headers fromSelf = new Headers(new Headers().put(POLLER, self), true); // read-only: on every answer it shares
     private final Object lock = new Object(); // joins, leaves and a poller's end agree under it
     private final Map<String, Poller> pollers = new HashMap<>();
 
@@ -108,9 +109,11 @@ final class SharedPolls {
         volatile Last last;
         volatile Thread thread;
         volatile long heardNanos = Long.MIN_VALUE; // when another gateway's answer last came; MIN_VALUE: never
+        final Optional<String> sharedOn; // between gateways: its request's subject
 
         Poller(String key, String subject, byte[] request) {
             this.key = key;
+            this.sharedOn = between.map(shared -> sharedSubject(shared.prefix(), key));
             this.subject = subject;
             this.request = request;
         }
@@ -119,8 +122,7 @@ final class SharedPolls {
         public void run() {
             // asked on nobody's behalf: a new request id per poll, no actor
             RequestContext perPoll = RequestContext.of(Map.of());
-            Optional<Subscription> listening = between.map(shared -> shared.subscriptions()
-                    .subscribe(sharedSubject(shared.prefix(), key), this::heard));
+            Optional<Subscription> listening = between.map(shared -> shared.subscriptions().subscribe(sharedOn.orElseThrow(), this::heard));
             try {
                 long nextAsk = System.nanoTime(); // a new poller asks at once: its first stream is waiting
                 while (true) {
@@ -139,8 +141,7 @@ final class SharedPolls {
                         continue; // another gateway's answer may have come meanwhile
                     }
                     byte[] line = answers.answer(perPoll, subject, request);
-                    last = new Last(line, System.nanoTime());
-                    members.forEach(mailbox -> mailbox.offer(line));
+                    deliver(line, System.nanoTime());
                     between.ifPresent(shared -> share(shared, line));
                     nextAsk = now + intervalNanos;
                 }
@@ -158,16 +159,20 @@ final class SharedPolls {
             if (message.getHeaders() != null && self.equals(message.getHeaders().getFirst(POLLER))) {
                 return; // this gateway's own, offered when it was asked
             }
-            byte[] line = message.getData();
-            heardNanos = System.nanoTime();
-            last = new Last(line, heardNanos);
+            long now = System.nanoTime();
+            heardNanos = now;
+            deliver(message.getData(), now);
+        }
+
+        /** An answer, this poller's own or another gateway's: the last one, and every member's. */
+        private void deliver(byte[] line, long atNanos) {
+            last = new Last(line, atNanos);
             members.forEach(mailbox -> mailbox.offer(line));
         }
 
         private void share(Between shared, byte[] line) {
             try {
-                Headers headers = new Headers().put(POLLER, self);
-                shared.nats().publish(sharedSubject(shared.prefix(), key), headers, line);
+                shared.nats().publish(sharedOn.orElseThrow(), fromSelf, line);
             } catch (IllegalStateException closed) {
                 // the connection is closing with the gateway: the others' pollers take over
             }

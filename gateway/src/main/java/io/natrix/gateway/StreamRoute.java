@@ -53,10 +53,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      */
     public record Batching(String subject, Duration every) {
         public Batching {
-            SubjectTemplate.check(subject);
-            if (subject.contains("{")) {
-                throw new IllegalArgumentException("a batch subject names no path parameters, got " + subject);
-            }
+            SubjectTemplate.checkFixed(subject, "a batch subject");
             if (every == null || every.toMillis() < 1 || every.toMillis() > 1_000) {
                 throw new IllegalArgumentException("a batch interval is from 1 ms to 1 s, got " + every);
             }

@@ -33,6 +33,17 @@ final class SubjectTemplate {
         }
     }
 
+    /**
+     * A subject the gateway itself publishes on, the same for every stream (a batch's, a shared poll's prefix):
+     * a route's subject ({@link #check}) that names no path parameter. {@code what} says whose it is.
+     */
+    static void checkFixed(String subject, String what) {
+        check(subject);
+        if (subject.contains("{")) {
+            throw new IllegalArgumentException(what + " names no path parameters, got " + subject);
+        }
+    }
+
     static String fill(String template, Map<String, String> parameters) {
         String subject = template;
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {

@@ -29,6 +29,7 @@ final class SimDriver implements SimSockets.Ticked {
     private final SplittableRandom offerRandom; // the offers' (one answered at a time)
     private final double blocksPerSecond;
     private final AtomicReference<Job> job = new AtomicReference<>();
+    private final Runnable positionSent; // counted once its frame is written: one for every tick, made once
     private final AtomicBoolean stepping = new AtomicBoolean(); // a pick-up or drop-off is on its way
     private final java.util.concurrent.locks.ReentrantLock answering = new java.util.concurrent.locks.ReentrantLock(true);
     private volatile LocationSocket locations; // null while it is being opened
@@ -43,6 +44,7 @@ final class SimDriver implements SimSockets.Ticked {
         this.http = http;
         this.grid = grid;
         this.stats = stats;
+        this.positionSent = stats.locationUpdates::increment;
         this.random = new SplittableRandom(seed);
         this.offerRandom = random.split();
         this.blocksPerSecond = speedMetersPerSecond / StreetGrid.BLOCK_METERS;
@@ -152,7 +154,7 @@ final class SimDriver implements SimSockets.Ticked {
         move();
         double lat = at.lat() + (next.lat() - at.lat()) * progress;
         double lng = at.lng() + (next.lng() - at.lng()) * progress;
-        open.send("{\"lat\":" + lat + ",\"lng\":" + lng + "}", stats.locationUpdates::increment);
+        open.send("{\"lat\":" + lat + ",\"lng\":" + lng + "}", positionSent);
         Job current = job.get();
         if (current != null && StreetGrid.steps(at, current.pickedUp() ? current.dropoff() : current.pickup()) == 0
                 && stepping.compareAndSet(false, true)) {

@@ -74,6 +74,7 @@ final class SimSockets implements AutoCloseable {
     private final Consumer<RuntimeException> failed;
     private int nextSlot; // guarded by this
     private long ticks; // the loop's only
+    private SslContext tls; // made at the first secure connection; guarded by this
 
     /** {@code failed} hears of a tick that threw (a bug of the simulator's: it must not stop the others). */
     SimSockets(Consumer<RuntimeException> failed) {
@@ -124,12 +125,8 @@ final class SimSockets implements AutoCloseable {
         LocationSocket socket = new LocationSocket(answers);
         Channel channel = connect(uri, source, socket.opened(), new HttpClientCodec(), new HttpObjectAggregator(65_536),
                 new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(65_536), socket).channel();
-        try {
-            awaitOpen(socket.opened(), channel, "WebSocket " + uri);
-            return socket;
-        } catch (WebSocketClientHandshakeException refused) {
-            throw new SimHttp.Refused("WebSocket " + uri, refused.response() == null ? 0 : refused.response().status().code(), "");
-        }
+        awaitOpen(socket.opened(), channel, "WebSocket " + uri);
+        return socket;
     }
 
     /**
@@ -166,8 +163,7 @@ final class SimSockets implements AutoCloseable {
      */
     private ChannelFuture connect(URI uri, Optional<InetAddress> source, CompletableFuture<?> opened, ChannelHandler... handlers)
             throws IOException {
-        boolean secure = uri.getScheme().equals("wss") || uri.getScheme().equals("https");
-        SslContext tls = secure ? SslContextBuilder.forClient().build() : null;
+        SslContext tls = secure(uri) ? tls() : null;
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
@@ -191,9 +187,20 @@ final class SimSockets implements AutoCloseable {
         return connecting;
     }
 
+    private static boolean secure(URI uri) {
+        return uri.getScheme().equals("wss") || uri.getScheme().equals("https");
+    }
+
     private static int port(URI uri) {
-        boolean secure = uri.getScheme().equals("wss") || uri.getScheme().equals("https");
-        return uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
+        return uri.getPort() > 0 ? uri.getPort() : secure(uri) ? 443 : 80;
+    }
+
+    /** The client TLS context, made once for every secure connection (the JDK's trust store). */
+    private synchronized SslContext tls() throws IOException {
+        if (tls == null) {
+            tls = SslContextBuilder.forClient().build();
+        }
+        return tls;
     }
 
     /** Waits 15 s at most for {@code opened}; the channel is closed when it fails. */
@@ -204,7 +211,7 @@ final class SimSockets implements AutoCloseable {
         } catch (ExecutionException failure) {
             channel.close();
             if (failure.getCause() instanceof WebSocketClientHandshakeException refused) {
-                throw refused;
+                throw new SimHttp.Refused(what, refused.response() == null ? 0 : refused.response().status().code(), "");
             }
             if (failure.getCause() instanceof SimHttp.Refused refused) {
                 throw refused;

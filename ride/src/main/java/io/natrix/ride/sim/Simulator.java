@@ -36,9 +36,11 @@ public final class Simulator implements AutoCloseable {
 
     private final Semaphore joining = new Semaphore(JOINING);
     private final List<Thread> agents = new ArrayList<>();
-    private final List<HttpClient> clients = new ArrayList<>();
-    /** Each HTTP client's source address (on loopback), for its agents' streams too. */
-    private final List<java.util.Optional<java.net.InetAddress>> sources = new ArrayList<>();
+    /** An HTTP client for calls, and its source address (on loopback), which its agents' streams use too. */
+    private record Client(HttpClient http, java.util.Optional<java.net.InetAddress> source) {
+    }
+
+    private final List<Client> clients = new ArrayList<>();
     private final SimSockets sockets = new SimSockets(bug -> stats.error("simulator", bug));
     private final StreetGrid grid = StreetGrid.telAviv();
     /** The ready check's own rider at each gateway: its sign-up (id and token). */
@@ -226,10 +228,10 @@ public final class Simulator implements AutoCloseable {
                 }
                 builder.localAddress(source.get());
             }
-            clients.add(builder.build());
-            sources.add(source);
+            clients.add(new Client(builder.build(), source));
         }
-        return new SimHttp(clients.get(client), sockets, sources.get(client), options.gateways().get(i % options.gateways().size()), stats);
+        Client chosen = clients.get(client);
+        return new SimHttp(chosen.http(), sockets, chosen.source(), options.gateways().get(i % options.gateways().size()), stats);
     }
 
     private static boolean onLoopback(String gateway) {
@@ -412,6 +414,6 @@ public final class Simulator implements AutoCloseable {
             }
         }
         sockets.close();
-        clients.forEach(HttpClient::close);
+        clients.forEach(client -> client.http().close());
     }
 }
