@@ -2,6 +2,7 @@ package io.natrix;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -37,9 +38,12 @@ final class JsonCodec {
      * Its buffers are recycled through a shared pool: Jackson's default keeps them in a thread-local, and
      * every request runs on a new virtual thread, so each one allocated its buffers afresh (measured: natrix
      * call with a JSON record at 0.4-0.55x of byte[] payloads at 1,024 callers; CodecOnVirtualThreadsBenchmark).
+     * Numbers are read with Jackson's fast parser, which gives the same doubles as the JDK's: in a profile of the
+     * ride system's dispatch the JDK's {@code parseDouble} was 8 % of the process.
      */
     static ObjectMapper defaultMapper() {
-        return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
+        return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .findAndAddModules()
                 .build();

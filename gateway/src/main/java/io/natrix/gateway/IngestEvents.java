@@ -1,13 +1,10 @@
 package io.natrix.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
 import io.natrix.RequestContext;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -21,7 +18,7 @@ final class IngestEvents {
     private final Natrix natrix;
     private final String subject;
     private final int maxBytes;
-    private final ObjectMapper json;
+    private final EventRewriter rewriter;
     private final RequestShape shape;
     private final Optional<RateLimits.Rate> rate;
     private final Optional<String> stamps;
@@ -36,7 +33,7 @@ final class IngestEvents {
         this.natrix = natrix;
         this.subject = subject;
         this.maxBytes = maxBytes;
-        this.json = json;
+        this.rewriter = new EventRewriter(json.getFactory());
     }
 
     /** Where one stream's events go: its subject, filled once, and the path parameters merged into each event. */
@@ -88,41 +85,60 @@ final class IngestEvents {
                         + context.actor().map(io.natrix.Actor::id).orElse(actor.get()));
             }
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+        if (!utf8(bytes)) {
             return new Outcome.Rejected("not UTF-8");
         }
-        if (text.isBlank()) {
+        if (blank(bytes)) {
             return BLANK;
         }
-        JsonNode event;
+        byte[] encoded;
         try {
-            event = json.readTree(text);
-        } catch (IOException e) {
-            return new Outcome.Rejected("not valid JSON");
+            encoded = rewriter.rewrite(bytes, target.parameters(), stamps, System.currentTimeMillis());
+        } catch (EventRewriter.NotAnObject e) {
+            return new Outcome.Rejected(e.getMessage());
         }
-        if (!(event instanceof ObjectNode object)) {
-            return new Outcome.Rejected("not a JSON object");
-        }
-        target.parameters().forEach(object::put);
-        stamps.ifPresent(field -> object.put(field, System.currentTimeMillis())); // over the client's own, if any
-        Optional<String> problem = shape.problem(object);
+        Optional<String> problem = shape.problem(encoded);
         if (problem.isPresent()) {
             return new Outcome.Rejected(problem.get());
         }
         try {
-            byte[] encoded = json.writeValueAsBytes(object); // compact: no newline in it, as a batch's line must be
             if (batches.isPresent()) {
                 return batches.get().add(encoded) ? PUBLISHED : new Outcome.Rejected("not published: the gateway is stopping");
             }
             natrix.publish(target.subject(), encoded);
             return PUBLISHED;
-        } catch (NatrixException | IOException | IllegalArgumentException | HttpProblem e) {
+        } catch (NatrixException | IllegalArgumentException | HttpProblem e) {
             return new Outcome.Rejected("not published: " + e.getMessage());
         }
+    }
+
+    /** ASCII, the usual case, is UTF-8 without decoding anything. */
+    private static boolean utf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Nothing but JSON's whitespace (and Unicode's, in an event that is not ASCII). */
+    private static boolean blank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return new String(bytes, StandardCharsets.UTF_8).isBlank();
+            }
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     Outcome.Rejected tooLong() {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -43,6 +44,21 @@ final class RequestShape {
         } catch (JsonProcessingException e) {
             return Optional.of(words(e));
         } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** What is wrong with {@code request}, one JSON object written compactly, or empty when it decodes. */
+    Optional<String> problem(byte[] request) {
+        if (reader.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            reader.get().readValue(request);
+            return Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.of(words(e));
+        } catch (IOException | IllegalArgumentException e) {
             return Optional.of(e.getMessage());
         }
     }
