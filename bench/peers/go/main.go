@@ -151,7 +151,7 @@ func request(nc *nats.Conn, prefix string) {
 				}
 			}
 			check(nc.Flush())
-			return fmt.Sprintf("ok %d %d", published, started.UnixNano())
+			return fmt.Sprintf("ok %d %d %d", published, started.UnixNano(), time.Now().UnixNano())
 		}
 		return "error unknown command " + words[0]
 	})

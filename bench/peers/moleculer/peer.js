@@ -154,7 +154,7 @@ async function request() {
                     }
                     await Promise.all(batch);
                 }
-                return `ok ${published} ${started}`;
+                return `ok ${published} ${started} ${epochNanos()}`;
             }
         }
         return "error unknown command " + words[0];

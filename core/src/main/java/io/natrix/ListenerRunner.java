@@ -3,17 +3,21 @@ package io.natrix;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one listener on a dispatcher of its own, so its events are handled one at a time and in order, on a
  * virtual thread. If the listener falls behind, jnats drops events past its pending limit and reports a slow
- * consumer; the listener is counted, logged and keeps going, and other listeners are not held up.
+ * consumer; the listener is counted, logged and keeps going, and other listeners are not held up. A listener
+ * that never drops has no pending limit; one declared non-blocking runs on the connection's reader thread as
+ * each event is read, until an event takes it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT}.
  */
 final class ListenerRunner<E> {
 
@@ -29,6 +33,9 @@ final class ListenerRunner<E> {
     private final LongAdder handled = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private volatile String lastError;
+    /** Set once the subscription exists; after that written and read on the reader thread only. */
+    private volatile boolean onReader;
+    private final ReentrantLock oneAtATime = new ReentrantLock();
 
     ListenerRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
                    int backlog, ListenerSpec<E> spec) {
@@ -39,16 +46,45 @@ final class ListenerRunner<E> {
         this.codec = codec;
         this.connection = connection;
         this.dispatcher = connection.createDispatcher(this::onEvent);
-        dispatcher.setPendingLimits(backlog, -1);
-        if (spec.balanced()) {
-            dispatcher.subscribe(spec.subject(), service);
+        ListenerOptions options = spec.options();
+        if (options.dropsNothing()) {
+            dispatcher.setPendingLimits(-1, -1);
         } else {
-            dispatcher.subscribe(spec.subject());
+            dispatcher.setPendingLimits(options.backlog().orElse(backlog), -1);
+        }
+        Subscription subscription = spec.balanced() ? dispatcher.subscribe(spec.subject(), service, this::onEvent)
+                : dispatcher.subscribe(spec.subject(), this::onEvent);
+        if (options.isNonBlocking()) {
+            onReader = ReaderHook.take(subscription, this::onReaderThread);
         }
     }
 
     private void onEvent(Message message) {
-        observers.listen(message, service, instance, spec.subject(), () -> handle(message));
+        oneAtATime.lock(); // uncontended but for the moment a non-blocking listener moves between threads
+        try {
+            observers.listen(message, service, instance, spec.subject(), () -> handle(message));
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    /**
+     * On the reader thread: handles the event there while the listener keeps to its word, else queues it (and
+     * every later one) for the dispatcher. Only this thread decides, so no event is handled beside another.
+     */
+    private boolean onReaderThread(Message message) {
+        if (!onReader || dispatcher.getPendingMessageCount() > 0) {
+            return false; // events queued before the hook was set go first, in order, on the dispatcher
+        }
+        long started = System.nanoTime();
+        onEvent(message);
+        long took = System.nanoTime() - started;
+        if (took > ListenerOptions.NON_BLOCKING_LIMIT.toNanos()) {
+            onReader = false;
+            LOG.log(Level.WARNING, "listener on {0} is declared non-blocking but one event took it {1} ms on the"
+                    + " connection''s reader thread; it runs on its virtual thread from now on", spec.subject(), took / 1_000_000);
+        }
+        return true;
     }
 
     /** Handles one event; returns null, or what went wrong. */
@@ -57,8 +93,8 @@ final class ListenerRunner<E> {
             spec.listener().on(codec.decode(message.getData(), spec.eventType()));
             return null;
         } catch (Throwable e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            if (e instanceof InterruptedException && Thread.currentThread().isVirtual()) {
+                Thread.currentThread().interrupt(); // never on the connection's reader thread
             }
             errors.increment();
             if (e instanceof JsonCodec.MalformedJsonException malformed) {

@@ -122,7 +122,8 @@ public interface Service extends AutoCloseable {
         /**
          * How many events each listener may have waiting. Past it NATS drops new events for that listener and
          * reports a slow consumer (counted in {@link ListenerStats#dropped()}); the service and its other
-         * listeners go on. Defaults to {@value Service#DEFAULT_LISTENER_BACKLOG}.
+         * listeners go on. Defaults to {@value Service#DEFAULT_LISTENER_BACKLOG}. A listener may set its own, or
+         * never drop ({@link ListenerOptions}).
          */
         public Builder listenerBacklog(int events) {
             if (events < 1) {
@@ -134,13 +135,23 @@ public interface Service extends AutoCloseable {
 
         /** Every instance of this service receives every event on the subject (the talk's broadcast). */
         public <E> Builder broadcastListener(String subject, Class<E> eventType, Listener<E> listener) {
-            listeners.add(new ListenerSpec<>(subject, eventType, listener, false));
+            return broadcastListener(subject, eventType, listener, ListenerOptions.defaults());
+        }
+
+        /** A broadcast listener with its own backlog or thread ({@link ListenerOptions}). */
+        public <E> Builder broadcastListener(String subject, Class<E> eventType, Listener<E> listener, ListenerOptions options) {
+            listeners.add(new ListenerSpec<>(subject, eventType, listener, false, options));
             return this;
         }
 
         /** Exactly one instance of this service receives each event on the subject (a work queue). */
         public <E> Builder balancedListener(String subject, Class<E> eventType, Listener<E> listener) {
-            listeners.add(new ListenerSpec<>(subject, eventType, listener, true));
+            return balancedListener(subject, eventType, listener, ListenerOptions.defaults());
+        }
+
+        /** A balanced listener with its own backlog or thread ({@link ListenerOptions}). */
+        public <E> Builder balancedListener(String subject, Class<E> eventType, Listener<E> listener, ListenerOptions options) {
+            listeners.add(new ListenerSpec<>(subject, eventType, listener, true, options));
             return this;
         }
 

@@ -54,6 +54,10 @@ public final class Bench {
             PeersBench.run(Arrays.asList(args).subList(1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("listeners")) {
+            ListenerCostBench.run(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("tokens")) {
             TokenBench.run(Arrays.asList(args).subList(1, args.length));
             return;

@@ -5,6 +5,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.natrix.ListenerOptions;
 import io.natrix.Natrix;
 
 import java.io.BufferedReader;
@@ -59,10 +60,13 @@ public final class Peer {
                         .endpoint("Echo", byte[].class, bytes -> bytes)
                         .endpoint("EchoJson", Responder.Payload.class, payload -> payload)
                         .start();
-                Listeners listeners = new Listeners(count -> {
+                Listeners listeners = new Listeners((count, nonBlocking) -> {
                     Natrix instance = connect(url, "peer-natrix-listener");
+                    // never dropping, as the raw jnats and Go listeners (unlimited pending limits)
+                    ListenerOptions options = ListenerOptions.defaults().neverDrop();
                     instance.service(prefix + "-listener").version("1.0.0")
-                            .broadcastListener(prefix + ".events", byte[].class, bytes -> count.run())
+                            .broadcastListener(prefix + ".events", byte[].class, bytes -> count.run(),
+                                    nonBlocking ? options.nonBlocking() : options)
                             .start();
                     return instance::close;
                 });
@@ -75,7 +79,7 @@ public final class Peer {
                 dispatcher.setPendingLimits(-1, -1);
                 dispatcher.subscribe(prefix + ".echo", "peer");
                 raw.flush(Duration.ofSeconds(5));
-                Listeners listeners = new Listeners(count -> {
+                Listeners listeners = new Listeners((count, nonBlocking) -> {
                     Connection listener = RawNats.connect(url, "peer-jnats-listener");
                     Dispatcher d = listener.createDispatcher(message -> count.run());
                     d.setPendingLimits(-1, -1);
@@ -109,7 +113,8 @@ public final class Peer {
     private static final class Listeners {
 
         interface Factory {
-            AutoCloseable open(Runnable onDelivery) throws Exception;
+            /** @param nonBlocking the command said {@code non-blocking}: a natrix listener declared so */
+            AutoCloseable open(Runnable onDelivery, boolean nonBlocking) throws Exception;
         }
 
         private final Factory factory;
@@ -133,7 +138,7 @@ public final class Peer {
                         open.add(factory.open(() -> {
                             count.incrementAndGet();
                             lastNanos.set(System.nanoTime());
-                        }));
+                        }, words.length > 2 && words[2].equals("non-blocking")));
                     }
                     count.set(0);
                     yield "ok";
@@ -256,7 +261,7 @@ public final class Peer {
             }
         }
         flush.call();
-        return "ok " + published + " " + startedEpoch;
+        return "ok " + published + " " + startedEpoch + " " + epochNanos(System.nanoTime());
     }
 
     private static long nanos(double micros) {

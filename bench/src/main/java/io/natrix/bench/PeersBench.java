@@ -33,8 +33,12 @@ final class PeersBench {
     record RrPeer(String name, PeerProcess requester, PeerProcess responder, boolean overNats) {
     }
 
-    /** One stack's broadcast: who publishes, and the process holding its listener instances. */
-    record BroadcastStack(String name, PeerProcess publisher, PeerProcess listeners) {
+    /** One stack's broadcast: who publishes, the process holding its listener instances, and words its {@code listeners} command adds. */
+    record BroadcastStack(String name, PeerProcess publisher, PeerProcess listeners, String listenerMode) {
+
+        BroadcastStack(String name, PeerProcess publisher, PeerProcess listeners) {
+            this(name, publisher, listeners, "");
+        }
     }
 
     /**
@@ -66,16 +70,18 @@ final class PeersBench {
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), options);
             Peers peers = Peers.start(root, nats, options, new Spawner(processes,
                     security.map(s -> PeerSecurity.environment(s, keys)).orElse(Map.of())));
-            warmUp(peers.requestReply(), options);
-            List<Cell> cells = requestReply(peers.requestReply(), nats, options);
-            printRequestReply(cells, options);
-            printGoals(cells, options);
-            PeerCharts.write(cells, options.concurrency(), options.payloads(), options.chart());
-            PeerCharts.writeCsv(cells, csvBeside(options.chart()));
-            System.out.println();
-            Path chart = options.chart().toAbsolutePath();
-            System.out.println("Chart: " + (chart.startsWith(root) ? root.relativize(chart) : chart) + ", its data: "
-                    + csvBeside(chart).getFileName());
+            if (!options.broadcastOnly()) {
+                warmUp(peers.requestReply(), options);
+                List<Cell> cells = requestReply(peers.requestReply(), nats, options);
+                printRequestReply(cells, options);
+                printGoals(cells, options);
+                PeerCharts.write(cells, options.concurrency(), options.payloads(), options.chart());
+                PeerCharts.writeCsv(cells, csvBeside(options.chart()));
+                System.out.println();
+                Path chart = options.chart().toAbsolutePath();
+                System.out.println("Chart: " + (chart.startsWith(root) ? root.relativize(chart) : chart) + ", its data: "
+                        + csvBeside(chart).getFileName());
+            }
             broadcast(peers.broadcast(), options);
         } finally {
             for (PeerProcess process : processes.reversed()) {
@@ -214,34 +220,67 @@ final class PeersBench {
         return cells.stream().filter(c -> c.peer().equals(peer) && c.callers() == callers && c.payload() == payload).findFirst();
     }
 
+    /** One broadcast cell of one round. */
+    record BroadcastCell(String stack, int payload, int listeners, long published, double publishedPerSecond,
+                         double deliveriesPerSecond, long lost) {
+    }
+
     private static void broadcast(List<BroadcastStack> stacks, Options options) throws Exception {
         System.out.println();
         System.out.printf("Broadcast: one publisher sends up to %,d events (16 B; %,d of 4 KiB) as fast as it can (at most 2 s);%n",
                 options.events(), options.events() / 10);
-        System.out.println("every listener instance (its own connection) gets every event; deliveries/s from the first publish to the last delivery");
-        System.out.println();
-        System.out.println("| stack | payload | listeners | published | deliveries/s | lost |");
-        System.out.println("|---|---|---:|---:|---:|---:|");
+        System.out.println("every listener instance (its own connection) gets every event; deliveries/s from the first publish to the last delivery;");
+        System.out.println("published/s: the publisher's own rate, from its first publish to its flush's answer (a listener can go no faster).");
+        System.out.printf("Median of %d round(s), range beside it; lost: summed over the rounds; every stack warmed up once first.%n", options.rounds());
+        for (BroadcastStack stack : stacks) { // the JIT compiles every stack's paths before any cell counts
+            broadcastOnce(stack, 3, options.events(), options.payloads()[0]);
+        }
+        Map<String, List<BroadcastCell>> cells = new LinkedHashMap<>();
         int turn = 0;
-        for (int payload : options.payloads()) {
-            long events = payload > 1024 ? options.events() / 10 : options.events();
-            for (int listeners : options.listeners()) {
-                for (int i = 0; i < stacks.size(); i++) {
-                    BroadcastStack stack = stacks.get((i + turn) % stacks.size());
-                    stack.listeners().send("listeners " + listeners);
-                    stack.publisher().send("sync " + listeners);
-                    String[] published = stack.publisher().send("pub " + events + " 2000 " + payload);
-                    long sent = Long.parseLong(published[0]);
-                    String[] delivered = stack.listeners().send("await " + sent * listeners + " 1000");
-                    long count = Long.parseLong(delivered[0]);
-                    double seconds = (Long.parseLong(delivered[1]) - Long.parseLong(published[1])) / 1e9;
-                    System.out.printf("| %s | %s | %d | %,d | %,.0f | %,d |%n", stack.name(), size(payload), listeners, sent,
-                            count / seconds, sent * listeners - count);
-                    stack.listeners().send("listeners 0");
+        for (int round = 0; round < options.rounds(); round++) {
+            for (int payload : options.payloads()) {
+                long events = payload > 1024 ? options.events() / 10 : options.events();
+                for (int listeners : options.listeners()) {
+                    for (int i = 0; i < stacks.size(); i++) {
+                        BroadcastStack stack = stacks.get((i + turn) % stacks.size());
+                        cells.computeIfAbsent(stack.name() + "@" + payload + "@" + listeners, key -> new ArrayList<>())
+                                .add(broadcastOnce(stack, listeners, events, payload));
+                    }
+                    turn++;
                 }
-                turn++;
             }
         }
+        System.out.println();
+        System.out.println("| stack | payload | listeners | published | published/s | deliveries/s | range | lost | × Go |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|---:|---:|");
+        for (int payload : options.payloads()) {
+            for (int listeners : options.listeners()) {
+                Optional<BroadcastCell> go = Optional.ofNullable(cells.get(GO + "@" + payload + "@" + listeners))
+                        .map(rounds -> Rounds.median(rounds, BroadcastCell::deliveriesPerSecond));
+                for (BroadcastStack stack : stacks) {
+                    List<BroadcastCell> rounds = cells.get(stack.name() + "@" + payload + "@" + listeners);
+                    BroadcastCell median = Rounds.median(rounds, BroadcastCell::deliveriesPerSecond);
+                    System.out.printf("| %s | %s | %d | %,d | %,.0f | %,.0f | %s | %,d | %s |%n", stack.name(), size(payload), listeners,
+                            median.published(), median.publishedPerSecond(), median.deliveriesPerSecond(),
+                            Rounds.range(rounds, BroadcastCell::deliveriesPerSecond, "%,.0f"),
+                            rounds.stream().mapToLong(BroadcastCell::lost).sum(),
+                            go.map(g -> String.format("%.2f", median.deliveriesPerSecond() / g.deliveriesPerSecond())).orElse(""));
+                }
+            }
+        }
+    }
+
+    private static BroadcastCell broadcastOnce(BroadcastStack stack, int listeners, long events, int payload) throws Exception {
+        stack.listeners().send("listeners " + listeners + stack.listenerMode());
+        stack.publisher().send("sync " + listeners);
+        String[] published = stack.publisher().send("pub " + events + " 2000 " + payload);
+        long sent = Long.parseLong(published[0]);
+        String[] delivered = stack.listeners().send("await " + sent * listeners + " 1000");
+        stack.listeners().send("listeners 0");
+        long count = Long.parseLong(delivered[0]);
+        double seconds = (Long.parseLong(delivered[1]) - Long.parseLong(published[1])) / 1e9;
+        double publishing = (Long.parseLong(published[2]) - Long.parseLong(published[1])) / 1e9;
+        return new BroadcastCell(stack.name(), payload, listeners, sent, sent / publishing, count / seconds, sent * listeners - count);
     }
 
     private static Path csvBeside(Path chart) {
@@ -260,11 +299,12 @@ final class PeersBench {
 
     /**
      * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
-     * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...]}: {@code --only}
-     * keeps the peers whose names contain one of its words.
+     * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]
+     * [--broadcast-only]}: {@code --only} keeps the peers whose names contain one of its words; {@code --broadcast-only}
+     * measures the broadcast alone.
      */
     record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
-                   int[] listeners, long events, Path chart, List<String> only, boolean secured) {
+                   int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly) {
 
         /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
         boolean includes(String peer) {
@@ -283,9 +323,15 @@ final class PeersBench {
             Path chart = root().resolve("docs/bench/peers.png");
             List<String> only = List.of();
             boolean secured = false;
+            boolean broadcastOnly = false;
             for (int i = 0; i < args.size(); i += 2) {
                 if (args.get(i).equals("--secured")) { // TLS and an nkey user with an allow list, as the demo's NATS
                     secured = true;
+                    i--;
+                    continue;
+                }
+                if (args.get(i).equals("--broadcast-only")) { // no request/reply cells, no chart
+                    broadcastOnly = true;
                     i--;
                     continue;
                 }
@@ -306,10 +352,10 @@ final class PeersBench {
                     case "--only" -> only = List.of(value.split(","));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
                             + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
-                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]");
+                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only]");
                 }
             }
-            return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured);
+            return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured, broadcastOnly);
         }
 
         private static int[] ints(String csv) {
@@ -378,7 +424,8 @@ final class PeersBench {
                     new RrPeer(GO + " (goroutine per request)",
                             all.start("Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true)));
             List<BroadcastStack> broadcast = new ArrayList<>(List.of(
-                    new BroadcastStack("natrix broadcastListener", natrixRequester, natrixResponder),
+                    new BroadcastStack("natrix broadcastListener (never drop)", natrixRequester, natrixResponder),
+                    new BroadcastStack("natrix broadcastListener (never drop, non-blocking)", natrixRequester, natrixResponder, " non-blocking"),
                     new BroadcastStack("raw jnats dispatcher", jnatsAsync, jnatsResponder),
                     new BroadcastStack(GO, goInlineRequester, goInline)));
             if (!options.secured()) { // a secured run measures the stacks given the keys: natrix, raw jnats, Go

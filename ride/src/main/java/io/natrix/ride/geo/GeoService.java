@@ -1,6 +1,7 @@
 package io.natrix.ride.geo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.ListenerOptions;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ride.RideStorage;
@@ -39,6 +40,8 @@ public final class GeoService {
 
     private static final System.Logger LOG = System.getLogger(GeoService.class.getName());
 
+    private static final ListenerOptions INDEXING = ListenerOptions.defaults().neverDrop().nonBlocking();
+
     private GeoService() {
     }
 
@@ -63,14 +66,17 @@ public final class GeoService {
         Consumer<DriverPosition> indexed = p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at()));
         return natrix.service("geo").version("1.0.0")
                 .description("Where every driver is: H3-indexed fleet, nearest available drivers")
+                // the index must not miss a driver, and writing to it is a map write: no event is dropped, and
+                // each is taken where it is read, with no hand-off (ListenerOptions)
                 .broadcastListener(POSITIONS + ".>", byte[].class, message -> {
                     try {
                         Positions.each(message, indexed);
                     } finally {
                         index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
                     }
-                })
-                .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class, a -> index.availability(a.driverId(), a.available(), a.at()))
+                }, INDEXING)
+                .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class,
+                        a -> index.availability(a.driverId(), a.available(), a.at()), INDEXING)
                 // the request checked its own ranges as it was decoded (GeoMessages, Inputs): a bad one is a 400
                 .endpoint("Nearby", NearbyRequest.class, request -> new NearbyDrivers(index.nearby(request.lat(),
                         request.lng(), request.radiusMeters(), request.limit())))
