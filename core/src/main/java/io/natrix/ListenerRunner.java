@@ -60,6 +60,10 @@ final class ListenerRunner<E> {
     }
 
     private void onEvent(Message message) {
+        if (!spec.options().isNonBlocking()) { // jnats's dispatcher hands its events over one at a time
+            observers.listen(message, service, instance, spec.subject(), () -> handle(message));
+            return;
+        }
         oneAtATime.lock(); // uncontended but for the moment a non-blocking listener moves between threads
         try {
             observers.listen(message, service, instance, spec.subject(), () -> handle(message));

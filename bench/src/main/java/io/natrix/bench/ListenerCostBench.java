@@ -16,13 +16,27 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code natrix bench listeners [--events 1000000] [--rounds 5] [--listeners 1,3]}: what a broadcast event costs a
- * natrix listener on its virtual thread (the default) and one declared {@code nonBlocking()} (run on the reader
- * thread), side by side in one JVM: deliveries per second and CPU µs per delivery of the whole process, whose
- * raw jnats publisher is the same for both (so the difference is the listeners'). Every listener never drops.
+ * natrix listener on its virtual thread (the default), one declared {@code nonBlocking()} (run on the reader
+ * thread) and a raw jnats dispatcher (jnats's own thread, the floor natrix builds on), side by side in one JVM:
+ * deliveries per second and CPU µs per delivery of the whole process, whose raw jnats publisher is the same for
+ * all (so the differences are the listeners'). No listener drops (natrix's never, jnats's unlimited).
  */
 final class ListenerCostBench {
 
     private record Run(double deliveriesPerSecond, double cpuMicrosPerDelivery) {
+    }
+
+    /** The three ways a listener is run here. */
+    private enum Way {
+        DEFAULT("natrix, default (virtual thread)"),
+        NON_BLOCKING("natrix, nonBlocking() (reader thread)"),
+        RAW_JNATS("raw jnats dispatcher (its platform thread)");
+
+        private final String label;
+
+        Way(String label) {
+            this.label = label;
+        }
     }
 
     private ListenerCostBench() {
@@ -49,14 +63,15 @@ final class ListenerCostBench {
         try (Connection publisher = RawNats.connect(server.url(), "bench-listeners-publisher")) {
             System.out.printf("natrix bench listeners: nats-server %s, %d cores, java %s, %,d events of 16 B per cell, %d round(s)%n",
                     server.url(), Runtime.getRuntime().availableProcessors(), Runtime.version(), events, rounds);
-            once(server.url(), publisher, os, 1, false, events); // the JIT compiles both paths before anything counts
-            once(server.url(), publisher, os, 1, true, events);
+            for (Way way : Way.values()) { // the JIT compiles every path before anything counts
+                once(server.url(), publisher, os, 1, way, events);
+            }
             for (int round = 0; round < rounds; round++) {
                 for (int listeners : listenerCounts) {
-                    for (int k = 0; k < 2; k++) {
-                        boolean nonBlocking = (k + round) % 2 == 1; // each goes first in every other round
-                        cells.computeIfAbsent(listeners + "@" + nonBlocking, key -> new ArrayList<>())
-                                .add(once(server.url(), publisher, os, listeners, nonBlocking, events));
+                    for (int k = 0; k < Way.values().length; k++) {
+                        Way way = Way.values()[(k + round) % Way.values().length]; // each goes first in turn
+                        cells.computeIfAbsent(listeners + "@" + way, key -> new ArrayList<>())
+                                .add(once(server.url(), publisher, os, listeners, way, events));
                     }
                 }
             }
@@ -67,29 +82,38 @@ final class ListenerCostBench {
         System.out.println("| listener | listeners | deliveries/s | range | CPU µs per delivery (process) | range |");
         System.out.println("|---|---:|---:|---|---:|---|");
         for (int listeners : listenerCounts) {
-            for (boolean nonBlocking : new boolean[]{false, true}) {
-                List<Run> runs = cells.get(listeners + "@" + nonBlocking);
+            for (Way way : Way.values()) {
+                List<Run> runs = cells.get(listeners + "@" + way);
                 Run rate = Rounds.median(runs, Run::deliveriesPerSecond);
                 Run cost = Rounds.median(runs, Run::cpuMicrosPerDelivery);
-                System.out.printf("| %s | %d | %,.0f | %s | %.2f | %s |%n", nonBlocking ? "nonBlocking() (reader thread)" : "default (virtual thread)",
-                        listeners, rate.deliveriesPerSecond(), Rounds.range(runs, Run::deliveriesPerSecond, "%,.0f"),
+                System.out.printf("| %s | %d | %,.0f | %s | %.2f | %s |%n", way.label, listeners, rate.deliveriesPerSecond(),
+                        Rounds.range(runs, Run::deliveriesPerSecond, "%,.0f"),
                         cost.cpuMicrosPerDelivery(), Rounds.range(runs, Run::cpuMicrosPerDelivery, "%.2f"));
             }
         }
     }
 
     private static Run once(String url, Connection publisher, com.sun.management.OperatingSystemMXBean os, int listeners,
-                            boolean nonBlocking, int events) throws Exception {
-        List<Natrix> instances = new ArrayList<>();
+                            Way way, int events) throws Exception {
+        List<AutoCloseable> instances = new ArrayList<>();
         LongAdder delivered = new LongAdder();
         byte[] payload = new byte[16];
         try {
             for (int i = 0; i < listeners; i++) {
+                if (way == Way.RAW_JNATS) {
+                    Connection raw = RawNats.connect(url, "bench-listener");
+                    instances.add(raw);
+                    io.nats.client.Dispatcher dispatcher = raw.createDispatcher(message -> delivered.increment());
+                    dispatcher.setPendingLimits(-1, -1);
+                    dispatcher.subscribe("bench.listeners");
+                    raw.flush(Duration.ofSeconds(5));
+                    continue;
+                }
                 Natrix natrix = Natrix.builder().servers(url).connectionName("bench-listener").shutdownHook(false).connect();
                 instances.add(natrix);
                 ListenerOptions options = ListenerOptions.defaults().neverDrop();
                 natrix.service("bench-listener").broadcastListener("bench.listeners", byte[].class, event -> delivered.increment(),
-                        nonBlocking ? options.nonBlocking() : options).start();
+                        way == Way.NON_BLOCKING ? options.nonBlocking() : options).start();
             }
             long expected = (long) events * listeners;
             long cpu = os.getProcessCpuTime();
@@ -109,7 +133,9 @@ final class ListenerCostBench {
             }
             return new Run(expected / seconds, cpuNanos / 1e3 / expected);
         } finally {
-            instances.forEach(Natrix::close);
+            for (AutoCloseable instance : instances) {
+                instance.close();
+            }
         }
     }
 }
