@@ -10,6 +10,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -67,8 +70,11 @@ final class SimSockets implements AutoCloseable {
         void tick();
     }
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("sim-sockets", true), NioIoHandler.newFactory()); // daemon: never keeps a JVM up
+    /** Linux's epoll directly where Netty's native transport loads (this machine), else the JDK's selector. */
+    private static final boolean EPOLL = Epoll.isAvailable();
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sim-sockets", true), // daemon: never keeps a JVM up
+            EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
     private final List<Set<Ticked>> slots = new ArrayList<>();
     private final Consumer<RuntimeException> failed;
@@ -164,7 +170,7 @@ final class SimSockets implements AutoCloseable {
     private ChannelFuture connect(URI uri, Optional<InetAddress> source, CompletableFuture<?> opened, ChannelHandler... handlers)
             throws IOException {
         SslContext tls = secure(uri) ? tls() : null;
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
