@@ -2,7 +2,8 @@ package io.natrix;
 
 /**
  * The code behind an event listener. Events of one listener are handled one at a time, in the order NATS
- * delivered them, on a virtual thread that belongs to the listener.
+ * delivered them, on a virtual thread that belongs to the listener (or, for a listener declared
+ * {@link ListenerOptions#nonBlocking()}, on the connection's reader thread as each is read).
  *
  * <p>An exception is counted and logged; the listener goes on with the next event.
  *
