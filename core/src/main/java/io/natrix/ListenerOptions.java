@@ -23,14 +23,22 @@ import java.util.OptionalInt;
  * <p><b>Thread.</b> By default a listener runs on a virtual thread of its own, so it may block. A listener that
  * never blocks and returns within microseconds (it updates memory, counts, hands off) can say so with
  * {@link #nonBlocking()}: it then runs on the connection's socket reader thread as each event is read, with no
- * hand-off between threads, which is most of what an event costs. If one event takes longer than
- * {@link #NON_BLOCKING_LIMIT} there, the listener is logged and moved to its virtual thread for good, its order
- * kept: a mistaken declaration costs one stall of the connection, not every event's.
+ * hand-off between threads, which is most of what an event costs. If {@link #NON_BLOCKING_STRIKES} events take
+ * longer than {@link #NON_BLOCKING_LIMIT} there within {@link #NON_BLOCKING_WINDOW}, the listener is logged and
+ * moved to its virtual thread for good, its order kept: a mistaken declaration costs a few stalls of the
+ * connection, not every event's, while one slow event (the first, loading classes; a thread the machine
+ * paused) does not move a listener that keeps its word.
  */
 public final class ListenerOptions {
 
-    /** How long a non-blocking listener may take for one event before it is moved to its virtual thread. */
+    /** How long a non-blocking listener may take for one event on the reader thread before it counts as a strike. */
     public static final Duration NON_BLOCKING_LIMIT = Duration.ofMillis(10);
+
+    /** How many events over the limit, within {@link #NON_BLOCKING_WINDOW}, move a non-blocking listener. */
+    public static final int NON_BLOCKING_STRIKES = 3;
+
+    /** The time in which {@link #NON_BLOCKING_STRIKES} events over the limit move a non-blocking listener. */
+    public static final Duration NON_BLOCKING_WINDOW = Duration.ofSeconds(10);
 
     private static final ListenerOptions DEFAULTS = new ListenerOptions(OptionalInt.empty(), false, false);
 

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * virtual thread. If the listener falls behind, jnats drops events past its pending limit and reports a slow
  * consumer; the listener is counted, logged and keeps going, and other listeners are not held up. A listener
  * that never drops has no pending limit; one declared non-blocking runs on the connection's reader thread as
- * each event is read, until an event takes it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT}.
+ * each event is read, until events take it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT} too often.
  */
 final class ListenerRunner<E> {
 
@@ -35,6 +35,9 @@ final class ListenerRunner<E> {
     private volatile String lastError;
     /** Set once the subscription exists; after that written and read on the reader thread only. */
     private volatile boolean onReader;
+    /** Events over the limit since {@link #firstStrike}: the reader thread's only. */
+    private int strikes;
+    private long firstStrike;
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
     ListenerRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
@@ -84,9 +87,17 @@ final class ListenerRunner<E> {
         onEvent(message);
         long took = System.nanoTime() - started;
         if (took > ListenerOptions.NON_BLOCKING_LIMIT.toNanos()) {
-            onReader = false;
-            LOG.log(Level.WARNING, "listener on {0} is declared non-blocking but one event took it {1} ms on the"
-                    + " connection''s reader thread; it runs on its virtual thread from now on", spec.subject(), took / 1_000_000);
+            long now = System.nanoTime();
+            if (strikes == 0 || now - firstStrike > ListenerOptions.NON_BLOCKING_WINDOW.toNanos()) {
+                strikes = 0;
+                firstStrike = now;
+            }
+            if (++strikes >= ListenerOptions.NON_BLOCKING_STRIKES) {
+                onReader = false;
+                LOG.log(Level.WARNING, "listener on {0} is declared non-blocking but {1} events took it over {2} ms on the"
+                        + " connection''s reader thread (the last {3} ms); it runs on its virtual thread from now on",
+                        spec.subject(), strikes, ListenerOptions.NON_BLOCKING_LIMIT.toMillis(), took / 1_000_000);
+            }
         }
         return true;
     }

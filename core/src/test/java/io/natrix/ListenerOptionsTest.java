@@ -76,7 +76,7 @@ class ListenerOptionsTest {
     }
 
     @Test
-    void aNonBlockingListenerThatBlocksIsMovedToItsVirtualThreadWithItsOrderKept() throws Exception {
+    void aNonBlockingListenerThatKeepsBlockingIsMovedToItsVirtualThreadWithItsOrderKept() throws Exception {
         List<Integer> seen = new CopyOnWriteArrayList<>();
         List<Boolean> virtual = new CopyOnWriteArrayList<>();
         AtomicInteger inside = new AtomicInteger();
@@ -85,8 +85,8 @@ class ListenerOptionsTest {
             natrix.service("mistaken")
                     .broadcastListener("ms.mistaken.Tick", Integer.class, tick -> {
                         mostAtOnce.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                        if (tick == 100) {
-                            Thread.sleep(ListenerOptions.NON_BLOCKING_LIMIT.multipliedBy(3)); // breaks its word once
+                        if (tick >= 100 && tick < 100 + ListenerOptions.NON_BLOCKING_STRIKES) {
+                            Thread.sleep(ListenerOptions.NON_BLOCKING_LIMIT.multipliedBy(3)); // breaks its word, often enough
                         }
                         seen.add(tick);
                         virtual.add(Thread.currentThread().isVirtual());
@@ -99,8 +99,10 @@ class ListenerOptionsTest {
             await().until(() -> seen.size() == 1_000);
             assertThat(seen).isSorted();
             assertThat(mostAtOnce).hasValue(1);
-            assertThat(virtual.subList(0, 101)).as("up to the event that blocked: the reader thread").containsOnly(false);
-            assertThat(virtual.subList(101, 1_000)).as("after it: the listener's virtual thread").containsOnly(true);
+            // a slow first event (classes loading) may be a strike too, so the move may come one event early
+            assertThat(virtual.subList(0, 100)).as("before it blocks: the reader thread").containsOnly(false);
+            assertThat(virtual.subList(100 + ListenerOptions.NON_BLOCKING_STRIKES, 1_000))
+                    .as("after it blocked often enough: the listener's virtual thread").containsOnly(true);
         }
     }
 
