@@ -48,7 +48,7 @@ final class ListenerRunner<E> {
         this.observers = observers;
         this.codec = codec;
         this.connection = connection;
-        this.dispatcher = connection.createDispatcher(this::onEvent);
+        this.dispatcher = connection.createDispatcher(); // its one subscription names the handler
         ListenerOptions options = spec.options();
         if (options.dropsNothing()) {
             dispatcher.setPendingLimits(-1, -1);
@@ -64,15 +64,19 @@ final class ListenerRunner<E> {
 
     private void onEvent(Message message) {
         if (!spec.options().isNonBlocking()) { // jnats's dispatcher hands its events over one at a time
-            observers.listen(message, service, instance, spec.subject(), () -> handle(message));
+            listen(message);
             return;
         }
         oneAtATime.lock(); // uncontended but for the moment a non-blocking listener moves between threads
         try {
-            observers.listen(message, service, instance, spec.subject(), () -> handle(message));
+            listen(message);
         } finally {
             oneAtATime.unlock();
         }
+    }
+
+    private void listen(Message message) {
+        observers.listen(message, service, instance, spec.subject(), () -> handle(message));
     }
 
     /**
@@ -87,10 +91,9 @@ final class ListenerRunner<E> {
         onEvent(message);
         long took = System.nanoTime() - started;
         if (took > ListenerOptions.NON_BLOCKING_LIMIT.toNanos()) {
-            long now = System.nanoTime();
-            if (strikes == 0 || now - firstStrike > ListenerOptions.NON_BLOCKING_WINDOW.toNanos()) {
+            if (strikes == 0 || started - firstStrike > ListenerOptions.NON_BLOCKING_WINDOW.toNanos()) {
                 strikes = 0;
-                firstStrike = now;
+                firstStrike = started;
             }
             if (++strikes >= ListenerOptions.NON_BLOCKING_STRIKES) {
                 onReader = false;

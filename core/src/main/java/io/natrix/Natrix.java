@@ -44,6 +44,16 @@ public interface Natrix extends AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * A new Jackson mapper set up as natrix's default for payloads: unknown fields ignored, buffers recycled
+     * through a shared pool (Jackson's default pool is a thread-local, and every handler runs on a new virtual
+     * thread), numbers read with Jackson's fast parser (the same doubles as the JDK's). Start from it to give
+     * {@link Builder#objectMapper} your own, or to read payloads outside a handler the way natrix does.
+     */
+    static ObjectMapper defaultObjectMapper() {
+        return JsonCodec.defaultMapper();
+    }
+
     /** Starts describing a service of this name, served over this connection. */
     Service.Builder service(String name);
 
@@ -188,10 +198,9 @@ public interface Natrix extends AutoCloseable {
         }
 
         /**
-         * The Jackson mapper for every payload; by default one that ignores unknown fields and recycles its
-         * buffers through a shared pool. Give yours one too
-         * ({@code JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())}): Jackson's
-         * default pool is a thread-local, and every handler runs on a new virtual thread.
+         * The Jackson mapper for every payload; by default {@link Natrix#defaultObjectMapper()}, which ignores
+         * unknown fields and recycles its buffers through a shared pool. Start yours from it: Jackson's default
+         * pool is a thread-local, and every handler runs on a new virtual thread.
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");

@@ -39,6 +39,8 @@ final class ListenerCostBench {
         }
     }
 
+    private static final String USAGE = "usage: natrix bench listeners [--events 1000000] [--rounds 5] [--listeners 1,3]";
+
     private ListenerCostBench() {
     }
 
@@ -51,11 +53,11 @@ final class ListenerCostBench {
                 case "--events" -> events = Integer.parseInt(args.get(i + 1));
                 case "--rounds" -> rounds = Rounds.requireOdd(Integer.parseInt(args.get(i + 1)));
                 case "--listeners" -> listenerCounts = Arrays.stream(args.get(i + 1).split(",")).mapToInt(Integer::parseInt).toArray();
-                default -> throw new IllegalArgumentException("usage: natrix bench listeners [--events 1000000] [--rounds 5] [--listeners 1,3]");
+                default -> throw new IllegalArgumentException(USAGE);
             }
         }
         if (args.size() % 2 != 0) {
-            throw new IllegalArgumentException("usage: natrix bench listeners [--events 1000000] [--rounds 5] [--listeners 1,3]");
+            throw new IllegalArgumentException(USAGE);
         }
         NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -221,8 +221,7 @@ final class PeersBench {
     }
 
     /** One broadcast cell of one round. */
-    record BroadcastCell(String stack, int payload, int listeners, long published, double publishedPerSecond,
-                         double deliveriesPerSecond, long lost) {
+    record BroadcastCell(long published, double publishedPerSecond, double deliveriesPerSecond, long lost) {
     }
 
     private static void broadcast(List<BroadcastStack> stacks, Options options) throws Exception {
@@ -280,7 +279,7 @@ final class PeersBench {
         long count = Long.parseLong(delivered[0]);
         double seconds = (Long.parseLong(delivered[1]) - Long.parseLong(published[1])) / 1e9;
         double publishing = (Long.parseLong(published[2]) - Long.parseLong(published[1])) / 1e9;
-        return new BroadcastCell(stack.name(), payload, listeners, sent, sent / publishing, count / seconds, sent * listeners - count);
+        return new BroadcastCell(sent, sent / publishing, count / seconds, sent * listeners - count);
     }
 
     private static Path csvBeside(Path chart) {

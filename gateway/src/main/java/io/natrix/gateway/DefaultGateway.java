@@ -1,10 +1,6 @@
 package io.natrix.gateway;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsRouting;
@@ -56,20 +52,11 @@ final class DefaultGateway implements Gateway {
         return subscriptions.count();
     }
 
-    /**
-     * The gateway's JSON: its buffers recycled through one shared pool rather than a thread-local (every stream is
-     * a virtual thread of its own, so a thread-local pool held a set of buffers per stream), and numbers read with
-     * Jackson's fast parser (positions are numbers; the JDK's parser was a tenth of a gateway's profile).
-     */
-    static ObjectMapper mapper() {
-        return JsonMapper.builder(JsonFactory.builder()
-                .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                .build()).build();
-    }
-
     static Gateway start(Gateway.Builder builder) {
-        ObjectMapper json = mapper();
+        // natrix's own: a shared buffer pool (each stream is a virtual thread of its own, so a thread-local pool
+        // held buffers per stream) and fast number parsing (positions are numbers); every typed read here
+        // already ignores unknown fields
+        ObjectMapper json = Natrix.defaultObjectMapper();
         Responses responses = new Responses(json);
         Natrix natrix = builder.natrix;
         StreamCounter streams = new StreamCounter(builder.maxStreams);

@@ -85,11 +85,14 @@ final class IngestEvents {
                         + context.actor().map(io.natrix.Actor::id).orElse(actor.get()));
             }
         }
-        if (!utf8(bytes)) {
-            return new Outcome.Rejected("not UTF-8");
-        }
-        if (blank(bytes)) {
-            return BLANK;
+        switch (Text.of(bytes)) {
+            case NOT_UTF8 -> {
+                return new Outcome.Rejected("not UTF-8");
+            }
+            case BLANK -> {
+                return BLANK;
+            }
+            case CONTENT -> { }
         }
         byte[] encoded;
         try {
@@ -112,33 +115,31 @@ final class IngestEvents {
         }
     }
 
-    /** ASCII, the usual case, is UTF-8 without decoding anything. */
-    private static boolean utf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                try {
-                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-                    return true;
-                } catch (CharacterCodingException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
+    /** What an event's bytes are, read once: ASCII (the usual case) is UTF-8 without decoding anything. */
+    private enum Text {
+        NOT_UTF8, BLANK, CONTENT;
 
-    /** Nothing but JSON's whitespace (and Unicode's, in an event that is not ASCII). */
-    private static boolean blank(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return new String(bytes, StandardCharsets.UTF_8).isBlank();
+        static Text of(byte[] bytes) {
+            boolean blank = true;
+            for (byte b : bytes) {
+                if (b < 0) {
+                    return decoded(bytes);
+                }
+                blank &= b == ' ' || b == '\t' || b == '\r' || b == '\n';
             }
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return false;
+            return blank ? BLANK : CONTENT;
+        }
+
+        /** Not ASCII: decoded strictly; blank by Unicode's whitespace too. */
+        private static Text decoded(byte[] bytes) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString().isBlank()
+                        ? BLANK : CONTENT;
+            } catch (CharacterCodingException e) {
+                return NOT_UTF8;
             }
         }
-        return true;
     }
 
     Outcome.Rejected tooLong() {

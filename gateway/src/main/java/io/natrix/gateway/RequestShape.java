@@ -35,26 +35,24 @@ final class RequestShape {
 
     /** What is wrong with {@code request}, or empty when it decodes (or the route accepts any object). */
     Optional<String> problem(JsonNode request) {
-        if (reader.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            reader.get().treeToValue(request, reader.get().getValueType().getRawClass());
-            return Optional.empty();
-        } catch (JsonProcessingException e) {
-            return Optional.of(words(e));
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
-        }
+        return problem(type -> type.treeToValue(request, type.getValueType().getRawClass()));
     }
 
     /** What is wrong with {@code request}, one JSON object written compactly, or empty when it decodes. */
     Optional<String> problem(byte[] request) {
+        return problem(type -> type.readValue(request));
+    }
+
+    private interface Decoding {
+        void decode(ObjectReader type) throws IOException;
+    }
+
+    private Optional<String> problem(Decoding decoding) {
         if (reader.isEmpty()) {
             return Optional.empty();
         }
         try {
-            reader.get().readValue(request);
+            decoding.decode(reader.get());
             return Optional.empty();
         } catch (JsonProcessingException e) {
             return Optional.of(words(e));

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class EventRewriterTest {
 
-    private final ObjectMapper json = DefaultGateway.mapper();
+    private final ObjectMapper json = io.natrix.Natrix.defaultObjectMapper();
     private final ObjectReader strict = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION); // a field the gateway owns, once
     private final EventRewriter rewriter = new EventRewriter(json.getFactory());
 

@@ -1,10 +1,7 @@
 package io.natrix.ride.geo;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.natrix.Natrix;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
 
 import java.io.IOException;
@@ -17,14 +14,8 @@ import java.util.function.Consumer;
  */
 public final class Positions {
 
-    /**
-     * Every geo instance reads every position: numbers with Jackson's fast parser (the JDK's was the larger part
-     * of a read), buffers from one shared pool as core's codec has them.
-     */
-    private static final ObjectReader READER = JsonMapper.builder(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            .build()).build().readerFor(DriverPosition.class);
+    /** Every geo instance reads every position: with natrix's own mapper (fast numbers, a shared buffer pool). */
+    private static final ObjectReader READER = Natrix.defaultObjectMapper().readerFor(DriverPosition.class);
 
     private Positions() {
     }
