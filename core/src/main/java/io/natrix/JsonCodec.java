@@ -39,7 +39,7 @@ final class JsonCodec {
      * every request runs on a new virtual thread, so each one allocated its buffers afresh (measured: natrix
      * call with a JSON record at 0.4-0.55x of byte[] payloads at 1,024 callers; CodecOnVirtualThreadsBenchmark).
      * Numbers are read with Jackson's fast parser, which gives the same doubles as the JDK's: in a profile of the
-     * ride system's dispatch the JDK's {@code parseDouble} was 8 % of the process.
+     * ride system's dispatch the JDK's {@code parseDouble} was in 8 % of its Java samples (BENCHMARKS.md, issue 15).
      */
     static ObjectMapper defaultMapper() {
         return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
