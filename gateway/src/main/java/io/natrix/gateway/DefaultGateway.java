@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The Helidon server behind a {@link Gateway}: health endpoints, then every REST route. */
 final class DefaultGateway implements Gateway {
@@ -23,13 +24,15 @@ final class DefaultGateway implements Gateway {
     private final IdleWatch idle;
     private final List<OutboundStream> outbounds;
     private final List<EventBatches> batches;
+    private final Optional<IngestServer> ingest;
 
     /** The largest batch of events published as one message (a server's limit may make it smaller). */
     static final int MAX_BATCH_BYTES = 256 << 10;
 
     private DefaultGateway(WebServer server, SharedSubscriptions subscriptions, StreamCounter streams, IdleWatch idle,
-                           List<OutboundStream> outbounds, List<EventBatches> batches) {
+                           List<OutboundStream> outbounds, List<EventBatches> batches, Optional<IngestServer> ingest) {
         this.batches = batches;
+        this.ingest = ingest;
         this.server = server;
         this.subscriptions = subscriptions;
         this.streams = streams;
@@ -75,6 +78,7 @@ final class DefaultGateway implements Gateway {
                     new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json), route.access(), false)));
         }
         WsRouting.Builder webSockets = WsRouting.builder();
+        List<WebSocketRoute> ingestRoutes = new ArrayList<>();
         for (StreamRoute stream : builder.streams) {
             Optional<EventBatches> batched = stream.batching().map(b -> new EventBatches(natrix, b.subject(), b.every(),
                     (int) Math.min(MAX_BATCH_BYTES, natrix.nats().getMaxPayload())));
@@ -82,9 +86,11 @@ final class DefaultGateway implements Gateway {
             IngestEvents events = new IngestEvents(natrix, stream.subject(), RequestShape.of(json, stream.accepts()),
                     stream.stamps(), builder.maxLineBytes, json, limits.map(l -> l.events), batched);
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
-                PathTemplate template = PathTemplate.compile(stream.path());
+                WebSocketRoute webSocket = new WebSocketRoute(events, PathTemplate.compile(stream.path()), stream.access(), guard,
+                        hosts, streams, json);
+                ingestRoutes.add(webSocket);
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too
-                webSockets.endpoint(stream.path(), () -> new WebSocketIngest(events, template, stream.access(), guard, hosts, streams, json));
+                webSockets.endpoint(stream.path(), () -> new WebSocketIngest(webSocket));
             }
             Forwarder forwarder = switch (stream.kind()) {
                 case PUBLISH -> new IngestStream(natrix, events, json, streams, idle);
@@ -107,6 +113,7 @@ final class DefaultGateway implements Gateway {
         }
         GatewayHandler handler = new GatewayHandler(new Router<>(entries), guard, hosts, responses, natrix.observer(), NUID.nextGlobal());
         WebServer server;
+        Optional<IngestServer> ingest = Optional.empty();
         try {
             server = WebServer.builder()
                 .host(builder.host)
@@ -126,13 +133,28 @@ final class DefaultGateway implements Gateway {
                 .build()
                 .start();
         } catch (RuntimeException notStarted) { // e.g. the port is taken: what was started for it stops
-            batches.forEach(EventBatches::close);
-            outbounds.forEach(OutboundStream::close);
-            subscriptions.close();
-            idle.close();
+            closeAll(batches, outbounds, subscriptions, idle);
             throw notStarted;
         }
-        return new DefaultGateway(server, subscriptions, streams, idle, outbounds, batches);
+        try {
+            if (builder.ingestPort.isPresent()) {
+                ingest = Optional.of(IngestServer.start(builder.host, builder.ingestPort.getAsInt(), ingestRoutes,
+                        builder.maxHeaderBytes, builder.idleTimeout, json));
+            }
+        } catch (RuntimeException notStarted) {
+            server.stop();
+            closeAll(batches, outbounds, subscriptions, idle);
+            throw notStarted;
+        }
+        return new DefaultGateway(server, subscriptions, streams, idle, outbounds, batches, ingest);
+    }
+
+    private static void closeAll(List<EventBatches> batches, List<OutboundStream> outbounds, SharedSubscriptions subscriptions,
+                                 IdleWatch idle) {
+        batches.forEach(EventBatches::close);
+        outbounds.forEach(OutboundStream::close);
+        subscriptions.close();
+        idle.close();
     }
 
     @Override
@@ -141,7 +163,13 @@ final class DefaultGateway implements Gateway {
     }
 
     @Override
+    public OptionalInt ingestPort() {
+        return ingest.map(server -> OptionalInt.of(server.port())).orElseGet(OptionalInt::empty);
+    }
+
+    @Override
     public void close() {
+        ingest.ifPresent(IngestServer::close); // its sockets end first; their events are in the batches closed below
         streams.closeAll(); // outbound streams write their final message and end, so the stop need not wait them out
         if (server.isRunning()) {
             server.stop();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -40,6 +41,9 @@ public interface Gateway extends AutoCloseable {
     /** The port it listens on (useful with port 0). */
     int port();
 
+    /** The ingest port, if {@link Builder#ingestPort(int)} asked for one (useful with port 0). */
+    OptionalInt ingestPort();
+
     /** Stops accepting connections, lets requests in flight finish, then returns. */
     @Override
     void close();
@@ -70,6 +74,7 @@ public interface Gateway extends AutoCloseable {
         final Natrix natrix;
         String host = "127.0.0.1";
         int port = DEFAULT_PORT;
+        OptionalInt ingestPort = OptionalInt.empty();
         Duration defaultTimeout = DEFAULT_TIMEOUT;
         long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
@@ -105,6 +110,23 @@ public interface Gateway extends AutoCloseable {
                 throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Also serves the WebSocket form of every {@link StreamRoute#publish publish stream} on {@code port} (0: a
+         * free one), on the same address, read by an event loop instead of a virtual thread per socket: for many
+         * sockets that each send a small message now and then (a driver's position every second), it costs the
+         * gateway about half the CPU per message (BENCHMARKS.md, issue 15). The same paths, tokens, checks and
+         * answers as on the gateway's port, which keeps serving them too; only WebSocket upgrades are taken here,
+         * anything else is refused with 400. A socket that sends nothing for the {@link #idleTimeout idle timeout}
+         * is closed (1001). None by default.
+         */
+        public Builder ingestPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("ingestPort must be 0 to 65535, got " + port);
+            }
+            this.ingestPort = OptionalInt.of(port);
             return this;
         }
 

@@ -11,6 +11,8 @@ import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +72,7 @@ class GatewayAuthTest {
                 .route(Route.get("/admin/data", "ms.echo.Echo").access(Access.roles(Actor.ADMIN)))
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.pos.{driverId}")
                         .access(Access.roles("DRIVER").owner("driverId")))
+                .ingestPort(0)
                 .start();
         base = "http://127.0.0.1:" + gateway.port();
     }
@@ -163,11 +166,17 @@ class GatewayAuthTest {
         assertThat(send("GET", "/admin/data", null, null, "Cookie", riderPair).statusCode()).as("a rider's cookie").isEqualTo(403);
     }
 
-    @Test
-    void aWebSocketWithoutTheRightTokenIsNeverUpgradedAndPublishesNothing() throws Exception {
+    /** The gateway's port, where Helidon reads each socket on a thread of its own, or its event-loop ingest port. */
+    static int port(String which) {
+        return which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway", "ingest"})
+    void aWebSocketWithoutTheRightTokenIsNeverUpgradedAndPublishesNothing(String which) throws Exception {
         Subscription positions = natrix.nats().subscribe("ms.pos.>");
         natrix.nats().flush(Duration.ofSeconds(2));
-        URI uri = URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/drivers/d-1/locations");
+        URI uri = URI.create("ws://127.0.0.1:" + port(which) + "/v1/drivers/d-1/locations");
         WebSocket.Listener quiet = new WebSocket.Listener() { };
         for (String token : new String[]{null, "forged", rider}) {
             WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
@@ -178,7 +187,7 @@ class GatewayAuthTest {
                     .isInstanceOf(CompletionException.class).hasCauseInstanceOf(WebSocketHandshakeException.class);
         }
         WebSocket.Builder other = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + driver);
-        assertThatThrownBy(() -> other.buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/drivers/d-2/locations"), quiet).join())
+        assertThatThrownBy(() -> other.buildAsync(URI.create("ws://127.0.0.1:" + port(which) + "/v1/drivers/d-2/locations"), quiet).join())
                 .as("another driver's stream").hasCauseInstanceOf(WebSocketHandshakeException.class);
 
         WebSocket own = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + driver)
@@ -195,7 +204,11 @@ class GatewayAuthTest {
 
     /** The status line of a request written by hand: the JDK's client will not send a foreign Host. */
     static String raw(String request) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+        return raw(request, gateway.port());
+    }
+
+    static String raw(String request, int port) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
@@ -212,8 +225,15 @@ class GatewayAuthTest {
         String upgrade = "GET /v1/drivers/d-1/locations HTTP/1.1\r\nHost: 127.0.0.1:" + gateway.port()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + driver + "\r\n";
-        assertThat(raw(upgrade + "Origin: http://evil.example\r\n\r\n")).as("a page elsewhere").doesNotContain(" 101");
-        assertThat(raw(upgrade + "Origin: http://127.0.0.1:" + gateway.port() + "\r\n\r\n")).as("the gateway's own page").contains(" 101");
-        assertThat(raw(upgrade + "\r\n")).as("no Origin: not a browser").contains(" 101");
+        // Helidon refuses a WebSocket upgrade with 400 whatever the reason; the ingest port says 403 as REST does
+        assertThat(raw(upgrade + "Origin: http://evil.example\r\n\r\n", gateway.ingestPort().orElseThrow())).contains(" 403");
+        for (int port : new int[]{gateway.port(), gateway.ingestPort().orElseThrow()}) {
+            assertThat(raw(upgrade + "Origin: http://evil.example\r\n\r\n", port)).as("a page elsewhere").doesNotContain(" 101");
+            assertThat(raw(upgrade + "Origin: http://127.0.0.1:" + gateway.port() + "\r\n\r\n", port)).as("the gateway's own page")
+                    .contains(" 101");
+            assertThat(raw(upgrade + "\r\n", port)).as("no Origin: not a browser").contains(" 101");
+            assertThat(raw(upgrade.replace("Host: 127.0.0.1", "Host: evil.example") + "\r\n", port)).as("DNS rebinding")
+                    .doesNotContain(" 101");
+        }
     }
 }

@@ -6,7 +6,8 @@ import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.natrix.Natrix;
 import io.natrix.testkit.NatsServerExtension;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
@@ -20,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Drivers that prefer WebSocket push their locations the same way: one JSON event per message. */
+/**
+ * Drivers that prefer WebSocket push their locations the same way: one JSON event per message, on the gateway's
+ * port (Helidon, a thread per socket) and on its ingest port (an event loop) alike.
+ */
 class WebSocketIngestTest {
 
     @RegisterExtension
@@ -28,16 +32,18 @@ class WebSocketIngestTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void eachMessageIsPublishedAsItArrivesAndABadOneIsAnsweredOnTheSocket() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway", "ingest"})
+    void eachMessageIsPublishedAsItArrivesAndABadOneIsAnsweredOnTheSocket(String which) throws Exception {
         try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-             Gateway gateway = Gateway.builder(natrix).port(0).maxLineBytes(256)
+             Gateway gateway = Gateway.builder(natrix).port(0).maxLineBytes(256).ingestPort(0)
                      .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint")).start()) {
+            int port = which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow();
             Subscription points = natrix.nats().subscribe("ms.geo.UpdatePoint");
             natrix.nats().flush(Duration.ofSeconds(1));
             LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/drivers/d5/locations"), new WebSocket.Listener() {
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/drivers/d5/locations"), new WebSocket.Listener() {
                         @Override
                         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                             answers.add(data.toString());

@@ -1,0 +1,193 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.WritableHeaders;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One socket of the {@link IngestServer}, on its event loop: the upgrade is admitted as on the gateway's port
+ * (a refusal is that port's status and error body, and the socket is never upgraded), then every frame goes to
+ * the socket's {@link WebSocketEvents} as it arrives.
+ */
+final class IngestSocket extends ChannelInboundHandlerAdapter {
+
+    /** Frames above this are refused by the decoder (1009); a message's own limit is the route's, checked whole. */
+    static final int MAX_FRAME_BYTES = 1 << 20;
+
+    private final List<WebSocketRoute> routes;
+    private final ObjectMapper json;
+    private WebSocketServerHandshaker handshaker; // the loop's only, as everything here
+    private WebSocketEvents events;
+
+    IngestSocket(List<WebSocketRoute> routes, ObjectMapper json) {
+        this.routes = routes;
+        this.json = json;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object message) {
+        try {
+            switch (message) {
+                case FullHttpRequest upgrade when events == null -> upgrade(context, upgrade);
+                case WebSocketFrame frame when events != null -> frame(context, frame);
+                default -> context.close();
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void upgrade(ChannelHandlerContext context, FullHttpRequest request) {
+        Optional<String> requestId = Optional.ofNullable(request.headers().get(GatewayHandler.REQUEST_ID.defaultCase()));
+        if (!request.decoderResult().isSuccess()) {
+            refuse(context, new HttpProblem(400, "not an HTTP request: " + request.decoderResult().cause().getMessage()), requestId);
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (!request.method().equals(HttpMethod.GET)
+                || !request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            refuse(context, new HttpProblem(400, "this port takes only WebSocket upgrades of the gateway's publish streams"), requestId);
+            return;
+        }
+        for (WebSocketRoute route : routes) {
+            Optional<Map<String, String>> parameters = route.match(path);
+            if (parameters.isPresent()) {
+                admit(context, request, route, path, parameters.get(), requestId);
+                return;
+            }
+        }
+        refuse(context, new HttpProblem(404, "no WebSocket route for " + path), requestId);
+    }
+
+    private void admit(ChannelHandlerContext context, FullHttpRequest request, WebSocketRoute route, String path,
+                       Map<String, String> parameters, Optional<String> requestId) {
+        WritableHeaders<?> headers = WritableHeaders.create();
+        request.headers().forEach(header -> headers.add(HeaderNames.create(header.getKey()), header.getValue()));
+        try {
+            events = route.admit(path, parameters, headers, () -> address(context.channel()));
+        } catch (HttpProblem refused) {
+            refuse(context, refused, requestId); // never upgraded, nothing published
+            return;
+        }
+        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+        handshaker = new WebSocketServerHandshakerFactory(location, null,
+                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_FRAME_BYTES).allowExtensions(false).build())
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(context.channel());
+            context.close();
+            return;
+        }
+        handshaker.handshake(context.channel(), request);
+    }
+
+    private void frame(ChannelHandlerContext context, WebSocketFrame frame) {
+        switch (frame) {
+            case TextWebSocketFrame text -> message(context, text);
+            case BinaryWebSocketFrame binary -> message(context, binary);
+            case ContinuationWebSocketFrame continued -> message(context, continued);
+            case PingWebSocketFrame ping -> context.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            case CloseWebSocketFrame close -> handshaker.close(context.channel(), close.retain());
+            default -> { } // a pong
+        }
+    }
+
+    private void message(ChannelHandlerContext context, WebSocketFrame frame) {
+        events.fragment(ByteBufUtil.getBytes(frame.content()), frame.isFinalFragment())
+                .ifPresent(answer -> context.writeAndFlush(new TextWebSocketFrame(answer)));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            close(context.channel(), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "nothing received for too long");
+        } else {
+            super.userEventTriggered(context, event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) throws Exception {
+        if (events != null) {
+            events.close();
+        }
+        super.channelInactive(context);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        // a reset by the client, a frame over the limit (the decoder has answered 1009): the socket ends
+        context.close();
+    }
+
+    /** The server is stopping: a socket that was upgraded is told so (1001) and closed. */
+    static void goingAway(Channel channel) {
+        channel.eventLoop().execute(() -> close(channel, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "the gateway is stopping"));
+    }
+
+    private static void close(Channel channel, WebSocketCloseStatus status, String reason) {
+        IngestSocket socket = channel.pipeline().get(IngestSocket.class);
+        if (socket != null && socket.handshaker != null && socket.events != null) {
+            channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private static String address(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress().getHostAddress() : "unknown";
+    }
+
+    /** A refused upgrade: the gateway port's status and error body, then the connection closes. */
+    private void refuse(ChannelHandlerContext context, HttpProblem problem, Optional<String> requestId) {
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(new Responses.ErrorBody(problem.status(), problem.reason(), problem.getMessage(),
+                    requestId.filter(RequestIds::sane).orElseGet(RequestIds::random)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(problem.status()),
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        problem.retryAfterSeconds().ifPresent(seconds -> response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds));
+        problem.challenge().ifPresent(challenge -> response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge));
+        context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}

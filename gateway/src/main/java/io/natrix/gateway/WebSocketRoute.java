@@ -1,0 +1,52 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.Headers;
+import io.natrix.RequestContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The WebSocket form of one {@link StreamRoute#publish} route, whichever server reads the socket (Helidon on
+ * the gateway's port, the event loop on its ingest port): an upgrade is admitted by the same checks as the
+ * route's HTTP form, before anything is published.
+ */
+record WebSocketRoute(IngestEvents events, PathTemplate path, Access access, Guard guard, HostCheck hosts, StreamCounter streams,
+                      ObjectMapper json) {
+
+    /** The path's parameters, if {@code uriPath} is this route's. */
+    Optional<Map<String, String>> match(String uriPath) {
+        return path.match(uriPath);
+    }
+
+    /**
+     * Admits one upgrade to {@code uriPath} (whose parameters {@code match} gave) or refuses it with the status
+     * its HTTP form would get: a wrong host or origin, a missing or refused token, a parameter that cannot fill
+     * the subject, too many streams ({@code client} names the client's address for an open route's limit). The socket's stream slots are held until {@link WebSocketEvents#close()}.
+     */
+    WebSocketEvents admit(String uriPath, Map<String, String> parameters, Headers headers, Supplier<String> client) {
+        hosts.requireHost(headers);
+        hosts.requireOrigin(headers);
+        Guard.Admitted admitted = guard.admit(access, uriPath, headers, parameters, client);
+        IngestEvents.Target target = events.target(admitted.parameters());
+        StreamCounter.Slot actorStream = guard.streamSlot(admitted.actor());
+        StreamCounter.Slot slot;
+        try {
+            slot = streams.open();
+        } catch (HttpProblem tooMany) {
+            actorStream.close();
+            throw tooMany;
+        }
+        String requestId = headers.first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
+        Map<String, String> carried = new LinkedHashMap<>();
+        carried.put(RequestContext.REQUEST_ID, requestId);
+        admitted.actor().ifPresent(actor -> carried.put(RequestContext.ACTOR, actor.header()));
+        return new WebSocketEvents(events, target, RequestContext.of(carried), json, () -> {
+            slot.close();
+            actorStream.close();
+        });
+    }
+}

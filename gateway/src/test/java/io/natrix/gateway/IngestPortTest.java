@@ -1,0 +1,121 @@
+package io.natrix.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.Natrix;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** What is particular to the gateway's event-loop ingest port: what it refuses, and how its sockets end. */
+class IngestPortTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String PATH = "/v1/drivers/{driverId}/locations";
+
+    static Natrix natrix;
+
+    @BeforeAll
+    static void connect() {
+        natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+    }
+
+    @AfterAll
+    static void close() {
+        natrix.close();
+    }
+
+    @Test
+    void anythingButAWebSocketUpgradeOfAPublishStreamGetsTheGatewaysErrorBody() throws Exception {
+        try (Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start()) {
+            String base = "http://127.0.0.1:" + gateway.ingestPort().orElseThrow();
+            HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/drivers/d1/locations"))
+                    .header("X-Request-Id", "req-42").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(400);
+            JsonNode body = JSON.readTree(plain.body());
+            assertThat(body.get("message").asText()).contains("only WebSocket upgrades");
+            assertThat(body.get("requestId").asText()).isEqualTo("req-42");
+            assertThat(body.get("error").asText()).isEqualTo("Bad Request");
+
+            CompletableFuture<WebSocket> elsewhere = HTTP.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + gateway.ingestPort().orElseThrow() + "/v1/riders/r1/nearby"), new WebSocket.Listener() { });
+            assertThatThrownBy(elsewhere::join).rootCause().hasMessageContaining("404");
+        }
+    }
+
+    @Test
+    void aSocketThatSendsNothingForTheIdleTimeoutIsClosedAndFreesItsSlot() throws Exception {
+        try (Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).idleTimeout(Duration.ofSeconds(1))
+                .stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start()) {
+            CompletableFuture<Integer> closed = new CompletableFuture<>();
+            open(gateway, closed);
+            await().until(() -> ((DefaultGateway) gateway).openStreams() == 1);
+            assertThat(closed.get(10, TimeUnit.SECONDS)).as("going away").isEqualTo(1001);
+            await().until(() -> ((DefaultGateway) gateway).openStreams() == 0);
+        }
+    }
+
+    @Test
+    void aStoppingGatewayTellsItsSocketsAndLetsGo() throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start();
+        int port = gateway.ingestPort().orElseThrow();
+        open(gateway, closed);
+        await().until(() -> ((DefaultGateway) gateway).openStreams() == 1);
+        gateway.close();
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(((DefaultGateway) gateway).openStreams()).isZero();
+        try (ServerSocket again = new ServerSocket(port)) {
+            assertThat(again.getLocalPort()).as("the port is let go").isEqualTo(port);
+        }
+    }
+
+    @Test
+    void aTakenIngestPortFailsTheStartAndLeavesNothingBehind() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             ServerSocket free = new ServerSocket(0)) {
+            int gatewayPort = free.getLocalPort();
+            free.close();
+            assertThatThrownBy(() -> Gateway.builder(natrix).port(gatewayPort).ingestPort(taken.getLocalPort())
+                    .stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start())
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("ingest port 127.0.0.1:" + taken.getLocalPort());
+            try (ServerSocket again = new ServerSocket(gatewayPort)) {
+                assertThat(again.getLocalPort()).as("the gateway's own port, started first, is let go").isEqualTo(gatewayPort);
+            }
+        }
+    }
+
+    private static void open(Gateway gateway, CompletableFuture<Integer> closed) throws Exception {
+        HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + gateway.ingestPort().orElseThrow() + "/v1/drivers/d1/locations"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+                }).get(5, TimeUnit.SECONDS);
+    }
+}
