@@ -42,11 +42,12 @@ final class FleetBench {
      * paths; what failed then is reported on its own line, not hidden and not charged to the first step.
      */
     record Options(List<Step> steps, Duration warmup, Duration measure, int geo, int gateways, List<String> serviceJvm,
-                   long freshnessP99Millis, Duration coldStart, boolean keepGoing, boolean secured, int simProcesses) {
+                   long freshnessP99Millis, Duration coldStart, boolean keepGoing, boolean secured, int simProcesses,
+                   boolean ingestLoop) {
 
         static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30] [--keep-going] [--secured]"
                 + " [--seconds 20] [--geo 2] [--gateways 2] [--sim-processes N (default: as few as hold the largest step's sockets)]"
-                + " [--service-jvm '-XX:+UseSerialGC -Xmx1g']";
+                + " [--service-jvm '-XX:+UseSerialGC -Xmx1g'] [--ingest loop|gateway (drivers' location sockets on each gateway's event-loop ingest port, as the demo's, or on its own port)]";
 
         static Options parse(List<String> args) {
             // the second step adds drivers only and the third riders only, so the slopes come apart
@@ -62,6 +63,7 @@ final class FleetBench {
             int gateways = 2;
             List<String> serviceJvm = List.of("-XX:+UseSerialGC", "-Xmx1g");
             int simProcesses = 0; // as few as the largest step needs
+            boolean ingestLoop = true;
             for (int i = 0; i < args.size(); i += 2) {
                 if (args.get(i).equals("--keep-going")) { // measure every step, even after one did not hold
                     keepGoing = true;
@@ -86,10 +88,16 @@ final class FleetBench {
                     case "--gateways" -> gateways = Integer.parseInt(value);
                     case "--sim-processes" -> simProcesses = Integer.parseInt(value);
                     case "--service-jvm" -> serviceJvm = List.of(value.trim().split("\\s+"));
+                    case "--ingest" -> ingestLoop = switch (value) {
+                        case "loop" -> true;
+                        case "gateway" -> false;
+                        default -> throw new IllegalArgumentException("--ingest is loop or gateway, got " + value + "\n" + USAGE);
+                    };
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
             }
-            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart, keepGoing, secured, simProcesses);
+            return new Options(steps, warmup, measure, geo, gateways, serviceJvm, 250, coldStart, keepGoing, secured, simProcesses,
+                    ingestLoop);
         }
     }
 
@@ -99,12 +107,16 @@ final class FleetBench {
     static void run(List<String> args) throws Exception {
         Options options = Options.parse(args);
         List<Integer> ports = new ArrayList<>();
+        List<Integer> ingestPorts = new ArrayList<>();
         for (int i = 0; i < options.gateways(); i++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
+            try (ServerSocket socket = new ServerSocket(0); ServerSocket ingest = new ServerSocket(0)) {
                 ports.add(socket.getLocalPort());
+                if (options.ingestLoop()) {
+                    ingestPorts.add(ingest.getLocalPort());
+                }
             }
         }
-        RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, 0, ports);
+        RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, 0, ports, ingestPorts);
         java.util.Optional<RideSecurity> security = options.secured()
                 ? java.util.Optional.of(RideSecurity.reuse(java.nio.file.Files.createTempDirectory("natrix-bench-keys-")))
                 : java.util.Optional.empty();
@@ -114,13 +126,14 @@ final class FleetBench {
         long maxFiles = maxOpenFiles();
         int simProcesses = options.simProcesses() > 0 ? options.simProcesses() : simProcessesFor(options.steps(), maxFiles);
         List<String> simJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
-        System.out.printf("natrix bench ride fleet: %s (JVM options %s; every process %s) on %s, the simulator in %d"
+        System.out.printf("natrix bench ride fleet: %s (JVM options %s; every process %s; drivers' location sockets on %s) on %s, the simulator in %d"
                         + " process%s of its own (%s), %d cores; %d s warm-up and %d s measured per step; a step holds when freshness p99"
                         + " (from the gateway's question to the rider's read) <= %d ms over >= 95%% of the expected"
                         + " answers, >= 95%% of the expected location updates and nearby answers arrive, <= 5%% of"
                         + " answers lack an ETA, every agent stays online, and nothing fails (error lines count); %s%n",
                 layout, String.join(" ", options.serviceJvm()),
                 traced ? "traced, as in the demo" : "untraced",
+                options.ingestLoop() ? "each gateway's event-loop ingest port, as in the demo" : "each gateway's own port (Helidon, a thread per socket)",
                 nats.url(), simProcesses, simProcesses == 1 ? "" : "es", String.join(" ", simJvm),
                 Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
                 options.freshnessP99Millis(), options.secured()
@@ -145,7 +158,8 @@ final class FleetBench {
             RideProcesses system = security.isPresent() ? RideProcesses.start(nats.url(), security.get(), 1, layout, jvm)
                     : RideProcesses.start(nats.url(), 1, layout, jvm);
             started.add(system);
-            SimulatorProcesses simulator = SimulatorProcesses.start(simProcesses, gateways, simJvm, SimulatorProcesses.logs());
+            List<String> ingest = ingestPorts.stream().map(port -> "ws://127.0.0.1:" + port).toList();
+            SimulatorProcesses simulator = SimulatorProcesses.start(simProcesses, gateways, ingest, simJvm, SimulatorProcesses.logs());
             started.add(simulator);
             Map<String, List<ProcessHandle>> roles = roles(system, nats, simulator);
             coldStart(simulator, options, maxFiles, simProcesses);

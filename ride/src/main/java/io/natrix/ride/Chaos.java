@@ -129,11 +129,11 @@ public final class Chaos {
         RideSecurity security = RideSecurity.reuse(RideDemo.home());
         List<NatsServerProcess> servers = new ArrayList<>(NatsServerProcess.start(3, true, 0, security.nats()));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
-        int[] ports = freePorts(2);
+        int[] ports = freePorts(4); // two gateways, and their ingest ports
         RideProcesses system = null;
         Thread cleanUp = null;
         try {
-            RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]));
+            RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]), List.of(ports[2], ports[3]));
             out.printf("chaos: NATS cluster %s; starting the ride system (%s; %d processes, every one traced;"
                     + " JetStream replicas 3)%n", url, layout, layout.processes());
             system = RideProcesses.start(url, security, 3, layout,
@@ -145,7 +145,8 @@ public final class Chaos {
             });
             Runtime.getRuntime().addShutdownHook(cleanUp);
             List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
-            try (Simulator simulator = new Simulator(new Simulator.Options(gateways, options.drivers(), options.riders(),
+            List<String> ingest = List.of("ws://127.0.0.1:" + ports[2], "ws://127.0.0.1:" + ports[3]);
+            try (Simulator simulator = new Simulator(new Simulator.Options(gateways, ingest, options.drivers(), options.riders(),
                     15, 60, Duration.ofDays(1)))) {
                 simulator.awaitReady(Duration.ofSeconds(120)); // the apps start once the system answers
                 simulator.start();

@@ -22,13 +22,17 @@ public final class RideDemo {
     record Options(String nats, int cluster, int port, int drivers, int riders, Duration duration, boolean smoke,
                    int natsPort, boolean insecure) {
 
-        /** The two gateways' ports: {@code port} and the next one, or two free ports when {@code port} is 0. */
+        /**
+         * The two gateways' ports, then their two ingest ports (where the drivers' location WebSockets go):
+         * {@code port} and the three after it, or four free ports when {@code port} is 0.
+         */
         int[] gatewayPorts() {
             if (port != 0) {
-                return new int[]{port, port + 1};
+                return new int[]{port, port + 1, port + 2, port + 3};
             }
-            try (var a = new java.net.ServerSocket(0); var b = new java.net.ServerSocket(0)) {
-                return new int[]{a.getLocalPort(), b.getLocalPort()};
+            try (var a = new java.net.ServerSocket(0); var b = new java.net.ServerSocket(0);
+                 var c = new java.net.ServerSocket(0); var d = new java.net.ServerSocket(0)) {
+                return new int[]{a.getLocalPort(), b.getLocalPort(), c.getLocalPort(), d.getLocalPort()};
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -37,7 +41,7 @@ public final class RideDemo {
 
     static final String USAGE = "usage: natrix demo [--nats nats://host:4222] [--cluster 3] [--port 8080] [--nats-port 4222]"
             + " [--drivers 1000] [--riders 200] [--duration 600s] [--smoke] [--insecure]\n"
-            + "  --port: the first gateway's port, the second gets the next one (0: two free ports)\n"
+            + "  --port: the first gateway's port, the second gets the next one, their ingest ports the two after (0: four free ports)\n"
             + "  --nats-port: the first nats-server's port when free (0: any free port); the others take free ports\n"
             + "  --nats: a server of yours; its users must be those of .natrix/nats (SECURITY.md), or give --insecure\n"
             + "  --insecure: NATS without users, permissions or TLS, as before security landed: for comparison only";
@@ -81,7 +85,9 @@ public final class RideDemo {
                 return;
             }
             List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
-            System.out.println("gateways: " + String.join(" and ", gateways) + "   (logs: " + demo.processes.logs()
+            List<String> ingest = List.of("ws://127.0.0.1:" + ports[2], "ws://127.0.0.1:" + ports[3]);
+            System.out.println("gateways: " + String.join(" and ", gateways) + ", drivers' locations on " + String.join(" and ", ingest)
+                    + "   (logs: " + demo.processes.logs()
                     + ", kept when the run has errors)");
             demo.watchInstances();
             Optional<String> admin = demo.security.map(RideSecurity::adminToken);
@@ -105,7 +111,7 @@ public final class RideDemo {
                     + (url.equals("nats://127.0.0.1:" + DEFAULT_NATS_PORT) ? "" : "   (with --nats " + url + ")"));
             double speed = options.smoke() ? 150 : 12;
             double requestEvery = options.smoke() ? 2 : 60;
-            simulator = new Simulator(new Simulator.Options(gateways, options.drivers(), options.riders(), requestEvery,
+            simulator = new Simulator(new Simulator.Options(gateways, ingest, options.drivers(), options.riders(), requestEvery,
                     speed, options.duration()));
             demo.apps = simulator;
             // the apps start once the system answers: not on JVMs still loading and compiling
@@ -158,7 +164,7 @@ public final class RideDemo {
             } catch (IOException taken) {
                 return "port " + port + " is taken (another program holds it, perhaps an earlier demo still running):"
                         + " stop that program, or start the demo on other ports with --port N (the gateways take N and"
-                        + " N+1; --port 0 takes any two free ports)";
+                        + " N+1, their ingest ports N+2 and N+3; --port 0 takes any four free ports)";
             }
         }
         return null;
@@ -186,7 +192,7 @@ public final class RideDemo {
     }
 
     private void startServices(String url, int[] ports) throws Exception {
-        RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]));
+        RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]), List.of(ports[2], ports[3]));
         System.out.printf("starting %d service processes: %s%n", layout.processes(), layout);
         String[] jvm = {"-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0"};
         int replicas = servers.size() >= 3 ? 3 : 1;

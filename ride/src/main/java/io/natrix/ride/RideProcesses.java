@@ -22,13 +22,30 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RideProcesses implements AutoCloseable {
 
-    /** How many instances of each service; a gateway per port. */
+    /**
+     * How many instances of each service; a gateway per port. {@code ingestPorts}, when not empty, gives each
+     * gateway (in the order of {@code gatewayPorts}) an event-loop ingest port for its location WebSockets
+     * ({@code Gateway.Builder#ingestPort}), kept across its restarts.
+     */
     public record Layout(int users, int geo, int etaQuick, int etaCareful, int dispatch, int dashboard,
-                         List<Integer> gatewayPorts) {
+                         List<Integer> gatewayPorts, List<Integer> ingestPorts) {
 
-        /** The demo's: 2 of every service, 3 of geo, the one dashboard. */
-        public static Layout demo(List<Integer> gatewayPorts) {
-            return new Layout(2, 3, 2, 2, 2, 1, gatewayPorts);
+        public Layout {
+            gatewayPorts = List.copyOf(gatewayPorts);
+            ingestPorts = List.copyOf(ingestPorts);
+            if (!ingestPorts.isEmpty() && ingestPorts.size() != gatewayPorts.size()) {
+                throw new IllegalArgumentException("an ingest port per gateway, or none: " + gatewayPorts + " and " + ingestPorts);
+            }
+        }
+
+        /** Gateways without ingest ports. */
+        public Layout(int users, int geo, int etaQuick, int etaCareful, int dispatch, int dashboard, List<Integer> gatewayPorts) {
+            this(users, geo, etaQuick, etaCareful, dispatch, dashboard, gatewayPorts, List.of());
+        }
+
+        /** The demo's: 2 of every service, 3 of geo, the one dashboard; each gateway with its ingest port. */
+        public static Layout demo(List<Integer> gatewayPorts, List<Integer> ingestPorts) {
+            return new Layout(2, 3, 2, 2, 2, 1, gatewayPorts, ingestPorts);
         }
 
         public int processes() {
@@ -44,9 +61,15 @@ public final class RideProcesses implements AutoCloseable {
 
     /**
      * One running instance; {@code port} is the gateway's (0 for services), {@code metrics} the address of its
-     * Prometheus metrics (empty unless started with {@code -Dnatrix.metricsPort}), {@code log} where it writes.
+     * Prometheus metrics (empty unless started with {@code -Dnatrix.metricsPort}), {@code ingestPort} a gateway's
+     * event-loop ingest port (0: none), {@code log} where it writes.
      */
-    public record Instance(String role, int port, Process process, String metrics, Path log) {
+    public record Instance(String role, int port, int ingestPort, Process process, String metrics, Path log) {
+
+        /** A gateway's ingest address, {@code ws://127.0.0.1:8082}; empty when it has none. */
+        public String ingest() {
+            return ingestPort == 0 ? "" : "ws://127.0.0.1:" + ingestPort;
+        }
 
         public boolean gateway() {
             return RideRole.of(role) == RideRole.GATEWAY;
@@ -122,13 +145,14 @@ public final class RideProcesses implements AutoCloseable {
         add(plan, RideRole.DISPATCH, layout.dispatch());
         add(plan, RideRole.GEO, layout.geo());
         add(plan, RideRole.DASHBOARD, layout.dashboard());
-        for (int port : layout.gatewayPorts()) {
-            plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(port)});
+        for (int i = 0; i < layout.gatewayPorts().size(); i++) {
+            plan.add(new String[]{RideRole.GATEWAY.label(), Integer.toString(layout.gatewayPorts().get(i)),
+                    layout.ingestPorts().isEmpty() ? "0" : Integer.toString(layout.ingestPorts().get(i))});
         }
         try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Instance>> ready = new ArrayList<>();
             for (String[] entry : plan) {
-                ready.add(starting.submit(() -> launchOne(entry[0], Integer.parseInt(entry[1]))));
+                ready.add(starting.submit(() -> launchOne(entry[0], Integer.parseInt(entry[1]), Integer.parseInt(entry[2]))));
             }
             for (Future<Instance> one : ready) {
                 one.get(120, TimeUnit.SECONDS);
@@ -136,14 +160,17 @@ public final class RideProcesses implements AutoCloseable {
         }
     }
 
-    /** Starts one instance and returns once it says it serves. */
-    private Instance launchOne(String role, int port) throws IOException {
+    /** Starts one instance and returns once it says it serves; a gateway with an ingest port unless it is 0. */
+    private Instance launchOne(String role, int port, int ingestPort) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java));
         command.addAll(jvmOptions);
         // -Dnatrix.exitWithParent: the instance watches its stdin, a pipe only this JVM holds, and stops itself
         // when it closes, so a parent killed by any means (SIGKILL included) leaves no instance behind
         security.ifPresent(keys -> command.addAll(keys.jvmOptions(role)));
+        if (ingestPort != 0) {
+            command.add("-Dnatrix.ingestPort=" + ingestPort);
+        }
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.exitWithParent=true",
                 "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
         Path log;
@@ -151,16 +178,16 @@ public final class RideProcesses implements AutoCloseable {
             log = logs.resolve(role + "-" + (++launched) + ".log");
         }
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        Instance starting = new Instance(role, port, process, "", log);
+        Instance starting = new Instance(role, port, ingestPort, process, "", log);
         synchronized (this) {
             (starting.gateway() ? gateways : services).add(starting);
         }
         String ready = awaitReady(process, role, log);
-        int metrics = ready.indexOf(" metrics ");
-        if (metrics < 0) {
+        String metrics = said(ready, "metrics");
+        if (metrics.isEmpty()) {
             return starting;
         }
-        Instance instance = new Instance(role, port, process, ready.substring(metrics + " metrics ".length()).trim(), log);
+        Instance instance = new Instance(role, port, ingestPort, process, metrics, log);
         synchronized (this) {
             List<Instance> group = instance.gateway() ? gateways : services;
             group.set(group.indexOf(starting), instance);
@@ -175,7 +202,7 @@ public final class RideProcesses implements AutoCloseable {
         if (!instance.process().waitFor(20, TimeUnit.SECONDS)) {
             instance.process().destroyForcibly();
         }
-        return launchOne(instance.role(), instance.port());
+        return launchOne(instance.role(), instance.port(), instance.ingestPort());
     }
 
     /** kill -9: the instance ends at once, whatever it held. */
@@ -187,7 +214,7 @@ public final class RideProcesses implements AutoCloseable {
 
     /** Starts a new instance of the role (after a kill), returning once it serves. */
     public Instance replace(Instance killed) throws IOException {
-        return launchOne(killed.role(), killed.port());
+        return launchOne(killed.role(), killed.port(), killed.ingestPort());
     }
 
     /** Freezes the process (SIGSTOP): its connection stalls as in a network partition. */
@@ -214,8 +241,19 @@ public final class RideProcesses implements AutoCloseable {
 
     private static void add(List<String[]> plan, RideRole role, int count) {
         for (int i = 0; i < count; i++) {
-            plan.add(new String[]{role.label(), "0"});
+            plan.add(new String[]{role.label(), "0", "0"});
         }
+    }
+
+    /** What a ready line says after {@code key}: {@code ready gateway ingest ws://... metrics http://...}; empty if nothing. */
+    private static String said(String ready, String key) {
+        String[] words = ready.split(" ");
+        for (int i = 2; i + 1 < words.length; i += 2) {
+            if (words[i].equals(key)) {
+                return words[i + 1];
+            }
+        }
+        return "";
     }
 
     /** Waits for the instance's {@code ready} line and returns it. */

@@ -13,6 +13,7 @@ import io.natrix.ride.users.UsersService;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /** Each part of the ride system, and how one instance of it starts: the one place that knows. */
 enum RideRole {
@@ -33,6 +34,11 @@ enum RideRole {
      * link that sets a cookie, see {@link RideSecurity#adminToken()}).
      */
     AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port, RideTokens tokens) {
+        return start(natrix, dispatch, port, OptionalInt.empty(), tokens);
+    }
+
+    /** The same; a gateway also serves its publish streams' WebSockets on {@code ingestPort} (0: any free port). */
+    AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port, OptionalInt ingestPort, RideTokens tokens) {
         return switch (this) {
             case USERS -> tokens.issuer().map(issuer -> UsersService.start(natrix, issuer)).orElseGet(() -> UsersService.start(natrix));
             case GEO -> GeoService.start(natrix, new GeoIndex(RideStorage.FLEET_KEPT, System::currentTimeMillis));
@@ -42,6 +48,7 @@ enum RideRole {
             case DASHBOARD -> DashboardService.start(natrix);
             case GATEWAY -> {
                 Gateway.Builder gateway = Gateway.builder(natrix).port(port);
+                ingestPort.ifPresent(gateway::ingestPort);
                 tokens.verifier().ifPresent(verifier -> gateway.authentication(verifier).browserLogin(DashboardService.PATH));
                 yield DashboardService.routes(RideApi.routes(gateway)).start();
             }

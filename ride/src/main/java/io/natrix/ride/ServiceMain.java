@@ -3,15 +3,20 @@ package io.natrix.ride;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.natrix.Natrix;
+import io.natrix.gateway.Gateway;
 import io.natrix.metrics.MetricsServer;
 import io.natrix.metrics.NatrixMetrics;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.tracing.NatrixTracing;
 
+import java.util.OptionalInt;
+
 /**
  * One ride service instance as a process of its own: {@code ServiceMain <role> <nats-urls> [port]} with role
  * users, geo, eta-quick, eta-careful, dispatch or gateway. Prints {@code ready <role>} once it serves; SIGTERM
- * stops it (the gateway ends its streams, services drain). With {@code -Dnatrix.metricsPort=N} (0: any free
+ * stops it (the gateway ends its streams, services drain). With {@code -Dnatrix.ingestPort=N} (0: any free port) a
+ * gateway also serves its location WebSockets on an event loop there ({@code Gateway.Builder#ingestPort}) and
+ * says where on its ready line ({@code ingest ws://127.0.0.1:N}). With {@code -Dnatrix.metricsPort=N} (0: any free
  * port) it also serves its metrics on {@code http://127.0.0.1:N/metrics} and says where on stderr. Every hop is
  * traced (the last traces kept in memory, {@code natrix trace ID} reads them; OTLP export if
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set) unless {@code -Dnatrix.tracing=off}. With
@@ -39,10 +44,14 @@ public final class ServiceMain {
         if (!"off".equals(System.getProperty("natrix.tracing"))) {
             NatrixTracing.builder(natrix).serviceName(role.label()).install();
         }
+        String ingestPort = System.getProperty("natrix.ingestPort");
         AutoCloseable instance = role.start(natrix, dispatch, args.length > 2 ? Integer.parseInt(args[2]) : 0,
-                RideTokens.fromSystemProperties());
+                ingestPort == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(ingestPort)), RideTokens.fromSystemProperties());
         String metricsPort = System.getProperty("natrix.metricsPort");
         String ready = "ready " + role.label();
+        if (instance instanceof Gateway gateway && gateway.ingestPort().isPresent()) {
+            ready += " ingest ws://127.0.0.1:" + gateway.ingestPort().getAsInt();
+        }
         if (metricsPort != null) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             NatrixMetrics.bind(natrix, registry);

@@ -39,24 +39,32 @@ final class SimHttp {
     private final SimSockets sockets;
     private final Optional<InetAddress> source;
     private final String base;
+    private final String webSockets;
     private final SimStats stats;
     private final Optional<String> token;
     private final String userId;
 
     /**
      * Calls through {@code client}, long-lived streams through {@code sockets} from {@code source} (the client's
-     * own local address, when it has one), against the gateway at {@code base}.
+     * own local address, when it has one), against the gateway at {@code base}; its WebSockets at
+     * {@code webSockets} ({@code ws://}: the gateway's own port, or its ingest port).
      */
-    SimHttp(HttpClient client, SimSockets sockets, Optional<InetAddress> source, String base, SimStats stats) {
-        this(client, sockets, source, base, stats, Optional.empty(), "");
+    SimHttp(HttpClient client, SimSockets sockets, Optional<InetAddress> source, String base, String webSockets, SimStats stats) {
+        this(client, sockets, source, base, webSockets, stats, Optional.empty(), "");
     }
 
-    private SimHttp(HttpClient client, SimSockets sockets, Optional<InetAddress> source, String base, SimStats stats,
-                    Optional<String> token, String userId) {
+    /** The same, its WebSockets on the gateway's own port. */
+    SimHttp(HttpClient client, SimSockets sockets, Optional<InetAddress> source, String base, SimStats stats) {
+        this(client, sockets, source, base, base.replaceFirst("^http", "ws"), stats);
+    }
+
+    private SimHttp(HttpClient client, SimSockets sockets, Optional<InetAddress> source, String base, String webSockets,
+                    SimStats stats, Optional<String> token, String userId) {
         this.client = client;
         this.sockets = sockets;
         this.source = source;
         this.base = base;
+        this.webSockets = webSockets;
         this.stats = stats;
         this.token = token;
         this.userId = userId;
@@ -64,7 +72,7 @@ final class SimHttp {
 
     /** The same, for the user {@code id}. */
     SimHttp named(String id) {
-        return new SimHttp(client, sockets, source, base, stats, token, id);
+        return new SimHttp(client, sockets, source, base, webSockets, stats, token, id);
     }
 
     /** The user these requests are for; empty before sign-up. */
@@ -78,17 +86,17 @@ final class SimHttp {
      */
     SimHttp as(JsonNode signUp) {
         JsonNode given = signUp.path("token");
-        return given.isTextual() ? new SimHttp(client, sockets, source, base, stats, Optional.of(given.asText()), userId) : this;
+        return given.isTextual() ? new SimHttp(client, sockets, source, base, webSockets, stats, Optional.of(given.asText()), userId) : this;
     }
 
     /** The same user, its requests counted in {@code counts}. */
     SimHttp countedIn(SimStats counts) {
-        return new SimHttp(client, sockets, source, base, counts, token, userId);
+        return new SimHttp(client, sockets, source, base, webSockets, counts, token, userId);
     }
 
-    /** The same user at another gateway. */
+    /** The same user at another gateway (its WebSockets on that gateway's own port). */
     SimHttp at(String gateway) {
-        return new SimHttp(client, sockets, source, gateway, new SimStats(), token, userId);
+        return new SimHttp(client, sockets, source, gateway, gateway.replaceFirst("^http", "ws"), new SimStats(), token, userId);
     }
 
     /** The token this user's requests carry, if any. */
@@ -103,11 +111,11 @@ final class SimHttp {
     }
 
     /**
-     * Opens the WebSocket at {@code path} (the gateway's address with {@code ws:}), carrying the token on its
+     * Opens the WebSocket at {@code path} (on the gateway's port or its ingest port), carrying the token on its
      * upgrade; what the gateway says on it goes to {@code answers}, on the event loop.
      */
     LocationSocket webSocket(String path, java.util.function.Consumer<String> answers) throws IOException, InterruptedException {
-        return sockets.openLocations(URI.create(base.replaceFirst("^http", "ws") + path), token, source, answers);
+        return sockets.openLocations(URI.create(webSockets + path), token, source, answers);
     }
 
     /** The long-lived connections' event loop, which also ticks the drivers. */

@@ -10,13 +10,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code ./natrix sim [--gateway URL[,URL]] [--drivers 200] [--riders 50] [--duration 60s] [--request-every 30]
+ * {@code ./natrix sim [--gateway URL[,URL]] [--ingest WS_URL[,WS_URL]] [--drivers 200] [--riders 50] [--duration 60s] [--request-every 30]
  * [--speed 12] [--port 8080]}. Without {@code --gateway} it runs the whole ride system in this process on a
- * nats-server it starts, with the gateway on {@code --port}.
+ * nats-server it starts, with the gateway on {@code --port}. {@code --ingest} gives each gateway's ingest address,
+ * where its drivers open their location WebSockets.
  */
 public final class SimMain {
 
-    static final String USAGE = "usage: natrix sim [--gateway http://host:8080[,http://host:8081]] [--drivers 200] [--riders 50]"
+    static final String USAGE = "usage: natrix sim [--gateway http://host:8080[,http://host:8081]] [--ingest ws://host:8082[,ws://host:8083]]"
+            + " [--drivers 200] [--riders 50]"
             + " [--duration 60s] [--request-every 30] [--speed 12] [--port 8080]";
 
     private SimMain() {
@@ -24,6 +26,7 @@ public final class SimMain {
 
     public static void main(String[] args) throws Exception {
         List<String> gateways = List.of();
+        List<String> ingest = List.of();
         int drivers = 200;
         int riders = 50;
         Duration duration = Duration.ofSeconds(60);
@@ -36,9 +39,13 @@ public final class SimMain {
                     System.out.println(USAGE);
                     return;
                 }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value");
+                }
                 String value = args[i + 1];
                 switch (args[i]) {
                     case "--gateway" -> gateways = Arrays.asList(value.split(","));
+                    case "--ingest" -> ingest = Arrays.asList(value.split(","));
                     case "--drivers" -> drivers = Integer.parseInt(value);
                     case "--riders" -> riders = Integer.parseInt(value);
                     case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
@@ -66,7 +73,11 @@ public final class SimMain {
                     + " (try: curl -N -H 'Accept: text/event-stream' '" + gateways.getFirst()
                     + "/v1/riders/me/nearby?lat=32.08&lng=34.78')");
         }
-        Simulator simulator = new Simulator(new Simulator.Options(gateways, drivers, riders, requestEvery, speed, duration));
+        if (!ingest.isEmpty() && ingest.size() != gateways.size()) {
+            System.err.println("give one --ingest address per --gateway\n" + USAGE);
+            System.exit(2);
+        }
+        Simulator simulator = new Simulator(new Simulator.Options(gateways, ingest, drivers, riders, requestEvery, speed, duration));
         NatsServerProcess ownedNats = nats;
         Natrix ownedServices = services;
         Natrix ownedEdge = edge;

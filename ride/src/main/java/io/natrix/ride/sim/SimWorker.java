@@ -29,7 +29,8 @@ import java.util.zip.DataFormatException;
  * first                 → {"first":"..."}       ({@link Simulator#firstOfEach})
  * </pre>
  * The end of stdin is the end of the worker: its agents stop and it exits, so a parent killed by any means
- * leaves no worker behind. Usage: {@code SimWorker GATEWAY[,GATEWAY...] FIRST_AGENT}.
+ * leaves no worker behind. Usage: {@code SimWorker GATEWAY[,GATEWAY...] FIRST_AGENT [INGEST[,INGEST...]]}, the last
+ * each gateway's ingest address for the drivers' location sockets.
  */
 public final class SimWorker {
 
@@ -39,10 +40,11 @@ public final class SimWorker {
     public static void main(String[] args) throws Exception {
         List<String> gateways = Arrays.asList(args[0].split(","));
         int firstAgent = Integer.parseInt(args[1]);
+        List<String> ingest = args.length > 2 ? Arrays.asList(args[2].split(",")) : List.of();
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing else may write on the answers' line
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Simulator simulator = new Simulator(new Simulator.Options(gateways, 0, 0, 60, 12, Duration.ofDays(1)), firstAgent);
+        Simulator simulator = new Simulator(new Simulator.Options(gateways, ingest, 0, 0, 60, 12, Duration.ofDays(1)), firstAgent);
         for (String command = commands.readLine(); command != null; command = commands.readLine()) {
             String[] words = command.trim().split("\\s+");
             ObjectNode answer = SimHttp.JSON.createObjectNode();

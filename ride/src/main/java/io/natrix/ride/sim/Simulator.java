@@ -24,9 +24,26 @@ import java.util.function.Predicate;
  */
 public final class Simulator implements AutoCloseable {
 
-    /** What to simulate. */
-    public record Options(List<String> gateways, int drivers, int riders, double meanSecondsBetweenRequests,
+    /**
+     * What to simulate. {@code ingest}, when not empty, holds each gateway's event-loop ingest address
+     * ({@code ws://host:port}, in the order of {@code gateways}), where its drivers open their location sockets
+     * instead of the gateway's own port.
+     */
+    public record Options(List<String> gateways, List<String> ingest, int drivers, int riders, double meanSecondsBetweenRequests,
                           double speedMetersPerSecond, Duration duration) {
+        public Options {
+            gateways = List.copyOf(gateways);
+            ingest = List.copyOf(ingest);
+            if (!ingest.isEmpty() && ingest.size() != gateways.size()) {
+                throw new IllegalArgumentException("one ingest address per gateway, or none: " + gateways + " and " + ingest);
+            }
+        }
+
+        /** Drivers on each gateway's own port. */
+        public Options(List<String> gateways, int drivers, int riders, double meanSecondsBetweenRequests,
+                       double speedMetersPerSecond, Duration duration) {
+            this(gateways, List.of(), drivers, riders, meanSecondsBetweenRequests, speedMetersPerSecond, duration);
+        }
     }
 
     private final Options options;
@@ -231,7 +248,10 @@ public final class Simulator implements AutoCloseable {
             clients.add(new Client(builder.build(), source));
         }
         Client chosen = clients.get(client);
-        return new SimHttp(chosen.http(), sockets, chosen.source(), options.gateways().get(i % options.gateways().size()), stats);
+        int gateway = i % options.gateways().size();
+        String webSockets = options.ingest().isEmpty() ? options.gateways().get(gateway).replaceFirst("^http", "ws")
+                : options.ingest().get(gateway);
+        return new SimHttp(chosen.http(), sockets, chosen.source(), options.gateways().get(gateway), webSockets, stats);
     }
 
     private static boolean onLoopback(String gateway) {

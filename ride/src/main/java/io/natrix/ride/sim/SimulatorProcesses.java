@@ -41,6 +41,12 @@ public final class SimulatorProcesses implements AutoCloseable {
      * {@code jvmOptions}; their logs (stderr) go to {@code logs}.
      */
     public static SimulatorProcesses start(int count, List<String> gateways, List<String> jvmOptions, Path logs) throws IOException {
+        return start(count, gateways, List.of(), jvmOptions, logs);
+    }
+
+    /** The same, the drivers' location sockets at each gateway's {@code ingest} address (one per gateway). */
+    public static SimulatorProcesses start(int count, List<String> gateways, List<String> ingest, List<String> jvmOptions, Path logs)
+            throws IOException {
         SimulatorProcesses started = new SimulatorProcesses();
         try {
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -49,6 +55,9 @@ public final class SimulatorProcesses implements AutoCloseable {
                 command.addAll(jvmOptions);
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), SimWorker.class.getName(),
                         String.join(",", gateways), Integer.toString(k * 1_000_000)));
+                if (!ingest.isEmpty()) {
+                    command.add(String.join(",", ingest));
+                }
                 Path log = logs.resolve("sim-worker-" + (k + 1) + ".log");
                 Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
                 started.workers.add(new Worker(process, new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8),
