@@ -23,7 +23,7 @@ final class HttpProblem extends RuntimeException {
             Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"),
             Map.entry(409, "Conflict"), Map.entry(410, "Gone"), Map.entry(413, "Content Too Large"),
             Map.entry(415, "Unsupported Media Type"), Map.entry(422, "Unprocessable Content"),
-            Map.entry(429, "Too Many Requests"), Map.entry(500, "Internal Server Error"),
+            Map.entry(429, "Too Many Requests"), Map.entry(431, "Request Header Fields Too Large"), Map.entry(500, "Internal Server Error"),
             Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"),
             Map.entry(508, "Loop Detected"));
 

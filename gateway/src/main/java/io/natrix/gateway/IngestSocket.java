@@ -10,6 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -37,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One socket of the {@link IngestServer}, on its event loop: the upgrade is admitted as on the gateway's port
@@ -64,7 +67,7 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
             switch (message) {
                 case FullHttpRequest upgrade when events == null -> upgrade(context, upgrade);
                 case WebSocketFrame frame when events != null -> frame(context, frame);
-                default -> context.close();
+                default -> { } // what a refused client still sends (the decoder drops the rest of a bad request)
             }
         } finally {
             ReferenceCountUtil.release(message);
@@ -74,7 +77,10 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
     private void upgrade(ChannelHandlerContext context, FullHttpRequest request) {
         Optional<String> requestId = Optional.ofNullable(request.headers().get(GatewayHandler.REQUEST_ID.defaultCase()));
         if (!request.decoderResult().isSuccess()) {
-            refuse(context, new HttpProblem(400, "not an HTTP request: " + request.decoderResult().cause().getMessage()), requestId);
+            Throwable cause = request.decoderResult().cause();
+            refuse(context, cause instanceof TooLongFrameException
+                    ? new HttpProblem(431, "the request line or header section is too long: " + cause.getMessage())
+                    : new HttpProblem(400, "not an HTTP request: " + cause.getMessage()), requestId);
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
@@ -127,8 +133,22 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
     }
 
     private void message(ChannelHandlerContext context, WebSocketFrame frame) {
-        events.fragment(ByteBufUtil.getBytes(frame.content()), frame.isFinalFragment())
-                .ifPresent(answer -> context.writeAndFlush(new TextWebSocketFrame(answer)));
+        events.fragment(ByteBufUtil.getBytes(frame.content()), frame.isFinalFragment()).ifPresent(answer -> {
+            context.writeAndFlush(new TextWebSocketFrame(answer));
+            if (!context.channel().isWritable()) {
+                // a client that does not read its answers is not read either, until it does (as a thread per
+                // socket would block on the write): its answers never pile up in the gateway's memory
+                context.channel().config().setAutoRead(false);
+            }
+        });
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) throws Exception {
+        if (context.channel().isWritable()) {
+            context.channel().config().setAutoRead(true);
+        }
+        super.channelWritabilityChanged(context);
     }
 
     @Override
@@ -154,14 +174,14 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
         context.close();
     }
 
-    /** The server is stopping: a socket that was upgraded is told so (1001) and closed. */
+    /** The server is stopping: a socket that was upgraded is told so (1001) and closed; one that reads nothing, closed. */
     static void goingAway(Channel channel) {
         channel.eventLoop().execute(() -> close(channel, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "the gateway is stopping"));
     }
 
     private static void close(Channel channel, WebSocketCloseStatus status, String reason) {
         IngestSocket socket = channel.pipeline().get(IngestSocket.class);
-        if (socket != null && socket.handshaker != null && socket.events != null) {
+        if (socket != null && socket.handshaker != null && socket.events != null && channel.isWritable()) {
             channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
@@ -188,6 +208,19 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         problem.retryAfterSeconds().ifPresent(seconds -> response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds));
         problem.challenge().ifPresent(challenge -> response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge));
-        context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        context.writeAndFlush(response).addListener(written -> endAfterAnswer(context.channel()));
+    }
+
+    /**
+     * Ends a refused connection without losing the answer: the gateway's side is shut (the client reads the
+     * answer, then the end), what the client still sends is read and dropped, and the socket closes when the
+     * client closes, or a second later. (Closing at once with unread bytes would reset the connection, and a
+     * client could lose the answer to the reset.)
+     */
+    private static void endAfterAnswer(Channel channel) {
+        if (channel instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        }
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
     }
 }

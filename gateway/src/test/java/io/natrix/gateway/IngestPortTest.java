@@ -9,7 +9,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,6 +72,18 @@ class IngestPortTest {
     }
 
     @Test
+    void anOversizedHeaderSectionIs431InTheGatewaysShape() throws Exception {
+        try (Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).maxHeaderBytes(1_024)
+                .stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start();
+             Socket socket = new Socket("127.0.0.1", gateway.ingestPort().orElseThrow())) {
+            socket.getOutputStream().write(("GET /v1/drivers/d1/locations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "x".repeat(2_000)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 431").contains("\"status\":431").contains("too long");
+        }
+    }
+
+    @Test
     void aSocketThatSendsNothingForTheIdleTimeoutIsClosedAndFreesItsSlot() throws Exception {
         try (Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).idleTimeout(Duration.ofSeconds(1))
                 .stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start()) {
@@ -106,6 +124,56 @@ class IngestPortTest {
                 assertThat(again.getLocalPort()).as("the gateway's own port, started first, is let go").isEqualTo(gatewayPort);
             }
         }
+    }
+
+    @Test
+    void aClientThatReadsNoneOfItsAnswersIsNotReadEitherUntilItDoes() throws Exception {
+        try (Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start();
+             Socket socket = new Socket("127.0.0.1", gateway.ingestPort().orElseThrow())) {
+            socket.getOutputStream().write(("GET /v1/drivers/d1/locations HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader head = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII), 1);
+            assertThat(head.readLine()).contains(" 101");
+            // every frame a bad event, so every one is answered; the client never reads those answers
+            byte[] frame = badEventFrame(1_000);
+            AtomicLong written = new AtomicLong();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    while (written.get() < MAX_WITHOUT_BACKPRESSURE) {
+                        socket.getOutputStream().write(frame);
+                        written.addAndGet(frame.length);
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            // with no backpressure the gateway reads on, answering into memory, and the writer reaches the cap
+            long seen = -1;
+            while (written.get() != seen && written.get() < MAX_WITHOUT_BACKPRESSURE) {
+                seen = written.get();
+                Thread.sleep(2_000);
+            }
+            assertThat(written.get()).as("bytes the client could write before the gateway stopped reading")
+                    .isLessThan(MAX_WITHOUT_BACKPRESSURE);
+            socket.close();
+            writer.join(10_000);
+            await().until(() -> ((DefaultGateway) gateway).openStreams() == 0);
+        }
+    }
+
+    static final long MAX_WITHOUT_BACKPRESSURE = 1L << 30;
+
+    /** A masked text frame of {@code length} bytes that are not JSON. */
+    static byte[] badEventFrame(int length) {
+        byte[] frame = new byte[2 + 2 + 4 + length];
+        frame[0] = (byte) 0x81; // final, text
+        frame[1] = (byte) (0x80 | 126); // masked, 16-bit length
+        frame[2] = (byte) (length >> 8);
+        frame[3] = (byte) length;
+        // mask 0: the payload as it is
+        java.util.Arrays.fill(frame, 8, frame.length, (byte) 'x');
+        return frame;
     }
 
     private static void open(Gateway gateway, CompletableFuture<Integer> closed) throws Exception {

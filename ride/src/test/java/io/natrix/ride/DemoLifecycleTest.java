@@ -68,6 +68,14 @@ class DemoLifecycleTest {
         }
     }
 
+    /** Waits for the apps' first status line; failing, says what the demo printed and whether it still runs. */
+    static void awaitStatusLine(Process demo, List<String> output) {
+        await().atMost(Duration.ofSeconds(120)).alias("a status line from the demo").untilAsserted(() -> assertThat(output)
+                .as("the demo's output so far (%s)%n%s", demo.isAlive() ? "still running" : "ended with " + demo.exitValue(),
+                        String.join("\n", output))
+                .anyMatch(line -> line.matches("\\s*\\d+s  drivers .*")));
+    }
+
     static void signal(Process process, String signal) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
     }
@@ -79,7 +87,7 @@ class DemoLifecycleTest {
         Process demo = demo(output, "--port", "0");
         try {
             // the apps run: a status line (riders start after the drivers, once these show in nearby answers)
-            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.matches("\\s*\\d+s  drivers .*")));
+            awaitStatusLine(demo, output);
             List<ProcessHandle> started = demo.toHandle().descendants().toList();
             List<String> commands = started.stream().map(child -> child.info().commandLine().orElse("")).toList();
             assertThat(commands).as("the demo's nats-server").anyMatch(command -> command.contains("nats-server --config"));
@@ -148,7 +156,7 @@ class DemoLifecycleTest {
         Process demo = demo(output, "--port", "0");
         try {
             // the apps run: a status line (riders start after the drivers, once these show in nearby answers)
-            await().atMost(Duration.ofSeconds(120)).until(() -> output.stream().anyMatch(line -> line.matches("\\s*\\d+s  drivers .*")));
+            awaitStatusLine(demo, output);
             List<ProcessHandle> dispatch = demo.toHandle().descendants()
                     .filter(child -> commandLine(child).contains("ServiceMain dispatch")).toList();
             assertThat(dispatch).hasSize(2);
