@@ -109,9 +109,10 @@ final class FleetBench {
         List<Integer> ports = new ArrayList<>();
         List<Integer> ingestPorts = new ArrayList<>();
         for (int i = 0; i < options.gateways(); i++) {
-            try (ServerSocket socket = new ServerSocket(0); ServerSocket ingest = new ServerSocket(0)) {
+            // held together while chosen, so a gateway's two ports differ
+            try (ServerSocket socket = new ServerSocket(0); ServerSocket ingest = options.ingestLoop() ? new ServerSocket(0) : null) {
                 ports.add(socket.getLocalPort());
-                if (options.ingestLoop()) {
+                if (ingest != null) {
                     ingestPorts.add(ingest.getLocalPort());
                 }
             }

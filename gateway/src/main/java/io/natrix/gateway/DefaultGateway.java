@@ -139,7 +139,7 @@ final class DefaultGateway implements Gateway {
         try {
             if (builder.ingestPort.isPresent()) {
                 ingest = Optional.of(IngestServer.start(builder.host, builder.ingestPort.getAsInt(), ingestRoutes,
-                        builder.maxHeaderBytes, builder.idleTimeout, json));
+                        builder.maxHeaderBytes, builder.idleTimeout, responses));
             }
         } catch (RuntimeException notStarted) {
             server.stop();

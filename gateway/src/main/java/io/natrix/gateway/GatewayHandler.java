@@ -51,7 +51,7 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws Exception {
-        String requestId = RequestIds.from(request);
+        String requestId = RequestIds.from(request.headers());
         response.header(REQUEST_ID, requestId);
         String method = request.prologue().method().text();
         String path = request.path().path();

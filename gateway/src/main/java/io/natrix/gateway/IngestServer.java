@@ -1,6 +1,5 @@
 package io.natrix.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -59,7 +58,7 @@ final class IngestServer implements AutoCloseable {
      * for {@code idle} is closed (1001): a vanished client frees its stream slots.
      */
     static IngestServer start(String host, int port, List<WebSocketRoute> routes, int maxHeaderBytes, Duration idle,
-                              ObjectMapper json) {
+                              Responses responses) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("natrix-ingest", true), EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ChannelGroup sockets = new DefaultChannelGroup("ingest sockets", GlobalEventExecutor.INSTANCE);
@@ -76,7 +75,7 @@ final class IngestServer implements AutoCloseable {
                                         .setMaxHeaderSize(maxHeaderBytes)),
                                 new HttpObjectAggregator(MAX_UPGRADE_BODY),
                                 new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                                new IngestSocket(routes, json));
+                                new IngestSocket(routes, responses));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();

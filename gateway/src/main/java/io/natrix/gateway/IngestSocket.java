@@ -1,7 +1,5 @@
 package io.natrix.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.WritableHeaders;
 import io.netty.buffer.ByteBufUtil;
@@ -52,13 +50,13 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
     static final int MAX_FRAME_BYTES = 1 << 20;
 
     private final List<WebSocketRoute> routes;
-    private final ObjectMapper json;
+    private final Responses responses;
     private WebSocketServerHandshaker handshaker; // the loop's only, as everything here
     private WebSocketEvents events;
 
-    IngestSocket(List<WebSocketRoute> routes, ObjectMapper json) {
+    IngestSocket(List<WebSocketRoute> routes, Responses responses) {
         this.routes = routes;
-        this.json = json;
+        this.responses = responses;
     }
 
     @Override
@@ -75,7 +73,9 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext context, FullHttpRequest request) {
-        Optional<String> requestId = Optional.ofNullable(request.headers().get(GatewayHandler.REQUEST_ID.defaultCase()));
+        WritableHeaders<?> headers = WritableHeaders.create(); // the gateway's own checks read Helidon's headers
+        request.headers().forEach(header -> headers.add(HeaderNames.create(header.getKey()), header.getValue()));
+        String requestId = RequestIds.from(headers);
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             refuse(context, cause instanceof TooLongFrameException
@@ -92,19 +92,17 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
         for (WebSocketRoute route : routes) {
             Optional<Map<String, String>> parameters = route.match(path);
             if (parameters.isPresent()) {
-                admit(context, request, route, path, parameters.get(), requestId);
+                admit(context, request, headers, route, path, parameters.get(), requestId);
                 return;
             }
         }
         refuse(context, new HttpProblem(404, "no WebSocket route for " + path), requestId);
     }
 
-    private void admit(ChannelHandlerContext context, FullHttpRequest request, WebSocketRoute route, String path,
-                       Map<String, String> parameters, Optional<String> requestId) {
-        WritableHeaders<?> headers = WritableHeaders.create();
-        request.headers().forEach(header -> headers.add(HeaderNames.create(header.getKey()), header.getValue()));
+    private void admit(ChannelHandlerContext context, FullHttpRequest request, WritableHeaders<?> headers, WebSocketRoute route,
+                       String path, Map<String, String> parameters, String requestId) {
         try {
-            events = route.admit(path, parameters, headers, () -> address(context.channel()));
+            events = route.admit(path, parameters, headers, requestId, () -> address(context.channel()));
         } catch (HttpProblem refused) {
             refuse(context, refused, requestId); // never upgraded, nothing published
             return;
@@ -193,14 +191,8 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
     }
 
     /** A refused upgrade: the gateway port's status and error body, then the connection closes. */
-    private void refuse(ChannelHandlerContext context, HttpProblem problem, Optional<String> requestId) {
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(new Responses.ErrorBody(problem.status(), problem.reason(), problem.getMessage(),
-                    requestId.filter(RequestIds::sane).orElseGet(RequestIds::random)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private void refuse(ChannelHandlerContext context, HttpProblem problem, String requestId) {
+        byte[] body = responses.errorBody(problem, requestId);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(problem.status()),
                 Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")

@@ -1,6 +1,6 @@
 package io.natrix.gateway;
 
-import io.helidon.webserver.http.ServerRequest;
+import io.helidon.http.Headers;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,8 +14,9 @@ final class RequestIds {
     private RequestIds() {
     }
 
-    static String from(ServerRequest request) {
-        return request.headers().first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
+    /** The id of a request (an HTTP call, a WebSocket upgrade) with these headers. */
+    static String from(Headers headers) {
+        return headers.first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
     }
 
     static boolean sane(String id) {

@@ -22,15 +22,27 @@ final class Responses {
     void problem(ServerResponse response, HttpProblem problem, String requestId) {
         problem.retryAfterSeconds().ifPresent(seconds -> response.header(HeaderNames.RETRY_AFTER, Integer.toString(seconds)));
         problem.challenge().ifPresent(challenge -> response.header(Guard.WWW_AUTHENTICATE, challenge));
-        send(response, problem.status(), new ErrorBody(problem.status(), problem.reason(), problem.getMessage(), requestId));
+        send(response, problem.status(), errorBody(problem, requestId));
+    }
+
+    /** The error body of {@code problem}, as JSON bytes (for a server other than Helidon: the ingest port). */
+    byte[] errorBody(HttpProblem problem, String requestId) {
+        return bytes(new ErrorBody(problem.status(), problem.reason(), problem.getMessage(), requestId));
     }
 
     void send(ServerResponse response, int status, Object body) {
+        send(response, status, bytes(body));
+    }
+
+    private void send(ServerResponse response, int status, byte[] body) {
+        response.status(Status.create(status));
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send(body);
+    }
+
+    private byte[] bytes(Object body) {
         try {
-            byte[] bytes = json.writeValueAsBytes(body);
-            response.status(Status.create(status));
-            response.header(HeaderNames.CONTENT_TYPE, "application/json");
-            response.send(bytes);
+            return json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

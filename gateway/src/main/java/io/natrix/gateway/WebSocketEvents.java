@@ -38,6 +38,9 @@ final class WebSocketEvents implements AutoCloseable {
      * what to answer on the socket: a rejection, or nothing.
      */
     Optional<String> fragment(byte[] bytes, boolean last) {
+        if (last && partial.size() == 0 && !overflow) {
+            return answer(events.publish(bytes, target, context)); // a whole message (the usual case): no copy
+        }
         if (!overflow && partial.size() + bytes.length <= events.maxBytes()) {
             partial.writeBytes(bytes);
         } else {
@@ -47,10 +50,14 @@ final class WebSocketEvents implements AutoCloseable {
         if (!last) {
             return Optional.empty();
         }
-        received++;
         IngestEvents.Outcome outcome = overflow ? events.tooLong() : events.publish(partial.toByteArray(), target, context);
         partial.reset();
         overflow = false;
+        return answer(outcome);
+    }
+
+    private Optional<String> answer(IngestEvents.Outcome outcome) {
+        received++;
         return outcome instanceof IngestEvents.Outcome.Rejected(String reason) ? Optional.of(rejection(reason)) : Optional.empty();
     }
 

@@ -28,7 +28,8 @@ final class WebSocketIngest implements WsListener {
         Map<String, String> parameters = route.match(uriPath)
                 .orElseThrow(() -> new WsUpgradeException("no WebSocket route for " + uriPath));
         try {
-            events = route.admit(uriPath, parameters, headers, () -> "websocket"); // refused: never upgraded, nothing published
+            // refused: never upgraded, nothing published; Helidon's listener is not told the client's address
+            events = route.admit(uriPath, parameters, headers, RequestIds.from(headers), () -> "websocket");
         } catch (HttpProblem refused) {
             throw new WsUpgradeException(refused.status() + " " + refused.getMessage());
         }

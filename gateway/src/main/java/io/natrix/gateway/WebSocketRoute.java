@@ -25,9 +25,10 @@ record WebSocketRoute(IngestEvents events, PathTemplate path, Access access, Gua
     /**
      * Admits one upgrade to {@code uriPath} (whose parameters {@code match} gave) or refuses it with the status
      * its HTTP form would get: a wrong host or origin, a missing or refused token, a parameter that cannot fill
-     * the subject, too many streams ({@code client} names the client's address for an open route's limit). The socket's stream slots are held until {@link WebSocketEvents#close()}.
+     * the subject, too many streams ({@code client} names the client's address for an open route's limit).
+     * {@code requestId} is the upgrade's ({@link RequestIds#from}), carried with the socket's events. The socket's stream slots are held until {@link WebSocketEvents#close()}.
      */
-    WebSocketEvents admit(String uriPath, Map<String, String> parameters, Headers headers, Supplier<String> client) {
+    WebSocketEvents admit(String uriPath, Map<String, String> parameters, Headers headers, String requestId, Supplier<String> client) {
         hosts.requireHost(headers);
         hosts.requireOrigin(headers);
         Guard.Admitted admitted = guard.admit(access, uriPath, headers, parameters, client);
@@ -40,7 +41,6 @@ record WebSocketRoute(IngestEvents events, PathTemplate path, Access access, Gua
             actorStream.close();
             throw tooMany;
         }
-        String requestId = headers.first(GatewayHandler.REQUEST_ID).filter(RequestIds::sane).orElseGet(RequestIds::random);
         Map<String, String> carried = new LinkedHashMap<>();
         carried.put(RequestContext.REQUEST_ID, requestId);
         admitted.actor().ifPresent(actor -> carried.put(RequestContext.ACTOR, actor.header()));

@@ -66,11 +66,6 @@ public final class RideProcesses implements AutoCloseable {
      */
     public record Instance(String role, int port, int ingestPort, Process process, String metrics, Path log) {
 
-        /** A gateway's ingest address, {@code ws://127.0.0.1:8082}; empty when it has none. */
-        public String ingest() {
-            return ingestPort == 0 ? "" : "ws://127.0.0.1:" + ingestPort;
-        }
-
         public boolean gateway() {
             return RideRole.of(role) == RideRole.GATEWAY;
         }
@@ -183,11 +178,11 @@ public final class RideProcesses implements AutoCloseable {
             (starting.gateway() ? gateways : services).add(starting);
         }
         String ready = awaitReady(process, role, log);
-        String metrics = said(ready, "metrics");
-        if (metrics.isEmpty()) {
+        int metrics = ready.indexOf(" metrics ");
+        if (metrics < 0) {
             return starting;
         }
-        Instance instance = new Instance(role, port, ingestPort, process, metrics, log);
+        Instance instance = new Instance(role, port, ingestPort, process, ready.substring(metrics + " metrics ".length()).trim(), log);
         synchronized (this) {
             List<Instance> group = instance.gateway() ? gateways : services;
             group.set(group.indexOf(starting), instance);
@@ -243,17 +238,6 @@ public final class RideProcesses implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             plan.add(new String[]{role.label(), "0", "0"});
         }
-    }
-
-    /** What a ready line says after {@code key}: {@code ready gateway ingest ws://... metrics http://...}; empty if nothing. */
-    private static String said(String ready, String key) {
-        String[] words = ready.split(" ");
-        for (int i = 2; i + 1 < words.length; i += 2) {
-            if (words[i].equals(key)) {
-                return words[i + 1];
-            }
-        }
-        return "";
     }
 
     /** Waits for the instance's {@code ready} line and returns it. */
