@@ -46,7 +46,7 @@ final class FleetBench {
                    boolean ingestLoop) {
 
         static final String USAGE = "usage: natrix bench ride fleet [--steps 1000:250,2000:500,...] [--warmup 20] [--cold-start 30] [--keep-going] [--secured]"
-                + " [--seconds 20] [--geo 2] [--gateways 2] [--sim-processes N (default: as few as hold the largest step's sockets)]"
+                + " [--seconds 20] [--geo 2] [--gateways N (default: as few as hold the largest step's streams, at least 2)] [--sim-processes N (default: as few as hold the largest step's sockets)]"
                 + " [--service-jvm '-XX:+UseSerialGC -Xmx1g'] [--ingest loop|gateway (drivers' location sockets on each gateway's event-loop ingest port, as the demo's, or on its own port)]";
 
         static Options parse(List<String> args) {
@@ -60,7 +60,7 @@ final class FleetBench {
             boolean secured = false;
             Duration measure = Duration.ofSeconds(20);
             int geo = 2;
-            int gateways = 2;
+            int gateways = 0; // as few as the largest step needs, at least two
             List<String> serviceJvm = List.of("-XX:+UseSerialGC", "-Xmx1g");
             int simProcesses = 0; // as few as the largest step needs
             boolean ingestLoop = true;
@@ -106,9 +106,11 @@ final class FleetBench {
 
     static void run(List<String> args) throws Exception {
         Options options = Options.parse(args);
+        long maxFiles = maxOpenFiles();
+        int gatewayCount = options.gateways() > 0 ? options.gateways() : gatewaysFor(options.steps(), maxFiles);
         List<Integer> ports = new ArrayList<>();
         List<Integer> ingestPorts = new ArrayList<>();
-        for (int i = 0; i < options.gateways(); i++) {
+        for (int i = 0; i < gatewayCount; i++) {
             // held together while chosen, so a gateway's two ports differ
             try (ServerSocket socket = new ServerSocket(0); ServerSocket ingest = options.ingestLoop() ? new ServerSocket(0) : null) {
                 ports.add(socket.getLocalPort());
@@ -124,14 +126,15 @@ final class FleetBench {
         NatsServerProcess nats = security.map(keys -> NatsServerProcess.start(1, true, 0, keys.nats()).getFirst())
                 .orElseGet(() -> NatsServerProcess.start(1, true).getFirst());
         boolean traced = options.serviceJvm().stream().noneMatch(option -> option.equals("-Dnatrix.tracing=off"));
-        long maxFiles = maxOpenFiles();
+        Pauses pauses = Pauses.in(java.nio.file.Files.createTempDirectory("natrix-fleet-stops-"));
         int simProcesses = options.simProcesses() > 0 ? options.simProcesses() : simProcessesFor(options.steps(), maxFiles);
-        List<String> simJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> simJvm = new ArrayList<>(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         System.out.printf("natrix bench ride fleet: %s (JVM options %s; every process %s; drivers' location sockets on %s) on %s, the simulator in %d"
                         + " process%s of its own (%s), %d cores; %d s warm-up and %d s measured per step; a step holds when freshness p99"
                         + " (from the gateway's question to the rider's read) <= %d ms over >= 95%% of the expected"
                         + " answers, >= 95%% of the expected location updates and nearby answers arrive, <= 5%% of"
-                        + " answers lack an ETA, every agent stays online, and nothing fails (error lines count); %s%n",
+                        + " answers lack an ETA, every agent stays online, and nothing fails (error lines count); %s; every JVM"
+                        + " logs its stops of the world into %s (-Xlog:safepoint)%n",
                 layout, String.join(" ", options.serviceJvm()),
                 traced ? "traced, as in the demo" : "untraced",
                 options.ingestLoop() ? "each gateway's event-loop ingest port, as in the demo" : "each gateway's own port (Helidon, a thread per socket)",
@@ -139,7 +142,7 @@ final class FleetBench {
                 Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(), options.measure().toSeconds(),
                 options.freshnessP99Millis(), options.secured()
                         ? "SECURED as the demo runs (NATS nkey users and TLS, HTTP bearer tokens and per-identity limits)"
-                        : "open (no NATS users or TLS, no HTTP tokens), as before security landed");
+                        : "open (no NATS users or TLS, no HTTP tokens), as before security landed", pauses.folder());
         List<AutoCloseable> started = new CopyOnWriteArrayList<>();
         // Ctrl-C or a timeout: stop what this benchmark started, or it would outlive it (each is its own session)
         Thread cleanUp = Thread.ofPlatform().unstarted(() -> {
@@ -155,7 +158,10 @@ final class FleetBench {
         Runtime.getRuntime().addShutdownHook(cleanUp);
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
         try {
-            String[] jvm = options.serviceJvm().toArray(String[]::new);
+            // every JVM logs its stops of the world, so a step that missed says which process stood still
+            String[] jvm = java.util.stream.Stream.concat(options.serviceJvm().stream(), java.util.stream.Stream.of(pauses.jvmOption()))
+                    .toArray(String[]::new);
+            simJvm.add(pauses.jvmOption());
             RideProcesses system = security.isPresent() ? RideProcesses.start(nats.url(), security.get(), 1, layout, jvm)
                     : RideProcesses.start(nats.url(), 1, layout, jvm);
             started.add(system);
@@ -163,24 +169,25 @@ final class FleetBench {
             SimulatorProcesses simulator = SimulatorProcesses.start(simProcesses, gateways, ingest, simJvm, SimulatorProcesses.logs());
             started.add(simulator);
             Map<String, List<ProcessHandle>> roles = roles(system, nats, simulator);
-            coldStart(simulator, options, maxFiles, simProcesses);
+            coldStart(simulator, options, maxFiles, simProcesses, gatewayCount);
             System.out.println();
             System.out.println("| drivers | riders | locations/s | nearby answers/s (with drivers) | ranked by"
                     + " | freshness p50 / p99 / max ms | nearby gap p99 ms | position age p99 ms | rides accepted"
-                    + " | errors (whole step) | CPU % by process | holds |");
-            System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
+                    + " | errors (whole step) | CPU % by process | holds | longest stop of the world ms (whole step) |");
+            System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|---|");
             Step largest = null;
             boolean held = true; // every step so far held
             List<UnitCosts.Sample> measured = new ArrayList<>();
             List<UnitCosts.Sample> heldSamples = new ArrayList<>();
             for (Step step : options.steps()) {
-                java.util.Optional<String> beyond = beyondOpenFiles(step, maxFiles, simProcesses, options.gateways());
+                java.util.Optional<String> beyond = beyondOpenFiles(step, maxFiles, simProcesses, gatewayCount);
                 if (beyond.isPresent()) {
-                    System.out.printf("| %,d | %,d | | | | | | | | | | not run: %s |%n", step.drivers(), step.riders(), beyond.get());
+                    System.out.printf("| %,d | %,d | | | | | | | | | | not run: %s | |%n", step.drivers(), step.riders(), beyond.get());
                     held = false;
                     break; // larger steps need more
                 }
                 Simulator.Counters errorsBefore = simulator.counters(); // failures while growing and warming up count too
+                long began = System.currentTimeMillis();
                 simulator.grow(step.drivers(), step.riders());
                 Thread.sleep(options.warmup());
                 Map<String, Duration> cpuBefore = cpu(roles);
@@ -191,7 +198,8 @@ final class FleetBench {
                 List<String> misses = misses(step, window, errors, options);
                 Histogram freshness = window.freshness();
                 Map<String, Double> cpuUsed = cpuMicrosPerSecond(cpuBefore, cpuAfter, window.length());
-                System.out.printf("| %,d | %,d | %,.0f | %,.0f (%,.0f) | %s | %,d / %,d / %,d | %,d | %,d | %,d | %,d%s | %s | %s |%n",
+                String stops = Pauses.describe(pauses.longest(roles, began, System.currentTimeMillis()));
+                System.out.printf("| %,d | %,d | %,.0f | %,.0f (%,.0f) | %s | %,d / %,d / %,d | %,d | %,d | %,d | %,d%s | %s | %s | %s |%n",
                         step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
                         // the same measured seconds as the answers' rate (not the nominal window length)
                         window.nearbyPerSecond() * window.nearbyWithDrivers() / Math.max(1, window.nearbyAnswers()),
@@ -200,7 +208,7 @@ final class FleetBench {
                         window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
                         window.ridesAccepted(), errors, errors == 0 ? "" : " (" + after.errorCausesSince(errorsBefore) + ")",
                         cpuShares(cpuUsed),
-                        misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses));
+                        misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses), stops);
                 UnitCosts.Sample sample = new UnitCosts.Sample(step.drivers(), step.riders(), cpuUsed);
                 measured.add(sample);
                 if (misses.isEmpty()) {
@@ -241,10 +249,10 @@ final class FleetBench {
      * first measured window: the estimators and geo used twice the CPU at 1,000 drivers that they used at
      * 2,000, which bent every per-unit fit.)
      */
-    private static void coldStart(SimulatorProcesses simulator, Options options, long maxFiles, int simProcesses)
+    private static void coldStart(SimulatorProcesses simulator, Options options, long maxFiles, int simProcesses, int gateways)
             throws InterruptedException, java.io.IOException {
         if (options.coldStart().isZero() || options.steps().isEmpty()
-                || beyondOpenFiles(options.steps().getFirst(), maxFiles, simProcesses, options.gateways()).isPresent()) {
+                || beyondOpenFiles(options.steps().getFirst(), maxFiles, simProcesses, gateways).isPresent()) {
             return; // the first step says why it is not run
         }
         Step first = options.steps().getFirst();
@@ -275,6 +283,14 @@ final class FleetBench {
         long largest = steps.stream().mapToLong(FleetBench::sockets).max().orElse(0);
         long perProcess = Math.max(1, maxFiles - FILES_BESIDES_SOCKETS);
         return (int) Math.max(1, (largest + perProcess - 1) / perProcess);
+    }
+
+    /**
+     * As few gateways as hold the streams of the largest step (at least two: the talk's every service runs as
+     * several instances), when no process may open more than {@code maxFiles} files.
+     */
+    static int gatewaysFor(List<Step> steps, long maxFiles) {
+        return Math.max(2, simProcessesFor(steps, maxFiles)); // a gateway holds the same streams a simulator does
     }
 
     /**

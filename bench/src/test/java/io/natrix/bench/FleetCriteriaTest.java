@@ -104,4 +104,14 @@ class FleetCriteriaTest {
                 .as("the default steps end at 20,000 / 5,000: 50,000 sockets").isEqualTo(3);
         assertThat(FleetBench.simProcessesFor(List.of(), 20_000)).isEqualTo(1);
     }
+
+    @Test
+    void asFewGatewaysAsHoldTheLargestStepsStreamsButNeverOne() {
+        assertThat(FleetBench.gatewaysFor(List.of(new FleetBench.Step(1_000, 250)), 20_000)).isEqualTo(2);
+        assertThat(FleetBench.gatewaysFor(FleetBench.Options.parse(List.of()).steps(), 20_000))
+                .as("50,000 streams, 19,000 a process").isEqualTo(3);
+        assertThat(FleetBench.gatewaysFor(FleetBench.Options.parse(List.of()).steps(), 1_000_000)).isEqualTo(2);
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(20_000, 5_000), 20_000, 3,
+                FleetBench.gatewaysFor(List.of(new FleetBench.Step(20_000, 5_000)), 20_000))).isEmpty();
+    }
 }
