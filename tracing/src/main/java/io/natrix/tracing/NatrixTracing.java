@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
 public final class NatrixTracing implements AutoCloseable {
 
     /**
-     * Spans kept in memory per process unless {@link Builder#keepSpans} says otherwise: a few MB, about 5,000
-     * short traces; in the demo, by arithmetic, about a minute of a dispatch instance's (see the README).
+     * Spans kept in memory per process unless {@link Builder#keepSpans} says otherwise: 512 bytes each (10 MB,
+     * allocated when tracing is installed), about 5,000 short traces; in the demo, by arithmetic, about a minute
+     * of a dispatch instance's (see the README).
      */
     public static final int DEFAULT_KEEP_SPANS = 20_000;
 
@@ -85,8 +86,8 @@ public final class NatrixTracing implements AutoCloseable {
         }
 
         /**
-         * How many of the last spans to keep in memory (default {@value #DEFAULT_KEEP_SPANS}): the oldest are
-         * overwritten first.
+         * How many of the last spans to keep in memory (default {@value #DEFAULT_KEEP_SPANS}), 512 bytes each: the
+         * oldest are overwritten first.
          */
         public Builder keepSpans(int spans) {
             if (spans < 1) {
