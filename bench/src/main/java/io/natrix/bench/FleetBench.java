@@ -173,8 +173,8 @@ final class FleetBench {
             System.out.println();
             System.out.println("| drivers | riders | locations/s | nearby answers/s (with drivers) | ranked by"
                     + " | freshness p50 / p99 / max ms | nearby gap p99 ms | position age p99 ms | rides accepted"
-                    + " | errors (whole step) | CPU % by process | holds | longest stop of the world ms (whole step) |");
-            System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|---|");
+                    + " | errors (whole step) | CPU % by process | holds | longest stop of the world ms (whole step) | the machine |");
+            System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|---|---|");
             Step largest = null;
             boolean held = true; // every step so far held
             List<UnitCosts.Sample> measured = new ArrayList<>();
@@ -182,7 +182,7 @@ final class FleetBench {
             for (Step step : options.steps()) {
                 java.util.Optional<String> beyond = beyondOpenFiles(step, maxFiles, simProcesses, gatewayCount);
                 if (beyond.isPresent()) {
-                    System.out.printf("| %,d | %,d | | | | | | | | | | not run: %s | |%n", step.drivers(), step.riders(), beyond.get());
+                    System.out.printf("| %,d | %,d | | | | | | | | | | not run: %s | | |%n", step.drivers(), step.riders(), beyond.get());
                     held = false;
                     break; // larger steps need more
                 }
@@ -191,7 +191,9 @@ final class FleetBench {
                 simulator.grow(step.drivers(), step.riders());
                 Thread.sleep(options.warmup());
                 Map<String, Duration> cpuBefore = cpu(roles);
+                java.util.Optional<MachineLoad.Reading> loadBefore = MachineLoad.read();
                 Simulator.Window window = simulator.measure(options.measure());
+                java.util.Optional<MachineLoad.Reading> loadAfter = MachineLoad.read();
                 Map<String, Duration> cpuAfter = cpu(roles);
                 Simulator.Counters after = simulator.counters();
                 long errors = after.errors() - errorsBefore.errors();
@@ -199,7 +201,7 @@ final class FleetBench {
                 Histogram freshness = window.freshness();
                 Map<String, Double> cpuUsed = cpuMicrosPerSecond(cpuBefore, cpuAfter, window.length());
                 String stops = Pauses.describe(pauses.longest(roles, began, System.currentTimeMillis()));
-                System.out.printf("| %,d | %,d | %,.0f | %,.0f (%,.0f) | %s | %,d / %,d / %,d | %,d | %,d | %,d | %,d%s | %s | %s | %s |%n",
+                System.out.printf("| %,d | %,d | %,.0f | %,.0f (%,.0f) | %s | %,d / %,d / %,d | %,d | %,d | %,d | %,d%s | %s | %s | %s | %s |%n",
                         step.drivers(), step.riders(), window.locationsPerSecond(), window.nearbyPerSecond(),
                         // the same measured seconds as the answers' rate (not the nominal window length)
                         window.nearbyPerSecond() * window.nearbyWithDrivers() / Math.max(1, window.nearbyAnswers()),
@@ -208,7 +210,8 @@ final class FleetBench {
                         window.nearbyGap().getValueAtPercentile(99), window.positionAge().getValueAtPercentile(99),
                         window.ridesAccepted(), errors, errors == 0 ? "" : " (" + after.errorCausesSince(errorsBefore) + ")",
                         cpuShares(cpuUsed),
-                        misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses), stops);
+                        misses.isEmpty() ? "yes" : "no: " + String.join("; ", misses), stops,
+                        MachineLoad.describe(loadBefore, loadAfter));
                 UnitCosts.Sample sample = new UnitCosts.Sample(step.drivers(), step.riders(), cpuUsed);
                 measured.add(sample);
                 if (misses.isEmpty()) {
