@@ -2,6 +2,7 @@ package io.natrix.tracing;
 
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -46,14 +47,14 @@ final class RecentTraces implements SpanExporter {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-    private final int capacity;
+    private static final HexFormat HEX = HexFormat.of();
+
     private final byte[] slots;
     private final AtomicLongArray versions; // 0: never written; odd: being written
     private final AtomicLong written = new AtomicLong();
     private final String processService;
 
     RecentTraces(int capacity, String processService) {
-        this.capacity = capacity;
         this.slots = new byte[Math.multiplyExact(capacity, SLOT)];
         this.versions = new AtomicLongArray(capacity);
         this.processService = processService;
@@ -68,18 +69,18 @@ final class RecentTraces implements SpanExporter {
     }
 
     private void write(SpanData span) {
-        int slot = (int) (written.getAndIncrement() % capacity);
+        int slot = (int) (written.getAndIncrement() % versions.length());
         long version = versions.get(slot);
         if ((version & 1) == 1 || !versions.compareAndSet(slot, version, version + 1)) {
             return; // the ring wrapped around within another span's write: the older one is dropped
         }
         int at = slot * SLOT;
         String traceId = span.getTraceId();
-        LONGS.set(slots, at, hex(traceId, 0));
-        LONGS.set(slots, at + 8, hex(traceId, 16));
-        LONGS.set(slots, at + 16, hex(span.getSpanId(), 0));
+        LONGS.set(slots, at, HexFormat.fromHexDigitsToLong(traceId, 0, 16));
+        LONGS.set(slots, at + 8, HexFormat.fromHexDigitsToLong(traceId, 16, 32));
+        LONGS.set(slots, at + 16, HexFormat.fromHexDigitsToLong(span.getSpanId()));
         String parent = span.getParentSpanId();
-        LONGS.set(slots, at + 24, SpanId.isValid(parent) ? hex(parent, 0) : 0L);
+        LONGS.set(slots, at + 24, SpanId.isValid(parent) ? HexFormat.fromHexDigitsToLong(parent) : 0L);
         long start = TimeUnit.NANOSECONDS.toMicros(span.getStartEpochNanos());
         LONGS.set(slots, at + 32, start);
         LONGS.set(slots, at + 40, TimeUnit.NANOSECONDS.toMicros(span.getEndEpochNanos()) - start);
@@ -104,12 +105,31 @@ final class RecentTraces implements SpanExporter {
         versions.set(slot, version + 2);
     }
 
-    /** Writes {@code value} (null: empty) with a two-byte length at {@code at}, cut to end before {@code end}. */
+    /**
+     * Writes {@code value} (null: empty) with a two-byte length at {@code at}, cut to end before {@code end}; an
+     * ASCII text (subjects, services, instances: nearly all) is copied as it is read, without encoding it first.
+     */
     private int text(String value, int at, int end) {
         if (at + 2 > end) {
             return end;
         }
-        byte[] bytes = (value == null ? "" : value).getBytes(StandardCharsets.UTF_8);
+        String text = value == null ? "" : value;
+        int room = end - at - 2;
+        int ascii = 0;
+        for (; ascii < text.length() && ascii < room; ascii++) {
+            char c = text.charAt(ascii);
+            if (c >= 0x80) {
+                return utf8(text, at, end);
+            }
+            slots[at + 2 + ascii] = (byte) c;
+        }
+        slots[at] = (byte) (ascii >>> 8);
+        slots[at + 1] = (byte) ascii;
+        return at + 2 + ascii;
+    }
+
+    private int utf8(String text, int at, int end) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(bytes.length, end - at - 2);
         while (length < bytes.length && length > 0 && (bytes[length] & 0xC0) == 0x80) {
             length--; // not inside a character
@@ -120,25 +140,16 @@ final class RecentTraces implements SpanExporter {
         return at + 2 + length;
     }
 
-    /** 16 hex digits of {@code id} from {@code from}, as a long. */
-    private static long hex(String id, int from) {
-        long value = 0;
-        for (int i = from; i < from + 16; i++) {
-            value = (value << 4) | Character.digit(id.charAt(i), 16);
-        }
-        return value;
-    }
-
     /** The spans of one trace this process holds, in start order; empty if it holds none. */
     List<SpanRecord> trace(String traceId) {
-        if (traceId.length() != 32 || !traceId.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (!TraceId.isValid(traceId)) {
             return List.of();
         }
-        long high = hex(traceId, 0);
-        long low = hex(traceId, 16);
+        long high = HexFormat.fromHexDigitsToLong(traceId, 0, 16);
+        long low = HexFormat.fromHexDigitsToLong(traceId, 16, 32);
         List<SpanRecord> found = new ArrayList<>();
         byte[] copy = new byte[SLOT];
-        for (int slot = 0; slot < capacity; slot++) {
+        for (int slot = 0; slot < versions.length(); slot++) {
             int at = slot * SLOT;
             if ((long) LONGS.get(slots, at) == high && (long) LONGS.get(slots, at + 8) == low && read(slot, copy)
                     && (long) LONGS.get(copy, 0) == high && (long) LONGS.get(copy, 8) == low) {
@@ -153,7 +164,7 @@ final class RecentTraces implements SpanExporter {
     List<SpanRecord> spans() {
         List<SpanRecord> spans = new ArrayList<>();
         byte[] copy = new byte[SLOT];
-        for (int slot = 0; slot < capacity; slot++) {
+        for (int slot = 0; slot < versions.length(); slot++) {
             if (read(slot, copy)) {
                 spans.add(record(copy));
             }
@@ -187,8 +198,8 @@ final class RecentTraces implements SpanExporter {
     }
 
     private SpanRecord record(byte[] slot) {
-        String traceId = HexFormat.of().toHexDigits((long) LONGS.get(slot, 0)) + HexFormat.of().toHexDigits((long) LONGS.get(slot, 8));
-        String spanId = HexFormat.of().toHexDigits((long) LONGS.get(slot, 16));
+        String traceId = HEX.toHexDigits((long) LONGS.get(slot, 0)) + HEX.toHexDigits((long) LONGS.get(slot, 8));
+        String spanId = HEX.toHexDigits((long) LONGS.get(slot, 16));
         long parent = (long) LONGS.get(slot, 24);
         long start = (long) LONGS.get(slot, 32);
         long duration = (long) LONGS.get(slot, 40);
@@ -205,7 +216,7 @@ final class RecentTraces implements SpanExporter {
         for (int i = 0; i < count && texts.at < SLOT; i++) {
             notes.add(texts.next());
         }
-        return new SpanRecord(traceId, spanId, parent == 0 ? "" : HexFormat.of().toHexDigits(parent), name, hop,
+        return new SpanRecord(traceId, spanId, parent == 0 ? "" : HEX.toHexDigits(parent), name, hop,
                 service.isEmpty() ? processService : service, instance, subject, start, duration, code, error,
                 List.copyOf(notes));
     }

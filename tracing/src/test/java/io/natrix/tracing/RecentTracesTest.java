@@ -105,6 +105,21 @@ class RecentTracesTest {
     }
 
     @Test
+    void anAsciiTextLongerThanItsSlotIsCutToWhatFits() {
+        RecentTraces ring = new RecentTraces(1, "gateway");
+        String longName = "ms." + "x".repeat(RecentTraces.SLOT);
+        tracer(ring).spanBuilder(longName).setParent(under(TRACE, PARENT)).setAttribute(HopTracer.HOP, "SERVE")
+                .setAttribute(HopTracer.SUBJECT, "lost to the cut").startSpan().end();
+
+        SpanRecord read = ring.trace(TRACE).getFirst();
+
+        assertThat(longName).startsWith(read.name());
+        assertThat(read.name().length()).isBetween(RecentTraces.SLOT / 2, RecentTraces.SLOT);
+        assertThat(read.subject()).isEmpty();
+        assertThat(read.hop()).isEqualTo("SERVE");
+    }
+
+    @Test
     void writersWrappingTheRingNeverMixTwoSpansWhileAReaderReads() throws Exception {
         RecentTraces ring = new RecentTraces(4, "load");
         Tracer tracer = tracer(ring);
