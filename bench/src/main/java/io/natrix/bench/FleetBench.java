@@ -273,9 +273,9 @@ final class FleetBench {
     /** Files a process keeps open besides its agents' sockets: jars, NATS, logs, the JDK's own. */
     static final int FILES_BESIDES_SOCKETS = 1_000;
 
-    /** The sockets a step's agents hold: two a driver (its positions, its offers), two a rider (nearby, rides). */
+    /** The sockets a step's agents hold: one a driver (its positions out, its offers in), two a rider (nearby, rides). */
     static long sockets(Step step) {
-        return 2L * step.drivers() + 2L * step.riders();
+        return step.drivers() + 2L * step.riders();
     }
 
     /**

@@ -45,6 +45,11 @@ final class DefaultGateway implements Gateway {
         return streams.count();
     }
 
+    /** Clients disconnected so far for falling too far behind. */
+    long fellBehind() {
+        return streams.fellBehindCount();
+    }
+
     /** Shared pollers asking now, over every shared poll route. */
     int sharedPollers() {
         return outbounds.stream().mapToInt(OutboundStream::sharedPollers).sum();
@@ -87,7 +92,7 @@ final class DefaultGateway implements Gateway {
                     stream.stamps(), builder.maxLineBytes, json, limits.map(l -> l.events), batched);
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
                 WebSocketRoute webSocket = new WebSocketRoute(events, PathTemplate.compile(stream.path()), stream.access(), guard,
-                        hosts, streams, json);
+                        hosts, streams, json, stream.socketDelivers(), subscriptions);
                 ingestRoutes.add(webSocket);
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too
                 webSockets.endpoint(stream.path(), () -> new WebSocketIngest(webSocket));

@@ -42,17 +42,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * One socket of the {@link IngestServer}, on its event loop: the upgrade is admitted as on the gateway's port
  * (a refusal is that port's status and error body, and the socket is never upgraded), then every frame goes to
- * the socket's {@link WebSocketEvents} as it arrives.
+ * the socket's {@link WebSocketEvents} as it arrives, and what the route delivers on its sockets is written as
+ * it comes (held until the upgrade is answered; a client {@value WebSocketRoute#QUEUE} messages behind is told
+ * and closed).
  */
 final class IngestSocket extends ChannelInboundHandlerAdapter {
 
     /** Frames above this are refused by the decoder (1009); a message's own limit is the route's, checked whole. */
     static final int MAX_FRAME_BYTES = 1 << 20;
+    /** How long a client that fell behind has to read what was written before its socket is closed regardless. */
+    static final int FAREWELL_SECONDS = 10;
 
     private final List<WebSocketRoute> routes;
     private final Responses responses;
     private WebSocketServerHandshaker handshaker; // the loop's only, as everything here
     private WebSocketEvents events;
+    private WebSocketRoute route; // the admitted socket's
+    private final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>(); // delivered before the upgrade's answer
+    private boolean upgraded;
+    private int unwritten; // delivered messages not yet written to the socket
+    private boolean fellBehind;
 
     IngestSocket(List<WebSocketRoute> routes, Responses responses) {
         this.routes = routes;
@@ -101,8 +110,12 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
 
     private void admit(ChannelHandlerContext context, FullHttpRequest request, WritableHeaders<?> headers, WebSocketRoute route,
                        String path, Map<String, String> parameters, String requestId) {
+        Channel channel = context.channel();
+        this.route = route;
         try {
-            events = route.admit(path, parameters, headers, requestId, () -> address(context.channel()));
+            // delivered on the NATS dispatcher: handed to the loop, which owns the socket
+            events = route.admit(path, parameters, headers, requestId, () -> address(channel),
+                    message -> channel.eventLoop().execute(() -> deliver(context, message)));
         } catch (HttpProblem refused) {
             refuse(context, refused, requestId); // never upgraded, nothing published
             return;
@@ -116,7 +129,37 @@ final class IngestSocket extends ChannelInboundHandlerAdapter {
             context.close();
             return;
         }
-        handshaker.handshake(context.channel(), request);
+        handshaker.handshake(context.channel(), request).addListener(answered -> {
+            if (answered.isSuccess()) {
+                upgraded = true;
+                while (!early.isEmpty()) {
+                    deliver(context, early.poll());
+                }
+            }
+        });
+    }
+
+    /** One message the route delivers: written, kept until the upgrade is answered, or the end of a client too far behind. */
+    private void deliver(ChannelHandlerContext context, byte[] message) {
+        if (fellBehind || !context.channel().isActive()) {
+            return;
+        }
+        if (!upgraded) {
+            early.add(message);
+            return;
+        }
+        if (unwritten >= WebSocketRoute.QUEUE) {
+            fellBehind = true;
+            route.streams().fellBehind();
+            context.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(OutboundStream.fellBehind(WebSocketRoute.QUEUE))));
+            context.writeAndFlush(new CloseWebSocketFrame(WebSocketRoute.FELL_BEHIND, "fell " + WebSocketRoute.QUEUE
+                    + " messages behind")).addListener(ChannelFutureListener.CLOSE);
+            // a client that never reads again never gets those either: the socket ends without them
+            context.executor().schedule(() -> context.close(), FAREWELL_SECONDS, TimeUnit.SECONDS);
+            return;
+        }
+        unwritten++;
+        context.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message))).addListener(written -> unwritten--);
     }
 
     private void frame(ChannelHandlerContext context, WebSocketFrame frame) {

@@ -50,18 +50,23 @@ final class Mailbox {
         return new Mailbox(capacity, false);
     }
 
-    /** Never blocks: called on the shared NATS dispatcher. */
-    void offer(byte[] payload) {
+    /**
+     * Never blocks: called on the shared NATS dispatcher. Returns whether the message was kept: false once a
+     * queueing mailbox has overrun (that message and every later one are dropped).
+     */
+    boolean offer(byte[] payload) {
         lock.lock();
         try {
             if (conflate) {
                 waiting.clear();
-            } else if (waiting.size() >= capacity) {
+            } else if (overrun || waiting.size() >= capacity) {
                 overrun = true;
-                return;
+                arrived.signal();
+                return false;
             }
             waiting.add(payload);
             arrived.signal();
+            return true;
         } finally {
             lock.unlock();
         }

@@ -101,12 +101,18 @@ final class OutboundStream implements Forwarder {
                     return;
                 }
                 case Mailbox.Overrun overrun -> {
-                    writer.message(json.writeValueAsBytes(Map.of("error", Map.of("status", 503,
-                            "message", "this client fell " + overrun.capacity() + " messages behind; reconnect"))));
+                    streams.fellBehind();
+                    writer.message(fellBehind(overrun.capacity()));
                     return;
                 }
             }
         }
+    }
+
+    /** The last message to a client that fell {@code capacity} messages behind, on a stream or a socket. */
+    static byte[] fellBehind(int capacity) {
+        return ("{\"error\":{\"status\":503,\"message\":\"this client fell " + capacity + " messages behind; reconnect\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -12,6 +12,7 @@ final class StreamCounter {
 
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder fellBehind = new java.util.concurrent.atomic.LongAdder();
     private final Set<Mailbox> outbound = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
@@ -49,6 +50,16 @@ final class StreamCounter {
 
     int count() {
         return open.get();
+    }
+
+    /** A client fell too far behind and is being disconnected for it. */
+    void fellBehind() {
+        fellBehind.increment();
+    }
+
+    /** Clients disconnected so far for falling too far behind, on any stream or socket. */
+    long fellBehindCount() {
+        return fellBehind.sum();
     }
 
     /** A place held by one stream. */

@@ -37,10 +37,13 @@ import java.util.Optional;
  *                 per stream
  * @param batching for {@link Kind#PUBLISH}, where and how often the events of all its streams go together
  *                 ({@link #batched}); empty means each event is published alone, on {@code subject}, as it comes
+ * @param socketDelivers for {@link Kind#PUBLISH}, the subject (it may name path parameters) whose every message
+ *                 the stream's WebSocket form sends back to its client ({@link #deliversOnWebSocket}); empty means
+ *                 the socket carries nothing back but its rejections
  */
 public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate,
                           Optional<Class<?>> accepts, Access access, Optional<String> stamps,
-                          Optional<PollSharing<?>> sharing, Optional<Batching> batching) {
+                          Optional<PollSharing<?>> sharing, Optional<Batching> batching, Optional<String> socketDelivers) {
 
     /**
      * Events gathered for {@code every} and published together on {@code subject}, one JSON object per line
@@ -83,6 +86,11 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.PUBLISH && batching.isPresent()) {
             throw new IllegalArgumentException("only a publish stream's events are batched");
         }
+        Objects.requireNonNull(socketDelivers, "socketDelivers");
+        if (kind != Kind.PUBLISH && socketDelivers.isPresent()) {
+            throw new IllegalArgumentException("only a publish stream has a WebSocket form to deliver on");
+        }
+        socketDelivers.ifPresent(SubjectTemplate::check);
         if (kind != Kind.POLL && sharing.isPresent()) {
             throw new IllegalArgumentException("only a poll stream's pollers are shared");
         }
@@ -99,19 +107,19 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
     /** POST {@code path} with NDJSON; each line is published to {@code subject}. */
     public static StreamRoute publish(String path, String subject) {
         return new StreamRoute(Kind.PUBLISH, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** GET {@code path} streams every message on {@code subject}. */
     public static StreamRoute subscribe(String path, String subject) {
         return new StreamRoute(Kind.SUBSCRIBE, path, subject, Duration.ZERO, false, Optional.empty(), Access.authenticated(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** GET {@code path} streams the reply of {@code subject} every {@code interval}. */
     public static StreamRoute poll(String path, String subject, Duration interval) {
         return new StreamRoute(Kind.POLL, path, subject, interval, true, Optional.empty(), Access.authenticated(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -122,7 +130,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.SUBSCRIBE) {
             throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
         }
-        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps, sharing, batching);
+        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps, sharing, batching, socketDelivers);
     }
 
     /**
@@ -133,12 +141,12 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * gateway and the service alike. Unknown fields are allowed.
      */
     public StreamRoute accepts(Class<?> type) {
-        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps, sharing, batching);
+        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps, sharing, batching, socketDelivers);
     }
 
     /** The same stream for whom {@code access} allows ({@link Access}; the default is any valid token). */
     public StreamRoute access(Access access) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps, sharing, batching);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps, sharing, batching, socketDelivers);
     }
 
     /**
@@ -147,7 +155,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * keep a driver fresh or make its position unbeatable.
      */
     public StreamRoute stamps(String field) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field), sharing, batching);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field), sharing, batching, socketDelivers);
     }
 
     /**
@@ -156,7 +164,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      */
     public <T> StreamRoute sharedAs(Class<T> type, java.util.function.UnaryOperator<T> canonical) {
         return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps,
-                Optional.of(new PollSharing<>(type, canonical)), batching);
+                Optional.of(new PollSharing<>(type, canonical)), batching, socketDelivers);
     }
 
     /**
@@ -170,7 +178,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
     public StreamRoute sharedBetweenGateways(String prefix) {
         PollSharing<?> shared = sharing.orElseThrow(() -> new IllegalStateException("sharedBetweenGateways() needs sharedAs() first"));
         return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps,
-                Optional.of(shared.between(prefix)), batching);
+                Optional.of(shared.between(prefix)), batching, socketDelivers);
     }
 
     /**
@@ -185,7 +193,25 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
             throw new IllegalStateException("batched() is for publish streams");
         }
         return new StreamRoute(kind, path, this.subject, interval, conflate, accepts, access, stamps, sharing,
-                Optional.of(new Batching(subject, every)));
+                Optional.of(new Batching(subject, every)), socketDelivers);
+    }
+
+    /**
+     * The same publish stream, its WebSocket form two-way: every message on {@code subject} (path parameters
+     * filled in, e.g. {@code ms.drivers.{driverId}.offers}) is sent to the socket's client as one text frame, as
+     * it comes, beside the socket's rejections (those have a {@code "rejected"} field). One socket per driver for
+     * its positions out and its offers in, instead of a second stream. The subscription is made before the
+     * upgrade is answered, so a client that has its socket misses nothing sent after. Up to 256 messages wait
+     * for a client that does not read; past that it is told ({@code {"error":{"status":503,...}}}) and the socket
+     * is closed (1013). The NDJSON form of the stream is one-way and delivers nothing; a subscription stream on
+     * the same subject serves its clients.
+     */
+    public StreamRoute deliversOnWebSocket(String subject) {
+        if (kind != Kind.PUBLISH) {
+            throw new IllegalStateException("deliversOnWebSocket() is for publish streams");
+        }
+        return new StreamRoute(kind, path, this.subject, interval, conflate, accepts, access, stamps, sharing, batching,
+                Optional.of(subject));
     }
 
     /** The HTTP method that opens this stream. */

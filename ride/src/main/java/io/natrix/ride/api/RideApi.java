@@ -43,6 +43,8 @@ public final class RideApi {
 
     /** Drivers' routes. */
     static final Access DRIVERS = Access.roles(DRIVER);
+    /** Where dispatch offers a ride to one driver. */
+    static final String OFFERS = "ms.drivers.{driverId}.offers";
 
     /**
      * Adds every rider and driver route to the gateway being built, each with who may use it once the gateway
@@ -73,8 +75,10 @@ public final class RideApi {
                         .idempotent().access(DRIVERS.owner("driverId")))
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint.{driverId}")
                         .accepts(DriverPosition.class).stamps("at").access(DRIVERS.owner("driverId"))
-                        .batched(GeoService.BATCHES, GeoService.BATCH_EVERY))
-                .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", "ms.drivers.{driverId}.offers").access(DRIVERS.owner("driverId")))
+                        .batched(GeoService.BATCHES, GeoService.BATCH_EVERY)
+                        // one socket per driver: its positions out, its offers back (the NDJSON form has the stream below)
+                        .deliversOnWebSocket(OFFERS))
+                .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", OFFERS).access(DRIVERS.owner("driverId")))
                 .route(Route.post("/v1/rides/{rideId}/answer", "ms.dispatch.AnswerOffer").accepts(AnswerOffer.class).idempotent()
                         .access(DRIVERS.actor("driverId")))
                 .route(Route.post("/v1/rides/{rideId}/pickup", "ms.dispatch.PickUp").accepts(DriverStep.class).idempotent()

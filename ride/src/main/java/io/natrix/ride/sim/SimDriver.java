@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One simulated driver, only through the HTTP API: registers, pushes its position over a WebSocket every second
- * while it drives along the streets, takes most offers, drives to the pick-up and then to a destination.
+ * while it drives along the streets, takes most of the offers that come back on the same socket, drives to the
+ * pick-up and then to a destination.
  * Its own virtual thread signs up, opens its streams and opens the location socket again when it is lost; the
  * driving itself is a tick on the location sockets' event loop ({@link #tick()}), and a ride's pick-up or
  * drop-off, which waits for an answer, runs on a virtual thread of its own.
@@ -72,12 +73,19 @@ final class SimDriver implements SimSockets.Ticked {
         }
     }
 
-    /** What the gateway says on the location socket: a rejected line is an error. */
+    /**
+     * What the gateway says on the location socket: an offer (the socket is the driver's only stream), or a
+     * rejected line or a notice that the driver fell behind, which are errors.
+     */
     private void answered(String text) {
         try {
             JsonNode answer = SimHttp.JSON.readTree(text);
-            if (answer.path("rejected").asInt() > 0) {
+            if (answer.has("rideId")) {
+                offered(answer);
+            } else if (answer.path("rejected").asInt() > 0) {
                 stats.error("location rejected", "locations of " + id + ": " + answer.path("reason").asText(answer.toString()));
+            } else {
+                stats.error("unexpected message", "locations of " + id + ": " + text);
             }
         } catch (Exception unreadable) {
             stats.error("unreadable line", "locations of " + id + ": " + unreadable.getMessage());
@@ -87,17 +95,15 @@ final class SimDriver implements SimSockets.Ticked {
     /** Drives until interrupted; calls {@code joined} once signed up (or failed to get there). */
     void run(Runnable joined) {
         boolean signedUp = false;
-        FollowedStream<JsonNode> offers = null;
         int slot = -1;
         try {
             JsonNode signUp = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
                     "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5);
             id = signUp.get("id").asText();
             http = http.as(signUp);
+            // its offers come on the same socket, subscribed before the socket is open
             locations = openLocations();
             stats.driversOnline.incrementAndGet();
-            offers = new FollowedStream<>(http, "/v1/drivers/" + id + "/offers", false, "offers of " + id, stats,
-                    StreamLine.TREES, this::offered, () -> { }, () -> { }).start();
             // a new driver takes no ride until it says so: once its offers are followed, it goes online
             http.post("/v1/drivers/" + id + "/availability", Map.of("available", true), 5);
             signedUp = true;
@@ -129,9 +135,6 @@ final class SimDriver implements SimSockets.Ticked {
                 locations = null;
                 stats.driversOnline.decrementAndGet();
                 open.close();
-            }
-            if (offers != null) {
-                offers.close();
             }
             Thread step = stepper;
             if (step != null) {

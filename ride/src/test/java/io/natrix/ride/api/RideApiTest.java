@@ -23,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -62,10 +64,19 @@ class RideApiTest {
                 String driverId = driver.get("id").asText();
                 assertThat(get(base + "/v1/users/" + driverId).get("name").asText()).isEqualTo("Dov");
 
-                // the driver streams positions over a WebSocket and listens for offers
+                // the driver streams positions over a WebSocket, whose offers come back on it; an NDJSON offers
+                // stream gets them too
+                LinkedBlockingQueue<String> onSocket = new LinkedBlockingQueue<>();
                 WebSocket locations = HTTP.newWebSocketBuilder().buildAsync(
                         URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/drivers/" + driverId + "/locations"),
-                        new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS);
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                onSocket.add(data.toString());
+                                webSocket.request(1);
+                                return null;
+                            }
+                        }).get(5, TimeUnit.SECONDS);
                 locations.sendText("{\"lat\":32.0860,\"lng\":34.7825}", true).get();
                 post(base + "/v1/drivers/" + driverId + "/availability", "{\"available\":true}"); // online
                 HttpResponse<Stream<String>> offers = HTTP.send(HttpRequest.newBuilder(
@@ -97,6 +108,9 @@ class RideApiTest {
                     JsonNode offer = JSON.readTree(offerLines.filter(line -> !line.isBlank()).findFirst().orElseThrow());
                     assertThat(offer.get("rideId").asText()).isEqualTo(rideId);
                 }
+                String socketOffer = onSocket.poll(5, TimeUnit.SECONDS);
+                assertThat(socketOffer).as("the offer on the driver's location socket").isNotNull();
+                assertThat(JSON.readTree(socketOffer).get("rideId").asText()).isEqualTo(rideId);
                 assertThat(post(base + "/v1/rides/" + rideId + "/answer", "{\"driverId\":\"" + driverId + "\",\"accept\":true}")
                         .get("status").asText()).isEqualTo("ACCEPTED");
                 assertThat(post(base + "/v1/rides/" + rideId + "/pickup", "{\"driverId\":\"" + driverId + "\"}")
