@@ -84,8 +84,12 @@ class DurableListenerTest {
                     .as("the publisher retried: a duplicate").isFalse();
             assertThat(natrix.publishDurable("ms.billing.refund", new Charge("ride-8", 300), "refund-ride-8")).isTrue();
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> handled.get() == 2);
-            Thread.sleep(300);
+            var streams = natrix.nats().jetStreamManagement();
+            assertThat(streams.getStreamInfo("REFUNDS").getStreamState().getMsgCount()).as("stored once").isEqualTo(2);
+            // handled once: every stored event delivered and acknowledged, nothing left to deliver again
+            await().atMost(Duration.ofSeconds(5)).until(() -> streams.getConsumers("REFUNDS").stream()
+                    .allMatch(consumer -> consumer.getNumPending() == 0 && consumer.getNumAckPending() == 0
+                            && consumer.getDelivered().getStreamSequence() == 2));
             assertThat(handled).hasValue(2);
         }
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Retries only where they are safe, always within the deadline; hedging beats a slow instance. */
@@ -68,9 +69,24 @@ class RetriesAndHedgingTest {
     void noRespondersIsRetriedWithBackoffUntilAnInstanceAppears() throws Exception {
         CallOptions options = CallOptions.timeout(Duration.ofSeconds(3)).retries(8)
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(200));
-        try (var background = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Ask> call = background.submit(() -> natrix.call("ms.late.Get", new Ask("hi"), Ask.class, options));
-            Thread.sleep(300);
+        AtomicInteger foundNobody = new AtomicInteger();
+        try (Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).circuitBreaker(null).connect();
+             var background = Executors.newVirtualThreadPerTaskExecutor()) {
+            caller.observe(hop -> new HopObserver.Scope() {
+                @Override
+                public void note(String event) {
+                    if (hop.subject().equals("ms.late.Get") && event.contains(NoRespondersException.class.getSimpleName())) {
+                        foundNobody.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void end(int code, String message) {
+                }
+            });
+            Future<Ask> call = background.submit(() -> caller.call("ms.late.Get", new Ask("hi"), Ask.class, options));
+            // the instance starts only once the call has found nobody and is retrying
+            await().atMost(Duration.ofSeconds(2)).until(() -> foundNobody.get() > 0);
             try (Service late = natrix.service("late").version("1.0.0").endpoint("Get", Ask.class, ask -> ask).start()) {
                 assertThat(call.get()).isEqualTo(new Ask("hi"));
             }
