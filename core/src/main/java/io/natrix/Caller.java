@@ -65,7 +65,7 @@ final class Caller {
         T run(RequestContext context, HopObserver.Scope scope);
     }
 
-    String circuitState(String subject) {
+    CircuitState circuitState(String subject) {
         return breakers.state(subject);
     }
 

@@ -75,10 +75,11 @@ final class CircuitBreakers {
         this.openFor = openFor;
     }
 
-    static CircuitBreakers of(CircuitBreakerConfig config) {
-        return config == null ? new CircuitBreakers(null, Duration.ZERO)
-                : new CircuitBreakers(CircuitBreakerRegistry.of(config),
-                Duration.ofMillis(config.getWaitIntervalFunctionInOpenState().apply(1)));
+    /** Breakers with {@code config}, or none at all when it is empty. */
+    static CircuitBreakers of(java.util.Optional<CircuitBreakerConfig> config) {
+        return config.map(c -> new CircuitBreakers(CircuitBreakerRegistry.of(c),
+                        Duration.ofMillis(c.getWaitIntervalFunctionInOpenState().apply(1))))
+                .orElseGet(() -> new CircuitBreakers(null, Duration.ZERO));
     }
 
     /** A permit for one call on {@code subject}, or {@link CircuitOpenException} when its circuit is open. */
@@ -113,9 +114,16 @@ final class CircuitBreakers {
 
     private enum Verdict { UP, DOWN, UNKNOWN }
 
-    /** The state of the subject's circuit, for tests and diagnostics; CLOSED when none was made. */
-    String state(String subject) {
-        return registry == null ? "DISABLED" : registry.find(subject).map(b -> b.getState().name()).orElse("CLOSED");
+    /** The state of the subject's circuit; CLOSED when no call made one yet. */
+    CircuitState state(String subject) {
+        if (registry == null) {
+            return CircuitState.OFF;
+        }
+        return registry.find(subject).map(breaker -> switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> CircuitState.OPEN;
+            case HALF_OPEN -> CircuitState.HALF_OPEN;
+            case CLOSED, DISABLED, METRICS_ONLY -> CircuitState.CLOSED; // natrix sets neither of the last two
+        }).orElse(CircuitState.CLOSED);
     }
 
     /** What a failed call says of the subject: up (it answered), down (nobody answers), or nothing. */

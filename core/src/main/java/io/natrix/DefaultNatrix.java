@@ -154,8 +154,8 @@ final class DefaultNatrix implements Natrix {
         return caller.call(subject, request, replyType, defaultTimeout);
     }
 
-    /** The state of a subject's circuit breaker: CLOSED, OPEN, HALF_OPEN or DISABLED. */
-    String circuitState(String subject) {
+    @Override
+    public CircuitState circuitState(String subject) {
         return caller.circuitState(subject);
     }
 

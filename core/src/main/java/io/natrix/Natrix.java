@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -143,6 +144,13 @@ public interface Natrix extends AutoCloseable {
      */
     HopObserver observer();
 
+    /**
+     * Where the circuit breaker of this connection's calls on {@code subject} stands: {@link CircuitState#CLOSED}
+     * for a subject not called yet, {@link CircuitState#OFF} on a connection built with
+     * {@link Builder#noCircuitBreaker()}.
+     */
+    CircuitState circuitState(String subject);
+
     /** The service instances started on this connection and not closed yet, in the order they started. */
     List<Service> services();
 
@@ -174,7 +182,7 @@ public interface Natrix extends AutoCloseable {
         String connectionName = "natrix";
         ObjectMapper objectMapper;
         Duration defaultTimeout = DEFAULT_TIMEOUT;
-        CircuitBreakerConfig circuitBreaker = CircuitBreakers.defaultConfig();
+        Optional<CircuitBreakerConfig> circuitBreaker = Optional.of(CircuitBreakers.defaultConfig());
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         boolean shutdownHook = true;
         Consumer<Options.Builder> natsOptions = options -> { };
@@ -264,10 +272,16 @@ public interface Natrix extends AutoCloseable {
 
         /**
          * The circuit breaker every subject called through this connection gets (Resilience4j); by default 50%
-         * of the last 50 calls (at least 20) failing opens it for 2 s. {@code null} turns circuit breaking off.
+         * of the last 50 calls (at least 20) that found nobody answering open it for 2 s.
          */
         public Builder circuitBreaker(CircuitBreakerConfig circuitBreaker) {
-            this.circuitBreaker = circuitBreaker;
+            this.circuitBreaker = Optional.of(Objects.requireNonNull(circuitBreaker, "circuitBreaker: noCircuitBreaker() turns breaking off"));
+            return this;
+        }
+
+        /** No circuit breaking on this connection: every call is made, however its subject has been failing. */
+        public Builder noCircuitBreaker() {
+            this.circuitBreaker = Optional.empty();
             return this;
         }
 

@@ -43,6 +43,8 @@ class CircuitBreakerTest {
                         assertThat(e.getMessage()).contains("ms.gone.Get").contains("100% of its recent calls found nobody to answer");
                         assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(300));
                     });
+            assertThat(natrix.circuitState("ms.gone.Get")).isEqualTo(CircuitState.OPEN);
+            assertThat(natrix.circuitState("ms.other.Get")).as("not called yet").isEqualTo(CircuitState.CLOSED);
             assertThatThrownBy(() -> natrix.call("ms.other.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
                     .as("another subject has a circuit of its own: it is tried, not refused")
                     .isInstanceOf(NoRespondersException.class);
@@ -79,7 +81,7 @@ class CircuitBreakerTest {
                 assertThatThrownBy(() -> natrix.call("ms.picky.Get", new Ask(what), Ask.class, Duration.ofSeconds(1)))
                         .isInstanceOf(ServiceException.class);
             }
-            assertThat(((DefaultNatrix) natrix).circuitState("ms.picky.Get")).isEqualTo("CLOSED");
+            assertThat(natrix.circuitState("ms.picky.Get")).isEqualTo(CircuitState.CLOSED);
         }
     }
 
@@ -95,7 +97,7 @@ class CircuitBreakerTest {
                 assertThatThrownBy(() -> natrix.call("ms.front.Get", new Ask(what), Ask.class, Duration.ofSeconds(1)))
                         .isInstanceOf(ServiceException.class);
             }
-            assertThat(((DefaultNatrix) natrix).circuitState("ms.front.Get")).isEqualTo("CLOSED");
+            assertThat(natrix.circuitState("ms.front.Get")).isEqualTo(CircuitState.CLOSED);
         }
     }
 
@@ -117,8 +119,8 @@ class CircuitBreakerTest {
                             .isInstanceOf(CallTimeoutException.class);
                 }
             }
-            assertThat(((DefaultNatrix) natrix).circuitState("ms.busy.Get"))
-                    .as("two of three calls timed out, but it kept answering the others").isEqualTo("CLOSED");
+            assertThat(natrix.circuitState("ms.busy.Get"))
+                    .as("two of three calls timed out, but it kept answering the others").isEqualTo(CircuitState.CLOSED);
         }
     }
 
@@ -150,11 +152,14 @@ class CircuitBreakerTest {
 
     @Test
     void circuitBreakingCanBeTurnedOff() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).circuitBreaker(null).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).noCircuitBreaker().connect()) {
             for (int i = 0; i < 30; i++) {
                 assertThatThrownBy(() -> natrix.call("ms.gone.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
                         .isInstanceOf(NoRespondersException.class);
             }
+            assertThat(natrix.circuitState("ms.gone.Get")).isEqualTo(CircuitState.OFF);
         }
+        assertThatThrownBy(() -> Natrix.builder().circuitBreaker(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("noCircuitBreaker()");
     }
 }

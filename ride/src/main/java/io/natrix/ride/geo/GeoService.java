@@ -62,7 +62,7 @@ public final class GeoService {
 
     /** Starts one geo instance over {@code natrix}, answering from {@code index}. */
     public static Service start(Natrix natrix, GeoIndex index) {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Natrix.defaultObjectMapper(); // the availability changes as natrix decodes every payload
         Consumer<DriverPosition> indexed = p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at()));
         return natrix.service("geo").version("1.0.0")
                 .description("Where every driver is: H3-indexed fleet, nearest available drivers")
