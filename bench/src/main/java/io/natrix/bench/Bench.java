@@ -26,6 +26,28 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        int code = run(args, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs the bench {@code args} name; a bad command line is said on {@code err} in one line (what was wrong,
+     * and where the options are), with exit code 2, not as a stack trace.
+     */
+    static int run(String[] args, java.io.PrintStream err) throws Exception {
+        try {
+            dispatch(args);
+            return 0;
+        } catch (IllegalArgumentException badArguments) {
+            err.println("natrix bench: " + badArguments.getMessage());
+            err.println("(./natrix bench " + (args.length > 0 ? args[0] + " " : "") + "--help lists the options)");
+            return 2;
+        }
+    }
+
+    private static void dispatch(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("http-servers")) {
             HttpServerChoice.main(args);
             return;
@@ -164,6 +186,9 @@ public final class Bench {
                         + " [--concurrency 1,16,256,1024] [--events N]");
             }
             for (int i = 1; i < args.length; i += 2) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + args[i] + " needs a value");
+                }
                 String value = args[i + 1];
                 switch (args[i]) {
                     case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value));

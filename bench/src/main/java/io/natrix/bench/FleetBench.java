@@ -33,7 +33,14 @@ final class FleetBench {
 
         static Step parse(String text) {
             String[] parts = text.split(":");
-            return new Step(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            try {
+                if (parts.length == 2) {
+                    return new Step(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+                }
+            } catch (NumberFormatException notANumber) {
+                // said below
+            }
+            throw new IllegalArgumentException("a step is DRIVERS:RIDERS, e.g. 4000:1000, got '" + text + "'");
         }
     }
 
