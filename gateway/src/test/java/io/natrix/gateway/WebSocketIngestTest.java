@@ -46,15 +46,7 @@ class WebSocketIngestTest {
             Subscription points = natrix.nats().subscribe("ms.geo.UpdatePoint");
             natrix.nats().flush(Duration.ofSeconds(1));
             LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/drivers/d5/locations"), new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            answers.add(data.toString());
-                            webSocket.request(1);
-                            return null;
-                        }
-                    }).get(5, TimeUnit.SECONDS);
+            WebSocket socket = open("ws://127.0.0.1:" + port + "/v1/drivers/d5/locations", answers);
             await().until(() -> ((DefaultGateway) gateway).openStreams() == 1);
 
             socket.sendText("{\"seq\":1,\"lat\":32.1}", true).get();
@@ -91,15 +83,7 @@ class WebSocketIngestTest {
                      .deliversOnWebSocket("ms.drivers.{driverId}.offers")).start()) {
             int port = which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow();
             LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/drivers/d7/locations"), new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            received.add(data.toString());
-                            webSocket.request(1);
-                            return null;
-                        }
-                    }).get(5, TimeUnit.SECONDS);
+            WebSocket socket = open("ws://127.0.0.1:" + port + "/v1/drivers/d7/locations", received);
             assertThat(((DefaultGateway) gateway).streamSubscriptions()).as("subscribed before the upgrade was answered").isEqualTo(1);
             // published as soon as the socket is open, with no wait: nothing sent after the upgrade is missed
             natrix.nats().publish("ms.drivers.d7.offers", "{\"rideId\":\"r1\"}".getBytes(StandardCharsets.UTF_8));
@@ -172,4 +156,16 @@ class WebSocketIngestTest {
     }
 
     static final String LOCATIONS = "/v1/drivers/{driverId}/locations";
+
+    /** A WebSocket whose every text message goes to {@code received}. */
+    static WebSocket open(String uri, LinkedBlockingQueue<String> received) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(uri), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                received.add(data.toString());
+                webSocket.request(1);
+                return null;
+            }
+        }).get(5, TimeUnit.SECONDS);
+    }
 }
