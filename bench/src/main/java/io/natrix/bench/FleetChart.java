@@ -71,11 +71,11 @@ final class FleetChart {
     }
 
     static void draw(Path png, Map<String, List<Row>> runs) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(560)
+        XYChart chart = new XYChartBuilder().width(1250).height(560)
                 .title("bench ride fleet: CPU against fleet size (a rider per four drivers)")
                 .xAxisTitle("drivers").yAxisTitle("% of one core (2 cores = 200)").build();
         chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW).setChartBackgroundColor(Color.WHITE)
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setChartBackgroundColor(Color.WHITE)
                 .setPlotBackgroundColor(Color.WHITE).setMarkerSize(7);
         int index = 0;
         for (Map.Entry<String, List<Row>> run : runs.entrySet()) {
