@@ -13,11 +13,13 @@ import java.util.Optional;
  * User user = natrix.call("ms.users.GetUser", new GetUser("42"), User.class, getUser);
  * }</pre>
  *
- * <p><b>What is retried.</b> A request nobody received is always safe to send again: no instance was running
- * ({@link NoRespondersException}) or the instance refused it before any work ({@link OverloadedException}).
- * A request that may have been received (a timeout, a lost connection, a dependency failure behind it) is
- * sent again only when the call is declared {@link #idempotent()}. Error answers are never retried. Every
- * attempt and every pause fits in the timeout: the deadline never moves.
+ * <p><b>What is retried.</b> A failure that is {@link NatrixException#retryable() retryable}, when either the
+ * request did not run or the call is declared {@link #idempotent()}. A request nobody received is always safe
+ * to send again: no instance was running ({@link NoRespondersException}) or the instance refused it before any
+ * work ({@link OverloadedException}). A request that may have run (a timeout, a connection lost while it was
+ * out, a 503 or 504 from a dependency behind it) is sent again only when the call is idempotent. Other error
+ * answers are never retried, nor is an open circuit (it would fail again at once). Every attempt and every
+ * pause fits in the timeout: the deadline never moves.
  *
  * <p><b>Backoff.</b> Exponential with full jitter: before retry n, a random pause between zero and
  * {@code min(maxBackoff, firstBackoff · 2^(n-1))}, so that many callers retrying at once spread out.
@@ -124,19 +126,6 @@ public final class CallOptions {
     Duration backoffCeiling(int n) {
         long nanos = firstBackoff.toNanos() << Math.min(n - 1, 20);
         return nanos <= 0 || nanos > maxBackoff.toNanos() ? maxBackoff : Duration.ofNanos(nanos);
-    }
-
-    /** Whether {@code failure} of one attempt may be followed by another. */
-    boolean mayRetryAfter(NatrixException failure) {
-        return switch (failure) {
-            case NoRespondersException ignored -> true;
-            case OverloadedException ignored -> true;
-            case CallTimeoutException ignored -> idempotent;
-            case ConnectionException ignored -> idempotent;
-            case ServiceException service -> idempotent && (service.code() == Wire.UNAVAILABLE || service.code() == Wire.TIMEOUT);
-            case CircuitOpenException ignored -> false; // it would fail again at once
-            case CallInterruptedException ignored -> false;
-        };
     }
 
     private static Duration positive(String what, Duration duration) {

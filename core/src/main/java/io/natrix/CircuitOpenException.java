@@ -31,4 +31,10 @@ public final class CircuitOpenException extends NatrixException {
     public boolean retryable() {
         return true;
     }
+
+    /** Nothing ran: the request was never sent. */
+    @Override
+    boolean mayHaveRun() {
+        return false;
+    }
 }

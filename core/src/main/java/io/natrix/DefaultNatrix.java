@@ -28,6 +28,7 @@ final class DefaultNatrix implements Natrix {
     private final JsonCodec codec;
     private final Observers observers = new Observers();
     private final Caller caller;
+    private final Publisher publisher;
     private final Duration defaultTimeout;
     private final Duration drainTimeout;
     private final List<DefaultService> services = new CopyOnWriteArrayList<>();
@@ -41,8 +42,9 @@ final class DefaultNatrix implements Natrix {
         this.connection = connection;
         this.natsExecutor = natsExecutor;
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
-        this.caller = new Caller(connection, new ReplyRouter(connection), codec, CircuitBreakers.of(builder.circuitBreaker),
-                observers);
+        Exchange exchange = new Exchange(connection, new ReplyRouter(connection), codec);
+        this.caller = new Caller(connection, exchange, codec, CircuitBreakers.of(builder.circuitBreaker), observers);
+        this.publisher = new Publisher(connection, exchange, codec, observers);
         this.defaultTimeout = builder.defaultTimeout;
         this.drainTimeout = builder.drainTimeout;
         this.shutdownHook = builder.shutdownHook ? Thread.ofPlatform().name("natrix-shutdown").unstarted(this::close) : null;
@@ -146,12 +148,12 @@ final class DefaultNatrix implements Natrix {
 
     @Override
     public <R> R call(String subject, Object request, Class<R> replyType, Duration timeout) {
-        return caller.call(subject, request, replyType, timeout);
+        return caller.call(subject, request, replyType, CallOptions.defaults(), timeout);
     }
 
     @Override
     public <R> R call(String subject, Object request, Class<R> replyType) {
-        return caller.call(subject, request, replyType, defaultTimeout);
+        return caller.call(subject, request, replyType, CallOptions.defaults(), defaultTimeout);
     }
 
     @Override
@@ -176,12 +178,12 @@ final class DefaultNatrix implements Natrix {
 
     @Override
     public boolean publishDurable(String subject, Object event, String id) {
-        return caller.publishDurable(subject, event, id, defaultTimeout);
+        return publisher.publishDurable(subject, event, id, defaultTimeout);
     }
 
     @Override
     public void publish(String subject, Object event) {
-        caller.publish(subject, event);
+        publisher.publish(subject, event);
     }
 
     @Override

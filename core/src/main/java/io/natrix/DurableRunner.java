@@ -133,17 +133,17 @@ final class DurableRunner<E> {
         }
     }
 
-    /** Handles one event; returns null, or what went wrong. */
-    private String handle(Message message) {
+    /** Handles one event; says how it went. */
+    private Observers.Handled handle(Message message) {
         long attempt = message.metaData().deliveredCount();
         try {
             spec.listener().on(codec.decode(message.getData(), spec.eventType()));
             message.ack();
-            return null;
+            return Observers.Handled.DONE;
         } catch (JsonCodec.MalformedJsonException e) {
             failed(e.getMessage());
             deadLetter(message, attempt, "not a " + spec.eventType().getSimpleName() + ": " + e.getMessage());
-            return e.getMessage();
+            return new Observers.Handled.Failed(e.getMessage());
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -154,7 +154,7 @@ final class DurableRunner<E> {
             } else {
                 message.nakWithDelay(spec.durable().backoffAfter(attempt));
             }
-            return e.toString();
+            return new Observers.Handled.Failed(e.toString());
         } finally {
             handled.increment();
         }

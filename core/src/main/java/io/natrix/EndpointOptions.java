@@ -1,70 +1,107 @@
 package io.natrix;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How one endpoint subscribes: its subject, its queue group and how many requests it runs at once.
+ * How one endpoint subscribes: its subject, how its instances share requests, how many requests it runs at once
+ * and what discovery says of it.
  *
- * <p>Immutable; start from {@link #defaults()} and change what you need:
+ * <p>Immutable, like every option value in Natrix ({@link CallOptions}, {@link ListenerOptions}, {@link Durable}):
+ * start from {@link #defaults()} and each method returns a changed copy. An endpoint either shares requests in a
+ * queue group (one instance answers each) or is served by {@linkplain #everyInstance() every instance}; the last
+ * of {@link #queueGroup} and {@link #everyInstance} said wins, so no value holds both.
  * <pre>{@code
  * EndpointOptions.defaults().subject("users.get").maxInFlight(200)
  * }</pre>
- *
- * @param subject     the subject to serve; empty means the talk's convention {@code ms.<service>.<Endpoint>}
- * @param queueGroup  the queue group; empty means the service's name, so instances share the load
- * @param balanced    false to have every instance answer every request (for {@link Natrix#gather})
- * @param maxInFlight requests run at once by this instance; past it a request is refused with code 429
- * @param metadata    free-form facts published through discovery
  */
-public record EndpointOptions(Optional<String> subject, Optional<String> queueGroup, boolean balanced,
-                              int maxInFlight, Map<String, String> metadata) {
+public final class EndpointOptions {
 
     /** The bound on concurrent requests per endpoint and instance unless set otherwise. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
 
     private static final EndpointOptions DEFAULTS =
-            new EndpointOptions(Optional.empty(), Optional.empty(), true, DEFAULT_MAX_IN_FLIGHT, Map.of());
+            new EndpointOptions(null, null, false, DEFAULT_MAX_IN_FLIGHT, Map.of());
 
-    public EndpointOptions {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
-        }
-        subject.ifPresent(s -> {
-            if (s.isBlank() || s.contains(" ")) {
-                throw new IllegalArgumentException("not a valid subject: '" + s + "'");
-            }
-        });
-        metadata = Map.copyOf(metadata);
+    private final String subject;     // null: ms.<service>.<Endpoint>
+    private final String queueGroup;  // null: the service's name (unless every instance answers)
+    private final boolean everyInstance;
+    private final int maxInFlight;
+    private final Map<String, String> metadata;
+
+    private EndpointOptions(String subject, String queueGroup, boolean everyInstance, int maxInFlight,
+                            Map<String, String> metadata) {
+        this.subject = subject;
+        this.queueGroup = queueGroup;
+        this.everyInstance = everyInstance;
+        this.maxInFlight = maxInFlight;
+        this.metadata = metadata;
     }
 
-    /** Convention subject, service-named queue group, {@value #DEFAULT_MAX_IN_FLIGHT} in flight. */
+    /** Convention subject, the service's name as queue group, {@value #DEFAULT_MAX_IN_FLIGHT} in flight. */
     public static EndpointOptions defaults() {
         return DEFAULTS;
     }
 
     /** Serve this subject instead of {@code ms.<service>.<Endpoint>}. */
     public EndpointOptions subject(String subject) {
-        return new EndpointOptions(Optional.of(subject), queueGroup, balanced, maxInFlight, metadata);
+        Objects.requireNonNull(subject, "subject");
+        if (subject.isBlank() || subject.contains(" ")) {
+            throw new IllegalArgumentException("not a valid subject: '" + subject + "'");
+        }
+        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata);
     }
 
-    /** Share load in this queue group instead of the service's name. */
+    /** Share requests in this queue group instead of one named after the service: one instance answers each. */
     public EndpointOptions queueGroup(String queueGroup) {
-        return new EndpointOptions(subject, Optional.of(queueGroup), true, maxInFlight, metadata);
+        Objects.requireNonNull(queueGroup, "queue group");
+        if (queueGroup.isBlank() || queueGroup.contains(" ")) {
+            throw new IllegalArgumentException("not a valid queue group: '" + queueGroup + "'");
+        }
+        return new EndpointOptions(subject, queueGroup, false, maxInFlight, metadata);
     }
 
     /** Every instance answers every request: no queue group. Callers use {@link Natrix#gather}. */
     public EndpointOptions everyInstance() {
-        return new EndpointOptions(subject, Optional.empty(), false, maxInFlight, metadata);
+        return new EndpointOptions(subject, null, true, maxInFlight, metadata);
     }
 
-    /** Bound the requests this endpoint runs at once in one instance. */
+    /** Bound the requests this endpoint runs at once in one instance; past it a request is refused with 429. */
     public EndpointOptions maxInFlight(int maxInFlight) {
-        return new EndpointOptions(subject, queueGroup, balanced, maxInFlight, metadata);
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+        }
+        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata);
     }
 
     /** Facts about the endpoint that discovery shows. */
     public EndpointOptions metadata(Map<String, String> metadata) {
-        return new EndpointOptions(subject, queueGroup, balanced, maxInFlight, metadata);
+        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, Map.copyOf(metadata));
+    }
+
+    /** The subject served, unless it is the convention's. */
+    Optional<String> subject() {
+        return Optional.ofNullable(subject);
+    }
+
+    /** The queue group the endpoint subscribes in for {@code service}, or none when every instance answers. */
+    Optional<String> queueGroupFor(String service) {
+        return everyInstance ? Optional.empty() : Optional.of(queueGroup != null ? queueGroup : service);
+    }
+
+    int maxInFlight() {
+        return maxInFlight;
+    }
+
+    Map<String, String> metadata() {
+        return metadata;
+    }
+
+    @Override
+    public String toString() {
+        return "EndpointOptions[subject=" + (subject == null ? "ms.<service>.<Endpoint>" : subject) + ", "
+                + (everyInstance ? "every instance" : "queue group " + (queueGroup == null ? "<service>" : queueGroup))
+                + ", maxInFlight=" + maxInFlight + ", metadata=" + metadata + "]";
     }
 }

@@ -76,17 +76,17 @@ public final class ListenerOptions {
     }
 
     /** The backlog set here, if any (else the service's, unless {@link #dropsNothing()}). */
-    public OptionalInt backlog() {
+    OptionalInt backlog() {
         return backlog;
     }
 
     /** Whether no event is ever dropped for falling behind. */
-    public boolean dropsNothing() {
+    boolean dropsNothing() {
         return neverDrop;
     }
 
     /** Whether the listener runs on the connection's reader thread. */
-    public boolean isNonBlocking() {
+    boolean isNonBlocking() {
         return nonBlocking;
     }
 

@@ -105,11 +105,11 @@ final class ListenerRunner<E> {
         return true;
     }
 
-    /** Handles one event; returns null, or what went wrong. */
-    private String handle(Message message) {
+    /** Handles one event; says how it went. */
+    private Observers.Handled handle(Message message) {
         try {
             spec.listener().on(codec.decode(message.getData(), spec.eventType()));
-            return null;
+            return Observers.Handled.DONE;
         } catch (Throwable e) {
             if (e instanceof InterruptedException && Thread.currentThread().isVirtual()) {
                 Thread.currentThread().interrupt(); // never on the connection's reader thread
@@ -122,7 +122,7 @@ final class ListenerRunner<E> {
                 lastError = e.toString();
                 LOG.log(Level.WARNING, "listener on " + spec.subject() + " failed; it goes on with the next event", e);
             }
-            return lastError;
+            return new Observers.Handled.Failed(lastError);
         } finally {
             handled.increment();
         }

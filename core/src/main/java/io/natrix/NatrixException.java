@@ -35,4 +35,25 @@ public abstract sealed class NatrixException extends RuntimeException
      * Retry only idempotent operations.
      */
     public abstract boolean retryable();
+
+    /**
+     * Whether the request may have reached a handler that ran it. Only then does sending it again need the call
+     * to be idempotent: a request nobody received, or one refused before any work, is safe to send again.
+     */
+    boolean mayHaveRun() {
+        return true;
+    }
+
+    /**
+     * The one rule for sending a request again within the same call: the failure is {@link #retryable()} and either
+     * the request did not run or the call is idempotent. An open circuit is the exception: it is retryable later,
+     * but within the call it would fail again at once (the breaker lets calls through only after
+     * {@link CircuitOpenException#retryAfter()}), and failing fast is what it is for.
+     */
+    final boolean mayBeRetried(boolean idempotent) {
+        return switch (this) {
+            case CircuitOpenException ignored -> false;
+            default -> retryable() && (idempotent || !mayHaveRun());
+        };
+    }
 }

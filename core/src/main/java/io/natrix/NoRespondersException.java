@@ -18,4 +18,10 @@ public final class NoRespondersException extends NatrixException {
     public boolean retryable() {
         return true;
     }
+
+    /** Nothing ran: no instance received the request. */
+    @Override
+    boolean mayHaveRun() {
+        return false;
+    }
 }

@@ -40,7 +40,46 @@ final class Observers implements HopObserver {
         if (!any) {
             return Scope.NONE;
         }
-        return begin(new Hop(kind, subject, service, instance, name, received == null ? Map.of() : received.headers()));
+        return begin(new Hop(kind, subject, service, instance, name, received.headers()));
+    }
+
+    /**
+     * Runs {@code work} as an outgoing hop the observers see (a call or a publish from this connection), in the
+     * context the hop carries on, and ends the hop with how the work ended.
+     */
+    <T> T around(Hop.Kind kind, String subject, Outgoing<T> work) {
+        RequestContext current = RequestContext.currentOrEmpty();
+        Scope scope = begin(kind, subject, current.service(), null, null, current);
+        try {
+            T result = work.run(carried(current, scope), scope);
+            scope.end(OK, null);
+            return result;
+        } catch (NatrixException failure) {
+            scope.end(Wire.codeOf(failure), failure.getMessage());
+            throw failure;
+        } catch (RuntimeException failure) {
+            scope.end(Wire.INTERNAL, failure.toString());
+            throw failure;
+        }
+    }
+
+    /** An outgoing hop's work, given the context it carries and its scope (for notes such as a retry). */
+    @FunctionalInterface
+    interface Outgoing<T> {
+        T run(RequestContext context, Scope scope);
+    }
+
+    /** How a listener's handling of one event ended. */
+    sealed interface Handled {
+        /** It went well. */
+        Handled DONE = new Done();
+
+        record Done() implements Handled {
+        }
+
+        /** It failed, for {@code reason}. */
+        record Failed(String reason) implements Handled {
+        }
     }
 
     @Override
@@ -70,17 +109,20 @@ final class Observers implements HopObserver {
 
     /**
      * Handles one event as a {@link Hop.Kind#LISTEN} hop: begins it, runs {@code handle} in the context the
-     * hop carries on, and ends it with what {@code handle} returns (null when it went well, else what failed).
+     * hop carries on, and ends it with how {@code handle} says it went.
      */
-    void listen(Message event, String service, String instance, String listener, Supplier<String> handle) {
+    void listen(Message event, String service, String instance, String listener, Supplier<Handled> handle) {
         RequestContext received = Wire.propagatedContext(event.getHeaders());
         Scope scope = begin(Hop.Kind.LISTEN, event.getSubject(), service, instance, listener, received);
         RequestContext context = serving(service, received, scope);
-        String failure = "the listener's thread ended unexpectedly";
+        Handled handled = new Handled.Failed("the listener's thread ended unexpectedly");
         try {
-            failure = context == null ? handle.get() : context.call(handle::get);
+            handled = context.within(handle::get);
         } finally {
-            scope.end(failure == null ? OK : Wire.INTERNAL, failure);
+            switch (handled) {
+                case Handled.Done ignored -> scope.end(OK, null);
+                case Handled.Failed failed -> scope.end(Wire.INTERNAL, failed.reason());
+            }
         }
     }
 
@@ -90,23 +132,16 @@ final class Observers implements HopObserver {
      */
     static RequestContext carried(RequestContext context, Scope scope) {
         Map<String, String> added = scope.headers();
-        if (added.isEmpty()) {
-            return context;
-        }
-        return context == null ? RequestContext.of(added) : context.withHeaders(added);
+        return added.isEmpty() ? context : context.withHeaders(added);
     }
 
     /**
      * The context a handler of {@code service} runs in: {@code received} with what the hop's observers carry
-     * on, marked as that service's, so the calls the handler makes are known to be its calls; null when
-     * nothing came and nobody observes.
+     * on, marked as that service's, so the calls the handler makes are known to be its calls; {@code received}
+     * itself when nobody observes (nothing to mark, and nothing to bind when nothing came).
      */
     static RequestContext serving(String service, RequestContext received, Scope scope) {
-        if (scope == Scope.NONE) {
-            return received; // nobody observes: nothing to mark, and no context to bind when none came
-        }
-        RequestContext carried = carried(received, scope);
-        return (carried == null ? RequestContext.of(Map.of()) : carried).servedBy(service);
+        return scope == Scope.NONE ? received : carried(received, scope).servedBy(service);
     }
 
     private record Guarded(Scope scope) implements Scope {

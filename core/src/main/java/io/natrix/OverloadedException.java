@@ -19,4 +19,10 @@ public final class OverloadedException extends NatrixException {
     public boolean retryable() {
         return true;
     }
+
+    /** Nothing ran: the instance refused the request before any work. */
+    @Override
+    boolean mayHaveRun() {
+        return false;
+    }
 }

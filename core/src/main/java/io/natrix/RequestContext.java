@@ -37,6 +37,9 @@ public final class RequestContext {
 
     private static final long NO_DEADLINE = Long.MIN_VALUE;
 
+    /** No headers, no deadline, depth 0: the context of work outside any request (nothing to bind). */
+    static final RequestContext EMPTY = new RequestContext(Map.of(), NO_DEADLINE, 0);
+
     private final Map<String, String> headers;
     private final long deadlineNanos; // System.nanoTime() based, or NO_DEADLINE
     private final int depth;
@@ -118,6 +121,19 @@ public final class RequestContext {
     /** The context of the request being handled on this thread, if any. */
     public static Optional<RequestContext> current() {
         return CURRENT.isBound() ? Optional.of(CURRENT.get()) : Optional.empty();
+    }
+
+    /** The context of the request being handled on this thread, or {@link #EMPTY} outside any. */
+    static RequestContext currentOrEmpty() {
+        return CURRENT.isBound() ? CURRENT.get() : EMPTY;
+    }
+
+    /**
+     * Runs {@code operation} with this context current; the empty context is not bound (work outside a request
+     * stays outside one, and an event with nothing to carry costs no binding).
+     */
+    <T, X extends Throwable> T within(ScopedValue.CallableOp<? extends T, X> operation) throws X {
+        return this == EMPTY ? operation.call() : call(operation);
     }
 
     /** Every header this context carries. */

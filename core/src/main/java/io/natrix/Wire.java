@@ -89,11 +89,11 @@ final class Wire {
 
     /**
      * The context to bind for a handler, from the incoming message's headers (its deadline counted from now);
-     * null when there is nothing to carry.
+     * {@link RequestContext#EMPTY} when there is nothing to carry.
      */
     static RequestContext propagatedContext(Headers headers) {
         if (headers == null || headers.isEmpty()) {
-            return null;
+            return RequestContext.EMPTY;
         }
         Map<String, String> carried = Map.of();
         for (String name : PROPAGATED) {
@@ -123,15 +123,14 @@ final class Wire {
                 // as above
             }
         }
-        return carried.isEmpty() && budget == null && depth == 0 ? null : RequestContext.received(carried, budget, depth);
+        return carried.isEmpty() && budget == null && depth == 0 ? RequestContext.EMPTY
+                : RequestContext.received(carried, budget, depth);
     }
 
     /** Headers for a request: what the current context carries, the time budget and the depth. */
     static Headers requestHeaders(RequestContext context, Duration budget, int depth) {
         Headers headers = new Headers();
-        if (context != null) {
-            context.headers().forEach(headers::put);
-        }
+        context.headers().forEach(headers::put);
         headers.put(TIMEOUT_HEADER, Long.toString(Math.max(1, budget.toMillis())));
         headers.put(DEPTH_HEADER, Integer.toString(depth));
         return headers;
@@ -148,6 +147,22 @@ final class Wire {
             case ConnectionException lost -> UNAVAILABLE;
             case CallInterruptedException interrupted -> UNAVAILABLE;
         };
+    }
+
+    /** The failure an error answer's headers carry: the inverse of {@link #codeOf}, for the caller's side. */
+    static NatrixException failureOf(String subject, Headers headers) {
+        String message = headers.getFirst(ERROR_HEADER);
+        int code;
+        try {
+            code = Integer.parseInt(headers.getFirst(ERROR_CODE_HEADER).trim());
+        } catch (NumberFormatException e) {
+            code = INTERNAL;
+        }
+        if (code == OVERLOADED) {
+            return new OverloadedException(subject, message);
+        }
+        return new ServiceException(subject, code < 400 || code > 599 ? INTERNAL : code,
+                message == null ? "error " + code : message);
     }
 
     static String tooLarge(String what, long size, long maxPayload) {
