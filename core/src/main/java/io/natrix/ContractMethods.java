@@ -1,5 +1,8 @@
 package io.natrix;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -85,7 +88,7 @@ final class ContractMethods<T> {
                                 boxed(method.getReturnType()), timeout);
                     }
                     if (method.isDefault()) {
-                        return InvocationHandler.invokeDefault(self, method, args);
+                        return invokeDefault(self, method, args);
                     }
                     return switch (method.getName()) {
                         case "toString" -> contract.getSimpleName() + " client of service '" + service + "'";
@@ -95,6 +98,28 @@ final class ContractMethods<T> {
                     };
                 });
         return contract.cast(client);
+    }
+
+    /**
+     * Runs a default method of the contract on the client. {@link InvocationHandler#invokeDefault} needs the
+     * interface to be accessible to natrix; a contract declared package-private in the application's own package
+     * (as a test or a single-module service would) is reached through a lookup in that interface instead.
+     */
+    private static Object invokeDefault(Object self, Method method, Object[] args) throws Throwable {
+        try {
+            return InvocationHandler.invokeDefault(self, method, args);
+        } catch (IllegalAccessException notAccessible) {
+            MethodHandle handle;
+            try {
+                Class<?> contract = method.getDeclaringClass();
+                handle = MethodHandles.privateLookupIn(contract, MethodHandles.lookup()).findSpecial(contract,
+                        method.getName(), MethodType.methodType(method.getReturnType(), method.getParameterTypes()), contract);
+            } catch (IllegalAccessException stillNot) {
+                throw new IllegalStateException("cannot run the default method " + method + " of a contract natrix"
+                        + " cannot access: make the interface public, or open its package to io.natrix", stillNot);
+            }
+            return handle.bindTo(self).invokeWithArguments(args == null ? new Object[0] : args);
+        }
     }
 
     private static Class<?> boxed(Class<?> type) {

@@ -3,12 +3,12 @@ package io.natrix;
 import io.natrix.testkit.NatsServerExtension;
 
 /** A connection for tests: no JVM shutdown hook, since every test closes what it opens. */
-final class TestNatrix {
+public final class TestNatrix {
 
     private TestNatrix() {
     }
 
-    static Natrix connect(NatsServerExtension nats) {
+    public static Natrix connect(NatsServerExtension nats) {
         return Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
     }
 }

@@ -1,5 +1,13 @@
-package io.natrix;
+package io.natrix.blackbox;
 
+import io.natrix.CallOptions;
+import io.natrix.CallTimeoutException;
+import io.natrix.ConnectionException;
+import io.natrix.HopObserver;
+import io.natrix.Natrix;
+import io.natrix.NoRespondersException;
+import io.natrix.ServiceException;
+import io.natrix.TestNatrix;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,8 +151,25 @@ class CallFailuresTest {
         Natrix closed = TestNatrix.connect(nats);
         closed.close();
         assertThatThrownBy(() -> closed.call("ms.users.GetUser", new GetUser("1"), User.class, Duration.ofSeconds(1)))
-                .isInstanceOf(ConnectionException.class).hasMessageContaining("CLOSED");
+                .isInstanceOfSatisfying(ConnectionException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("CLOSED");
         assertThatThrownBy(() -> closed.publish("ms.geo.UpdatePoint", "x")).isInstanceOf(ConnectionException.class);
+        // nothing was sent, and nothing can be: even an idempotent call with retries makes one attempt
+        List<String> notes = new CopyOnWriteArrayList<>();
+        closed.observe(hop -> new HopObserver.Scope() {
+            @Override
+            public void note(String event) {
+                notes.add(event);
+            }
+
+            @Override
+            public void end(int code, String message) {
+            }
+        });
+        assertThatThrownBy(() -> closed.call("ms.users.GetUser", new GetUser("1"), User.class,
+                CallOptions.timeout(Duration.ofSeconds(5)).idempotent().retries(5)))
+                .isInstanceOf(ConnectionException.class).hasMessageContaining("CLOSED");
+        assertThat(notes).as("retries noted").isEmpty();
     }
 
     @Test

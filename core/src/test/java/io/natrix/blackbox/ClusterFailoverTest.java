@@ -1,5 +1,6 @@
-package io.natrix;
+package io.natrix.blackbox;
 
+import io.natrix.Natrix;
 import io.natrix.testkit.NatsServerExtension;
 import io.natrix.testkit.NatsServerProcess;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,10 @@
-package io.natrix;
+package io.natrix.blackbox;
 
+import io.natrix.CallTimeoutException;
+import io.natrix.EndpointStats;
+import io.natrix.Natrix;
+import io.natrix.Service;
+import io.natrix.TestNatrix;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,11 @@
-package io.natrix;
+package io.natrix.blackbox;
 
+import io.natrix.EndpointOptions;
+import io.natrix.Natrix;
+import io.natrix.Service;
+import io.natrix.ServiceException;
+import io.natrix.ServiceInstance;
+import io.natrix.TestNatrix;
 import io.natrix.testkit.NatsServerExtension;
 import io.nats.service.Discovery;
 import io.nats.service.EndpointStats;

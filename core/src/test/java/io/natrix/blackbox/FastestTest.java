@@ -1,5 +1,9 @@
-package io.natrix;
+package io.natrix.blackbox;
 
+import io.natrix.CallTimeoutException;
+import io.natrix.EndpointOptions;
+import io.natrix.Natrix;
+import io.natrix.ServiceException;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,11 @@
-package io.natrix;
+package io.natrix.blackbox;
 
+import io.natrix.EndpointOptions;
+import io.natrix.EndpointStats;
+import io.natrix.Natrix;
+import io.natrix.OverloadedException;
+import io.natrix.Service;
+import io.natrix.TestNatrix;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,8 @@
-package io.natrix;
+package io.natrix.blackbox;
 
+import io.natrix.Natrix;
+import io.natrix.Service;
+import io.natrix.TestNatrix;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
