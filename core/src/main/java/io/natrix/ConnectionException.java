@@ -8,7 +8,10 @@ public final class ConnectionException extends NatrixException {
 
     private final boolean inFlight;
 
-    /** A connection that could not be made or used: nothing was sent, and sending again would fail the same way. */
+    /**
+     * A connection that could not be made or used (closed, draining): nothing was sent, and sending again would
+     * fail the same way.
+     */
     ConnectionException(String subject, String message, Throwable cause) {
         this(subject, message, cause, false);
     }
@@ -16,11 +19,6 @@ public final class ConnectionException extends NatrixException {
     private ConnectionException(String subject, String message, Throwable cause, boolean inFlight) {
         super(subject, message, cause);
         this.inFlight = inFlight;
-    }
-
-    /** The connection is closed or draining: nothing was sent. */
-    static ConnectionException notSent(String subject, String message, IllegalStateException cause) {
-        return new ConnectionException(subject, message, cause, false);
     }
 
     /** The connection failed while the request was out (a reconnect, a lost server): it may have run. */

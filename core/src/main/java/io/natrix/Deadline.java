@@ -1,6 +1,7 @@
 package io.natrix;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * When a call must end, and the arithmetic on it: what the call is (its subject, which a timeout names), the time
@@ -17,12 +18,12 @@ record Deadline(String subject, Duration allowed, long at) {
      */
     static Deadline of(String subject, RequestContext context, Duration timeout) {
         Duration allowed = timeout;
-        if (context.remaining().isPresent()) {
-            Duration remaining = context.remaining().get();
-            if (remaining.isNegative() || remaining.isZero()) {
+        Optional<Duration> remaining = context.remaining();
+        if (remaining.isPresent()) {
+            if (remaining.get().isNegative() || remaining.get().isZero()) {
                 throw CallTimeoutException.deadlinePassed(subject, timeout);
             }
-            allowed = remaining.compareTo(timeout) < 0 ? remaining : timeout;
+            allowed = remaining.get().compareTo(timeout) < 0 ? remaining.get() : timeout;
         }
         return new Deadline(subject, allowed, System.nanoTime() + allowed.toNanos());
     }

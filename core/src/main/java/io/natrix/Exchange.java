@@ -96,7 +96,7 @@ final class Exchange {
 
     /** Nothing could be sent: the connection is closed or draining. */
     ConnectionException closed(String subject, IllegalStateException e) {
-        return ConnectionException.notSent(subject, "cannot send on '" + subject + "': the connection is "
+        return new ConnectionException(subject, "cannot send on '" + subject + "': the connection is "
                 + connection.getStatus() + " (" + e.getMessage() + ")", e);
     }
 

@@ -73,6 +73,8 @@ final class Observers implements HopObserver {
     sealed interface Handled {
         /** It went well. */
         Handled DONE = new Done();
+        /** The handling thread ended without saying how (an Error went past the handler's own catch). */
+        Handled ENDED_UNEXPECTEDLY = new Failed("the listener's thread ended unexpectedly");
 
         record Done() implements Handled {
         }
@@ -115,9 +117,9 @@ final class Observers implements HopObserver {
         RequestContext received = Wire.propagatedContext(event.getHeaders());
         Scope scope = begin(Hop.Kind.LISTEN, event.getSubject(), service, instance, listener, received);
         RequestContext context = serving(service, received, scope);
-        Handled handled = new Handled.Failed("the listener's thread ended unexpectedly");
+        Handled handled = Handled.ENDED_UNEXPECTEDLY;
         try {
-            handled = context.within(handle::get);
+            handled = context.within(handle);
         } finally {
             switch (handled) {
                 case Handled.Done ignored -> scope.end(OK, null);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Facts that travel with a request from hop to hop: the request id, the W3C trace context, the deadline and
@@ -132,8 +133,8 @@ public final class RequestContext {
      * Runs {@code operation} with this context current; the empty context is not bound (work outside a request
      * stays outside one, and an event with nothing to carry costs no binding).
      */
-    <T, X extends Throwable> T within(ScopedValue.CallableOp<? extends T, X> operation) throws X {
-        return this == EMPTY ? operation.call() : call(operation);
+    <T> T within(Supplier<T> operation) {
+        return this == EMPTY ? operation.get() : call(operation::get);
     }
 
     /** Every header this context carries. */

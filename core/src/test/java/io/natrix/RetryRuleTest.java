@@ -41,7 +41,7 @@ class RetryRuleTest {
     @Test
     void answersThatWillNotChangeAClosedConnectionAnInterruptAndAnOpenCircuitAreNeverRetried() {
         for (NatrixException never : new NatrixException[]{new ServiceException(SUBJECT, 404, "no such thing"),
-                new ServiceException(SUBJECT, 500, "bug"), ConnectionException.notSent(SUBJECT, "closed", null),
+                new ServiceException(SUBJECT, 500, "bug"), new ConnectionException(SUBJECT, "closed", null),
                 new ConnectionException(null, "could not connect", null),
                 new CallInterruptedException(SUBJECT, new InterruptedException()),
                 new CircuitOpenException(SUBJECT, false, 100, SECOND)}) {
@@ -50,7 +50,7 @@ class RetryRuleTest {
         }
         // an open circuit is retryable later, only not within the call it failed
         assertThat(new CircuitOpenException(SUBJECT, false, 100, SECOND).retryable()).isTrue();
-        assertThat(ConnectionException.notSent(SUBJECT, "closed", null).retryable()).isFalse();
+        assertThat(new ConnectionException(SUBJECT, "closed", null).retryable()).isFalse();
     }
 
     @Test
