@@ -156,6 +156,7 @@ class CallFailuresTest {
         assertThatThrownBy(() -> closed.publish("ms.geo.UpdatePoint", "x")).isInstanceOf(ConnectionException.class);
         // nothing was sent, and nothing can be: even an idempotent call with retries makes one attempt
         List<String> notes = new CopyOnWriteArrayList<>();
+        List<String> ended = new CopyOnWriteArrayList<>();
         closed.observe(hop -> new HopObserver.Scope() {
             @Override
             public void note(String event) {
@@ -164,11 +165,13 @@ class CallFailuresTest {
 
             @Override
             public void end(int code, String message) {
+                ended.add(code + " " + message);
             }
         });
         assertThatThrownBy(() -> closed.call("ms.users.GetUser", new GetUser("1"), User.class,
                 CallOptions.timeout(Duration.ofSeconds(5)).idempotent().retries(5)))
                 .isInstanceOf(ConnectionException.class).hasMessageContaining("CLOSED");
+        assertThat(ended).as("the observer saw the call end").singleElement().asString().startsWith("503 ").contains("CLOSED");
         assertThat(notes).as("retries noted").isEmpty();
     }
 
