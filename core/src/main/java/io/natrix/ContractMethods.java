@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -34,27 +34,42 @@ final class ContractMethods<T> {
         this.service = Wire.requireName("service name", annotation.service());
         List<Operation> list = Arrays.stream(contract.getMethods())
                 .filter(m -> !m.isDefault() && !Modifier.isStatic(m.getModifiers()))
-                .map(ContractMethods::operation)
+                .map(method -> operation(service, method))
                 .toList();
         if (list.isEmpty()) {
             throw new IllegalArgumentException(contract.getName() + " declares no endpoint methods");
         }
         this.operations = list.stream().collect(Collectors.toUnmodifiableMap(Operation::method, Function.identity()));
+        if (list.stream().map(Operation::endpoint).distinct().count() < list.size()) {
+            throw new IllegalArgumentException(contract.getName() + " names one endpoint twice: "
+                    + list.stream().map(Operation::endpoint).sorted().toList());
+        }
     }
 
     static <T> ContractMethods<T> of(Class<T> contract) {
         return new ContractMethods<>(contract);
     }
 
-    private static Operation operation(Method method) {
+    private static Operation operation(String service, Method method) {
         if (method.getParameterCount() != 1) {
             throw new IllegalArgumentException("contract method " + method.getName()
                     + " must take exactly one request parameter");
         }
         Contract.Endpoint named = method.getAnnotation(Contract.Endpoint.class);
-        String endpoint = named != null ? named.value()
+        String endpoint = named != null && !named.value().isEmpty() ? named.value()
                 : Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1);
-        return new Operation(method, Wire.requireName("endpoint name", endpoint));
+        Wire.requireName("endpoint name", endpoint);
+        if (named != null && !named.subject().isEmpty()) { // checked as the endpoint's options check it
+            return new Operation(method, endpoint, EndpointOptions.defaults().subject(named.subject()));
+        }
+        return new Operation(method, endpoint, EndpointOptions.defaults());
+    }
+
+    /** The endpoints' subjects, for {@link Contract.Subjects}. */
+    Contract.Subjects subjects() {
+        Map<String, String> byEndpoint = new TreeMap<>();
+        operations.values().forEach(operation -> byEndpoint.put(operation.endpoint(), operation.subject(service)));
+        return new Contract.Subjects(service, java.util.Collections.unmodifiableMap(byEndpoint));
     }
 
     /** Registers every method as an endpoint of the builder's service, calling the implementation. */
@@ -67,14 +82,24 @@ final class ContractMethods<T> {
         for (Operation operation : operations.values()) {
             Method method = operation.method();
             method.setAccessible(true); // the contract may be package-private in the user's code
+            MethodHandle bound;
+            try {
+                bound = MethodHandles.lookup().unreflect(method).bindTo(implementation)
+                        .asType(MethodType.methodType(Object.class, Object.class));
+            } catch (IllegalAccessException e) {
+                throw new IllegalArgumentException("cannot call " + method + " of " + contract.getName(), e);
+            }
+            // what the implementation throws reaches the endpoint as it was thrown, as from a Handler
             Handler<Object, Object> handler = request -> {
                 try {
-                    return method.invoke(implementation, request);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
+                    return bound.invokeExact(request);
+                } catch (Exception | Error e) {
+                    throw e;
+                } catch (Throwable other) {
+                    throw new IllegalStateException(other);
                 }
             };
-            builder.endpoint(operation.endpoint(), (Class) method.getParameterTypes()[0], handler);
+            builder.endpoint(operation.endpoint(), (Class) method.getParameterTypes()[0], handler, operation.options());
         }
     }
 
@@ -84,7 +109,7 @@ final class ContractMethods<T> {
                 (self, method, args) -> {
                     Operation operation = operations.get(method);
                     if (operation != null) {
-                        return natrix.call(Wire.endpointSubject(service, operation.endpoint()), args[0],
+                        return natrix.call(operation.subject(service), args[0],
                                 boxed(method.getReturnType()), timeout);
                     }
                     if (method.isDefault()) {
@@ -126,6 +151,10 @@ final class ContractMethods<T> {
         return type == void.class ? Void.class : type;
     }
 
-    private record Operation(Method method, String endpoint) {
+    private record Operation(Method method, String endpoint, EndpointOptions options) {
+
+        String subject(String service) {
+            return options.subject().orElseGet(() -> Wire.endpointSubject(service, endpoint));
+        }
     }
 }

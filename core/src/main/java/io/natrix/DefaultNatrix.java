@@ -1,5 +1,6 @@
 package io.natrix;
 
+import io.natrix.spi.HopObserver;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;

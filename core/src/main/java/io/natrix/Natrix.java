@@ -1,5 +1,6 @@
 package io.natrix;
 
+import io.natrix.spi.HopObserver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.nats.client.Connection;
@@ -87,7 +88,7 @@ public interface Natrix extends AutoCloseable {
     <R> R call(String subject, Object request, Class<R> replyType, CallOptions options);
 
     /**
-     * The talk's GetFastestResult: sends the request to every subject at once (name a subject more than once
+     * The fastest result: sends the request to every subject at once (name a subject more than once
      * to ask more than one instance of a queue group) and returns the first successful reply.
      *
      * <p>Error answers are skipped while other requests may still succeed. If every request fails, the most

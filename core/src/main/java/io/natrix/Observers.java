@@ -1,5 +1,7 @@
 package io.natrix;
 
+import io.natrix.spi.Hop;
+import io.natrix.spi.HopObserver;
 import io.nats.client.Message;
 
 import java.lang.System.Logger.Level;

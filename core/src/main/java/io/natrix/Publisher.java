@@ -1,5 +1,6 @@
 package io.natrix;
 
+import io.natrix.spi.Hop;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusException;

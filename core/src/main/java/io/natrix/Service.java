@@ -133,7 +133,7 @@ public interface Service extends AutoCloseable {
             return this;
         }
 
-        /** Every instance of this service receives every event on the subject (the talk's broadcast). */
+        /** Every instance of this service receives every event on the subject (a broadcast, not a queue group). */
         public <E> Builder broadcastListener(String subject, Class<E> eventType, Listener<E> listener) {
             return broadcastListener(subject, eventType, listener, ListenerOptions.defaults());
         }

@@ -63,7 +63,7 @@ final class Wire {
     private Wire() {
     }
 
-    /** The talk's convention: {@code ms.users.GetUser}. */
+    /** The convention: {@code ms.<service>.<Endpoint>}, e.g. {@code ms.users.GetUser}. */
     static String endpointSubject(String service, String endpoint) {
         return SUBJECT_PREFIX + "." + service + "." + endpoint;
     }

@@ -1,5 +1,7 @@
 package io.natrix;
 
+import io.natrix.spi.Hop;
+import io.natrix.spi.HopObserver;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,6 @@
 package io.natrix;
 
+import io.natrix.spi.HopObserver;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,9 +1,9 @@
 package io.natrix.blackbox;
 
+import io.natrix.spi.HopObserver;
 import io.natrix.CallOptions;
 import io.natrix.CallTimeoutException;
 import io.natrix.ConnectionException;
-import io.natrix.HopObserver;
 import io.natrix.Natrix;
 import io.natrix.NoRespondersException;
 import io.natrix.ServiceException;

@@ -72,6 +72,59 @@ class ContractTest {
         }
     }
 
+    record Estimate(int seconds) {
+    }
+
+    /** A contract whose endpoint is served on a subject of its own, not {@code ms.eta-quick.Quick}. */
+    @Contract(service = "eta-quick")
+    interface QuickEta {
+        @Contract.Endpoint(value = "Quick", subject = "ms.eta.Quick")
+        Estimate estimate(GetUser request);
+    }
+
+    @Test
+    void aContractOwnsItsSubjectsAndServesAnEndpointOnTheSubjectItNames() {
+        Contract.Subjects users = Contract.Subjects.of(UsersApi.class);
+        assertThat(users.service()).isEqualTo("users");
+        assertThat(users.of("GetUser")).isEqualTo("ms.users.GetUser");
+        assertThat(users.all()).containsExactly("ms.users.Forget", "ms.users.GetUser");
+        assertThatThrownBy(() -> users.of("getUser")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no endpoint 'getUser'").hasMessageContaining("[Forget, GetUser]");
+        assertThat(Contract.Subjects.of(QuickEta.class).all()).containsExactly("ms.eta.Quick");
+
+        try (Natrix natrix = TestNatrix.connect(nats)) {
+            natrix.service("eta-quick").implement(QuickEta.class, request -> new Estimate(request.id().length())).start();
+            assertThat(natrix.call("ms.eta.Quick", new GetUser("abc"), Estimate.class, Duration.ofSeconds(1)))
+                    .isEqualTo(new Estimate(3));
+            assertThat(natrix.proxy(QuickEta.class).estimate(new GetUser("ab"))).isEqualTo(new Estimate(2));
+            assertThatThrownBy(() -> natrix.call("ms.eta-quick.Quick", new GetUser("a"), Estimate.class, Duration.ofSeconds(1)))
+                    .as("nothing is served on the conventional subject").isInstanceOf(NoRespondersException.class);
+        }
+    }
+
+    @Contract(service = "twice")
+    interface Twice {
+        @Contract.Endpoint("Get")
+        User get(GetUser request);
+
+        @Contract.Endpoint("Get")
+        User fetch(GetUser request);
+    }
+
+    @Contract(service = "spaced")
+    interface Spaced {
+        @Contract.Endpoint(subject = "ms.a b")
+        User get(GetUser request);
+    }
+
+    @Test
+    void aContractThatNamesOneEndpointTwiceOrABadSubjectIsRefusedWhereItIsRead() {
+        assertThatThrownBy(() -> Contract.Subjects.of(Twice.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names one endpoint twice");
+        assertThatThrownBy(() -> Contract.Subjects.of(Spaced.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a valid subject: 'ms.a b'");
+    }
+
     @Test
     void theProxyThrowsTypedErrorsWhenNoServiceRuns() {
         try (Natrix natrix = TestNatrix.connect(nats)) {

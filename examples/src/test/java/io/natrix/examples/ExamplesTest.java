@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class ExamplesTest {
@@ -45,6 +46,19 @@ class ExamplesTest {
     }
 
     @Test
+    void aTypedContractIsTheServicesWireApi() {
+        try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            TypedFares.start(natrix);
+            assertThat(TypedFares.quoteAndReceipt(natrix, 7.5))
+                    .isEqualTo("7.5 km: 11.50 (asked on [ms.fares.Quote, billing.receipts.Issue])");
+            assertThat(natrix.call("billing.receipts.Issue", new TypedFares.Fare(1, 370), String.class, Duration.ofSeconds(1)))
+                    .isEqualTo("1.0 km: 3.70");
+            assertThatThrownBy(() -> natrix.proxy(TypedFares.FaresApi.class).quote(new TypedFares.Quote(0)))
+                    .isInstanceOfSatisfying(io.natrix.ServiceException.class, e -> assertThat(e.code()).isEqualTo(400));
+        }
+    }
+
+    @Test
     void everyGeoInstanceHearsEveryPoint() {
         try (Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
             List<GeoBroadcast.Point> first = GeoBroadcast.listen(natrix);
@@ -73,13 +87,15 @@ class ExamplesTest {
             FastestEta.main(new String[]{nats.url()});
             UsersCaller.main(new String[]{nats.url()});
             DurableFares.main(new String[]{nats.url()});
+            TypedFares.main(new String[]{nats.url()});
         });
         assertThat(out).contains("first instance heard [Point[driverId=driver-7")
                 .contains("Eta[estimator=quick")
                 .contains("42: no instance is serving 'ms.users.GetUser'")
                 .contains("stored: true").contains("stored again: false")
                 .contains("charged: [Fare[rideId=r-1, cents=2350]]")
-                .contains("quoted after retries: Quote[rideId=r-2]");
+                .contains("quoted after retries: Quote[rideId=r-2]")
+                .contains("7.5 km: 11.50 (asked on [ms.fares.Quote, billing.receipts.Issue])");
     }
 
     private static String captured(ThrowingRunnable body) {

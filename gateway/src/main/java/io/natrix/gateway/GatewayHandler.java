@@ -1,5 +1,7 @@
 package io.natrix.gateway;
 
+import io.natrix.spi.Hop;
+import io.natrix.spi.HopObserver;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -7,8 +9,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
-import io.natrix.Hop;
-import io.natrix.HopObserver;
 import io.natrix.RequestContext;
 
 import java.util.LinkedHashMap;

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Streaming uploads and downloads through a JetStream object store (the talk's "Http Upload Server"): POST
+ * Streaming uploads and downloads through a JetStream object store: POST
  * copies the body into the bucket chunk by chunk as it arrives, the way {@code io.Copy} does, with memory that
  * does not grow with the size; GET streams the object back. An upload that breaks off leaves no object and no
  * chunks: the object only becomes visible once its last chunk is stored.

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A long-lived stream between an HTTP client and NATS (the talk's "HTTP Stream" arrows).
+ * A long-lived stream between an HTTP client and NATS: a client that sends or receives for minutes or
+ * hours over one HTTP request.
  *
  * <ul>
  *   <li>{@link #publish}: the client POSTs an endless {@code application/x-ndjson} body; each line is checked and

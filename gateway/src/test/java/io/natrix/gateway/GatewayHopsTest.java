@@ -1,7 +1,7 @@
 package io.natrix.gateway;
 
-import io.natrix.Hop;
-import io.natrix.HopObserver;
+import io.natrix.spi.Hop;
+import io.natrix.spi.HopObserver;
 import io.natrix.Natrix;
 import io.natrix.RequestContext;
 import io.natrix.ServiceException;

@@ -1,10 +1,10 @@
 package io.natrix.metrics;
 
+import io.natrix.spi.Hop;
+import io.natrix.spi.HopObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.natrix.Hop;
-import io.natrix.HopObserver;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.natrix.tracing;
 
-import io.natrix.Hop;
-import io.natrix.HopObserver;
+import io.natrix.spi.Hop;
+import io.natrix.spi.HopObserver;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

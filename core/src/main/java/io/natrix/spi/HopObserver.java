@@ -1,10 +1,10 @@
-package io.natrix;
+package io.natrix.spi;
 
 import java.util.Map;
 
 /**
  * Sees every hop a connection serves or makes: metrics and tracing plug in here, and nothing else in Natrix
- * knows about either. Register with {@link Natrix#observe}; {@code natrix-metrics} and {@code natrix-tracing}
+ * knows about either. Register with {@link io.natrix.Natrix#observe}; {@code natrix-metrics} and {@code natrix-tracing}
  * are two implementations.
  *
  * <p>{@link #begin} runs on the hop's own thread, before the work (for a request refused for overload, on
@@ -26,7 +26,7 @@ public interface HopObserver {
         Scope NONE = (code, message) -> { };
 
         /**
-         * Headers to carry on from here instead of the hop's own: into the handler's {@link RequestContext}
+         * Headers to carry on from here instead of the hop's own: into the handler's {@link io.natrix.RequestContext}
          * (and so into every call it makes), or onto the outgoing message. A tracer puts its new span's
          * {@code traceparent} here.
          */

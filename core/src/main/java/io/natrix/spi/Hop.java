@@ -1,4 +1,4 @@
-package io.natrix;
+package io.natrix.spi;
 
 import java.util.Map;
 import java.util.Objects;
