@@ -1,6 +1,6 @@
 package io.natrix.bench;
 
-import io.natrix.ride.RideProcesses;
+import io.natrix.ride.harness.RideProcesses;
 import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.ride.sim.SimulatorProcesses;

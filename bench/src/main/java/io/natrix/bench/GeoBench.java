@@ -1,5 +1,6 @@
 package io.natrix.bench;
 
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.ListenerStats;
 import io.natrix.Natrix;
 import io.natrix.Service;
@@ -79,14 +80,14 @@ final class GeoBench {
 
             long now = System.currentTimeMillis();
             for (Point p : fleet) { // every driver has gone online before the clock starts
-                publisher.publish(GeoService.AVAILABILITY + "." + p.id(), new DriverAvailability(p.id(), true, now));
+                publisher.publish(GeoApi.AVAILABILITY + "." + p.id(), new DriverAvailability(p.id(), true, now));
             }
-            while (heard(geo, GeoService.AVAILABILITY) < drivers) {
+            while (heard(geo, GeoApi.AVAILABILITY) < drivers) {
                 Thread.sleep(5);
             }
             long started = System.nanoTime();
             for (Point p : fleet) {
-                publisher.publish(GeoService.POSITIONS + "." + p.id(), new DriverPosition(p.id(), p.lat(), p.lng(), now));
+                publisher.publish(GeoApi.POSITIONS + "." + p.id(), new DriverPosition(p.id(), p.lat(), p.lng(), now));
             }
             while (index.size() < drivers && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(120)) {
                 Thread.sleep(5);
@@ -103,7 +104,7 @@ final class GeoBench {
             }
             double redisIngest = drivers / ((System.nanoTime() - started) / 1e9);
 
-            Function<Point, List<String>> natrixNearby = q -> publisher.call(GeoService.NEARBY,
+            Function<Point, List<String>> natrixNearby = q -> publisher.call(GeoApi.NEARBY,
                     new NearbyRequest(q.lat(), q.lng(), 1000, 10), NearbyDrivers.class, Duration.ofSeconds(5))
                     .drivers().stream().map(NearbyDriver::driverId).toList();
             Function<Point, List<String>> redisNearby = q -> jedis.geosearch("fleet", GeoSearchParam.geoSearchParam()

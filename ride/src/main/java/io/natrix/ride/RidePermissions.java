@@ -1,6 +1,13 @@
 package io.natrix.ride;
 
-import io.natrix.ride.geo.GeoService;
+import io.natrix.ride.geo.GeoApi;
+import io.natrix.Contract;
+import io.natrix.ride.api.RideApi;
+import io.natrix.ride.dashboard.DashboardApi;
+import io.natrix.ride.dispatch.DispatchApi;
+import io.natrix.ride.eta.EtaApi;
+import io.natrix.ride.geo.GeoApi;
+import io.natrix.ride.users.UsersApi;
 import io.natrix.testkit.NatsSecurity;
 
 import java.util.ArrayList;
@@ -10,7 +17,8 @@ import java.util.Map;
 
 /**
  * What each role of the ride system may publish and subscribe to on a secured NATS: the one table the secured
- * servers' users are generated from. A role serves its endpoints only in its own queue group (a plain
+ * servers' users are generated from, written with the subjects each service's contract owns ({@link UsersApi},
+ * {@link GeoApi}, {@link EtaApi}, {@link DispatchApi}, {@link DashboardApi}). A role serves its endpoints only in its own queue group (a plain
  * subscription, which would take a copy of every request, is refused), hears the broadcasts it listens to,
  * publishes what it must, answers requests it received ({@code allow_responses}) and reads replies only on its
  * own inbox prefix ({@link #inboxPrefix}). Nobody but the admin touches {@code $SYS} or another role's streams.
@@ -45,50 +53,55 @@ final class RidePermissions {
         List<String> subscribe = new ArrayList<>(List.of(inboxPrefix(role) + ".>", "$NATRIX.TRACE.*", "$NATRIX.TRACES"));
         switch (role) {
             case USERS -> {
-                serves(subscribe, "users", "ms.users.*");
+                serves(subscribe, UsersApi.SUBJECTS);
                 publish.addAll(keyValue(RideStorage.USERS));
             }
             case GEO -> {
-                serves(subscribe, "geo", "ms.geo.Nearby", "ms.geo.SetAvailability");
-                subscribe.addAll(List.of("ms.geo.UpdatePoint.>", "ms.geo.Availability.>"));
-                publish.add("ms.geo.Availability.*");
+                serves(subscribe, GeoApi.SUBJECTS);
+                subscribe.addAll(List.of(GeoApi.POSITIONS + ".>", GeoApi.AVAILABILITY + ".>"));
+                publish.add(GeoApi.availabilityOf("*"));
                 publish.addAll(stream(RideStorage.GEO_FLEET));
                 publish.addAll(stream(RideStorage.GEO_AVAILABILITY));
             }
-            case ETA_QUICK -> serves(subscribe, "eta-quick", "ms.eta.Quick");
-            case ETA_CAREFUL -> serves(subscribe, "eta-careful", "ms.eta.Careful");
+            case ETA_QUICK -> serves(subscribe, Contract.Subjects.of(EtaApi.Quick.class));
+            case ETA_CAREFUL -> serves(subscribe, Contract.Subjects.of(EtaApi.Careful.class));
             case DISPATCH -> {
-                serves(subscribe, "dispatch", "ms.dispatch.*");
-                publish.addAll(List.of("ms.geo.Nearby", "ms.eta.Quick", "ms.eta.Careful", "ms.geo.Availability.*",
-                        "ms.riders.*.rides", "ms.drivers.*.offers", "ms.rides.*"));
+                serves(subscribe, DispatchApi.SUBJECTS);
+                publish.addAll(List.of(GeoApi.NEARBY, EtaApi.QUICK, EtaApi.CAREFUL, GeoApi.availabilityOf("*"),
+                        DispatchApi.ridesOf("*"), DispatchApi.offersTo("*"), DispatchApi.EVENTS + ".*"));
                 publish.addAll(stream(RideStorage.RIDES));
                 publish.addAll(keyValue(RideStorage.DRIVER_CLAIMS));
             }
             case DASHBOARD -> {
-                serves(subscribe, "dashboard", "ms.dashboard.Streets");
-                subscribe.addAll(List.of("ms.geo.UpdatePoint.>", "ms.geo.Availability.>", "ms.rides.>"));
+                serves(subscribe, DashboardApi.SUBJECTS);
+                subscribe.addAll(List.of(GeoApi.POSITIONS + ".>", GeoApi.AVAILABILITY + ".>", DispatchApi.EVENTS + ".>"));
                 // the panels ask every instance: its stats, its recent traces, a trace by id
-                publish.addAll(List.of("ms.dashboard.Snapshot", "$NATRIX.TRACES", "$NATRIX.TRACE.*", "$SRV.INFO", "$SRV.STATS"));
+                publish.addAll(List.of(DashboardApi.SNAPSHOTS, "$NATRIX.TRACES", "$NATRIX.TRACE.*", "$SRV.INFO", "$SRV.STATS"));
             }
             case GATEWAY -> {
-                subscribe.addAll(List.of("ms.drivers.*.offers", "ms.riders.*.rides", "ms.dashboard.Snapshot",
-                        io.natrix.ride.api.RideApi.NEARBY_SHARED + ".>"));
-                publish.add(io.natrix.ride.api.RideApi.NEARBY_SHARED + ".>");
-                publish.addAll(List.of("ms.users.RegisterRider", "ms.users.RegisterDriver", "ms.users.GetUser",
-                        "ms.dispatch.RequestRide", "ms.dispatch.GetRide", "ms.dispatch.CancelRide",
-                        "ms.dispatch.AnswerOffer", "ms.dispatch.PickUp", "ms.dispatch.DropOff",
-                        "ms.dispatch.NearbyDrivers", "ms.geo.SetAvailability", GeoService.BATCHES,
-                        "ms.dashboard.Streets"));
+                // what its routes stream to riders, drivers and the dashboard page, and the shared nearby answers
+                subscribe.addAll(List.of(DispatchApi.offersTo("*"), DispatchApi.ridesOf("*"), DashboardApi.SNAPSHOTS,
+                        RideApi.NEARBY_SHARED + ".>"));
+                publish.add(RideApi.NEARBY_SHARED + ".>");
+                // what its routes ask (RideApi, the dashboard's routes) and the drivers' positions it gathers
+                publish.addAll(List.of(UsersApi.REGISTER_RIDER, UsersApi.REGISTER_DRIVER, UsersApi.GET_USER,
+                        DispatchApi.REQUEST_RIDE, DispatchApi.GET_RIDE, DispatchApi.CANCEL_RIDE,
+                        DispatchApi.ANSWER_OFFER, DispatchApi.PICK_UP, DispatchApi.DROP_OFF,
+                        DispatchApi.NEARBY_DRIVERS, GeoApi.SET_AVAILABILITY, GeoApi.BATCHES, DashboardApi.STREETS));
             }
         }
         return NatsSecurity.User.allowing(publish, subscribe);
     }
 
-    /** The service's endpoints in its queue group, and its discovery subjects. */
-    private static void serves(List<String> subscribe, String service, String... endpoints) {
-        for (String endpoint : endpoints) {
-            subscribe.add(endpoint + " " + service);
+    /**
+     * The service's endpoints, each only in the service's queue group (so a plain subscription, which would get
+     * a copy of every request, is refused), and its discovery subjects.
+     */
+    private static void serves(List<String> subscribe, Contract.Subjects contract) {
+        for (String endpoint : contract.all()) {
+            subscribe.add(endpoint + " " + contract.service());
         }
+        String service = contract.service();
         subscribe.addAll(List.of("$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.*." + service, "$SRV.*." + service + ".*"));
     }
 

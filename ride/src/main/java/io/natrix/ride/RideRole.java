@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.OptionalInt;
 
 /** Each part of the ride system, and how one instance of it starts: the one place that knows. */
-enum RideRole {
+public enum RideRole {
 
     USERS, GEO, ETA_QUICK, ETA_CAREFUL, DISPATCH, DASHBOARD, GATEWAY;
 
@@ -56,11 +56,12 @@ enum RideRole {
     }
 
     /** The name used on command lines: {@code eta-quick}. */
-    String label() {
+    public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    static RideRole of(String label) {
+    /** The role named {@code label} on a command line. */
+    public static RideRole of(String label) {
         for (RideRole role : values()) {
             if (role.label().equals(label)) {
                 return role;

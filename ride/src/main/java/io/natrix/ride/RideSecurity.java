@@ -37,7 +37,7 @@ public record RideSecurity(NatsSecurity nats, TokenKeys tokens) {
     }
 
     /** The JVM options that give an instance of {@code role} its identity, and nothing it does not need. */
-    List<String> jvmOptions(String role) {
+    public List<String> jvmOptions(String role) {
         List<String> options = new ArrayList<>(List.of("-Dnatrix.nats.creds=" + nats.seed(role), "-Dnatrix.nats.ca=" + nats.ca()));
         if (role.equals(RideRole.USERS.label())) {
             options.add("-D" + RideTokens.SIGNING + "=" + tokens.signingKey());

@@ -1,5 +1,7 @@
 package io.natrix.ride;
 
+import io.natrix.ride.dispatch.DispatchApi;
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.JetStreamDefaults;
 
 import io.nats.client.Connection;
@@ -28,8 +30,6 @@ public final class RideStorage {
 
     /** Every ride's events, one subject per ride (dispatch). */
     public static final String RIDES = "RIDES";
-    /** The subjects of {@link #RIDES}: {@code ms.rides.<rideId>}. */
-    public static final String RIDE_EVENTS = "ms.rides";
     /** The fleet's positions of the last {@link #FLEET_KEPT} (geo's replay on start). */
     public static final String GEO_FLEET = "GEO_FLEET";
     /** What each driver last said about taking rides, or dispatch about it being busy (geo's replay on start). */
@@ -64,18 +64,18 @@ public final class RideStorage {
      */
     public static void provision(Connection admin, int replicas) throws IOException, JetStreamApiException {
         JetStreamManagement streams = admin.jetStreamManagement(JetStreamDefaults.jetStream());
-        put(streams, StreamConfiguration.builder().name(RIDES).subjects(RIDE_EVENTS + ".>")
+        put(streams, StreamConfiguration.builder().name(RIDES).subjects(DispatchApi.EVENTS + ".>")
                 .storageType(StorageType.File).replicas(replicas)
                 // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
                 .maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
         // every position of the last 30 s, most in gateways' batches (one subject for all): a replay reads it
         // all, in order, the last position of a driver winning; 256 MiB is 30 s of about 80,000 drivers, and past
         // it the oldest go first
-        put(streams, StreamConfiguration.builder().name(GEO_FLEET).subjects("ms.geo.UpdatePoint.>")
+        put(streams, StreamConfiguration.builder().name(GEO_FLEET).subjects(GeoApi.POSITIONS + ".>")
                 .storageType(StorageType.Memory).maxMessagesPerSubject(-1).maxAge(FLEET_KEPT)
                 .maxBytes(256L << 20).maximumMessageSize(1 << 20).build());
         // a driver says it takes rides once, not every second: kept on disk, in copies, for as long as it holds
-        put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects("ms.geo.Availability.>")
+        put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects(GeoApi.AVAILABILITY + ".>")
                 .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1)
                 .maxBytes(64L << 20).maximumMessageSize(1 << 10).build());
         KeyValueManagement buckets = admin.keyValueManagement(JetStreamDefaults.keyValue());

@@ -1,5 +1,6 @@
 package io.natrix.ride;
 
+import io.natrix.ride.harness.RideProcesses;
 import io.natrix.testkit.NatsServerProcess;
 import org.junit.jupiter.api.Test;
 

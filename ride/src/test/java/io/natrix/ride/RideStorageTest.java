@@ -39,7 +39,7 @@ class RideStorageTest {
         NatsServerProcess server = NatsServerProcess.start(1, true).getFirst();
         try (Connection admin = Nats.connect(server.url())) {
             JetStreamManagement management = admin.jetStreamManagement();
-            management.addStream(StreamConfiguration.builder().name(RideStorage.RIDES).subjects(RideStorage.RIDE_EVENTS + ".>")
+            management.addStream(StreamConfiguration.builder().name(RideStorage.RIDES).subjects(io.natrix.ride.dispatch.DispatchApi.EVENTS + ".>")
                     .storageType(StorageType.File).build()); // unbounded, as before storage was provisioned
             RideStorage.provision(admin, 1);
             RideStorage.provision(admin, 1);

@@ -1,5 +1,7 @@
 package io.natrix.ride;
 
+import io.natrix.ride.eta.EtaApi;
+import io.natrix.ride.geo.GeoApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.Natrix;
@@ -77,7 +79,7 @@ class TracedRideTest {
                     new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS);
             locations.sendText("{\"lat\":32.0860,\"lng\":34.7825}", true).get();
             post(base + "/v1/drivers/" + driverId + "/availability", "{\"available\":true}", null);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !plain.call(GeoService.NEARBY,
+            await().atMost(Duration.ofSeconds(10)).until(() -> !plain.call(GeoApi.NEARBY,
                     new NearbyRequest(32.0853, 34.7818, 2_000, 10), NearbyDrivers.class, Duration.ofSeconds(1)).drivers().isEmpty());
 
             post(base + "/v1/rides", "{\"riderId\":\"" + riderId + "\",\"lat\":32.0853,\"lng\":34.7818}",
@@ -98,12 +100,12 @@ class TracedRideTest {
             SpanRecord serveDispatch = child(spans, callDispatch, "SERVE", "ms.dispatch.RequestRide", tree);
             assertThat(serveDispatch.service()).isEqualTo("dispatch");
             assertThat(serveDispatch.instance()).isNotEmpty();
-            SpanRecord callGeo = child(spans, serveDispatch, "CALL", GeoService.NEARBY, tree);
+            SpanRecord callGeo = child(spans, serveDispatch, "CALL", GeoApi.NEARBY, tree);
             assertThat(callGeo.service()).as("the caller's process").isEqualTo("dispatch");
-            assertThat(child(spans, callGeo, "SERVE", GeoService.NEARBY, tree).service()).isEqualTo("geo");
-            SpanRecord callEta = child(spans, serveDispatch, "CALL", EtaService.CAREFUL + "|" + EtaService.QUICK, tree);
-            assertThat(child(spans, callEta, "SERVE", EtaService.QUICK, tree).service()).isEqualTo("eta-quick");
-            assertThat(child(spans, callEta, "SERVE", EtaService.CAREFUL, tree).durationMicros())
+            assertThat(child(spans, callGeo, "SERVE", GeoApi.NEARBY, tree).service()).isEqualTo("geo");
+            SpanRecord callEta = child(spans, serveDispatch, "CALL", EtaApi.CAREFUL + "|" + EtaApi.QUICK, tree);
+            assertThat(child(spans, callEta, "SERVE", EtaApi.QUICK, tree).service()).isEqualTo("eta-quick");
+            assertThat(child(spans, callEta, "SERVE", EtaApi.CAREFUL, tree).durationMicros())
                     .as("the careful estimator's 20 ms").isGreaterThanOrEqualTo(20_000);
             assertThat(spans).as(tree).noneMatch(SpanRecord::failed);
             assertThat(tree).contains("POST /v1/rides", "ms.geo.Nearby", "ms.eta.Careful", "most time of its own");

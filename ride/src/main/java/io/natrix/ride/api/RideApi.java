@@ -1,27 +1,30 @@
 package io.natrix.ride.api;
 
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.Actor;
 import io.natrix.gateway.Access;
 import io.natrix.gateway.Gateway;
 import io.natrix.gateway.Route;
 import io.natrix.gateway.StreamRoute;
 
+import io.natrix.ride.dispatch.DispatchApi;
 import io.natrix.ride.dispatch.RideMessages.AnswerOffer;
 import io.natrix.ride.dispatch.RideMessages.CancelRide;
 import io.natrix.ride.dispatch.RideMessages.DriverStep;
 import io.natrix.ride.dispatch.RideMessages.GetRide;
 import io.natrix.ride.dispatch.RideMessages.RequestRide;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
-import io.natrix.ride.geo.GeoService;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.ride.geo.GeoMessages.SetAvailability;
 import io.natrix.ride.users.UserMessages.GetUser;
+import io.natrix.ride.users.UsersApi;
 import io.natrix.ride.users.UserMessages.Register;
 
 import java.time.Duration;
 
 /**
- * The rider and driver API: the gateway routes that put the ride services on HTTP. Every route is documented
+ * The rider and driver API: the gateway routes that put the ride services on HTTP, each naming its subject
+ * through the service's contract ({@link UsersApi}, {@link DispatchApi}, {@link GeoApi}). Every route is documented
  * with a curl example in {@code ride/README.md}. Each route that sends a request names its record: the gateway
  * refuses (400) what the record refuses before any service is asked. Every ride operation is idempotent: a
  * sign-up or a ride request is keyed by its request id ({@code X-Request-Id}; the same id again answers the
@@ -43,8 +46,6 @@ public final class RideApi {
 
     /** Drivers' routes. */
     static final Access DRIVERS = Access.roles(DRIVER);
-    /** Where dispatch offers a ride to one driver. */
-    static final String OFFERS = "ms.drivers.{driverId}.offers";
 
     /**
      * Adds every rider and driver route to the gateway being built, each with who may use it once the gateway
@@ -54,38 +55,38 @@ public final class RideApi {
     public static Gateway.Builder routes(Gateway.Builder gateway) {
         return gateway
                 // riders
-                .route(Route.post("/v1/riders", "ms.users.RegisterRider").accepts(Register.class).idempotent().access(Access.open()))
+                .route(Route.post("/v1/riders", UsersApi.REGISTER_RIDER).accepts(Register.class).idempotent().access(Access.open()))
                 // shared by every rider in the same small cell, on every gateway: one poll per cell a second, not
                 // one per rider nor one per gateway
-                .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.dispatch.NearbyDrivers", Duration.ofSeconds(1))
+                .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", DispatchApi.NEARBY_DRIVERS, Duration.ofSeconds(1))
                         .accepts(NearbyRequest.class).sharedAs(NearbyRequest.class, NearbyCells::centreOf)
                         .sharedBetweenGateways(NEARBY_SHARED)
                         .access(RIDERS.owner("riderId")))
-                .route(Route.post("/v1/rides", "ms.dispatch.RequestRide").accepts(RequestRide.class).idempotent()
+                .route(Route.post("/v1/rides", DispatchApi.REQUEST_RIDE).accepts(RequestRide.class).idempotent()
                         .access(RIDERS.actor("riderId")))
                 // a ride is its rider's, its driver's and the admins': dispatch answers anyone else 404
-                .route(Route.get("/v1/rides/{rideId}", "ms.dispatch.GetRide").accepts(GetRide.class)
+                .route(Route.get("/v1/rides/{rideId}", DispatchApi.GET_RIDE).accepts(GetRide.class)
                         .access(Access.roles(RIDER, DRIVER, Actor.ADMIN)))
-                .route(Route.post("/v1/rides/{rideId}/cancel", "ms.dispatch.CancelRide").accepts(CancelRide.class).idempotent()
+                .route(Route.post("/v1/rides/{rideId}/cancel", DispatchApi.CANCEL_RIDE).accepts(CancelRide.class).idempotent()
                         .access(RIDERS.actor("riderId")))
-                .stream(StreamRoute.subscribe("/v1/riders/{riderId}/rides", "ms.riders.{riderId}.rides").access(RIDERS.owner("riderId")))
+                .stream(StreamRoute.subscribe("/v1/riders/{riderId}/rides", DispatchApi.RIDES_OF_RIDER).access(RIDERS.owner("riderId")))
                 // drivers
-                .route(Route.post("/v1/drivers", "ms.users.RegisterDriver").accepts(Register.class).idempotent().access(Access.open()))
-                .route(Route.post("/v1/drivers/{driverId}/availability", "ms.geo.SetAvailability").accepts(SetAvailability.class)
+                .route(Route.post("/v1/drivers", UsersApi.REGISTER_DRIVER).accepts(Register.class).idempotent().access(Access.open()))
+                .route(Route.post("/v1/drivers/{driverId}/availability", GeoApi.SET_AVAILABILITY).accepts(SetAvailability.class)
                         .idempotent().access(DRIVERS.owner("driverId")))
-                .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint.{driverId}")
+                .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", GeoApi.POSITIONS_OF_DRIVER)
                         .accepts(DriverPosition.class).stamps("at").access(DRIVERS.owner("driverId"))
-                        .batched(GeoService.BATCHES, GeoService.BATCH_EVERY)
+                        .batched(GeoApi.BATCHES, GeoApi.BATCH_EVERY)
                         // one socket per driver: its positions out, its offers back (the NDJSON form has the stream below)
-                        .deliversOnWebSocket(OFFERS))
-                .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", OFFERS).access(DRIVERS.owner("driverId")))
-                .route(Route.post("/v1/rides/{rideId}/answer", "ms.dispatch.AnswerOffer").accepts(AnswerOffer.class).idempotent()
+                        .deliversOnWebSocket(DispatchApi.OFFERS))
+                .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", DispatchApi.OFFERS).access(DRIVERS.owner("driverId")))
+                .route(Route.post("/v1/rides/{rideId}/answer", DispatchApi.ANSWER_OFFER).accepts(AnswerOffer.class).idempotent()
                         .access(DRIVERS.actor("driverId")))
-                .route(Route.post("/v1/rides/{rideId}/pickup", "ms.dispatch.PickUp").accepts(DriverStep.class).idempotent()
+                .route(Route.post("/v1/rides/{rideId}/pickup", DispatchApi.PICK_UP).accepts(DriverStep.class).idempotent()
                         .access(DRIVERS.actor("driverId")))
-                .route(Route.post("/v1/rides/{rideId}/dropoff", "ms.dispatch.DropOff").accepts(DriverStep.class).idempotent()
+                .route(Route.post("/v1/rides/{rideId}/dropoff", DispatchApi.DROP_OFF).accepts(DriverStep.class).idempotent()
                         .access(DRIVERS.actor("driverId")))
                 // both: anyone signed in sees a user's name; users shows the phone to that user and admins only
-                .route(Route.get("/v1/users/{id}", "ms.users.GetUser").accepts(GetUser.class).access(Access.authenticated()));
+                .route(Route.get("/v1/users/{id}", UsersApi.GET_USER).accepts(GetUser.class).access(Access.authenticated()));
     }
 }

@@ -1,5 +1,6 @@
 package io.natrix.ride.dashboard;
 
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.Actor;
@@ -9,7 +10,7 @@ import io.natrix.gateway.Route;
 import io.natrix.gateway.StreamRoute;
 import io.natrix.ride.dispatch.RideMessages.RideEvent;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
-import io.natrix.ride.geo.GeoService;
+import io.natrix.ride.dispatch.DispatchApi;
 import io.natrix.ride.geo.Positions;
 import io.natrix.ride.sim.StreetGrid;
 import io.natrix.tracing.TraceSummary;
@@ -21,19 +22,15 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The live dashboard's data: overhears positions, availability and ride events, reads discovery and recent
- * traces, and publishes one snapshot a second on {@value #SNAPSHOTS}; the gateway streams it to the page at
+ * traces, and publishes one snapshot a second on {@value DashboardApi#SNAPSHOTS}; the gateway streams it to the page at
  * {@code /dashboard} over SSE. One instance is enough: it serves nothing the riders or drivers need.
  */
 public final class DashboardService implements AutoCloseable {
 
-    /** Where the snapshots go, once a second. */
-    public static final String SNAPSHOTS = "ms.dashboard.Snapshot";
-    /** The street graph the simulator drives on, for the page to draw. */
-    public static final String STREETS = "ms.dashboard.Streets";
+    private static final String SNAPSHOTS = DashboardApi.SNAPSHOTS;
 
     private static final System.Logger LOG = System.getLogger(DashboardService.class.getName());
     private static final Duration EVERY = Duration.ofSeconds(1);
@@ -63,10 +60,10 @@ public final class DashboardService implements AutoCloseable {
         this.natrix = natrix;
         StreetGrid.Streets streets = StreetGrid.telAviv().streets();
         this.service = natrix.service("dashboard").version("1.0.0").description("The live dashboard's snapshots")
-                .broadcastListener(GeoService.POSITIONS + ".>", byte[].class, message -> Positions.each(message, fleet::position))
-                .broadcastListener(GeoService.AVAILABILITY + ".>", DriverAvailability.class, fleet::availability)
-                .broadcastListener("ms.rides.>", RideEvent.class, fleet::ride)
-                .endpoint("Streets", Map.class, request -> streets)
+                .broadcastListener(GeoApi.POSITIONS + ".>", byte[].class, message -> Positions.each(message, fleet::position))
+                .broadcastListener(GeoApi.AVAILABILITY + ".>", DriverAvailability.class, fleet::availability)
+                .broadcastListener(DispatchApi.EVENTS + ".>", RideEvent.class, fleet::ride)
+                .implement(DashboardApi.class, request -> streets)
                 .start();
         this.publisher = Thread.ofVirtual().name("dashboard-snapshots").start(this::publish);
         // reading traces waits out each gather window (several a round): never on the snapshot thread
@@ -88,7 +85,7 @@ public final class DashboardService implements AutoCloseable {
     public static Gateway.Builder routes(Gateway.Builder gateway) {
         Access admins = Access.roles(Actor.ADMIN);
         return gateway.page(PATH, "text/html; charset=utf-8", page(), admins)
-                .route(Route.get(PATH + "/streets", STREETS).access(admins))
+                .route(Route.get(PATH + "/streets", DashboardApi.STREETS).access(admins))
                 .stream(StreamRoute.subscribe(PATH + "/live", SNAPSHOTS).access(admins));
     }
 

@@ -11,6 +11,7 @@ import io.natrix.ride.dispatch.RideMessages.CancelRide;
 import io.natrix.ride.dispatch.RideMessages.DriverStep;
 import io.natrix.ride.dispatch.RideMessages.EventType;
 import io.natrix.ride.dispatch.RideMessages.GetRide;
+import io.natrix.ride.dispatch.RideMessages.NearbyWithEta;
 import io.natrix.ride.dispatch.RideMessages.RequestRide;
 import io.natrix.ride.dispatch.RideMessages.Ride;
 import io.natrix.ride.dispatch.RideMessages.RideEvent;
@@ -65,16 +66,50 @@ public final class Dispatch implements AutoCloseable {
                     dispatch.claims = DriverClaims.open(natrix.nats());
                     dispatch.matcher = new Matcher(natrix, dispatch.ledger, dispatch.claims, config, dispatch.notifier);
                 })
-                .endpoint("RequestRide", RequestRide.class, dispatch::request)
-                .endpoint("GetRide", GetRide.class, request -> dispatch.ride(request.rideId()))
-                .endpoint("NearbyDrivers", NearbyRequest.class, area -> dispatch.matcher.ranked(area, List.of()))
-                .endpoint("CancelRide", CancelRide.class, dispatch::cancel)
-                .endpoint("AnswerOffer", AnswerOffer.class, dispatch::answer)
-                .endpoint("PickUp", DriverStep.class, step -> dispatch.driverStep(step, Status.ACCEPTED, EventType.PICKED_UP))
-                .endpoint("DropOff", DriverStep.class, step -> dispatch.driverStep(step, Status.PICKED_UP, EventType.COMPLETED))
+                .implement(DispatchApi.class, dispatch.endpoints())
                 .start();
         dispatch.sweeper = Thread.ofVirtual().name("dispatch-sweeper").start(dispatch::sweep);
         return dispatch;
+    }
+
+    /** What each endpoint of the contract does. */
+    private DispatchApi endpoints() {
+        return new DispatchApi() {
+            @Override
+            public Ride requestRide(RequestRide request) throws Exception {
+                return request(request);
+            }
+
+            @Override
+            public Ride getRide(GetRide request) throws Exception {
+                return ride(request.rideId());
+            }
+
+            @Override
+            public NearbyWithEta nearbyDrivers(NearbyRequest area) {
+                return matcher.ranked(area, List.of());
+            }
+
+            @Override
+            public Ride cancelRide(CancelRide request) throws Exception {
+                return cancel(request);
+            }
+
+            @Override
+            public Ride answerOffer(AnswerOffer answer) throws Exception {
+                return answer(answer);
+            }
+
+            @Override
+            public Ride pickUp(DriverStep step) throws Exception {
+                return driverStep(step, Status.ACCEPTED, EventType.PICKED_UP);
+            }
+
+            @Override
+            public Ride dropOff(DriverStep step) throws Exception {
+                return driverStep(step, Status.PICKED_UP, EventType.COMPLETED);
+            }
+        };
     }
 
     /** The running service, for discovery and stats. */

@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.CallOptions;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
@@ -17,7 +18,6 @@ import io.natrix.ride.eta.EtaService;
 import io.natrix.ride.geo.GeoMessages.NearbyDriver;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
-import io.natrix.ride.geo.GeoService;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -107,7 +107,7 @@ final class Matcher {
                 claims.release(candidate.driverId(), ride.rideId()); // the ride changed meanwhile
                 return true;
             }
-            natrix.publish("ms.drivers." + candidate.driverId() + ".offers", new Offer(ride.rideId(), ride.riderId(),
+            natrix.publish(DispatchApi.offersTo(candidate.driverId()), new Offer(ride.rideId(), ride.riderId(),
                     ride.pickupLat(), ride.pickupLng(), candidate.etaSeconds(),
                     offered.get().updatedAt() + config.offerTimeout().toMillis()));
             notifier.rider(offered.get());
@@ -125,7 +125,7 @@ final class Matcher {
     NearbyWithEta ranked(NearbyRequest area, List<String> excluded) {
         double lat = area.lat();
         double lng = area.lng();
-        NearbyDrivers nearby = natrix.call(GeoService.NEARBY, area, NearbyDrivers.class, GEO_QUERY);
+        NearbyDrivers nearby = natrix.call(GeoApi.NEARBY, area, NearbyDrivers.class, GEO_QUERY);
         Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
                 .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {

@@ -48,7 +48,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class RideLedger implements AutoCloseable {
 
     static final String STREAM = RideStorage.RIDES;
-    static final String SUBJECT = RideStorage.RIDE_EVENTS;
+    static final String SUBJECT = DispatchApi.EVENTS;
 
     /**
      * A ride, the stream sequence of its last event, and that event as a step ({@link #step}): what an

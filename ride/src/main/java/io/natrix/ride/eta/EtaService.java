@@ -1,6 +1,5 @@
 package io.natrix.ride.eta;
 
-import io.natrix.EndpointOptions;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ServiceException;
@@ -11,14 +10,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Two ETA services answer the same question: {@code eta-quick} on {@code ms.eta.Quick} and {@code eta-careful}
- * on {@code ms.eta.Careful}. Callers ask both with {@link #estimate} and take the first answer within the
- * deadline: the talk's GetFastestResult, for real.
+ * Two ETA services answer the same question ({@link EtaApi}): {@code eta-quick} on {@code ms.eta.Quick} and
+ * {@code eta-careful} on {@code ms.eta.Careful}. Callers ask both with {@link #estimate} and take the first
+ * answer within the deadline (the "fastest result" pattern: one slow estimator costs nobody a wait).
  */
 public final class EtaService {
 
-    public static final String QUICK = "ms.eta.Quick";
-    public static final String CAREFUL = "ms.eta.Careful";
     /** At most this many candidates per request. */
     static final int MAX_CANDIDATES = 100;
 
@@ -27,31 +24,32 @@ public final class EtaService {
 
     /** The quick estimator. */
     public static Service startQuick(Natrix natrix) {
-        return start(natrix, "eta-quick", "Quick", QUICK, EtaModel.QUICK, Duration.ZERO);
+        EtaApi.Quick quick = request -> estimated(EtaModel.QUICK, Duration.ZERO, request);
+        return describe(natrix, "eta-quick", EtaModel.QUICK).implement(EtaApi.Quick.class, quick).start();
     }
 
     /** The careful estimator; {@code extraLatency} simulates a heavier routing engine behind it. */
     public static Service startCareful(Natrix natrix, Duration extraLatency) {
-        return start(natrix, "eta-careful", "Careful", CAREFUL, EtaModel.CAREFUL, extraLatency);
+        EtaApi.Careful careful = request -> estimated(EtaModel.CAREFUL, extraLatency, request);
+        return describe(natrix, "eta-careful", EtaModel.CAREFUL).implement(EtaApi.Careful.class, careful).start();
     }
 
-    private static Service start(Natrix natrix, String service, String endpoint, String subject, EtaModel model,
-                                 Duration extraLatency) {
-        return natrix.service(service).version("1.0.0").description("Pick-up times: " + model.name().toLowerCase() + " model")
-                .endpoint(endpoint, EtaRequest.class, request -> {
-                    if (request.candidates() == null || request.candidates().size() > MAX_CANDIDATES) {
-                        throw new ServiceException(400, "candidates must be a list of at most " + MAX_CANDIDATES);
-                    }
-                    if (!extraLatency.isZero()) {
-                        Thread.sleep(extraLatency); // a virtual thread: waiting costs nothing
-                    }
-                    return new Etas(model.name().toLowerCase(), model.estimate(request));
-                }, EndpointOptions.defaults().subject(subject))
-                .start();
+    private static Service.Builder describe(Natrix natrix, String service, EtaModel model) {
+        return natrix.service(service).version("1.0.0").description("Pick-up times: " + model.name().toLowerCase() + " model");
+    }
+
+    private static Etas estimated(EtaModel model, Duration extraLatency, EtaRequest request) throws InterruptedException {
+        if (request.candidates() == null || request.candidates().size() > MAX_CANDIDATES) {
+            throw new ServiceException(400, "candidates must be a list of at most " + MAX_CANDIDATES);
+        }
+        if (!extraLatency.isZero()) {
+            Thread.sleep(extraLatency); // a virtual thread: waiting costs nothing
+        }
+        return new Etas(model.name().toLowerCase(), model.estimate(request));
     }
 
     /** Asks both estimators and returns the first answer that arrives within {@code deadline}. */
     public static Etas estimate(Natrix natrix, EtaRequest request, Duration deadline) {
-        return natrix.fastest(List.of(CAREFUL, QUICK), request, Etas.class, deadline);
+        return natrix.fastest(List.of(EtaApi.CAREFUL, EtaApi.QUICK), request, Etas.class, deadline);
     }
 }

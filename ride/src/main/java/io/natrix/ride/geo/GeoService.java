@@ -17,26 +17,15 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * The talk's geo service: every instance hears every driver's position (broadcast on
- * {@code ms.geo.UpdatePoint.<driverId>}, or gathered by a gateway on {@link #BATCHES}) and keeps the whole fleet
+ * The geo service ({@link GeoApi}): every instance hears every driver's position (broadcast on
+ * {@code ms.geo.UpdatePoint.<driverId>}, or gathered by a gateway on {@link GeoApi#BATCHES}) and keeps the whole fleet
  * in a {@link GeoIndex}; one instance of the queue group answers each {@code ms.geo.Nearby}. A new instance
  * replays the fleet's last state from JetStream before it answers.
  */
 public final class GeoService {
 
-    /** Positions: {@code ms.geo.UpdatePoint.<driverId>}. */
-    public static final String POSITIONS = "ms.geo.UpdatePoint";
-    /**
-     * The gateways' batches of positions (NDJSON, one position per line, each naming its driver): a gateway
-     * gathers its drivers' positions for {@link #BATCH_EVERY} and publishes them as one message.
-     */
-    public static final String BATCHES = POSITIONS + ".batch";
-    /** How long a gateway gathers positions before it publishes them. */
-    public static final java.time.Duration BATCH_EVERY = java.time.Duration.ofMillis(50);
-    /** Availability changes: {@code ms.geo.Availability.<driverId>}. */
-    public static final String AVAILABILITY = "ms.geo.Availability";
-    /** Nearest available drivers to a point. */
-    public static final String NEARBY = "ms.geo.Nearby";
+    private static final String POSITIONS = GeoApi.POSITIONS;
+    private static final String AVAILABILITY = GeoApi.AVAILABILITY;
 
     private static final System.Logger LOG = System.getLogger(GeoService.class.getName());
 
@@ -77,16 +66,22 @@ public final class GeoService {
                 }, INDEXING)
                 .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class,
                         a -> index.availability(a.driverId(), a.available(), a.at()), INDEXING)
-                // the request checked its own ranges as it was decoded (GeoMessages, Inputs): a bad one is a 400
-                .endpoint("Nearby", NearbyRequest.class, request -> new NearbyDrivers(index.nearby(request.lat(),
-                        request.lng(), request.radiusMeters(), request.limit())))
-                .endpoint("SetAvailability", GeoMessages.SetAvailability.class, request -> {
-                    if (request.driverId() == null || !request.driverId().matches("[A-Za-z0-9_-]{1,64}")) {
-                        throw new io.natrix.ServiceException(400, "driverId must be 1 to 64 letters, digits, '-' or '_'");
+                .implement(GeoApi.class, new GeoApi() {
+                    @Override
+                    public NearbyDrivers nearby(NearbyRequest request) {
+                        // the request checked its own ranges as it was decoded (GeoMessages, Inputs): a bad one is a 400
+                        return new NearbyDrivers(index.nearby(request.lat(), request.lng(), request.radiusMeters(), request.limit()));
                     }
-                    DriverAvailability change = new DriverAvailability(request.driverId(), request.available(), System.currentTimeMillis());
-                    natrix.publish(AVAILABILITY + "." + request.driverId(), change);
-                    return change;
+
+                    @Override
+                    public DriverAvailability setAvailability(GeoMessages.SetAvailability request) {
+                        if (request.driverId() == null || !request.driverId().matches("[A-Za-z0-9_-]{1,64}")) {
+                            throw new io.natrix.ServiceException(400, "driverId must be 1 to 64 letters, digits, '-' or '_'");
+                        }
+                        DriverAvailability change = new DriverAvailability(request.driverId(), request.available(), System.currentTimeMillis());
+                        natrix.publish(GeoApi.availabilityOf(request.driverId()), change);
+                        return change;
+                    }
                 })
                 .beforeServing(() -> {
                     FleetReplay.requireStreams(natrix.nats());

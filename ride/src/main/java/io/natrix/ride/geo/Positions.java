@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads one message on {@code ms.geo.UpdatePoint.>}: a single position (a driver's own publish on
- * {@code ms.geo.UpdatePoint.<driverId>}) or a gateway's batch ({@link GeoService#BATCHES}), one position per line.
+ * {@code ms.geo.UpdatePoint.<driverId>}) or a gateway's batch ({@link GeoApi#BATCHES}), one position per line.
  * Both are NDJSON to this reader, a single position being a batch of one.
  */
 public final class Positions {

@@ -1,5 +1,6 @@
-package io.natrix.ride;
+package io.natrix.ride.harness;
 
+import io.natrix.ride.RideSecurity;
 import io.natrix.Natrix;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsSecurity;

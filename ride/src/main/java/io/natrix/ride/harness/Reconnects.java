@@ -1,4 +1,4 @@
-package io.natrix.ride;
+package io.natrix.ride.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
-package io.natrix.ride;
+package io.natrix.ride.harness;
 
+import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
@@ -13,7 +14,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * {@code ./natrix demo}: the ride system as the talk draws it. A nats-server it owns (or three clustered, or
+ * {@code ./natrix demo}: the whole ride system on one machine. A nats-server it owns (or three clustered, or
  * one you name), every service as separate processes (2 of each, 3 of geo), 2 gateways, and the simulator's
  * drivers and riders on both gateways. Ctrl-C stops the simulator, the gateways, the services, then NATS.
  */

@@ -1,5 +1,9 @@
-package io.natrix.ride;
+package io.natrix.ride.harness;
 
+import io.natrix.ride.ServiceMain;
+import io.natrix.ride.RideStorage;
+import io.natrix.ride.RideRole;
+import io.natrix.ride.RideSecurity;
 import io.natrix.Natrix;
 import io.natrix.testkit.NatsSecurity;
 
@@ -103,7 +107,7 @@ public final class RideProcesses implements AutoCloseable {
 
     /**
      * As {@link #start(String, int, Layout, String...)}, secured: each instance connects to NATS as its role's
-     * own user over TLS ({@code security} holds a seed per role, see {@link RidePermissions#users()}), users
+     * own user over TLS ({@code security} holds a seed per role, see {@code RidePermissions.users()}), users
      * mints bearer tokens and the gateways require them.
      */
     public static RideProcesses start(String natsUrl, RideSecurity security, int replicas, Layout layout, String... jvmOptions)

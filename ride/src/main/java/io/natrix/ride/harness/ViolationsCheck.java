@@ -1,4 +1,4 @@
-package io.natrix.ride;
+package io.natrix.ride.harness;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The demo smoke run's look at every process's NATS permission violations, from the metric each one serves
  * ({@code natrix_nats_permission_violations_total}): a normal run refuses nobody anything, so any count is a gap
- * in {@link RidePermissions}, or a process doing what it must not.
+ * in {@code RidePermissions}, or a process doing what it must not.
  */
 final class ViolationsCheck {
 

@@ -70,13 +70,32 @@ public final class UsersService {
     private static Service start(Natrix natrix, Optional<TokenIssuer> tokens) {
         UsersService users = new UsersService(bucket(natrix), tokens);
         return natrix.service("users").version("1.0.0").description("Riders and drivers, in a JetStream key-value bucket")
-                .endpoint("CreateUser", CreateUser.class, users::create)
-                .endpoint("RegisterRider", UserMessages.Register.class, r -> users.register(UserMessages.Role.RIDER, r))
-                .endpoint("RegisterDriver", UserMessages.Register.class, r -> users.register(UserMessages.Role.DRIVER, r))
-                .endpoint("GetUser", GetUser.class, request -> shown(users.get(request)))
-                .endpoint("UpdateUser", UpdateUser.class, request -> {
-                    actingFor(request.id());
-                    return users.update(request);
+                .implement(UsersApi.class, new UsersApi() {
+                    @Override
+                    public User createUser(CreateUser request) throws Exception {
+                        return users.create(request);
+                    }
+
+                    @Override
+                    public Registered registerRider(UserMessages.Register request) throws Exception {
+                        return users.register(UserMessages.Role.RIDER, request);
+                    }
+
+                    @Override
+                    public Registered registerDriver(UserMessages.Register request) throws Exception {
+                        return users.register(UserMessages.Role.DRIVER, request);
+                    }
+
+                    @Override
+                    public User getUser(GetUser request) throws Exception {
+                        return shown(users.get(request));
+                    }
+
+                    @Override
+                    public User updateUser(UpdateUser request) throws Exception {
+                        actingFor(request.id());
+                        return users.update(request);
+                    }
                 })
                 .start();
     }

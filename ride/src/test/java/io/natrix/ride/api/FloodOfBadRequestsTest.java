@@ -1,12 +1,12 @@
 package io.natrix.ride.api;
 
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.Natrix;
 import io.natrix.NatrixException;
 import io.natrix.ServiceException;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
-import io.natrix.ride.geo.GeoService;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,8 +56,8 @@ class FloodOfBadRequestsTest {
             Natrix services = stack.services;
             Natrix edge = stack.edge;
             String base = stack.base;
-            services.publish(GeoService.AVAILABILITY + ".d1", new DriverAvailability("d1", true, System.currentTimeMillis()));
-            services.publish(GeoService.POSITIONS + ".d1", new DriverPosition("d1", 32.0801, 34.7801, 0));
+            services.publish(GeoApi.AVAILABILITY + ".d1", new DriverAvailability("d1", true, System.currentTimeMillis()));
+            services.publish(GeoApi.POSITIONS + ".d1", new DriverPosition("d1", 32.0801, 34.7801, 0));
             long until = System.nanoTime() + RUN.toNanos();
 
             Map<Integer, Long> answers = new ConcurrentHashMap<>();

@@ -1,9 +1,9 @@
 package io.natrix.ride.api;
 
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.ride.geo.GeoMessages.DriverPosition;
-import io.natrix.ride.geo.GeoService;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,8 +63,8 @@ class RepeatedOperationsTest {
     void aWholeRideWithEveryStepSentTwiceAppliesEachOnce() throws Exception {
         String riderId = post("/v1/riders", key(), "{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}").get("id").asText();
         String driverId = post("/v1/drivers", key(), "{\"name\":\"Dov\",\"phone\":\"+972 50 000 0002\"}").get("id").asText();
-        stack.services.publish(GeoService.AVAILABILITY + "." + driverId, new DriverAvailability(driverId, true, System.currentTimeMillis()));
-        stack.services.publish(GeoService.POSITIONS + "." + driverId, new DriverPosition(driverId, 32.0801, 34.7801, 0));
+        stack.services.publish(GeoApi.AVAILABILITY + "." + driverId, new DriverAvailability(driverId, true, System.currentTimeMillis()));
+        stack.services.publish(GeoApi.POSITIONS + "." + driverId, new DriverPosition(driverId, 32.0801, 34.7801, 0));
 
         String request = key();
         String rideBody = "{\"riderId\":\"" + riderId + "\",\"lat\":32.08,\"lng\":34.78}";

@@ -1,5 +1,6 @@
 package io.natrix.ride.api;
 
+import io.natrix.ride.geo.GeoApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.natrix.ListenerStats;
 import io.natrix.Natrix;
@@ -7,7 +8,6 @@ import io.natrix.Service;
 import io.natrix.ServiceException;
 import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
-import io.natrix.ride.geo.GeoService;
 import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,15 +132,15 @@ class RideApiValidationTest {
                 "lat must be a number from -90 to 90, got 200");
         assertServiceRefuses("ms.dispatch.RequestRide", "{\"riderId\":\"r1\",\"lat\":32.08,\"lng\":1e9}",
                 "lng must be a number from -180 to 180, got 1000000000");
-        assertServiceRefuses(GeoService.NEARBY, "{\"lat\":32.08,\"lng\":34.78,\"radiusMeters\":-1,\"limit\":5}",
+        assertServiceRefuses(GeoApi.NEARBY, "{\"lat\":32.08,\"lng\":34.78,\"radiusMeters\":-1,\"limit\":5}",
                 "radiusMeters must be a number from 100 to 10000, got -1");
-        assertServiceRefuses(GeoService.NEARBY, "{\"lng\":34.78,\"radiusMeters\":500}", "lat is required");
+        assertServiceRefuses(GeoApi.NEARBY, "{\"lng\":34.78,\"radiusMeters\":500}", "lat is required");
     }
 
     @Test
     void geoDropsABroadcastPositionThatBreaksTheRulesAndSaysSo() {
         long errorsBefore = positionListener().errors();
-        edge.publish(GeoService.POSITIONS + ".ghost", "{\"driverId\":\"ghost\",\"lat\":500,\"lng\":34.78}".getBytes(StandardCharsets.UTF_8));
+        edge.publish(GeoApi.POSITIONS + ".ghost", "{\"driverId\":\"ghost\",\"lat\":500,\"lng\":34.78}".getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(5)).until(() -> positionListener().errors() == errorsBefore + 1);
         assertThat(positionListener().lastError()).hasValueSatisfying(error ->
                 assertThat(error).contains("lat must be a number from -90 to 90, got 500"));
@@ -148,11 +148,11 @@ class RideApiValidationTest {
     }
 
     private static ListenerStats positionListener() {
-        return geo.listeners().stream().filter(l -> l.subject().startsWith(GeoService.POSITIONS)).findFirst().orElseThrow();
+        return geo.listeners().stream().filter(l -> l.subject().startsWith(GeoApi.POSITIONS)).findFirst().orElseThrow();
     }
 
     private static NearbyDrivers nearby(double lat, double lng) {
-        return edge.call(GeoService.NEARBY, new NearbyRequest(lat, lng, 2_000, 50), NearbyDrivers.class, Duration.ofSeconds(2));
+        return edge.call(GeoApi.NEARBY, new NearbyRequest(lat, lng, 2_000, 50), NearbyDrivers.class, Duration.ofSeconds(2));
     }
 
     private static void assertServiceRefuses(String subject, String json, String rule) {

@@ -1,5 +1,6 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.geo.GeoApi;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Dispatcher;
@@ -77,8 +78,8 @@ class DispatchTest {
     }
 
     void driverAt(String id, double lat, double lng) {
-        client.publish(GeoService.AVAILABILITY + "." + id, new DriverAvailability(id, true, System.currentTimeMillis()));
-        client.publish(GeoService.POSITIONS + "." + id, new DriverPosition(id, lat, lng, System.currentTimeMillis()));
+        client.publish(GeoApi.AVAILABILITY + "." + id, new DriverAvailability(id, true, System.currentTimeMillis()));
+        client.publish(GeoApi.POSITIONS + "." + id, new DriverPosition(id, lat, lng, System.currentTimeMillis()));
     }
 
     Ride call(String endpoint, Object request) {
@@ -131,7 +132,7 @@ class DispatchTest {
         driverAt("near", 32.0860, 34.7820);
         driverAt("far", 32.0950, 34.7900);
         List<Offer> offers = drivers(true, "near", "far");
-        await().until(() -> client.call(GeoService.NEARBY, new io.natrix.ride.geo.GeoMessages.NearbyRequest(32.0853, 34.7818, 3000, 10),
+        await().until(() -> client.call(GeoApi.NEARBY, new io.natrix.ride.geo.GeoMessages.NearbyRequest(32.0853, 34.7818, 3000, 10),
                 io.natrix.ride.geo.GeoMessages.NearbyDrivers.class, Duration.ofSeconds(1)).drivers().size() == 2);
 
         Ride ride = call("RequestRide", new RequestRide("rider-1", 32.0853, 34.7818));
@@ -158,7 +159,7 @@ class DispatchTest {
         driverAt("decliner", 32.0855, 34.7819);
         driverAt("silent", 32.0870, 34.7830);
         drivers(false, "decliner");
-        await().until(() -> client.call(GeoService.NEARBY, new io.natrix.ride.geo.GeoMessages.NearbyRequest(32.0853, 34.7818, 3000, 10),
+        await().until(() -> client.call(GeoApi.NEARBY, new io.natrix.ride.geo.GeoMessages.NearbyRequest(32.0853, 34.7818, 3000, 10),
                 io.natrix.ride.geo.GeoMessages.NearbyDrivers.class, Duration.ofSeconds(1)).drivers().size() == 2);
         Ride ride = call("RequestRide", new RequestRide("rider-2", 32.0853, 34.7818));
         Ride offeredToSilent = awaitRide(ride.rideId(), r -> r.status() == Status.OFFERED && "silent".equals(r.driverId()));
@@ -179,7 +180,7 @@ class DispatchTest {
             driverAt(ids[i], 32.0853 + i * 1e-4, 34.7818);
         }
         drivers(true, ids);
-        await().until(() -> client.call(GeoService.NEARBY, new io.natrix.ride.geo.GeoMessages.NearbyRequest(32.0853, 34.7818, 3000, 50),
+        await().until(() -> client.call(GeoApi.NEARBY, new io.natrix.ride.geo.GeoMessages.NearbyRequest(32.0853, 34.7818, 3000, 50),
                 io.natrix.ride.geo.GeoMessages.NearbyDrivers.class, Duration.ofSeconds(1)).drivers().size() == 20);
         List<String> rideIds = new ArrayList<>();
         try (var riders = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -38,7 +38,7 @@ class GeoServiceTest {
     }
 
     static NearbyDrivers nearby(Natrix natrix, double lat, double lng, double radius) {
-        return natrix.call(GeoService.NEARBY, new NearbyRequest(lat, lng, radius, 50), NearbyDrivers.class, Duration.ofSeconds(2));
+        return natrix.call(GeoApi.NEARBY, new NearbyRequest(lat, lng, radius, 50), NearbyDrivers.class, Duration.ofSeconds(2));
     }
 
     @Test
@@ -47,10 +47,10 @@ class GeoServiceTest {
             GeoService.start(first, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
             GeoService.start(second, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
             long now = System.currentTimeMillis();
-            drivers.publish(GeoService.POSITIONS + ".near", new DriverPosition("near", 32.0800, 34.7800, now));
-            drivers.publish(GeoService.POSITIONS + ".far", new DriverPosition("far", 32.0850, 34.7850, now));
-            drivers.publish(GeoService.POSITIONS + ".away", new DriverPosition("away", 32.2000, 34.9000, now));
-            drivers.publish(GeoService.POSITIONS + ".silent", new DriverPosition("silent", 32.0801, 34.7801, now));
+            drivers.publish(GeoApi.POSITIONS + ".near", new DriverPosition("near", 32.0800, 34.7800, now));
+            drivers.publish(GeoApi.POSITIONS + ".far", new DriverPosition("far", 32.0850, 34.7850, now));
+            drivers.publish(GeoApi.POSITIONS + ".away", new DriverPosition("away", 32.2000, 34.9000, now));
+            drivers.publish(GeoApi.POSITIONS + ".silent", new DriverPosition("silent", 32.0801, 34.7801, now));
             for (String online : List.of("near", "far", "away")) { // "silent" never says it takes rides
                 drivers.call("ms.geo.SetAvailability", new SetAvailability(online, true), DriverAvailability.class, Duration.ofSeconds(2));
             }
@@ -65,7 +65,7 @@ class GeoServiceTest {
             // a bad radius is refused as the request is made, and by the service when it comes as JSON
             assertThatThrownBy(() -> nearby(drivers, 32.08, 34.78, -1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("radiusMeters must be a number from 100 to 10000, got -1");
-            assertThatThrownBy(() -> drivers.call(GeoService.NEARBY, "{\"lat\":32.08,\"lng\":34.78,\"radiusMeters\":-1,\"limit\":5}"
+            assertThatThrownBy(() -> drivers.call(GeoApi.NEARBY, "{\"lat\":32.08,\"lng\":34.78,\"radiusMeters\":-1,\"limit\":5}"
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8), byte[].class, Duration.ofSeconds(2)))
                     .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code()).isEqualTo(400));
         }
@@ -78,13 +78,13 @@ class GeoServiceTest {
             GeoService.start(early, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis)); // creates the stream
             long now = System.currentTimeMillis();
             for (int i = 0; i < 500; i++) {
-                drivers.publish(GeoService.AVAILABILITY + ".late-" + i, new DriverAvailability("late-" + i, true, now));
+                drivers.publish(GeoApi.AVAILABILITY + ".late-" + i, new DriverAvailability("late-" + i, true, now));
                 for (int tick = 0; tick < 3; tick++) { // only the last position per driver is kept
-                    drivers.publish(GeoService.POSITIONS + ".late-" + i,
+                    drivers.publish(GeoApi.POSITIONS + ".late-" + i,
                             new DriverPosition("late-" + i, 32.06 + i * 1e-5, 34.77 + tick * 1e-5, now + tick));
                 }
             }
-            drivers.publish(GeoService.AVAILABILITY + ".late-0", new DriverAvailability("late-0", false, now + 10));
+            drivers.publish(GeoApi.AVAILABILITY + ".late-0", new DriverAvailability("late-0", false, now + 10));
             await().until(() -> nearby(drivers, 32.0625, 34.77, 3_000).drivers().size() == 50);
             early.close();
 
@@ -115,11 +115,11 @@ class GeoServiceTest {
                     + "{\"driverId\":\"batch-2\",\"lat\":500,\"lng\":34.5000}\n" // out of range: refused alone
                     + "\n"
                     + "{\"driverId\":\"batch-3\",\"lat\":31.5010,\"lng\":34.5010,\"at\":" + now + "}\n";
-            gateway.publish(GeoService.BATCHES, batch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            gateway.publish(GeoApi.BATCHES, batch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             await().until(() -> nearby(gateway, 31.5, 34.5, 1_000).drivers().size() == 2);
             assertThat(nearby(gateway, 31.5, 34.5, 1_000).drivers()).extracting(NearbyDriver::driverId)
                     .containsExactly("batch-1", "batch-3");
-            await().until(() -> first.listeners().stream().filter(l -> l.subject().startsWith(GeoService.POSITIONS))
+            await().until(() -> first.listeners().stream().filter(l -> l.subject().startsWith(GeoApi.POSITIONS))
                     .mapToLong(l -> l.errors()).sum() == 1); // the bad line is counted, once, as the batch's failure
 
             try (Natrix late = connect()) {

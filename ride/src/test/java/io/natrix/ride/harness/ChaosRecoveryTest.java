@@ -1,4 +1,4 @@
-package io.natrix.ride;
+package io.natrix.ride.harness;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
-package io.natrix.ride;
+package io.natrix.ride.harness;
 
+import io.natrix.ride.ServiceMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
