@@ -280,9 +280,12 @@ final class FleetBench {
     /** Files a process keeps open besides its agents' sockets: jars, NATS, logs, the JDK's own. */
     static final int FILES_BESIDES_SOCKETS = 1_000;
 
-    /** The sockets a step's agents hold: one a driver (its positions out, its offers in), two a rider (nearby, rides). */
+    /**
+     * The sockets a step's agents hold: one a driver (its positions out, its offers in), one a rider (its nearby
+     * answers, and its rides on the same stream).
+     */
     static long sockets(Step step) {
-        return step.drivers() + 2L * step.riders();
+        return step.drivers() + step.riders();
     }
 
     /**

@@ -81,38 +81,38 @@ class FleetCriteriaTest {
 
     @Test
     void aStepWhoseSocketsAProcessCannotOpenIsSaidBeforeItRuns() {
-        // this machine's hard limit: 20,000 files a process; one socket a driver, two a rider
-        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(12_000, 3_000), 20_000, 1, 2)).isEmpty();
-        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(14_000, 3_500), 20_000, 1, 2)).hasValueSatisfying(why ->
-                assertThat(why).contains("each of 1 simulator processes would hold 21,000 sockets")
+        // this machine's hard limit: 20,000 files a process; one socket a driver, one a rider
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(14_000, 3_500), 20_000, 1, 2)).isEmpty();
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(16_000, 4_000), 20_000, 1, 2)).hasValueSatisfying(why ->
+                assertThat(why).contains("each of 1 simulator processes would hold 20,000 sockets")
                         .contains("may open 20,000 files").contains("--sim-processes 2"));
-        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(14_000, 3_500), 20_000, 2, 2)).isEmpty();
-        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(14_000, 3_500), 100_000, 1, 2)).isEmpty();
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(16_000, 4_000), 20_000, 2, 2)).isEmpty();
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(16_000, 4_000), 100_000, 1, 2)).isEmpty();
         // 45,000 sockets: three simulators hold them, two gateways do not
-        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(30_000, 7_500), 20_000, 3, 2)).hasValueSatisfying(why ->
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(36_000, 9_000), 20_000, 3, 2)).hasValueSatisfying(why ->
                 assertThat(why).contains("each of 2 gateways would hold 22,500 streams").contains("--gateways 3"));
-        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(30_000, 7_500), 20_000, 3, 3)).isEmpty();
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(36_000, 9_000), 20_000, 3, 3)).isEmpty();
         assertThat(FleetBench.maxOpenFiles()).as("read from /proc/self/limits").isPositive();
     }
 
     @Test
     void asFewSimulatorProcessesAsHoldTheLargestStepsSockets() {
         List<FleetBench.Step> upTo = List.of(new FleetBench.Step(1_000, 250), new FleetBench.Step(12_000, 3_000));
-        assertThat(FleetBench.simProcessesFor(upTo, 20_000)).isEqualTo(1); // 18,000 sockets
-        assertThat(FleetBench.simProcessesFor(List.of(new FleetBench.Step(14_000, 3_500)), 20_000)).isEqualTo(2);
+        assertThat(FleetBench.simProcessesFor(upTo, 20_000)).isEqualTo(1); // 15,000 sockets
+        assertThat(FleetBench.simProcessesFor(List.of(new FleetBench.Step(16_000, 4_000)), 20_000)).isEqualTo(2);
         assertThat(FleetBench.simProcessesFor(FleetBench.Options.parse(List.of()).steps(), 20_000))
-                .as("the default steps end at 20,000 / 5,000: 30,000 sockets").isEqualTo(2);
+                .as("the default steps end at 20,000 / 5,000: 25,000 sockets").isEqualTo(2);
         assertThat(FleetBench.simProcessesFor(List.of(), 20_000)).isEqualTo(1);
     }
 
     @Test
     void asFewGatewaysAsHoldTheLargestStepsStreamsButNeverOne() {
         assertThat(FleetBench.gatewaysFor(List.of(new FleetBench.Step(1_000, 250)), 20_000)).isEqualTo(2);
-        assertThat(FleetBench.gatewaysFor(List.of(new FleetBench.Step(30_000, 7_500)), 20_000))
+        assertThat(FleetBench.gatewaysFor(List.of(new FleetBench.Step(36_000, 9_000)), 20_000))
                 .as("45,000 streams, 19,000 a process").isEqualTo(3);
         assertThat(FleetBench.gatewaysFor(FleetBench.Options.parse(List.of()).steps(), 20_000))
-                .as("the default steps' 30,000 streams, 19,000 a process").isEqualTo(2);
-        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(30_000, 7_500), 20_000, 3,
-                FleetBench.gatewaysFor(List.of(new FleetBench.Step(30_000, 7_500)), 20_000))).isEmpty();
+                .as("the default steps' 25,000 streams, 19,000 a process").isEqualTo(2);
+        assertThat(FleetBench.beyondOpenFiles(new FleetBench.Step(36_000, 9_000), 20_000, 3,
+                FleetBench.gatewaysFor(List.of(new FleetBench.Step(36_000, 9_000)), 20_000))).isEmpty();
     }
 }

@@ -92,7 +92,7 @@ final class DefaultGateway implements Gateway {
                     stream.stamps(), builder.maxLineBytes, json, limits.map(l -> l.events), batched);
             if (stream.kind() == StreamRoute.Kind.PUBLISH) {
                 WebSocketRoute webSocket = new WebSocketRoute(events, PathTemplate.compile(stream.path()), stream.access(), guard,
-                        hosts, streams, json, stream.socketDelivers(), subscriptions);
+                        hosts, streams, json, stream.delivers(), subscriptions);
                 ingestRoutes.add(webSocket);
                 // the same path upgrades to WebSocket; Helidon's WebSocket routes read {name} templates too
                 webSockets.endpoint(stream.path(), () -> new WebSocketIngest(webSocket));

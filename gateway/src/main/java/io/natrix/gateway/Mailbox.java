@@ -8,7 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Messages waiting for one stream's client. Bounded: a conflating mailbox keeps only the latest message (state,
  * such as a position); a queueing one keeps up to its capacity and then marks the stream as overrun, so a client
- * that cannot keep up is told and disconnected instead of growing the gateway's memory.
+ * that cannot keep up is told and disconnected instead of growing the gateway's memory. A conflating mailbox may
+ * also queue what must not be conflated ({@link #latestOnlyAnd}, {@link #deliver}): a poll's answers beside the
+ * messages of a subscription the same stream delivers.
  */
 final class Mailbox {
 
@@ -32,6 +34,7 @@ final class Mailbox {
     private final int capacity;
     private final boolean conflate;
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+    private byte[] latest; // a conflating mailbox's one message, taken after what is queued
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private boolean overrun;
@@ -43,7 +46,12 @@ final class Mailbox {
     }
 
     static Mailbox latestOnly() {
-        return new Mailbox(1, true);
+        return new Mailbox(0, true);
+    }
+
+    /** Conflates what is {@link #offer offered}, and queues up to {@code capacity} messages {@link #deliver delivered}. */
+    static Mailbox latestOnlyAnd(int capacity) {
+        return new Mailbox(capacity, true);
     }
 
     static Mailbox queue(int capacity) {
@@ -58,18 +66,38 @@ final class Mailbox {
         lock.lock();
         try {
             if (conflate) {
-                waiting.clear();
-            } else if (overrun || waiting.size() >= capacity) {
-                overrun = true;
+                latest = payload;
                 arrived.signal();
-                return false;
+                return true;
             }
-            waiting.add(payload);
-            arrived.signal();
-            return true;
+            return queued(payload);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Queues a message that must not be conflated, whatever the mailbox does with what is offered: the client
+     * gets each, in order, before the latest offered message. Never blocks; false once the queue has overrun.
+     */
+    boolean deliver(byte[] payload) {
+        lock.lock();
+        try {
+            return queued(payload);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean queued(byte[] payload) {
+        if (overrun || waiting.size() >= capacity) {
+            overrun = true;
+            arrived.signal();
+            return false;
+        }
+        waiting.add(payload);
+        arrived.signal();
+        return true;
     }
 
     /** Wakes the stream's writer to end the stream: the gateway is stopping. */
@@ -88,7 +116,7 @@ final class Mailbox {
         lock.lock();
         try {
             long nanos = wait.toNanos();
-            while (waiting.isEmpty() && !overrun && !closing && nanos > 0) {
+            while (waiting.isEmpty() && latest == null && !overrun && !closing && nanos > 0) {
                 nanos = arrived.awaitNanos(nanos);
             }
             if (closing) {
@@ -98,6 +126,10 @@ final class Mailbox {
                 return new Overrun(capacity);
             }
             byte[] payload = waiting.poll();
+            if (payload == null) {
+                payload = latest;
+                latest = null;
+            }
             return payload == null ? new Idle() : new Message(payload);
         } finally {
             lock.unlock();

@@ -59,9 +59,13 @@ final class OutboundStream implements Forwarder {
     public void serve(Exchange exchange) throws Exception {
         NatsLink.awaitConnected(natrix, NatsLink.RECONNECT_PATIENCE);
         String subject = SubjectTemplate.fill(route.subject(), exchange.pathParameters());
+        Optional<String> delivered = route.delivers().map(template -> SubjectTemplate.fill(template, exchange.pathParameters()));
         byte[] pollRequest = route.kind() == StreamRoute.Kind.POLL ? pollRequest(exchange) : null;
         // the watch ends a stream whose writes have made no progress for the idle timeout: a client that stopped reading
-        Mailbox mailbox = route.conflate() ? Mailbox.latestOnly() : Mailbox.queue(QUEUE);
+        Mailbox mailbox = !route.conflate() ? Mailbox.queue(QUEUE)
+                : delivered.isPresent() ? Mailbox.latestOnlyAnd(QUEUE) : Mailbox.latestOnly();
+        // a poll's delivered subject is subscribed to before the stream's first line: an open stream misses nothing
+        Optional<Subscription> delivering = delivered.map(d -> subscriptions.subscribe(d, message -> mailbox.deliver(message.getData())));
         try (StreamCounter.Slot _ = streams.openOutbound(mailbox);
              IdleWatch.Watch watch = idle.watchCurrentThread();
              StreamWriter writer = StreamWriter.open(exchange.request(), exchange.response(), watch)) {
@@ -75,6 +79,8 @@ final class OutboundStream implements Forwarder {
         } catch (UncheckedIOException | IOException | InterruptedException | CloseConnectionException clientGone) {
             // the client closed the stream, or stopped reading it; the subscription or the polling ends with it
             throw new StreamEnded();
+        } finally {
+            delivering.ifPresent(subscriptions::unsubscribe);
         }
     }
 
@@ -139,8 +145,11 @@ final class OutboundStream implements Forwarder {
         }
     }
 
-    /** Asks, writes the answer, waits out the interval, asks again: a slow client slows its own polling. */
-    private void poll(Exchange exchange, String subject, byte[] body, StreamWriter writer, Mailbox closer)
+    /**
+     * Asks, writes the answer, waits out the interval (writing what the stream delivers as it comes), asks
+     * again: a slow client slows its own polling.
+     */
+    private void poll(Exchange exchange, String subject, byte[] body, StreamWriter writer, Mailbox mailbox)
             throws IOException, InterruptedException {
         // each poll is a request of its own, with the stream's request id: a trace per poll, not one trace
         // as long as the stream that grows by a few spans every interval
@@ -151,10 +160,22 @@ final class OutboundStream implements Forwarder {
         while (true) {
             long started = System.nanoTime();
             writer.message(answers.orElseThrow().answer(perPoll, subject, body));
-            long left = route.interval().toNanos() - (System.nanoTime() - started);
-            if (closer.take(Duration.ofNanos(Math.max(0, left))) instanceof Mailbox.Closing) {
-                writer.message(CLOSING);
-                return;
+            long left;
+            while ((left = route.interval().toNanos() - (System.nanoTime() - started)) > 0) {
+                switch (mailbox.take(Duration.ofNanos(left))) {
+                    case Mailbox.Message message -> writer.message(message.payload());
+                    case Mailbox.Idle ignored -> {
+                    }
+                    case Mailbox.Closing ignored -> {
+                        writer.message(CLOSING);
+                        return;
+                    }
+                    case Mailbox.Overrun overrun -> {
+                        streams.fellBehind();
+                        writer.message(fellBehind(overrun.capacity()));
+                        return;
+                    }
+                }
             }
         }
     }

@@ -14,7 +14,8 @@ import java.util.Optional;
  *   <li>{@link #subscribe}: the client GETs every message on a subject, as NDJSON or Server-Sent Events by its
  *       {@code Accept} header (a driver's ride offers).</li>
  *   <li>{@link #poll}: the client GETs the answer to a request repeated every interval (a rider's nearby drivers
- *       every second). Only the latest answer is kept for a slow client.</li>
+ *       every second). Only the latest answer is kept for a slow client. It may also deliver the messages of a
+ *       subject ({@link #alsoDelivers}: a rider's rides).</li>
  * </ul>
  *
  * <p>Path parameters go into each published event and into the request of a poll, and into the subject
@@ -38,13 +39,13 @@ import java.util.Optional;
  *                 per stream
  * @param batching for {@link Kind#PUBLISH}, where and how often the events of all its streams go together
  *                 ({@link #batched}); empty means each event is published alone, on {@code subject}, as it comes
- * @param socketDelivers for {@link Kind#PUBLISH}, the subject (it may name path parameters) whose every message
- *                 the stream's WebSocket form sends back to its client ({@link #deliversOnWebSocket}); empty means
- *                 the socket carries nothing back but its rejections
+ * @param delivers the subject (it may name path parameters) whose every message the stream also sends its
+ *                 client: for {@link Kind#PUBLISH}, on its WebSocket form ({@link #deliversOnWebSocket}); for
+ *                 {@link Kind#POLL}, between its answers ({@link #alsoDelivers}); empty means nothing more
  */
 public record StreamRoute(Kind kind, String path, String subject, Duration interval, boolean conflate,
                           Optional<Class<?>> accepts, Access access, Optional<String> stamps,
-                          Optional<PollSharing<?>> sharing, Optional<Batching> batching, Optional<String> socketDelivers) {
+                          Optional<PollSharing<?>> sharing, Optional<Batching> batching, Optional<String> delivers) {
 
     /**
      * Events gathered for {@code every} and published together on {@code subject}, one JSON object per line
@@ -87,11 +88,12 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.PUBLISH && batching.isPresent()) {
             throw new IllegalArgumentException("only a publish stream's events are batched");
         }
-        Objects.requireNonNull(socketDelivers, "socketDelivers");
-        if (kind != Kind.PUBLISH && socketDelivers.isPresent()) {
-            throw new IllegalArgumentException("only a publish stream has a WebSocket form to deliver on");
+        Objects.requireNonNull(delivers, "delivers");
+        if (kind == Kind.SUBSCRIBE && delivers.isPresent()) {
+            throw new IllegalArgumentException("a subscription stream delivers its own subject; a publish stream's socket"
+                    + " and a poll stream deliver another");
         }
-        socketDelivers.ifPresent(SubjectTemplate::check);
+        delivers.ifPresent(SubjectTemplate::check);
         if (kind != Kind.POLL && sharing.isPresent()) {
             throw new IllegalArgumentException("only a poll stream's pollers are shared");
         }
@@ -131,7 +133,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
         if (kind != Kind.SUBSCRIBE) {
             throw new IllegalStateException("latestOnly() is for subscription streams; polls are latest-only already");
         }
-        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps, sharing, batching, socketDelivers);
+        return new StreamRoute(kind, path, subject, interval, true, accepts, access, stamps, sharing, batching, delivers);
     }
 
     /**
@@ -142,12 +144,12 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * gateway and the service alike. Unknown fields are allowed.
      */
     public StreamRoute accepts(Class<?> type) {
-        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps, sharing, batching, socketDelivers);
+        return new StreamRoute(kind, path, subject, interval, conflate, Optional.of(type), access, stamps, sharing, batching, delivers);
     }
 
     /** The same stream for whom {@code access} allows ({@link Access}; the default is any valid token). */
     public StreamRoute access(Access access) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps, sharing, batching, socketDelivers);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps, sharing, batching, delivers);
     }
 
     /**
@@ -156,7 +158,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * keep a driver fresh or make its position unbeatable.
      */
     public StreamRoute stamps(String field) {
-        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field), sharing, batching, socketDelivers);
+        return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, Optional.of(field), sharing, batching, delivers);
     }
 
     /**
@@ -165,7 +167,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      */
     public <T> StreamRoute sharedAs(Class<T> type, java.util.function.UnaryOperator<T> canonical) {
         return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps,
-                Optional.of(new PollSharing<>(type, canonical)), batching, socketDelivers);
+                Optional.of(new PollSharing<>(type, canonical)), batching, delivers);
     }
 
     /**
@@ -179,7 +181,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
     public StreamRoute sharedBetweenGateways(String prefix) {
         PollSharing<?> shared = sharing.orElseThrow(() -> new IllegalStateException("sharedBetweenGateways() needs sharedAs() first"));
         return new StreamRoute(kind, path, subject, interval, conflate, accepts, access, stamps,
-                Optional.of(shared.between(prefix)), batching, socketDelivers);
+                Optional.of(shared.between(prefix)), batching, delivers);
     }
 
     /**
@@ -194,7 +196,7 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
             throw new IllegalStateException("batched() is for publish streams");
         }
         return new StreamRoute(kind, path, this.subject, interval, conflate, accepts, access, stamps, sharing,
-                Optional.of(new Batching(subject, every)), socketDelivers);
+                Optional.of(new Batching(subject, every)), delivers);
     }
 
     /**
@@ -209,7 +211,23 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      */
     public StreamRoute deliversOnWebSocket(String subject) {
         if (kind != Kind.PUBLISH) {
-            throw new IllegalStateException("deliversOnWebSocket() is for publish streams");
+            throw new IllegalStateException("deliversOnWebSocket() is for publish streams; a poll stream has alsoDelivers()");
+        }
+        return new StreamRoute(kind, path, this.subject, interval, conflate, accepts, access, stamps, sharing, batching,
+                Optional.of(subject));
+    }
+
+    /**
+     * The same poll stream, also sending its client every message on {@code subject} (path parameters filled
+     * in, e.g. {@code ms.riders.{riderId}.rides}) as it comes, between the answers: one stream per client for
+     * what it polls and what happens to it, instead of a second stream. The answers stay latest-only; the
+     * delivered messages are queued and each is sent, in order (up to 256 wait for a client that does not read;
+     * past that it is told, {@code {"error":{"status":503,...}}}, and the stream ends). The subscription is made
+     * before the stream's first line, so a client whose stream is open misses nothing sent after.
+     */
+    public StreamRoute alsoDelivers(String subject) {
+        if (kind != Kind.POLL) {
+            throw new IllegalStateException("alsoDelivers() is for poll streams; a publish stream has deliversOnWebSocket()");
         }
         return new StreamRoute(kind, path, this.subject, interval, conflate, accepts, access, stamps, sharing, batching,
                 Optional.of(subject));

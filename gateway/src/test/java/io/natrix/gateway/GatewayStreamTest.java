@@ -8,6 +8,8 @@ import io.natrix.testkit.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The talk's HTTP streams, both ways, over real sockets and a real nats-server. */
@@ -63,6 +66,11 @@ class GatewayStreamTest {
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", "ms.geo.Nearby", Duration.ofSeconds(1)))
                 .stream(StreamRoute.poll("/v1/cells/{riderId}/nearby", "ms.cells.Nearby", Duration.ofMillis(500))
                         .accepts(Cell.class).sharedAs(Cell.class, Cell::whole))
+                // one stream per rider: what it polls, and its rides as they change
+                .stream(StreamRoute.poll("/v1/riders/{riderId}/watch", "ms.geo.Nearby", Duration.ofSeconds(1))
+                        .alsoDelivers("ms.riders.{riderId}.rides"))
+                .stream(StreamRoute.poll("/v1/cells/{riderId}/watch", "ms.cells.Nearby", Duration.ofMillis(500))
+                        .accepts(Cell.class).sharedAs(Cell.class, Cell::whole).alsoDelivers("ms.riders.{riderId}.rides"))
                 .start();
     }
 
@@ -240,6 +248,55 @@ class GatewayStreamTest {
                     .isBetween(Duration.ofMillis(700), Duration.ofMillis(1500));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> inside.openStreams() == 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/riders/rider-9/watch", "/v1/cells/rider-9/watch?x=3.5"})
+    void aPollStreamAlsoDeliversEveryMessageOfItsSubjectInOrderBetweenItsAnswers(String path) throws Exception {
+        DefaultGateway inside = (DefaultGateway) gateway;
+        int subscribedBefore = inside.streamSubscriptions();
+        HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.port() + path)).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(inside.streamSubscriptions()).as("subscribed before the first line").isGreaterThan(subscribedBefore);
+        List<JsonNode> answers = new ArrayList<>();
+        List<String> rides = new ArrayList<>();
+        try (Stream<String> lines = response.body()) {
+            Iterator<String> iterator = lines.iterator();
+            while (answers.size() < 3 || rides.size() < 5) {
+                String line = iterator.next();
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode message = JSON.readTree(line);
+                if (message.has("ride")) {
+                    rides.add(message.get("ride").asText());
+                } else {
+                    assertThat(message.has("n")).as(line).isTrue();
+                    answers.add(message);
+                    if (answers.size() == 1) {
+                        // five at once, and one for another rider: none conflated, none of another's
+                        natrix.publish("ms.riders.rider-8.rides", Map.of("ride", "not mine"));
+                        for (int i = 0; i < 5; i++) {
+                            natrix.publish("ms.riders.rider-9.rides", Map.of("ride", "r" + i));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(rides).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(answers).extracting(a -> a.get("n").asInt()).as("the polls go on around them").isSorted().doesNotHaveDuplicates();
+        await().atMost(Duration.ofSeconds(5)).until(() -> inside.streamSubscriptions() == subscribedBefore && inside.openStreams() == 0);
+    }
+
+    @Test
+    void onlyAPublishOrPollStreamDeliversAnotherSubject() {
+        assertThatThrownBy(() -> StreamRoute.subscribe("/v1/a/{id}", "ms.a.{id}").alsoDelivers("ms.b.{id}"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("poll streams");
+        assertThatThrownBy(() -> StreamRoute.poll("/v1/a/{id}", "ms.a", Duration.ofSeconds(1)).deliversOnWebSocket("ms.b.{id}"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("alsoDelivers()");
+        assertThatThrownBy(() -> StreamRoute.poll("/v1/a/{id}", "ms.a", Duration.ofSeconds(1)).alsoDelivers("ms.b c"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

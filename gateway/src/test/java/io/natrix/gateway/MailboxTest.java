@@ -28,6 +28,30 @@ class MailboxTest {
         assertThat(state.take(Duration.ofMillis(10))).isInstanceOf(Mailbox.Idle.class);
     }
 
+    static String taken(Mailbox mailbox) throws InterruptedException {
+        return mailbox.take(Duration.ZERO) instanceof Mailbox.Message m ? new String(m.payload(), StandardCharsets.UTF_8) : "nothing";
+    }
+
+    @Test
+    void aLatestOnlyMailboxThatAlsoDeliversKeepsEveryDeliveredMessageBeforeTheNewestOffered() throws Exception {
+        Mailbox stream = Mailbox.latestOnlyAnd(2);
+        stream.offer(text("answer 1"));
+        assertThat(stream.deliver(text("ride REQUESTED"))).isTrue();
+        stream.offer(text("answer 2"));
+        assertThat(stream.deliver(text("ride OFFERED"))).isTrue();
+        assertThat(taken(stream)).isEqualTo("ride REQUESTED");
+        assertThat(taken(stream)).isEqualTo("ride OFFERED");
+        assertThat(taken(stream)).as("the answers conflated").isEqualTo("answer 2");
+        assertThat(stream.take(Duration.ofMillis(10))).isInstanceOf(Mailbox.Idle.class);
+
+        stream.deliver(text("a"));
+        stream.deliver(text("b"));
+        assertThat(stream.deliver(text("c"))).as("a third delivered message waiting overruns it").isFalse();
+        assertThat(stream.offer(text("answer 3"))).as("answers are never what overruns it").isTrue();
+        assertThat(stream.take(Duration.ZERO)).isInstanceOfSatisfying(Mailbox.Overrun.class, o -> assertThat(o.capacity()).isEqualTo(2));
+        assertThat(Mailbox.latestOnly().deliver(text("x"))).as("a plain latest-only mailbox delivers nothing").isFalse();
+    }
+
     @Test
     void aQueueKeepsOrderUpToItsCapacityThenReportsTheOverrun() throws Exception {
         Mailbox queue = Mailbox.queue(3);

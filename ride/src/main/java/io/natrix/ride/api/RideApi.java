@@ -61,6 +61,8 @@ public final class RideApi {
                 .stream(StreamRoute.poll("/v1/riders/{riderId}/nearby", DispatchApi.NEARBY_DRIVERS, Duration.ofSeconds(1))
                         .accepts(NearbyRequest.class).sharedAs(NearbyRequest.class, NearbyCells::centreOf)
                         .sharedBetweenGateways(NEARBY_SHARED)
+                        // one stream per rider: its rides come on it too, as they change (the /rides stream has them alone)
+                        .alsoDelivers(DispatchApi.RIDES_OF_RIDER)
                         .access(RIDERS.owner("riderId")))
                 .route(Route.post("/v1/rides", DispatchApi.REQUEST_RIDE).accepts(RequestRide.class).idempotent()
                         .access(RIDERS.actor("riderId")))

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One simulated rider, only through the HTTP API: registers, watches the drivers around it once a second (SSE),
- * requests a ride now and then, and follows it until it is completed or unmatched. It is online while its
- * nearby stream is open.
+ * requests a ride now and then, and follows it until it is completed or unmatched, on the same one stream (its
+ * rides come between the nearby answers). It is online while that stream is open.
  */
 final class SimRider {
 
@@ -40,18 +40,15 @@ final class SimRider {
     /** Watches and rides until interrupted; calls {@code joined} once signed up (or failed to get there). */
     void run(Runnable joined) {
         boolean signedUp = false;
-        FollowedStream<NearbyAnswer> nearby = null;
-        FollowedStream<JsonNode> rides = null;
+        FollowedStream<Object> stream = null;
         try {
             JsonNode signUp = http.post("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
                     "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999))), 5);
             id = signUp.get("id").asText();
             http = http.as(signUp);
-            nearby = new FollowedStream<>(http, "/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true,
-                    "nearby of " + id, stats, NearbyAnswer::read, this::onNearby, stats.ridersOnline::incrementAndGet,
+            stream = new FollowedStream<>(http, "/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true,
+                    "nearby of " + id, stats, SimRider::read, this::onMessage, stats.ridersOnline::incrementAndGet,
                     stats.ridersOnline::decrementAndGet).start();
-            rides = new FollowedStream<>(http, "/v1/riders/" + id + "/rides", false, "rides of " + id, stats,
-                    StreamLine.TREES, this::onRideUpdate, () -> { }, () -> { }).start();
             signedUp = true;
             joined.run();
             while (!Thread.currentThread().isInterrupted()) {
@@ -86,12 +83,30 @@ final class SimRider {
             if (!signedUp) {
                 joined.run();
             }
-            if (nearby != null) {
-                nearby.close();
+            if (stream != null) {
+                stream.close();
             }
-            if (rides != null) {
-                rides.close();
-            }
+        }
+    }
+
+    /**
+     * One line of the rider's stream: a ride of its own as it changes (it has a {@code rideId}: read whole, they
+     * are few) or a nearby answer (read in one pass, {@link NearbyAnswer}).
+     */
+    static StreamLine<Object> read(String json) throws java.io.IOException {
+        StreamLine<?> line = json.contains("\"rideId\"") ? StreamLine.TREES.read(json) : NearbyAnswer.read(json);
+        return switch (line) {
+            case StreamLine.Message<?> message -> new StreamLine.Message<>(message.value());
+            case StreamLine.Failed<?> failed -> new StreamLine.Failed<>(failed.error());
+            case StreamLine.Closing<?> ignored -> new StreamLine.Closing<>();
+        };
+    }
+
+    private void onMessage(Object message) {
+        switch (message) {
+            case NearbyAnswer answer -> onNearby(answer);
+            case JsonNode ride -> onRideUpdate(ride);
+            default -> throw new IllegalStateException("not a line of a rider's stream: " + message);
         }
     }
 

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -87,13 +88,12 @@ class RideApiTest {
                                 URI.create(base + "/v1/riders/" + riderId + "/nearby?lat=32.0853&lng=34.7818"))
                         .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
                 JsonNode seen = null;
-                try (Stream<String> events = nearby.body()) {
-                    Iterator<String> lines = events.iterator();
-                    while (seen == null || seen.get("drivers").isEmpty()) {
-                        String line = lines.next();
-                        if (line.startsWith("data: ")) {
-                            seen = JSON.readTree(line.substring(6));
-                        }
+                Stream<String> nearbyEvents = nearby.body(); // kept open: the rider's rides come on it too
+                Iterator<String> nearbyLines = nearbyEvents.iterator();
+                while (seen == null || seen.get("drivers").isEmpty()) {
+                    String line = nearbyLines.next();
+                    if (line.startsWith("data: ")) {
+                        seen = JSON.readTree(line.substring(6));
                     }
                 }
                 assertThat(seen.at("/drivers/0/driverId").asText()).isEqualTo(driverId);
@@ -123,6 +123,19 @@ class RideApiTest {
                             .takeWhile(status -> !status.equals("COMPLETED")).toList())
                             .containsExactly("REQUESTED", "OFFERED", "ACCEPTED", "PICKED_UP");
                 }
+                // the same updates on the rider's one stream, between its nearby answers
+                List<String> onNearby = new java.util.ArrayList<>();
+                try (nearbyEvents) {
+                    while (!onNearby.contains("COMPLETED")) {
+                        String line = nearbyLines.next();
+                        if (line.startsWith("data: ") && line.contains("\"rideId\"")) {
+                            JsonNode update = JSON.readTree(line.substring(6));
+                            assertThat(update.get("rideId").asText()).isEqualTo(rideId);
+                            onNearby.add(update.get("status").asText());
+                        }
+                    }
+                }
+                assertThat(onNearby).containsExactly("REQUESTED", "OFFERED", "ACCEPTED", "PICKED_UP", "COMPLETED");
                 assertThat(get(base + "/v1/rides/" + rideId).get("status").asText()).isEqualTo("COMPLETED");
                 locations.sendClose(WebSocket.NORMAL_CLOSURE, "shift over").get(5, TimeUnit.SECONDS);
             }

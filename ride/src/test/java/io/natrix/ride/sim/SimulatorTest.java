@@ -49,6 +49,8 @@ class SimulatorTest {
                 assertThat(stats.ridersOnline.get()).isEqualTo(6);
                 assertThat(stats.locationUpdates.sum()).isGreaterThan(150);
                 assertThat(stats.ridesCompleted.sum()).as(simulator.summary()).isPositive();
+                assertThat(stats.ridesAccepted.sum()).as("riders read their rides on their one (nearby) stream: "
+                        + simulator.summary()).isPositive();
                 assertThat(stats.errors.sum()).as(simulator.summary()).isZero();
                 assertThat(stats.freshnessTotal().getValueAtPercentile(99)).as("nearby positions are recent").isLessThan(2_500);
             }
