@@ -22,21 +22,23 @@ public final class EndpointOptions {
     public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
 
     private static final EndpointOptions DEFAULTS =
-            new EndpointOptions(null, null, false, DEFAULT_MAX_IN_FLIGHT, Map.of());
+            new EndpointOptions(null, null, false, DEFAULT_MAX_IN_FLIGHT, Map.of(), false);
 
     private final String subject;     // null: ms.<service>.<Endpoint>
     private final String queueGroup;  // null: the service's name (unless every instance answers)
     private final boolean everyInstance;
     private final int maxInFlight;
     private final Map<String, String> metadata;
+    private final boolean nonBlocking;
 
     private EndpointOptions(String subject, String queueGroup, boolean everyInstance, int maxInFlight,
-                            Map<String, String> metadata) {
+                            Map<String, String> metadata, boolean nonBlocking) {
         this.subject = subject;
         this.queueGroup = queueGroup;
         this.everyInstance = everyInstance;
         this.maxInFlight = maxInFlight;
         this.metadata = metadata;
+        this.nonBlocking = nonBlocking;
     }
 
     /** Convention subject, the service's name as queue group, {@value #DEFAULT_MAX_IN_FLIGHT} in flight. */
@@ -50,7 +52,7 @@ public final class EndpointOptions {
         if (subject.isBlank() || subject.contains(" ")) {
             throw new IllegalArgumentException("not a valid subject: '" + subject + "'");
         }
-        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata);
+        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata, nonBlocking);
     }
 
     /** Share requests in this queue group instead of one named after the service: one instance answers each. */
@@ -59,12 +61,12 @@ public final class EndpointOptions {
         if (queueGroup.isBlank() || queueGroup.contains(" ")) {
             throw new IllegalArgumentException("not a valid queue group: '" + queueGroup + "'");
         }
-        return new EndpointOptions(subject, queueGroup, false, maxInFlight, metadata);
+        return new EndpointOptions(subject, queueGroup, false, maxInFlight, metadata, nonBlocking);
     }
 
     /** Every instance answers every request: no queue group. Callers use {@link Natrix#gather}. */
     public EndpointOptions everyInstance() {
-        return new EndpointOptions(subject, null, true, maxInFlight, metadata);
+        return new EndpointOptions(subject, null, true, maxInFlight, metadata, nonBlocking);
     }
 
     /** Bound the requests this endpoint runs at once in one instance; past it a request is refused with 429. */
@@ -72,12 +74,28 @@ public final class EndpointOptions {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
         }
-        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata);
+        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata, nonBlocking);
     }
 
     /** Facts about the endpoint that discovery shows. */
     public EndpointOptions metadata(Map<String, String> metadata) {
-        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, Map.copyOf(metadata));
+        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, Map.copyOf(metadata), nonBlocking);
+    }
+
+    /**
+     * The handler is cheap and never blocks (no I/O, no call to another service, no lock held for long): serve
+     * each request on the connection's reader thread as it is read, with no hand-off to a thread of its own (as
+     * nats.go's handlers that reply inline do). It saves a thread's wake-up per request, most of a round trip's
+     * cost at low load. While it runs, the connection reads nothing else, so a handler that breaks its word
+     * delays every subscription of the connection, and one that calls another service on it waits for a reply
+     * nobody can read. So the rule of a non-blocking listener holds ({@link ListenerOptions#nonBlocking()}): when
+     * {@link ListenerOptions#NON_BLOCKING_STRIKES} requests take it longer than
+     * {@link ListenerOptions#NON_BLOCKING_LIMIT} within {@link ListenerOptions#NON_BLOCKING_WINDOW}, it is served
+     * on virtual threads from then on and a warning says so. Under load (many requests in flight) requests go to
+     * virtual threads anyway.
+     */
+    public EndpointOptions nonBlocking() {
+        return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata, true);
     }
 
     /** The subject served, unless it is the convention's. */
@@ -98,10 +116,14 @@ public final class EndpointOptions {
         return metadata;
     }
 
+    boolean nonBlockingHandler() {
+        return nonBlocking;
+    }
+
     @Override
     public String toString() {
         return "EndpointOptions[subject=" + (subject == null ? "ms.<service>.<Endpoint>" : subject) + ", "
                 + (everyInstance ? "every instance" : "queue group " + (queueGroup == null ? "<service>" : queueGroup))
-                + ", maxInFlight=" + maxInFlight + ", metadata=" + metadata + "]";
+                + ", maxInFlight=" + maxInFlight + ", metadata=" + metadata + (nonBlocking ? ", non-blocking" : "") + "]";
     }
 }

@@ -41,6 +41,9 @@ final class EndpointRunner<Q, R> {
     private final LongAdder processingNanos = new LongAdder();
     private final LatencyWindow latencies = new LatencyWindow();
     private volatile String lastError;
+    private volatile boolean onReader; // a non-blocking endpoint that has kept to its word so far
+    private int strikes;               // the reader thread's own
+    private long firstStrike;
 
     EndpointRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
                    EndpointSpec<Q, R> spec) {
@@ -55,6 +58,7 @@ final class EndpointRunner<Q, R> {
         this.queueGroup = options.queueGroupFor(service);
         this.maxInFlight = options.maxInFlight();
         this.permits = new Semaphore(maxInFlight);
+        this.onReader = options.nonBlockingHandler();
     }
 
     void subscribe(Dispatcher dispatcher) {
@@ -68,13 +72,49 @@ final class EndpointRunner<Q, R> {
             if (maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
                 return false;
             }
-            onMessage(request);
+            if (onReader) {
+                serveOnReader(request);
+            } else {
+                onMessage(request);
+            }
             return true;
         });
     }
 
     /** Admission only, on the thread that delivers the request: the work goes to a virtual thread of its own. */
     private void onMessage(Message request) {
+        if (admitted(request)) {
+            Thread.startVirtualThread(() -> serve(request));
+        }
+    }
+
+    /**
+     * A non-blocking endpoint's request, served where it was read, while the handler keeps to its word; only this
+     * thread decides, so the strikes need no lock.
+     */
+    private void serveOnReader(Message request) {
+        if (!admitted(request)) {
+            return;
+        }
+        long started = System.nanoTime();
+        serve(request);
+        long took = System.nanoTime() - started;
+        if (took > ListenerOptions.NON_BLOCKING_LIMIT.toNanos()) {
+            if (strikes == 0 || started - firstStrike > ListenerOptions.NON_BLOCKING_WINDOW.toNanos()) {
+                strikes = 0;
+                firstStrike = started;
+            }
+            if (++strikes >= ListenerOptions.NON_BLOCKING_STRIKES) {
+                onReader = false;
+                LOG.log(Level.WARNING, "endpoint " + subject + " is declared non-blocking but " + strikes + " requests took"
+                        + " it over " + ListenerOptions.NON_BLOCKING_LIMIT.toMillis() + " ms on the connection's reader thread"
+                        + " (the last " + took / 1_000_000 + " ms); it runs on virtual threads from now on");
+            }
+        }
+    }
+
+    /** Counts the request and takes a permit for it, or answers 429 when the endpoint is full. */
+    private boolean admitted(Message request) {
         requests.increment();
         if (!permits.tryAcquire()) {
             overloaded.increment();
@@ -84,9 +124,9 @@ final class EndpointRunner<Q, R> {
                     ? begin(Wire.propagatedContext(request.getHeaders())) : HopObserver.Scope.NONE;
             fail(request, Wire.OVERLOADED, message);
             scope.end(Wire.OVERLOADED, message);
-            return;
+            return false;
         }
-        Thread.startVirtualThread(() -> serve(request));
+        return true;
     }
 
     private HopObserver.Scope begin(RequestContext received) {
@@ -138,8 +178,8 @@ final class EndpointRunner<Q, R> {
         } catch (NatrixException e) {
             return fail(request, codeForDependencyFailure(e), e.getMessage());
         } catch (Throwable e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            if (e instanceof InterruptedException && Thread.currentThread().isVirtual()) {
+                Thread.currentThread().interrupt(); // never on the connection's reader thread
             }
             String errorId = Long.toHexString(System.nanoTime());
             LOG.log(Level.ERROR, "handler of " + subject + " failed (error id " + errorId + ")", e);

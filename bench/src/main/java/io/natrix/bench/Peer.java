@@ -5,6 +5,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.natrix.EndpointOptions;
 import io.natrix.ListenerOptions;
 import io.natrix.Natrix;
 
@@ -59,6 +60,8 @@ public final class Peer {
                 natrix.service(prefix).version("1.0.0")
                         .endpoint("Echo", byte[].class, bytes -> bytes)
                         .endpoint("EchoJson", Responder.Payload.class, payload -> payload)
+                        // served where it is read, as the Go responder that replies inline
+                        .endpoint("EchoInline", byte[].class, bytes -> bytes, EndpointOptions.defaults().nonBlocking())
                         .start();
                 Listeners listeners = new Listeners((count, nonBlocking) -> {
                     Natrix instance = connect(url, "peer-natrix-listener");
@@ -169,10 +172,14 @@ public final class Peer {
 
     private static void request(String kind, String url, String prefix) throws Exception {
         switch (kind) {
-            case "natrix", "natrix-json" -> {
+            case "natrix", "natrix-json", "natrix-inline" -> {
                 Natrix natrix = connect(url, "peer-" + kind + "-request");
-                String subject = "ms." + prefix + (kind.equals("natrix") ? ".Echo" : ".EchoJson");
-                requests(closedLoop(kind, size -> kind.equals("natrix") ? bytes(natrix, subject, size) : json(natrix, subject, size)),
+                String subject = "ms." + prefix + switch (kind) {
+                    case "natrix" -> ".Echo";
+                    case "natrix-inline" -> ".EchoInline";
+                    default -> ".EchoJson";
+                };
+                requests(closedLoop(kind, size -> kind.equals("natrix-json") ? json(natrix, subject, size) : bytes(natrix, subject, size)),
                         (count, maxMillis, size) -> {
                             byte[] payload = payload(size); // made once, as every peer does
                             return publishFor(count, maxMillis, () -> natrix.publish(prefix + ".events", payload),
