@@ -42,8 +42,7 @@ final class EndpointRunner<Q, R> {
     private final LatencyWindow latencies = new LatencyWindow();
     private volatile String lastError;
     private volatile boolean onReader; // a non-blocking endpoint that has kept to its word so far
-    private int strikes;               // the reader thread's own
-    private long firstStrike;
+    private final ReaderThreadWord word = new ReaderThreadWord();
 
     EndpointRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
                    EndpointSpec<Q, R> spec) {
@@ -99,17 +98,9 @@ final class EndpointRunner<Q, R> {
         long started = System.nanoTime();
         serve(request);
         long took = System.nanoTime() - started;
-        if (took > ListenerOptions.NON_BLOCKING_LIMIT.toNanos()) {
-            if (strikes == 0 || started - firstStrike > ListenerOptions.NON_BLOCKING_WINDOW.toNanos()) {
-                strikes = 0;
-                firstStrike = started;
-            }
-            if (++strikes >= ListenerOptions.NON_BLOCKING_STRIKES) {
-                onReader = false;
-                LOG.log(Level.WARNING, "endpoint " + subject + " is declared non-blocking but " + strikes + " requests took"
-                        + " it over " + ListenerOptions.NON_BLOCKING_LIMIT.toMillis() + " ms on the connection's reader thread"
-                        + " (the last " + took / 1_000_000 + " ms); it runs on virtual threads from now on");
-            }
+        if (word.broken(started, took)) {
+            onReader = false;
+            LOG.log(Level.WARNING, word.broke("endpoint " + subject, "requests", took, "on virtual threads"));
         }
     }
 

@@ -35,9 +35,7 @@ final class ListenerRunner<E> {
     private volatile String lastError;
     /** Set once the subscription exists; after that written and read on the reader thread only. */
     private volatile boolean onReader;
-    /** Events over the limit since {@link #firstStrike}: the reader thread's only. */
-    private int strikes;
-    private long firstStrike;
+    private final ReaderThreadWord word = new ReaderThreadWord();
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
     ListenerRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
@@ -90,17 +88,9 @@ final class ListenerRunner<E> {
         long started = System.nanoTime();
         onEvent(message);
         long took = System.nanoTime() - started;
-        if (took > ListenerOptions.NON_BLOCKING_LIMIT.toNanos()) {
-            if (strikes == 0 || started - firstStrike > ListenerOptions.NON_BLOCKING_WINDOW.toNanos()) {
-                strikes = 0;
-                firstStrike = started;
-            }
-            if (++strikes >= ListenerOptions.NON_BLOCKING_STRIKES) {
-                onReader = false;
-                LOG.log(Level.WARNING, "listener on {0} is declared non-blocking but {1} events took it over {2} ms on the"
-                        + " connection''s reader thread (the last {3} ms); it runs on its virtual thread from now on",
-                        spec.subject(), strikes, ListenerOptions.NON_BLOCKING_LIMIT.toMillis(), took / 1_000_000);
-            }
+        if (word.broken(started, took)) {
+            onReader = false;
+            LOG.log(Level.WARNING, word.broke("listener on " + spec.subject(), "events", took, "on its virtual thread"));
         }
         return true;
     }

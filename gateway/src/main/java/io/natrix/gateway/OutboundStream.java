@@ -99,20 +99,35 @@ final class OutboundStream implements Forwarder {
      */
     private void drain(StreamWriter writer, Mailbox mailbox) throws IOException, InterruptedException {
         while (true) {
-            switch (mailbox.take(heartbeat)) {
-                case Mailbox.Message message -> writer.message(message.payload());
-                case Mailbox.Idle ignored -> writer.heartbeat();
-                case Mailbox.Closing ignored -> {
-                    writer.message(CLOSING);
-                    return;
-                }
-                case Mailbox.Overrun overrun -> {
-                    streams.fellBehind();
-                    writer.message(fellBehind(overrun.capacity()));
-                    return;
-                }
+            Mailbox.Next next = mailbox.take(heartbeat);
+            if (next instanceof Mailbox.Idle) {
+                writer.heartbeat();
+            } else if (!written(next, writer)) {
+                return;
             }
         }
+    }
+
+    /**
+     * Writes what the mailbox gave: a message, or the stream's last words when the gateway stops or the client
+     * fell too far behind. Whether the stream goes on.
+     */
+    private boolean written(Mailbox.Next next, StreamWriter writer) throws IOException {
+        switch (next) {
+            case Mailbox.Message message -> writer.message(message.payload());
+            case Mailbox.Idle ignored -> {
+            }
+            case Mailbox.Closing ignored -> {
+                writer.message(CLOSING);
+                return false;
+            }
+            case Mailbox.Overrun overrun -> {
+                streams.fellBehind();
+                writer.message(fellBehind(overrun.capacity()));
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The last message to a client that fell {@code capacity} messages behind, on a stream or a socket. */
@@ -162,19 +177,8 @@ final class OutboundStream implements Forwarder {
             writer.message(answers.orElseThrow().answer(perPoll, subject, body));
             long left;
             while ((left = route.interval().toNanos() - (System.nanoTime() - started)) > 0) {
-                switch (mailbox.take(Duration.ofNanos(left))) {
-                    case Mailbox.Message message -> writer.message(message.payload());
-                    case Mailbox.Idle ignored -> {
-                    }
-                    case Mailbox.Closing ignored -> {
-                        writer.message(CLOSING);
-                        return;
-                    }
-                    case Mailbox.Overrun overrun -> {
-                        streams.fellBehind();
-                        writer.message(fellBehind(overrun.capacity()));
-                        return;
-                    }
+                if (!written(mailbox.take(Duration.ofNanos(left)), writer)) {
+                    return;
                 }
             }
         }
