@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -74,11 +75,17 @@ final class ContractMethods<T> {
 
     /** Registers every method as an endpoint of the builder's service, calling the implementation. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    void bind(Service.Builder builder, T implementation) {
+    void bind(Service.Builder builder, T implementation, Map<String, EndpointOptions> serving) {
         if (!builder.name.equals(service)) {
             throw new IllegalArgumentException(contract.getSimpleName() + " is a contract of service '" + service
                     + "', not '" + builder.name + "'");
         }
+        Map<String, String> subjects = new TreeMap<>();
+        operations.values().forEach(operation -> subjects.put(operation.endpoint(), operation.subject(service)));
+        serving.keySet().stream().filter(name -> !subjects.containsKey(name)).findFirst().ifPresent(name -> {
+            throw new IllegalArgumentException("options for '" + name + "', which " + contract.getSimpleName()
+                    + " has no endpoint of; it has " + subjects.keySet());
+        });
         for (Operation operation : operations.values()) {
             Method method = operation.method();
             method.setAccessible(true); // the contract may be package-private in the user's code
@@ -99,7 +106,8 @@ final class ContractMethods<T> {
                     throw new IllegalStateException(other);
                 }
             };
-            builder.endpoint(operation.endpoint(), (Class) method.getParameterTypes()[0], handler, operation.options());
+            builder.endpoint(operation.endpoint(), (Class) method.getParameterTypes()[0], handler,
+                    operation.servedWith(serving.get(operation.endpoint())));
         }
     }
 
@@ -155,6 +163,22 @@ final class ContractMethods<T> {
 
         String subject(String service) {
             return options.subject().orElseGet(() -> Wire.endpointSubject(service, endpoint));
+        }
+
+        /** The serving options given for this endpoint, on the subject the contract names; none given: the contract's. */
+        EndpointOptions servedWith(EndpointOptions given) {
+            if (given == null) {
+                return options;
+            }
+            Optional<String> named = options.subject();
+            if (named.isEmpty()) {
+                return given;
+            }
+            if (given.subject().isPresent() && !given.subject().equals(named)) {
+                throw new IllegalArgumentException("the contract serves " + endpoint + " on '" + named.get()
+                        + "'; its options name '" + given.subject().get() + "'");
+            }
+            return given.subject(named.get());
         }
     }
 }

@@ -102,6 +102,24 @@ class ContractTest {
         }
     }
 
+    @Test
+    void howEndpointsAreServedIsGivenBesideTheContractAndKeepsItsSubjects() {
+        try (Natrix natrix = TestNatrix.connect(nats); Natrix caller = TestNatrix.connect(nats)) {
+            QuickEta onWhichThread = request -> new Estimate(Thread.currentThread().isVirtual() ? 1 : 0);
+            natrix.service("eta-quick").implement(QuickEta.class, onWhichThread,
+                    java.util.Map.of("Quick", io.natrix.EndpointOptions.defaults().nonBlocking())).start();
+            assertThat(caller.call("ms.eta.Quick", new GetUser("a"), Estimate.class, Duration.ofSeconds(1)))
+                    .as("served non-blocking, where it was read, on the contract's subject").isEqualTo(new Estimate(0));
+
+            assertThatThrownBy(() -> natrix.service("eta-quick").implement(QuickEta.class, onWhichThread,
+                    java.util.Map.of("Slow", io.natrix.EndpointOptions.defaults())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Slow'").hasMessageContaining("[Quick]");
+            assertThatThrownBy(() -> natrix.service("eta-quick").implement(QuickEta.class, onWhichThread,
+                    java.util.Map.of("Quick", io.natrix.EndpointOptions.defaults().subject("ms.eta.Other"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serves Quick on 'ms.eta.Quick'");
+        }
+    }
+
     @Contract(service = "twice")
     interface Twice {
         @Contract.Endpoint("Get")

@@ -1,5 +1,6 @@
 package io.natrix.ride.eta;
 
+import io.natrix.EndpointOptions;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import io.natrix.ServiceException;
@@ -8,6 +9,7 @@ import io.natrix.ride.eta.EtaMessages.Etas;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Two ETA services answer the same question ({@link EtaApi}): {@code eta-quick} on {@code ms.eta.Quick} and
@@ -25,7 +27,9 @@ public final class EtaService {
     /** The quick estimator. */
     public static Service startQuick(Natrix natrix) {
         EtaApi.Quick quick = request -> estimated(EtaModel.QUICK, Duration.ZERO, request);
-        return describe(natrix, "eta-quick", EtaModel.QUICK).implement(EtaApi.Quick.class, quick).start();
+        // arithmetic over at most 100 candidates: served where it is read (EndpointOptions.nonBlocking)
+        return describe(natrix, "eta-quick", EtaModel.QUICK)
+                .implement(EtaApi.Quick.class, quick, Map.of("Quick", EndpointOptions.defaults().nonBlocking())).start();
     }
 
     /** The careful estimator; {@code extraLatency} simulates a heavier routing engine behind it. */

@@ -1,6 +1,7 @@
 package io.natrix.ride.geo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natrix.EndpointOptions;
 import io.natrix.ListenerOptions;
 import io.natrix.Natrix;
 import io.natrix.Service;
@@ -13,6 +14,7 @@ import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.nats.client.api.DeliverPolicy;
 
 import java.lang.System.Logger.Level;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -66,6 +68,7 @@ public final class GeoService {
                 }, INDEXING)
                 .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class,
                         a -> index.availability(a.driverId(), a.available(), a.at()), INDEXING)
+                // a nearby query is a read of the index in memory: served where it is read (EndpointOptions.nonBlocking)
                 .implement(GeoApi.class, new GeoApi() {
                     @Override
                     public NearbyDrivers nearby(NearbyRequest request) {
@@ -82,7 +85,7 @@ public final class GeoService {
                         natrix.publish(GeoApi.availabilityOf(request.driverId()), change);
                         return change;
                     }
-                })
+                }, Map.of("Nearby", EndpointOptions.defaults().nonBlocking()))
                 .beforeServing(() -> {
                     FleetReplay.requireStreams(natrix.nats());
                     LongAdder positions = new LongAdder();
