@@ -31,14 +31,22 @@ final class Publisher {
     void publish(String subject, Object event) {
         byte[] body = codec.encode(event);
         exchange.requireFits(subject, body);
+        if (!observers.watching()) { // nobody sees the hop: no hop to describe, nothing allocated for it
+            send(subject, RequestContext.currentOrEmpty(), body);
+            return;
+        }
         observers.around(Hop.Kind.PUBLISH, subject, (context, scope) -> {
-            try {
-                connection.publish(subject, headersOf(context), body);
-                return null;
-            } catch (IllegalStateException e) {
-                throw exchange.closed(subject, e);
-            }
+            send(subject, context, body);
+            return null;
         });
+    }
+
+    private void send(String subject, RequestContext context, byte[] body) {
+        try {
+            connection.publish(subject, headersOf(context), body);
+        } catch (IllegalStateException e) {
+            throw exchange.closed(subject, e);
+        }
     }
 
     /** Stores {@code event} once under {@code id}; false when JetStream already had it (a duplicate). */
