@@ -84,6 +84,11 @@ public @interface Contract {
             return subject;
         }
 
+        /** The endpoints' names. */
+        java.util.Set<String> endpoints() {
+            return byEndpoint.keySet();
+        }
+
         /** Every endpoint's subject, in the order of the endpoints' names. */
         public List<String> all() {
             return List.copyOf(byEndpoint.values());

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -61,15 +62,16 @@ final class ContractMethods<T> {
                 : Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1);
         Wire.requireName("endpoint name", endpoint);
         if (named != null && !named.subject().isEmpty()) { // checked as the endpoint's options check it
-            return new Operation(method, endpoint, EndpointOptions.defaults().subject(named.subject()));
+            EndpointOptions options = EndpointOptions.defaults().subject(named.subject());
+            return new Operation(method, endpoint, named.subject(), options);
         }
-        return new Operation(method, endpoint, EndpointOptions.defaults());
+        return new Operation(method, endpoint, Wire.endpointSubject(service, endpoint), EndpointOptions.defaults());
     }
 
     /** The endpoints' subjects, for {@link Contract.Subjects}. */
     Contract.Subjects subjects() {
         Map<String, String> byEndpoint = new TreeMap<>();
-        operations.values().forEach(operation -> byEndpoint.put(operation.endpoint(), operation.subject(service)));
+        operations.values().forEach(operation -> byEndpoint.put(operation.endpoint(), operation.subject()));
         return new Contract.Subjects(service, java.util.Collections.unmodifiableMap(byEndpoint));
     }
 
@@ -80,11 +82,10 @@ final class ContractMethods<T> {
             throw new IllegalArgumentException(contract.getSimpleName() + " is a contract of service '" + service
                     + "', not '" + builder.name + "'");
         }
-        Map<String, String> subjects = new TreeMap<>();
-        operations.values().forEach(operation -> subjects.put(operation.endpoint(), operation.subject(service)));
-        serving.keySet().stream().filter(name -> !subjects.containsKey(name)).findFirst().ifPresent(name -> {
+        Set<String> endpoints = subjects().endpoints();
+        serving.keySet().stream().filter(name -> !endpoints.contains(name)).findFirst().ifPresent(name -> {
             throw new IllegalArgumentException("options for '" + name + "', which " + contract.getSimpleName()
-                    + " has no endpoint of; it has " + subjects.keySet());
+                    + " has no endpoint of; it has " + endpoints);
         });
         for (Operation operation : operations.values()) {
             Method method = operation.method();
@@ -117,7 +118,7 @@ final class ContractMethods<T> {
                 (self, method, args) -> {
                     Operation operation = operations.get(method);
                     if (operation != null) {
-                        return natrix.call(operation.subject(service), args[0],
+                        return natrix.call(operation.subject(), args[0],
                                 boxed(method.getReturnType()), timeout);
                     }
                     if (method.isDefault()) {
@@ -159,11 +160,8 @@ final class ContractMethods<T> {
         return type == void.class ? Void.class : type;
     }
 
-    private record Operation(Method method, String endpoint, EndpointOptions options) {
-
-        String subject(String service) {
-            return options.subject().orElseGet(() -> Wire.endpointSubject(service, endpoint));
-        }
+    /** One contract method: its endpoint, the subject it is served on, and the options the contract implies. */
+    private record Operation(Method method, String endpoint, String subject, EndpointOptions options) {
 
         /** The serving options given for this endpoint, on the subject the contract names; none given: the contract's. */
         EndpointOptions servedWith(EndpointOptions given) {

@@ -51,6 +51,9 @@ final class Observers implements HopObserver {
      */
     <T> T around(Hop.Kind kind, String subject, Outgoing<T> work) {
         RequestContext current = RequestContext.currentOrEmpty();
+        if (!any) { // nobody sees the hop: nothing to describe, begin or end
+            return work.run(current, Scope.NONE);
+        }
         Scope scope = begin(kind, subject, current.service(), null, null, current);
         try {
             T result = work.run(carried(current, scope), scope);

@@ -31,10 +31,6 @@ final class Publisher {
     void publish(String subject, Object event) {
         byte[] body = codec.encode(event);
         exchange.requireFits(subject, body);
-        if (!observers.watching()) { // nobody sees the hop: no hop to describe, nothing allocated for it
-            send(subject, RequestContext.currentOrEmpty(), body);
-            return;
-        }
         observers.around(Hop.Kind.PUBLISH, subject, (context, scope) -> {
             send(subject, context, body);
             return null;

@@ -8,15 +8,18 @@ package io.natrix;
  */
 final class ReaderThreadWord {
 
+    private static final long LIMIT_NANOS = ListenerOptions.NON_BLOCKING_LIMIT.toNanos();
+    private static final long WINDOW_NANOS = ListenerOptions.NON_BLOCKING_WINDOW.toNanos();
+
     private int strikes;
     private long firstStrike;
 
     /** Whether the run that started at {@code started} and took {@code took} nanoseconds broke the word. */
     boolean broken(long started, long took) {
-        if (took <= ListenerOptions.NON_BLOCKING_LIMIT.toNanos()) {
+        if (took <= LIMIT_NANOS) {
             return false;
         }
-        if (strikes == 0 || started - firstStrike > ListenerOptions.NON_BLOCKING_WINDOW.toNanos()) {
+        if (strikes == 0 || started - firstStrike > WINDOW_NANOS) {
             strikes = 0;
             firstStrike = started;
         }
