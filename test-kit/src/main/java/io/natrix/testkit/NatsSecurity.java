@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -40,6 +41,10 @@ public final class NatsSecurity {
 
     /** The name of the user {@link NatsServerProcess} itself connects as (to see that JetStream has a leader). */
     public static final String ADMIN = "admin";
+    /** In a supercluster, the account every user is in. */
+    public static final String APPLICATION_ACCOUNT = "APP";
+    /** In a supercluster, the servers' own account (gateways and leaf nodes need one). */
+    public static final String SYSTEM_ACCOUNT = "SYS";
 
     /**
      * One user's permissions: what it may publish and subscribe to ({@code "ms.users.* users"} names a queue
@@ -196,13 +201,7 @@ public final class NatsSecurity {
 
     /** The server's side: users with their permissions, and TLS. */
     List<String> serverConfig() {
-        List<String> config = new ArrayList<>();
-        config.add("tls {");
-        config.add("  cert_file: \"" + dir.resolve("server-cert.pem") + "\"");
-        config.add("  key_file: \"" + dir.resolve("server-key.pem") + "\"");
-        config.add("  ca_file: \"" + ca() + "\"");
-        config.add("  timeout: 10"); // seconds for a handshake: a cold JVM on a busy machine needs several
-        config.add("}");
+        List<String> config = new ArrayList<>(tlsBlock(""));
         config.add("authorization {");
         // seconds to authenticate, TLS handshake included: a cold JVM signs its first nonce and makes its first
         // handshake in about 2 s of CPU; 14 of them starting at once on 2 cores took 13 s (measured)
@@ -214,16 +213,57 @@ public final class NatsSecurity {
         return config;
     }
 
+    /**
+     * The server's side in a supercluster (gateways and leaf nodes need a system account): TLS, and the users
+     * with their permissions in one application account, {@value #APPLICATION_ACCOUNT}, beside the system
+     * account {@value #SYSTEM_ACCOUNT} whose one user has the links' password. The same users, keys and
+     * permissions as {@link #serverConfig()}: a client cannot tell one layout from the other.
+     */
+    List<String> accountsConfig(boolean jetStream) {
+        List<String> config = new ArrayList<>(tlsBlock(""));
+        config.add("authorization { timeout: 30 }");
+        config.add("accounts {");
+        config.add("  " + SYSTEM_ACCOUNT + ": { users: [ { user: system, password: \"" + routePassword + "\" } ] }");
+        config.add("  " + APPLICATION_ACCOUNT + ": {" + (jetStream ? " jetstream: enabled," : "") + " users: [");
+        publicKeys.forEach((name, key) -> config.add("    { nkey: " + key + permissions(users.get(name)) + " }"));
+        config.add("  ] }");
+        config.add("}");
+        config.add("system_account: " + SYSTEM_ACCOUNT);
+        return config;
+    }
+
+    /** The links between servers other than routes (gateways, leaf nodes): user {@code name}, over TLS. */
+    List<String> linkConfig(String name, Optional<String> account) {
+        List<String> config = new ArrayList<>();
+        config.add("  authorization { user: " + name + ", password: \"" + routePassword + "\""
+                        + account.map(a -> ", account: " + a).orElse("") + " }");
+        config.addAll(tlsBlock("  "));
+        return config;
+    }
+
+    /** A remote leaf node's TLS: it checks the hub's certificate against the authority. */
+    List<String> leafRemoteTls() {
+        return List.of("      tls { ca_file: \"" + ca() + "\" }");
+    }
+
+    private List<String> tlsBlock(String indent) {
+        return List.of(
+                indent + "tls {",
+                indent + "  cert_file: \"" + dir.resolve("server-cert.pem") + "\"",
+                indent + "  key_file: \"" + dir.resolve("server-key.pem") + "\"",
+                indent + "  ca_file: \"" + ca() + "\"",
+                indent + "  timeout: 10", // seconds for a handshake: a cold JVM on a busy machine needs several
+                indent + "}");
+    }
+
+    /** A gateway's or a leaf node's URL with the link's credentials. */
+    String link(String scheme, String name, int port) {
+        return scheme + "://" + name + ":" + routePassword + "@127.0.0.1:" + port;
+    }
+
     /** The routes' side: they authenticate with a generated password, over TLS. */
     List<String> clusterConfig() {
-        return List.of(
-                "  authorization { user: route, password: \"" + routePassword + "\" }",
-                "  tls {",
-                "    cert_file: \"" + dir.resolve("server-cert.pem") + "\"",
-                "    key_file: \"" + dir.resolve("server-key.pem") + "\"",
-                "    ca_file: \"" + ca() + "\"",
-                "    timeout: 10",
-                "  }");
+        return linkConfig("route", Optional.empty());
     }
 
     /** A route URL with the route's credentials. */

@@ -53,7 +53,7 @@ public final class NatsServerProcess {
      * A cluster's JetStream answers only once its servers have elected a meta leader, a second or two after
      * each one greets: until then creating a stream times out. Ready means JetStream answers.
      */
-    private static void awaitJetStreamLeader(List<NatsServerProcess> cluster, Optional<NatsSecurity> security)
+    static void awaitJetStreamLeader(List<NatsServerProcess> cluster, Optional<NatsSecurity> security)
             throws IOException {
         String urls = String.join(",", cluster.stream().map(NatsServerProcess::url).toList());
         long giveUp = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -168,7 +168,7 @@ public final class NatsServerProcess {
         return config;
     }
 
-    private static NatsServerProcess launch(String executable, List<String> config, int port, int monitorPort, String name,
+    static NatsServerProcess launch(String executable, List<String> config, int port, int monitorPort, String name,
                                             boolean secured) throws IOException {
         Path workDir = Files.createTempDirectory("natrix-nats-" + port + "-");
         Path configFile = workDir.resolve("nats-server.conf");
@@ -186,7 +186,7 @@ public final class NatsServerProcess {
      * Waits until this server greets a client with its INFO line (its own name in it), or fails with the end of
      * its log: a port another server holds makes this one exit, and that is reported, never the other taken for it.
      */
-    private void awaitReady() throws IOException {
+    void awaitReady() throws IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -225,6 +225,18 @@ public final class NatsServerProcess {
     /** {@code http://127.0.0.1:<port>}: the server's monitoring endpoints ({@code /varz}, {@code /connz}, {@code /jsz}). */
     public String monitorUrl() {
         return "http://127.0.0.1:" + monitorPort;
+    }
+
+    /**
+     * One of the server's monitoring endpoints, read now: {@code monitor("/varz")}, {@code "/gatewayz"},
+     * {@code "/leafz"}, {@code "/connz"}, {@code "/jsz"} (JSON).
+     */
+    public String monitor(String endpoint) {
+        try (java.io.InputStream in = java.net.URI.create(monitorUrl() + endpoint).toURL().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + endpoint + " of " + this + ": " + e.getMessage(), e);
+        }
     }
 
     /** The operating system's process id of the server. */
@@ -313,7 +325,7 @@ public final class NatsServerProcess {
         }
     }
 
-    private static int[] freePorts(int count) throws IOException {
+    static int[] freePorts(int count) throws IOException {
         int[] ports = new int[count];
         List<ServerSocket> held = new ArrayList<>();
         try {
