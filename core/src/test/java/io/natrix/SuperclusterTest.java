@@ -129,6 +129,28 @@ class SuperclusterTest {
     }
 
     @Test
+    void aRegionsWholeClusterLostLeavesTheOtherUnaffectedAndItsClientsReconnectWhenItReturns() throws Exception {
+        instance("regional", "east");
+        instance("regional", "west");
+        Natrix east = in("east");
+        Natrix west = in("west");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(east, "regional").equals("east")
+                && where(west, "regional").equals("west"));
+
+        world.region("west").forEach(NatsServerProcess::kill);
+        try {
+            for (int i = 0; i < 50; i++) {
+                assertThat(where(east, "regional")).as("east, with west's cluster gone").isEqualTo("east");
+            }
+        } finally {
+            world.restart("west");
+        }
+        // west's client and west's instance reconnect by themselves, to the servers they knew
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> where(west, "regional").equals("west"));
+        assertThat(where(east, "regional")).isEqualTo("east");
+    }
+
+    @Test
     void aLeafNodesClientReachesServicesInEitherRegion() {
         Service eastInstance = instance("edge", "east");
         instance("edge", "west");

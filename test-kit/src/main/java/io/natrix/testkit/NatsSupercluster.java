@@ -41,6 +41,7 @@ public final class NatsSupercluster implements AutoCloseable {
     private final Map<String, List<Server>> regions;
     private final Optional<Server> leaf;
     private final Optional<NatsSecurity> security;
+    private final boolean jetStream;
 
     /** One server's start: its config, ports and name, kept so it can start again after a kill. */
     private static final class Server {
@@ -59,7 +60,8 @@ public final class NatsSupercluster implements AutoCloseable {
     }
 
     private NatsSupercluster(Path dir, String executable, Map<String, List<Server>> regions, Optional<Server> leaf,
-                             Optional<NatsSecurity> security) {
+                             Optional<NatsSecurity> security, boolean jetStream) {
+        this.jetStream = jetStream;
         this.dir = dir;
         this.executable = executable;
         this.regions = regions;
@@ -102,7 +104,7 @@ public final class NatsSupercluster implements AutoCloseable {
                 world.check(world.leaf.get());
                 world.leaf.get().process = world.launch(world.leaf.get());
             }
-            world.awaitReady(jetStream);
+            world.awaitReady();
             return world;
         } catch (IOException e) {
             if (world != null) {
@@ -220,7 +222,7 @@ public final class NatsSupercluster implements AutoCloseable {
             config.add("}");
             return new Server(config, port, ports[5 * servers + 1], LEAF + "-" + hub);
         });
-        return new NatsSupercluster(dir, executable, regions, leaf, security);
+        return new NatsSupercluster(dir, executable, regions, leaf, security, jetStream);
     }
 
     /** {@code nats-server -t}: a config the server would refuse fails here, with its words. */
@@ -244,10 +246,14 @@ public final class NatsSupercluster implements AutoCloseable {
                 security.isPresent());
     }
 
-    private void awaitReady(boolean jetStream) throws IOException {
+    private void awaitReady() throws IOException {
         for (NatsServerProcess server : all()) {
             server.awaitReady();
         }
+        awaitJetStream();
+    }
+
+    private void awaitJetStream() throws IOException {
         if (jetStream) {
             NatsServerProcess.awaitJetStreamLeader(regions.values().stream()
                     .flatMap(region -> region.stream().map(server -> server.process)).toList(), security);
@@ -282,7 +288,8 @@ public final class NatsSupercluster implements AutoCloseable {
 
     /**
      * Starts {@code region}'s stopped or killed servers again on their ports, with their JetStream stores, and
-     * returns when they greet (a region's cluster that was lost comes back as it was).
+     * returns when they greet and JetStream has a leader again (a region's cluster that was lost comes back as it
+     * was).
      */
     public void restart(String region) {
         try {
@@ -296,6 +303,7 @@ public final class NatsSupercluster implements AutoCloseable {
             for (NatsServerProcess server : started) {
                 server.awaitReady();
             }
+            awaitJetStream();
         } catch (IOException e) {
             throw new UncheckedIOException("could not restart region " + region + ": " + e.getMessage(), e);
         }

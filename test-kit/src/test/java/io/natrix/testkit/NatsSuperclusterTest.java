@@ -1,0 +1,50 @@
+package io.natrix.testkit;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The open supercluster (no users, no TLS): a client without credentials is the application account's. */
+class NatsSuperclusterTest {
+
+    @Test
+    void anOpenSuperclusterCarriesARequestFromTheLeafNodeToAnotherRegion() throws Exception {
+        try (NatsSupercluster world = NatsSupercluster.start(List.of("north", "south"), 1, Optional.of("north"), false,
+                Optional.empty());
+             Connection south = Nats.connect(world.servers("south"));
+             Connection city = Nats.connect(world.servers(NatsSupercluster.LEAF))) {
+            Dispatcher responder = south.createDispatcher();
+            responder.subscribe("ms.where.Is", "where", (Message request) ->
+                    south.publish(request.getReplyTo(), "south".getBytes(StandardCharsets.UTF_8)));
+            south.flush(Duration.ofSeconds(2));
+            String answer = null;
+            long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!"south".equals(answer) && System.nanoTime() < giveUp) { // interest crosses the gateway and the leaf link
+                Message reply = city.request("ms.where.Is", new byte[0], Duration.ofMillis(200));
+                answer = reply == null || reply.isStatusMessage() ? null : new String(reply.getData(), StandardCharsets.UTF_8);
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+            assertThat(answer).isEqualTo("south");
+            assertThat(world.topology()).contains("region north", "region south", "leaf node leaf-north");
+            assertThat(world.region("north").getFirst().monitor("/leafz")).containsPattern("\"leafnodes\":\\s*1,");
+        }
+    }
+
+    @Test
+    void aSuperclusterNeedsTwoRegionsAndALeafOfOneOfThem() {
+        assertThatThrownBy(() -> NatsSupercluster.start(List.of("alone"), 2, Optional.empty(), false, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two or more regions");
+        assertThatThrownBy(() -> NatsSupercluster.start(List.of("a", "b"), 1, Optional.of("c"), false, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaf of c");
+    }
+}
