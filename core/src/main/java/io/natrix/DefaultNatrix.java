@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,7 @@ final class DefaultNatrix implements Natrix {
     private final List<DefaultService> services = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
+    private final Optional<String> region;
 
     private final LoggingErrorListener errors;
 
@@ -48,6 +50,7 @@ final class DefaultNatrix implements Natrix {
         this.publisher = new Publisher(connection, exchange, codec, observers);
         this.defaultTimeout = builder.defaultTimeout;
         this.drainTimeout = builder.drainTimeout;
+        this.region = builder.region;
         this.shutdownHook = builder.shutdownHook ? Thread.ofPlatform().name("natrix-shutdown").unstarted(this::close) : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -126,6 +129,11 @@ final class DefaultNatrix implements Natrix {
     @Override
     public Service.Builder service(String name) {
         return new Service.Builder(this, name);
+    }
+
+    /** The region this connection's services say they run in ({@link Natrix.Builder#region}). */
+    Optional<String> region() {
+        return region;
     }
 
     Service start(Service.Builder builder) {

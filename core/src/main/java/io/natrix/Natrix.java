@@ -190,6 +190,7 @@ public interface Natrix extends AutoCloseable {
         Path credentials;
         Path trust;
         String inboxPrefix;
+        Optional<String> region = Optional.empty();
 
         private Builder() {
         }
@@ -197,6 +198,18 @@ public interface Natrix extends AutoCloseable {
         /** NATS server URLs, comma-separated; defaults to {@value #DEFAULT_SERVERS}. */
         public Builder servers(String servers) {
             this.servers = Objects.requireNonNull(servers, "servers");
+            return this;
+        }
+
+        /**
+         * The region this process runs in (a NATS cluster of a supercluster, say {@code eu-west}): every service
+         * started on this connection carries it in its discovery metadata as {@value ServiceInstance#REGION}
+         * (unless its own metadata names one), so {@code natrix ls} shows where each instance runs. Routing
+         * needs none of it: NATS serves a request in the caller's cluster while a member of the queue group is
+         * there, and in another cluster when none is. Unset by default.
+         */
+        public Builder region(String region) {
+            this.region = Optional.of(Wire.requireName("region", region));
             return this;
         }
 

@@ -64,6 +64,7 @@ public interface Service extends AutoCloseable {
         Builder(DefaultNatrix natrix, String name) {
             this.natrix = natrix;
             this.name = Wire.requireName("service name", name);
+            this.metadata = withRegion(Map.of());
         }
 
         /** Semantic version, e.g. {@code 1.2.0}; defaults to {@code 0.0.0}. */
@@ -81,10 +82,21 @@ public interface Service extends AutoCloseable {
             return this;
         }
 
-        /** Free-form facts for discovery. */
+        /**
+         * Free-form facts for discovery. The connection's region ({@link Natrix.Builder#region}) is added as
+         * {@value ServiceInstance#REGION} unless these name one.
+         */
         public Builder metadata(Map<String, String> metadata) {
-            this.metadata = Map.copyOf(metadata);
+            this.metadata = withRegion(metadata);
             return this;
+        }
+
+        private Map<String, String> withRegion(Map<String, String> given) {
+            Map<String, String> all = new java.util.HashMap<>(given);
+            if (natrix != null) {
+                natrix.region().ifPresent(region -> all.putIfAbsent(ServiceInstance.REGION, region));
+            }
+            return Map.copyOf(all);
         }
 
         /**

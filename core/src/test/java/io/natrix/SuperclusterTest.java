@@ -63,7 +63,7 @@ class SuperclusterTest {
     }
 
     private Natrix in(String region) {
-        Natrix natrix = Natrix.builder().servers(world.servers(region)).shutdownHook(false).drainTimeout(Duration.ofSeconds(2))
+        Natrix natrix = Natrix.builder().servers(world.servers(region)).region(region).shutdownHook(false).drainTimeout(Duration.ofSeconds(2))
                 .credentials(security.seed(NatsSecurity.ADMIN)).trust(security.ca()).connect();
         opened.add(natrix);
         return natrix;
@@ -78,6 +78,14 @@ class SuperclusterTest {
         return caller.call("ms." + service + ".Where", "?", String.class, Duration.ofSeconds(2));
     }
 
+    private static String whereOrWhy(Natrix caller, String service) {
+        try {
+            return where(caller, service);
+        } catch (RuntimeException e) {
+            return e.toString();
+        }
+    }
+
     @Test
     void aCallIsServedInTheCallersRegionWhileAnInstanceIsThere() {
         instance("local", "east");
@@ -89,6 +97,21 @@ class SuperclusterTest {
         for (int i = 0; i < 50; i++) {
             assertThat(where(east, "local")).isEqualTo("east");
             assertThat(where(west, "local")).isEqualTo("west");
+        }
+    }
+
+    @Test
+    void discoveryInEitherRegionSeesEveryInstanceWithTheRegionItRunsIn() {
+        instance("seen", "east");
+        instance("seen", "west");
+        Service pinned = in("west").service("seen").metadata(Map.of(ServiceInstance.REGION, "west-2"))
+                .endpoint("Where", String.class, ignored -> "west-2").start();
+        assertThat(pinned.snapshot().region()).as("a service's own metadata names its region first").contains("west-2");
+        for (String region : world.regions()) {
+            Natrix asker = in(region);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(asker.discover(Duration.ofMillis(500)).stream()
+                    .filter(instance -> instance.name().equals("seen")).map(instance -> instance.region().orElse("none")))
+                    .containsExactlyInAnyOrder("east", "west", "west-2"));
         }
     }
 
@@ -146,7 +169,10 @@ class SuperclusterTest {
             world.restart("west");
         }
         // west's client and west's instance reconnect by themselves, to the servers they knew
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> where(west, "regional").equals("west"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(whereOrWhy(west, "regional"))
+                .as(() -> "west's connections: " + opened.stream().map(n -> n.nats().getStatus() + " to "
+                        + n.nats().getConnectedUrl() + " after " + n.nats().getStatistics().getReconnects()
+                        + " reconnects, knowing " + n.nats().getServers()).toList()).isEqualTo("west"));
         assertThat(where(east, "regional")).isEqualTo("east");
     }
 

@@ -3,6 +3,7 @@ package io.natrix.cli;
 import io.nats.service.Endpoint;
 import io.nats.service.InfoResponse;
 import io.natrix.Natrix;
+import io.natrix.ServiceInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,13 +13,20 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-@Command(name = "ls", description = "The services that answer: versions, instance counts, endpoints.")
+@Command(name = "ls", description = "The services that answer: versions, instance counts (by region, when they say one), endpoints.")
 final class ListCommand extends NatsCommand {
 
     @Option(names = "--json", description = "print JSON, for scripts")
     boolean json;
 
-    record Listed(String name, List<String> versions, int instances, List<String> endpoints, String description) {
+    /** One service: {@code regions} counts its instances by the region they say they run in ({@code -} for none). */
+    record Listed(String name, List<String> versions, int instances, Map<String, Long> regions, List<String> endpoints,
+                  String description) {
+    }
+
+    private static Map<String, Long> regions(List<InfoResponse> instances) {
+        return new TreeMap<>(instances.stream().collect(Collectors.groupingBy(info -> info.getMetadata() == null ? "-"
+                : info.getMetadata().getOrDefault(ServiceInstance.REGION, "-"), Collectors.counting())));
     }
 
     @Override
@@ -33,6 +41,7 @@ final class ListCommand extends NatsCommand {
             List<Listed> listed = byName.entrySet().stream().map(entry -> new Listed(entry.getKey(),
                     List.copyOf(entry.getValue().stream().map(InfoResponse::getVersion).collect(Collectors.toCollection(TreeSet::new))),
                     entry.getValue().size(),
+                    regions(entry.getValue()),
                     List.copyOf(entry.getValue().stream().flatMap(info -> info.getEndpoints().stream()).map(Endpoint::getName)
                             .collect(Collectors.toCollection(TreeSet::new))),
                     entry.getValue().getFirst().getDescription())).toList();
@@ -40,10 +49,19 @@ final class ListCommand extends NatsCommand {
                 printJson(listed);
                 return 0;
             }
-            Table table = new Table("SERVICE", "VERSION", "INSTANCES", "ENDPOINTS", "DESCRIPTION");
+            boolean regional = listed.stream().anyMatch(service -> !service.regions().keySet().equals(java.util.Set.of("-")));
+            Table table = regional ? new Table("SERVICE", "VERSION", "INSTANCES", "REGIONS", "ENDPOINTS", "DESCRIPTION")
+                    : new Table("SERVICE", "VERSION", "INSTANCES", "ENDPOINTS", "DESCRIPTION");
             for (Listed service : listed) {
-                table.row(service.name(), String.join(",", service.versions()), service.instances(),
-                        String.join(",", service.endpoints()), service.description());
+                String versions = String.join(",", service.versions());
+                String endpoints = String.join(",", service.endpoints());
+                if (regional) { // east:2,west:1
+                    String regions = service.regions().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                            .collect(Collectors.joining(","));
+                    table.row(service.name(), versions, service.instances(), regions, endpoints, service.description());
+                } else {
+                    table.row(service.name(), versions, service.instances(), endpoints, service.description());
+                }
             }
             table.print(out());
             return 0;

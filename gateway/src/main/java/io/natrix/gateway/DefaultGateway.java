@@ -23,14 +23,14 @@ final class DefaultGateway implements Gateway {
     private final StreamCounter streams;
     private final IdleWatch idle;
     private final List<OutboundStream> outbounds;
-    private final List<EventBatches> batches;
+    private final List<RoutedBatches> batches;
     private final Optional<IngestServer> ingest;
 
     /** The largest batch of events published as one message (a server's limit may make it smaller). */
     static final int MAX_BATCH_BYTES = 256 << 10;
 
     private DefaultGateway(WebServer server, SharedSubscriptions subscriptions, StreamCounter streams, IdleWatch idle,
-                           List<OutboundStream> outbounds, List<EventBatches> batches, Optional<IngestServer> ingest) {
+                           List<OutboundStream> outbounds, List<RoutedBatches> batches, Optional<IngestServer> ingest) {
         this.batches = batches;
         this.ingest = ingest;
         this.server = server;
@@ -77,7 +77,7 @@ final class DefaultGateway implements Gateway {
         HostCheck hosts = HostCheck.of(builder.host, builder.hosts);
         List<Router.Entry<GatewayHandler.Target>> entries = new ArrayList<>();
         List<OutboundStream> outbounds = new ArrayList<>();
-        List<EventBatches> batches = new ArrayList<>();
+        List<RoutedBatches> batches = new ArrayList<>();
         for (Route route : builder.routes) {
             entries.add(new Router.Entry<>(route.method(), route.path(), new GatewayHandler.Target(
                     new RestHandler(natrix, route, builder.defaultTimeout, builder.maxBodyBytes, json), route.access(), false)));
@@ -85,7 +85,7 @@ final class DefaultGateway implements Gateway {
         WsRouting.Builder webSockets = WsRouting.builder();
         List<WebSocketRoute> ingestRoutes = new ArrayList<>();
         for (StreamRoute stream : builder.streams) {
-            Optional<EventBatches> batched = stream.batching().map(b -> new EventBatches(natrix, b.subject(), b.every(),
+            Optional<RoutedBatches> batched = stream.batching().map(b -> new RoutedBatches(natrix, b,
                     (int) Math.min(MAX_BATCH_BYTES, natrix.nats().getMaxPayload())));
             batched.ifPresent(batches::add);
             IngestEvents events = new IngestEvents(natrix, stream.subject(), RequestShape.of(json, stream.accepts()),
@@ -154,9 +154,9 @@ final class DefaultGateway implements Gateway {
         return new DefaultGateway(server, subscriptions, streams, idle, outbounds, batches, ingest);
     }
 
-    private static void closeAll(List<EventBatches> batches, List<OutboundStream> outbounds, SharedSubscriptions subscriptions,
+    private static void closeAll(List<RoutedBatches> batches, List<OutboundStream> outbounds, SharedSubscriptions subscriptions,
                                  IdleWatch idle) {
-        batches.forEach(EventBatches::close);
+        batches.forEach(RoutedBatches::close);
         outbounds.forEach(OutboundStream::close);
         subscriptions.close();
         idle.close();
@@ -181,7 +181,7 @@ final class DefaultGateway implements Gateway {
         }
         subscriptions.close();
         outbounds.forEach(OutboundStream::close); // shared pollers
-        batches.forEach(EventBatches::close); // after the server: every event a client was told was accepted goes
+        batches.forEach(RoutedBatches::close); // after the server: every event a client was told was accepted goes
         idle.close();
     }
 }

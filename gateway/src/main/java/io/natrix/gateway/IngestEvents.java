@@ -22,10 +22,10 @@ final class IngestEvents {
     private final RequestShape shape;
     private final Optional<RateLimits.Rate> rate;
     private final Optional<String> stamps;
-    private final Optional<EventBatches> batches;
+    private final Optional<RoutedBatches> batches;
 
     IngestEvents(Natrix natrix, String subject, RequestShape shape, Optional<String> stamps, int maxBytes, ObjectMapper json,
-                 Optional<RateLimits.Rate> rate, Optional<EventBatches> batches) {
+                 Optional<RateLimits.Rate> rate, Optional<RoutedBatches> batches) {
         this.batches = batches;
         this.shape = shape;
         this.stamps = stamps;

@@ -1,6 +1,7 @@
 package io.natrix.gateway;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -49,20 +50,37 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
 
     /**
      * Events gathered for {@code every} and published together on {@code subject}, one JSON object per line
-     * (NDJSON), each with the stream's path parameters in it.
+     * (NDJSON), each with the stream's path parameters in it; or, with {@code by}, on the subjects it names for
+     * each event (a batch per subject), every one under {@code subject}.
      *
      * @param subject the one subject of the batches; it cannot name path parameters, so a listener reads whose
      *                event it is from the event (the gateway writes the verified path parameters over the
-     *                client's fields)
+     *                client's fields). With {@code by}, the prefix every subject it names must have.
      * @param every   how long an event may wait for its batch: 1 ms to 1 s
+     * @param by      which batches each event joins ({@link #batchedBy}); empty: the one on {@code subject}
      */
-    public record Batching(String subject, Duration every) {
+    public record Batching(String subject, Duration every, Optional<BatchSubjects> by) {
         public Batching {
             SubjectTemplate.checkFixed(subject, "a batch subject");
             if (every == null || every.toMillis() < 1 || every.toMillis() > 1_000) {
                 throw new IllegalArgumentException("a batch interval is from 1 ms to 1 s, got " + every);
             }
+            Objects.requireNonNull(by, "by");
         }
+
+        public Batching(String subject, Duration every) {
+            this(subject, every, Optional.empty());
+        }
+    }
+
+    /**
+     * Which batches one event joins, read from the event as it will be published (the path parameters and the
+     * stamp in it): a position to its region's batch, and to a neighbour's when it is near the border. A
+     * {@link RuntimeException} it throws refuses the event with its message, as a bad field would be.
+     */
+    @FunctionalInterface
+    public interface BatchSubjects {
+        List<String> of(byte[] event);
     }
 
     /** The direction and source of a stream. */
@@ -192,11 +210,24 @@ public record StreamRoute(Kind kind, String path, String subject, Duration inter
      * of a bad event as before, and an accepted event is one that joined a batch.
      */
     public StreamRoute batched(String subject, Duration every) {
+        return batching(new Batching(subject, every));
+    }
+
+    /**
+     * As {@link #batched}, each event into the batches {@code by} names for it (a batch per subject, each
+     * published every {@code every}), all under {@code under} ({@code ms.geo}: a subject outside it refuses the
+     * event). Positions sharded by region: each goes to its region's batch, and to a neighbour's when near.
+     */
+    public StreamRoute batchedBy(String under, BatchSubjects by, Duration every) {
+        return batching(new Batching(under, every, Optional.of(by)));
+    }
+
+    private StreamRoute batching(Batching batching) {
         if (kind != Kind.PUBLISH) {
             throw new IllegalStateException("batched() is for publish streams");
         }
         return new StreamRoute(kind, path, this.subject, interval, conflate, accepts, access, stamps, sharing,
-                Optional.of(new Batching(subject, every)), delivers);
+                Optional.of(batching), delivers);
     }
 
     /**

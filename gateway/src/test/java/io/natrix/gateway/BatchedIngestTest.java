@@ -174,4 +174,42 @@ class BatchedIngestTest {
         assertThat(publish.batched("ms.x.batch", Duration.ofMillis(50)).batching())
                 .contains(new StreamRoute.Batching("ms.x.batch", Duration.ofMillis(50)));
     }
+
+    @Test
+    void aRouteThatNamesEachEventsBatchesSendsItToEachAndRefusesOneItCannotPlace() throws Exception {
+        // east of 0 to batch "east", west to "west", and within a degree of 0 to the other side's too
+        StreamRoute.BatchSubjects sides = event -> {
+            double x;
+            try {
+                x = JSON.readTree(event).path("x").asDouble(Double.NaN);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (Double.isNaN(x)) {
+                throw new IllegalArgumentException("x is required");
+            }
+            String own = x >= 0 ? "ms.pos.east.batch" : "ms.pos.west.batch";
+            String other = x >= 0 ? "ms.pos.west.batch" : "ms.pos.east.batch";
+            return Math.abs(x) < 1 ? List.of(own, other) : x > 100 ? List.of("ms.elsewhere.batch") : List.of(own);
+        };
+        Gateway sharded = Gateway.builder(natrix).port(0)
+                .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.pos.{driverId}")
+                        .batchedBy("ms.pos", sides, Duration.ofMillis(20)))
+                .start();
+        try (sharded; Batches batches = new Batches();
+             ChunkedClient driver = new ChunkedClient(sharded.port(), "/v1/drivers/f/locations", "application/x-ndjson")) {
+            driver.line("{\"seq\":1,\"x\":5}");
+            driver.line("{\"seq\":2,\"x\":-5}");
+            driver.line("{\"seq\":3,\"x\":0.5}");
+            driver.line("{\"seq\":4}");
+            driver.line("{\"seq\":5,\"x\":500}");
+            assertThat(driver.finish()).contains("\"accepted\":3").contains("\"rejected\":2").contains("x is required")
+                    .contains("under ms.pos only");
+            await().until(() -> batches.events().size() == 4);
+            java.util.Map<String, List<Integer>> seqBySubject = new java.util.TreeMap<>();
+            batches.received.forEach(batch -> batch.events().forEach(e -> seqBySubject
+                    .computeIfAbsent(batch.subject(), k -> new ArrayList<>()).add(e.get("seq").asInt())));
+            assertThat(seqBySubject).isEqualTo(java.util.Map.of("ms.pos.east.batch", List.of(1, 3), "ms.pos.west.batch", List.of(2, 3)));
+        }
+    }
 }
