@@ -173,8 +173,11 @@ final class ContractMethods<T> {
                 return given;
             }
             if (given.subject().isPresent() && !given.subject().equals(named)) {
+                if (given.subject().get().startsWith(named.get() + ".")) {
+                    return given; // a shard of the endpoint: ms.geo.Nearby.north, callers name it as they call
+                }
                 throw new IllegalArgumentException("the contract serves " + endpoint + " on '" + named.get()
-                        + "'; its options name '" + given.subject().get() + "'");
+                        + "' (or a subject under it, for a shard); its options name '" + given.subject().get() + "'");
             }
             return given.subject(named.get());
         }

@@ -134,7 +134,8 @@ public interface Service extends AutoCloseable {
          * The same, with how some endpoints are served, by endpoint name: e.g. {@code Map.of("Nearby",
          * EndpointOptions.defaults().nonBlocking())}. How a request is served is the implementation's business,
          * not the contract's, so it is said here; a subject the contract names is kept (options that name
-         * another are refused), and a name the contract has no endpoint of is refused.
+         * another are refused, but for one under it: a shard, {@code ms.geo.Nearby.north}, that its callers
+         * name as they call), and a name the contract has no endpoint of is refused.
          */
         public <T> Builder implement(Class<T> contract, T implementation, Map<String, EndpointOptions> serving) {
             ContractMethods.of(contract).bind(this, implementation, Map.copyOf(serving));

@@ -117,6 +117,14 @@ class ContractTest {
             assertThatThrownBy(() -> natrix.service("eta-quick").implement(QuickEta.class, onWhichThread,
                     java.util.Map.of("Quick", io.natrix.EndpointOptions.defaults().subject("ms.eta.Other"))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serves Quick on 'ms.eta.Quick'");
+            assertThatThrownBy(() -> natrix.service("eta-quick").implement(QuickEta.class, onWhichThread,
+                    java.util.Map.of("Quick", io.natrix.EndpointOptions.defaults().subject("ms.eta.QuickAndDirty"))))
+                    .as("a prefix of letters is not a shard").isInstanceOf(IllegalArgumentException.class);
+
+            natrix.service("eta-quick").implement(QuickEta.class, onWhichThread,
+                    java.util.Map.of("Quick", io.natrix.EndpointOptions.defaults().subject("ms.eta.Quick.north"))).start();
+            assertThat(caller.call("ms.eta.Quick.north", new GetUser("a"), Estimate.class, Duration.ofSeconds(1)))
+                    .as("a shard of the endpoint, under the contract's subject").isEqualTo(new Estimate(1));
         }
     }
 

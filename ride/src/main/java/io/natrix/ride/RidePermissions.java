@@ -1,12 +1,12 @@
 package io.natrix.ride;
 
-import io.natrix.ride.geo.GeoApi;
 import io.natrix.Contract;
 import io.natrix.ride.api.RideApi;
 import io.natrix.ride.dashboard.DashboardApi;
 import io.natrix.ride.dispatch.DispatchApi;
 import io.natrix.ride.eta.EtaApi;
 import io.natrix.ride.geo.GeoApi;
+import io.natrix.ride.geo.GeoRegions;
 import io.natrix.ride.users.UsersApi;
 import io.natrix.testkit.NatsSecurity;
 
@@ -58,7 +58,9 @@ final class RidePermissions {
             }
             case GEO -> {
                 serves(subscribe, GeoApi.SUBJECTS);
-                subscribe.addAll(List.of(GeoApi.POSITIONS + ".>", GeoApi.AVAILABILITY + ".>"));
+                // sharded by region (GeoRegions): its region's nearby questions, and the ring its neighbours' gateways fill
+                subscribe.addAll(List.of(GeoApi.NEARBY + ".* " + GeoApi.SUBJECTS.service(), GeoRegions.RING + ".>",
+                        GeoApi.POSITIONS + ".>", GeoApi.AVAILABILITY + ".>"));
                 publish.add(GeoApi.availabilityOf("*"));
                 publish.addAll(stream(RideStorage.GEO_FLEET));
                 publish.addAll(stream(RideStorage.GEO_AVAILABILITY));
@@ -67,7 +69,7 @@ final class RidePermissions {
             case ETA_CAREFUL -> serves(subscribe, Contract.Subjects.of(EtaApi.Careful.class));
             case DISPATCH -> {
                 serves(subscribe, DispatchApi.SUBJECTS);
-                publish.addAll(List.of(GeoApi.NEARBY, EtaApi.QUICK, EtaApi.CAREFUL, GeoApi.availabilityOf("*"),
+                publish.addAll(List.of(GeoApi.NEARBY, GeoApi.NEARBY + ".*", EtaApi.QUICK, EtaApi.CAREFUL, GeoApi.availabilityOf("*"),
                         DispatchApi.ridesOf("*"), DispatchApi.offersTo("*"), DispatchApi.EVENTS + ".*"));
                 publish.addAll(stream(RideStorage.RIDES));
                 publish.addAll(keyValue(RideStorage.DRIVER_CLAIMS));
@@ -88,6 +90,8 @@ final class RidePermissions {
                         DispatchApi.REQUEST_RIDE, DispatchApi.GET_RIDE, DispatchApi.CANCEL_RIDE,
                         DispatchApi.ANSWER_OFFER, DispatchApi.PICK_UP, DispatchApi.DROP_OFF,
                         DispatchApi.NEARBY_DRIVERS, GeoApi.SET_AVAILABILITY, GeoApi.BATCHES, DashboardApi.STREETS));
+                // sharded by region (GeoRegions): each region's batches and the neighbours' rings
+                publish.addAll(List.of(GeoApi.POSITIONS + ".*.batch", GeoRegions.RING + ".*.batch"));
             }
         }
         return NatsSecurity.User.allowing(publish, subscribe);

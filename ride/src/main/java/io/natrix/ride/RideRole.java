@@ -8,11 +8,13 @@ import io.natrix.ride.dispatch.Dispatch;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.ride.eta.EtaService;
 import io.natrix.ride.geo.GeoIndex;
+import io.natrix.ride.geo.GeoRegions;
 import io.natrix.ride.geo.GeoService;
 import io.natrix.ride.users.UsersService;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Each part of the ride system, and how one instance of it starts: the one place that knows. */
@@ -41,18 +43,29 @@ public enum RideRole {
     AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port, OptionalInt ingestPort, RideTokens tokens) {
         return switch (this) {
             case USERS -> tokens.issuer().map(issuer -> UsersService.start(natrix, issuer)).orElseGet(() -> UsersService.start(natrix));
-            case GEO -> GeoService.start(natrix, new GeoIndex(RideStorage.FLEET_KEPT, System::currentTimeMillis));
+            case GEO -> GeoService.start(natrix, new GeoIndex(RideStorage.FLEET_KEPT, System::currentTimeMillis),
+                    GeoRegions.configured().map(regions -> regions.named(region().orElseThrow(() -> new IllegalStateException(
+                            "geo is sharded by region (" + regions + "): give this instance its region with -Dnatrix.region"
+                                    + " or NATRIX_REGION")))));
             case ETA_QUICK -> EtaService.startQuick(natrix);
             case ETA_CAREFUL -> EtaService.startCareful(natrix, CAREFUL_ETA_LATENCY);
-            case DISPATCH -> Dispatch.start(natrix, dispatch);
+            case DISPATCH -> Dispatch.start(natrix, dispatch.regions().isPresent() ? dispatch : dispatch.regions(GeoRegions.configured()));
             case DASHBOARD -> DashboardService.start(natrix);
             case GATEWAY -> {
                 Gateway.Builder gateway = Gateway.builder(natrix).port(port);
                 ingestPort.ifPresent(gateway::ingestPort);
                 tokens.verifier().ifPresent(verifier -> gateway.authentication(verifier).browserLogin(DashboardService.PATH));
-                yield DashboardService.routes(RideApi.routes(gateway)).start();
+                yield DashboardService.routes(RideApi.routes(gateway, GeoRegions.configured())).start();
             }
         };
+    }
+
+    /**
+     * The region this process runs in, when it is given one: {@code -Dnatrix.region}, else {@code NATRIX_REGION}.
+     * Its services say so in discovery ({@code natrix ls}); a geo instance is then its region's shard.
+     */
+    public static Optional<String> region() {
+        return Optional.ofNullable(System.getProperty("natrix.region", System.getenv("NATRIX_REGION"))).filter(r -> !r.isBlank());
     }
 
     /** The name used on command lines: {@code eta-quick}. */

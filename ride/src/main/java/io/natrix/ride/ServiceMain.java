@@ -37,8 +37,9 @@ public final class ServiceMain {
     public static void main(String[] args) throws Exception {
         exitWhenParentDies(); // first: a parent that dies while this instance starts must not leave it behind
         RideRole role = RideRole.of(args[0]);
-        Natrix natrix = secured(Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid()), role)
-                .connect();
+        Natrix.Builder builder = Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid());
+        RideRole.region().ifPresent(builder::region);
+        Natrix natrix = secured(builder, role).connect();
         DispatchConfig dispatch = DispatchConfig.defaults();
         // traced before it serves, so its first request is traced too; -Dnatrix.tracing=off turns it off
         if (!"off".equals(System.getProperty("natrix.tracing"))) {

@@ -45,8 +45,11 @@ class RideContractsTest {
         contracts.forEach((role, contract) -> {
             assertThat(contract.service()).isEqualTo(role.label());
             List<String> served = RidePermissions.user(role).subscribe().stream().filter(s -> s.contains(" ")).toList();
-            assertThat(served).as(role.label())
-                    .containsExactlyInAnyOrderElementsOf(contract.all().stream().map(s -> s + " " + role.label()).toList());
+            List<String> expected = new java.util.ArrayList<>(contract.all().stream().map(s -> s + " " + role.label()).toList());
+            if (role == RideRole.GEO) { // sharded by region, each region's shard of Nearby (GeoRegions)
+                expected.add(GeoApi.NEARBY + ".* geo");
+            }
+            assertThat(served).as(role.label()).containsExactlyInAnyOrderElementsOf(expected);
         });
         assertThat(RidePermissions.user(RideRole.GATEWAY).subscribe()).noneMatch(s -> s.contains(" "));
     }
@@ -56,7 +59,9 @@ class RideContractsTest {
         assertThat(RidePermissions.user(RideRole.GATEWAY).publish()).contains(UsersApi.REGISTER_RIDER, UsersApi.GET_USER,
                 DispatchApi.REQUEST_RIDE, DispatchApi.NEARBY_DRIVERS, GeoApi.SET_AVAILABILITY, GeoApi.BATCHES, DashboardApi.STREETS)
                 .doesNotContain(UsersApi.SUBJECTS.of("CreateUser"), UsersApi.SUBJECTS.of("UpdateUser"), GeoApi.NEARBY);
-        assertThat(RidePermissions.user(RideRole.DISPATCH).publish()).contains(GeoApi.NEARBY, EtaApi.QUICK, EtaApi.CAREFUL,
-                DispatchApi.offersTo("*"), DispatchApi.ridesOf("*"));
+        assertThat(RidePermissions.user(RideRole.DISPATCH).publish()).contains(GeoApi.NEARBY, GeoApi.NEARBY + ".*", EtaApi.QUICK,
+                EtaApi.CAREFUL, DispatchApi.offersTo("*"), DispatchApi.ridesOf("*"));
+        assertThat(RidePermissions.user(RideRole.GATEWAY).publish()).as("sharded by region")
+                .contains(GeoApi.POSITIONS + ".*.batch", io.natrix.ride.geo.GeoRegions.RING + ".*.batch");
     }
 }

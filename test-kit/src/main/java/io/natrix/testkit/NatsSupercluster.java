@@ -84,6 +84,10 @@ public final class NatsSupercluster implements AutoCloseable {
                     + "'), a server or more in each, and a leaf node attached to one of them; got " + regions
                     + " x " + serversPerRegion + ", leaf of " + leafOf.orElse("none"));
         }
+        if (jetStream && serversPerRegion < 2) {
+            // nats-server: "JetStream cluster requires configured routes or solicited leafnode for the system account"
+            throw new IllegalArgumentException("JetStream across a supercluster needs a cluster of two servers or more in each region");
+        }
         String executable = NatsServerBinary.find();
         Path dir;
         try {
@@ -192,7 +196,7 @@ public final class NatsSupercluster implements AutoCloseable {
                     config.add("}");
                 }
                 if (jetStream) {
-                    config.add("jetstream { store_dir: \"" + dir.resolve(name).resolve("jetstream") + "\" }");
+                    config.add("jetstream { store_dir: \"" + dir.resolve(name) + "\" }");
                 }
                 cluster.add(new Server(config, ports[at], ports[4 * servers + at], name));
             }

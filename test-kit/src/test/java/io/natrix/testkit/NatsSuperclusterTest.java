@@ -46,5 +46,7 @@ class NatsSuperclusterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two or more regions");
         assertThatThrownBy(() -> NatsSupercluster.start(List.of("a", "b"), 1, Optional.of("c"), false, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaf of c");
+        assertThatThrownBy(() -> NatsSupercluster.start(List.of("a", "b"), 1, Optional.empty(), true, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two servers or more");
     }
 }

@@ -1,6 +1,7 @@
 package io.natrix.ride.api;
 
 import io.natrix.ride.geo.GeoApi;
+import io.natrix.ride.geo.GeoRegions;
 import io.natrix.Actor;
 import io.natrix.gateway.Access;
 import io.natrix.gateway.Gateway;
@@ -21,6 +22,7 @@ import io.natrix.ride.users.UsersApi;
 import io.natrix.ride.users.UserMessages.Register;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The rider and driver API: the gateway routes that put the ride services on HTTP, each naming its subject
@@ -53,6 +55,19 @@ public final class RideApi {
      * token's ({@code me} stands for it), and the ids in a body that say who acts are the token's.
      */
     public static Gateway.Builder routes(Gateway.Builder gateway) {
+        return routes(gateway, Optional.empty());
+    }
+
+    /**
+     * The same, with the geo service sharded by place ({@link GeoRegions}): each driver's position goes to its
+     * region's batch, and to a neighbour's ring when near its border, instead of the one batch every geo instance
+     * hears.
+     */
+    public static Gateway.Builder routes(Gateway.Builder gateway, Optional<GeoRegions> regions) {
+        StreamRoute positions = StreamRoute.publish("/v1/drivers/{driverId}/locations", GeoApi.POSITIONS_OF_DRIVER)
+                .accepts(DriverPosition.class).stamps("at").access(DRIVERS.owner("driverId"));
+        positions = regions.isPresent() ? positions.batchedBy("ms.geo", new PositionRegions(regions.get()), GeoApi.BATCH_EVERY)
+                : positions.batched(GeoApi.BATCHES, GeoApi.BATCH_EVERY);
         return gateway
                 // riders
                 .route(Route.post("/v1/riders", UsersApi.REGISTER_RIDER).accepts(Register.class).idempotent().access(Access.open()))
@@ -76,11 +91,8 @@ public final class RideApi {
                 .route(Route.post("/v1/drivers", UsersApi.REGISTER_DRIVER).accepts(Register.class).idempotent().access(Access.open()))
                 .route(Route.post("/v1/drivers/{driverId}/availability", GeoApi.SET_AVAILABILITY).accepts(SetAvailability.class)
                         .idempotent().access(DRIVERS.owner("driverId")))
-                .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", GeoApi.POSITIONS_OF_DRIVER)
-                        .accepts(DriverPosition.class).stamps("at").access(DRIVERS.owner("driverId"))
-                        .batched(GeoApi.BATCHES, GeoApi.BATCH_EVERY)
-                        // one socket per driver: its positions out, its offers back (the NDJSON form has the stream below)
-                        .deliversOnWebSocket(DispatchApi.OFFERS))
+                // one socket per driver: its positions out, its offers back (the NDJSON form has the stream below)
+                .stream(positions.deliversOnWebSocket(DispatchApi.OFFERS))
                 .stream(StreamRoute.subscribe("/v1/drivers/{driverId}/offers", DispatchApi.OFFERS).access(DRIVERS.owner("driverId")))
                 .route(Route.post("/v1/rides/{rideId}/answer", DispatchApi.ANSWER_OFFER).accepts(AnswerOffer.class).idempotent()
                         .access(DRIVERS.actor("driverId")))

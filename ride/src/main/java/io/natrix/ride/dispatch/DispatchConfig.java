@@ -1,6 +1,9 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.ride.geo.GeoRegions;
+
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How dispatch matches.
@@ -9,19 +12,25 @@ import java.time.Duration;
  * @param searchRadiusMeters how far from the pick-up to look for drivers
  * @param matchingWindow     how long to keep looking before the ride is UNMATCHED
  * @param etaDeadline        how long to wait for the first ETA answer before ranking by distance
+ * @param regions            the geo service's shards ({@link GeoRegions}): a nearby question goes to the region of
+ *                           its point; empty: to the one geo service on {@code ms.geo.Nearby}
  */
 public record DispatchConfig(Duration offerTimeout, double searchRadiusMeters, Duration matchingWindow,
-                             Duration etaDeadline) {
+                             Duration etaDeadline, Optional<GeoRegions> regions) {
 
     public static DispatchConfig defaults() {
-        return new DispatchConfig(Duration.ofSeconds(15), 3_000, Duration.ofSeconds(60), Duration.ofMillis(300));
+        return new DispatchConfig(Duration.ofSeconds(15), 3_000, Duration.ofSeconds(60), Duration.ofMillis(300), Optional.empty());
     }
 
     public DispatchConfig offerTimeout(Duration offerTimeout) {
-        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline);
+        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline, regions);
     }
 
     public DispatchConfig matchingWindow(Duration matchingWindow) {
-        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline);
+        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline, regions);
+    }
+
+    public DispatchConfig regions(Optional<GeoRegions> regions) {
+        return new DispatchConfig(offerTimeout, searchRadiusMeters, matchingWindow, etaDeadline, regions);
     }
 }

@@ -125,7 +125,9 @@ final class Matcher {
     NearbyWithEta ranked(NearbyRequest area, List<String> excluded) {
         double lat = area.lat();
         double lng = area.lng();
-        NearbyDrivers nearby = natrix.call(GeoApi.NEARBY, area, NearbyDrivers.class, GEO_QUERY);
+        // with regions, the geo instances of the pick-up's region answer, wherever they run (GeoRegions)
+        String geo = config.regions().map(regions -> regions.nearbySubject(lat, lng)).orElse(GeoApi.NEARBY);
+        NearbyDrivers nearby = natrix.call(geo, area, NearbyDrivers.class, GEO_QUERY);
         Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
                 .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {

@@ -2,6 +2,7 @@ package io.natrix.ride.geo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.EndpointOptions;
+import io.natrix.Listener;
 import io.natrix.ListenerOptions;
 import io.natrix.Natrix;
 import io.natrix.Service;
@@ -15,6 +16,7 @@ import io.nats.client.api.DeliverPolicy;
 
 import java.lang.System.Logger.Level;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -51,21 +53,39 @@ public final class GeoService {
         }
     }
 
-    /** Starts one geo instance over {@code natrix}, answering from {@code index}. */
+    /** Starts one geo instance over {@code natrix}, answering from {@code index}: the whole fleet's. */
     public static Service start(Natrix natrix, GeoIndex index) {
+        return start(natrix, index, Optional.empty());
+    }
+
+    /**
+     * Starts one geo instance of {@code shard} ({@link GeoRegions}): it hears its region's positions and its
+     * border ring's, and answers the nearby questions about its region's points ({@code ms.geo.Nearby.<region>});
+     * empty: the whole fleet's, on {@code ms.geo.Nearby}.
+     */
+    public static Service start(Natrix natrix, GeoIndex index, Optional<GeoRegions.Region> shard) {
         ObjectMapper json = Natrix.defaultObjectMapper(); // the availability changes as natrix decodes every payload
         Consumer<DriverPosition> indexed = p -> index.update(p.driverId(), p.lat(), p.lng(), at(p.at()));
-        return natrix.service("geo").version("1.0.0")
-                .description("Where every driver is: H3-indexed fleet, nearest available drivers")
+        Listener<byte[]> indexing = message -> {
+            try {
+                Positions.each(message, indexed);
+            } finally {
+                index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
+            }
+        };
+        String heard = shard.map(GeoRegions::positionsOf).orElse(POSITIONS) + ".>";
+        EndpointOptions nearby = EndpointOptions.defaults().nonBlocking();
+        Service.Builder geo = natrix.service("geo").version("1.0.0")
+                .description(shard.map(r -> "Where region " + r.name() + "'s drivers are (and its border ring's):")
+                        .orElse("Where every driver is:") + " H3-indexed fleet, nearest available drivers")
                 // the index must not miss a driver, and writing to it is a map write: no event is dropped, and
                 // each is taken where it is read, with no hand-off (ListenerOptions)
-                .broadcastListener(POSITIONS + ".>", byte[].class, message -> {
-                    try {
-                        Positions.each(message, indexed);
-                    } finally {
-                        index.evictStaleNowAndThen(); // on the listener's own thread: no timer to own or stop
-                    }
-                }, INDEXING)
+                .broadcastListener(heard, byte[].class, indexing, INDEXING);
+        if (shard.isPresent()) { // the neighbours' drivers near the border, which the gateways copy to this region
+            geo.broadcastListener(GeoRegions.ringOf(shard.get()) + ".>", byte[].class, indexing, INDEXING);
+            nearby = nearby.subject(GeoRegions.nearbySubject(shard.get()));
+        }
+        return geo
                 .broadcastListener(AVAILABILITY + ".>", DriverAvailability.class,
                         a -> index.availability(a.driverId(), a.available(), a.at()), INDEXING)
                 // a nearby query is a read of the index in memory: served where it is read (EndpointOptions.nonBlocking)
@@ -85,11 +105,11 @@ public final class GeoService {
                         natrix.publish(GeoApi.availabilityOf(request.driverId()), change);
                         return change;
                     }
-                }, Map.of("Nearby", EndpointOptions.defaults().nonBlocking()))
+                }, Map.of("Nearby", nearby))
                 .beforeServing(() -> {
                     FleetReplay.requireStreams(natrix.nats());
                     LongAdder positions = new LongAdder();
-                    FleetReplay.replay(natrix.nats(), RideStorage.GEO_FLEET, POSITIONS + ".>", DeliverPolicy.All,
+                    FleetReplay.replay(natrix.nats(), RideStorage.GEO_FLEET, heard, DeliverPolicy.All,
                             message -> positions.add(replayed(message, indexed)));
                     long changes = FleetReplay.replay(natrix.nats(), RideStorage.GEO_AVAILABILITY, AVAILABILITY + ".>",
                             DeliverPolicy.LastPerSubject, message -> {
