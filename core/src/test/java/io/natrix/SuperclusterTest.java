@@ -117,9 +117,11 @@ class SuperclusterTest {
 
     @Test
     void withNoInstanceInItsRegionACallIsServedByTheOtherRegionsAndNoneIsLost() throws Exception {
-        Service eastInstance = instance("failover", "east");
+        // west's first, and seen from east, so that east's servers know of west's queue group before east has its own
         instance("failover", "west");
         Natrix caller = in("east");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(caller, "failover").equals("west"));
+        Service eastInstance = instance("failover", "east");
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(caller, "failover").equals("east"));
 
         AtomicBoolean calling = new AtomicBoolean(true);
@@ -178,9 +180,10 @@ class SuperclusterTest {
 
     @Test
     void aLeafNodesClientReachesServicesInEitherRegion() {
-        Service eastInstance = instance("edge", "east");
         instance("edge", "west");
         Natrix city = in(NatsSupercluster.LEAF);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(city, "edge").equals("west"));
+        Service eastInstance = instance("edge", "east");
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(city, "edge").equals("east"));
         eastInstance.close();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(city, "edge").equals("west"));

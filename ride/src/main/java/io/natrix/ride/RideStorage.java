@@ -62,8 +62,14 @@ public final class RideStorage {
      *
      * @param admin a connection allowed to manage JetStream (the admin user on a secured NATS)
      */
+    /** How long provisioning waits for each stream or bucket to be made. */
+    static final java.time.Duration PROVISION_TIMEOUT = java.time.Duration.ofSeconds(20);
+
     public static void provision(Connection admin, int replicas) throws IOException, JetStreamApiException {
-        JetStreamManagement streams = admin.jetStreamManagement(JetStreamDefaults.jetStream());
+        // creating a replicated stream answers once its copies have elected a leader: seconds, on a supercluster
+        // just formed (the services' two-second requests are for reads and writes, not for this)
+        io.nats.client.JetStreamOptions provisioning = io.nats.client.JetStreamOptions.builder().requestTimeout(PROVISION_TIMEOUT).build();
+        JetStreamManagement streams = admin.jetStreamManagement(provisioning);
         put(streams, StreamConfiguration.builder().name(RIDES).subjects(DispatchApi.EVENTS + ".>")
                 .storageType(StorageType.File).replicas(replicas)
                 // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
@@ -78,7 +84,7 @@ public final class RideStorage {
         put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects(GeoApi.AVAILABILITY + ".>")
                 .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1)
                 .maxBytes(64L << 20).maximumMessageSize(1 << 10).build());
-        KeyValueManagement buckets = admin.keyValueManagement(JetStreamDefaults.keyValue());
+        KeyValueManagement buckets = admin.keyValueManagement(io.nats.client.KeyValueOptions.builder().jetStreamOptions(provisioning).build());
         put(buckets, KeyValueConfiguration.builder().name(USERS).storageType(StorageType.File).replicas(replicas)
                 .maxHistoryPerKey(1).maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // a user is ~200 bytes
         put(buckets, KeyValueConfiguration.builder().name(DRIVER_CLAIMS).storageType(StorageType.File).replicas(replicas)

@@ -98,11 +98,13 @@ public final class NatsSupercluster implements AutoCloseable {
         NatsSupercluster world = null;
         try {
             world = plan(dir, executable, regions, serversPerRegion, leafOf, jetStream, security);
+            boolean first = true;
             for (List<Server> region : world.regions.values()) {
                 for (Server server : region) {
                     world.check(server);
-                    server.process = world.launch(server);
                 }
+                world.launch(region, first);
+                first = false;
             }
             if (world.leaf.isPresent()) {
                 world.check(world.leaf.get());
@@ -245,6 +247,36 @@ public final class NatsSupercluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one region's servers. The first region's start together. JetStream's meta group is one for the
+     * whole supercluster, but a server bootstraps it from the peers it knows when its routes are up, and a
+     * server connects its gateways about a second after it starts: a later region whose servers all started at
+     * once would elect a meta leader of its own before its gateways join, and two leaders then contend for
+     * good (seen on 2.9.10: streams of more than one copy could not be made). So in a later region one server
+     * starts first, waiting for its routes, and the others once its gateways have reached every other region.
+     */
+    private void launch(List<Server> region, boolean firstRegion) throws IOException {
+        if (firstRegion || !jetStream || region.size() == 1) {
+            for (Server server : region) {
+                server.process = launch(server);
+            }
+            return;
+        }
+        Server pioneer = region.getFirst();
+        pioneer.process = launch(pioneer);
+        pioneer.process.awaitReady();
+        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (!gatewaysUp(pioneer.process, regions.size() - 1)) {
+            if (System.nanoTime() > giveUp) {
+                throw new IOException(pioneer.name + " did not reach every other region through its gateways within 20 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(50).toNanos());
+        }
+        for (Server server : region.subList(1, region.size())) {
+            server.process = launch(server);
+        }
+    }
+
     private NatsServerProcess launch(Server server) throws IOException {
         return NatsServerProcess.launch(executable, server.config, server.port, server.monitorPort, server.name,
                 security.isPresent());
@@ -254,14 +286,79 @@ public final class NatsSupercluster implements AutoCloseable {
         for (NatsServerProcess server : all()) {
             server.awaitReady();
         }
+        awaitLinks();
         awaitJetStream();
     }
 
-    private void awaitJetStream() throws IOException {
-        if (jetStream) {
-            NatsServerProcess.awaitJetStreamLeader(regions.values().stream()
-                    .flatMap(region -> region.stream().map(server -> server.process)).toList(), security);
+    /**
+     * Until every regional server has its routes to the others of its region and a gateway to every other
+     * region ({@code /routez}, {@code /gatewayz}): a replicated stream made before its servers are routed waits
+     * for an election that cannot happen, and its creation times out.
+     */
+    private void awaitLinks() throws IOException {
+        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        for (List<Server> region : regions.values()) {
+            for (Server server : region) {
+                while (!linked(server.process, region.size() - 1, regions.size() - 1)) {
+                    if (System.nanoTime() > giveUp) {
+                        throw new IOException(server.name + " has not routed to its region's servers or reached every other"
+                                + " region within 20 s: " + server.process.monitor("/routez").replaceAll("\\s+", " "));
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(50).toNanos());
+                }
+            }
         }
+    }
+
+    private static boolean linked(NatsServerProcess server, int routes, int gateways) {
+        java.util.regex.Matcher routed = java.util.regex.Pattern.compile("\"num_routes\":\\s*(\\d+)").matcher(server.monitor("/routez"));
+        return routed.find() && Integer.parseInt(routed.group(1)) >= routes && gatewaysUp(server, gateways);
+    }
+
+    private static boolean gatewaysUp(NatsServerProcess server, int gateways) {
+        String gatewayz = server.monitor("/gatewayz");
+        int outbound = gatewayz.indexOf("\"outbound_gateways\"");
+        int inbound = gatewayz.indexOf("\"inbound_gateways\"");
+        if (outbound < 0) {
+            return false;
+        }
+        String out = gatewayz.substring(outbound, inbound > outbound ? inbound : gatewayz.length());
+        return out.split("\"connection\"").length - 1 >= gateways;
+    }
+
+    private void awaitJetStream() throws IOException {
+        if (!jetStream) {
+            return;
+        }
+        List<NatsServerProcess> servers = regions.values().stream().flatMap(region -> region.stream().map(server -> server.process)).toList();
+        NatsServerProcess.awaitJetStreamLeader(servers, security);
+        // one meta leader, the same for every server, over them all: not one per region
+        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        java.util.regex.Pattern leader = java.util.regex.Pattern.compile("\"leader\":\\s*\"([^\"]*)\"");
+        java.util.regex.Pattern size = java.util.regex.Pattern.compile("\"cluster_size\":\\s*(\\d+)");
+        java.util.Set<String> leaders = java.util.Set.of();
+        while (System.nanoTime() < giveUp) {
+            leaders = new java.util.TreeSet<>();
+            boolean whole = true;
+            for (NatsServerProcess server : servers) {
+                String jsz = server.monitor("/jsz");
+                String metaCluster = jsz.substring(Math.max(0, jsz.indexOf("\"meta_cluster\"")));
+                java.util.regex.Matcher named = leader.matcher(metaCluster);
+                java.util.regex.Matcher sized = size.matcher(metaCluster);
+                if (jsz.contains("\"meta_cluster\"") && named.find() && sized.find()) {
+                    leaders.add(named.group(1));
+                    whole &= Integer.parseInt(sized.group(1)) == servers.size();
+                } else {
+                    whole = false;
+                }
+            }
+            if (whole && leaders.size() == 1) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(100).toNanos());
+        }
+        throw new IOException("JetStream did not settle on one meta leader over all " + servers.size() + " servers within 20 s;"
+                + " leaders seen: " + leaders);
     }
 
     /** The regions' names, in the order they were given. */
@@ -307,6 +404,7 @@ public final class NatsSupercluster implements AutoCloseable {
             for (NatsServerProcess server : started) {
                 server.awaitReady();
             }
+            awaitLinks();
             awaitJetStream();
         } catch (IOException e) {
             throw new UncheckedIOException("could not restart region " + region + ": " + e.getMessage(), e);

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 public final class RideDemo {
 
     record Options(String nats, int cluster, int port, int drivers, int riders, Duration duration, boolean smoke,
-                   int natsPort, boolean insecure) {
+                   int natsPort, boolean insecure, int regions) {
 
         /**
          * The two gateways' ports, then their two ingest ports (where the drivers' location WebSockets go):
@@ -41,11 +41,13 @@ public final class RideDemo {
     }
 
     static final String USAGE = "usage: natrix demo [--nats nats://host:4222] [--cluster 3] [--port 8080] [--nats-port 4222]"
-            + " [--drivers 1000] [--riders 200] [--duration 600s] [--smoke] [--insecure]\n"
+            + " [--drivers 1000] [--riders 200] [--duration 600s] [--smoke] [--insecure] [--regions 2]\n"
             + "  --port: the first gateway's port, the second gets the next one, their ingest ports the two after (0: four free ports)\n"
             + "  --nats-port: the first nats-server's port when free (0: any free port); the others take free ports\n"
             + "  --nats: a server of yours; its users must be those of .natrix/nats (SECURITY.md), or give --insecure\n"
-            + "  --insecure: NATS without users, permissions or TLS, as before security landed: for comparison only";
+            + "  --insecure: NATS without users, permissions or TLS, as before security landed: for comparison only\n"
+            + "  --regions 2: two regions, each a NATS cluster of two servers with its own services and gateway, joined by NATS\n"
+            + "               gateways into a supercluster, a leaf node for a city's edge; geo sharded by place (docs/scaling.md)";
 
     /** NATS's usual client port: the demo's, and the CLI's default. */
     static final int DEFAULT_NATS_PORT = 4222;
@@ -61,6 +63,10 @@ public final class RideDemo {
 
     public static void main(String[] args) throws Exception {
         Options options = parse(args);
+        if (options.regions() > 1) {
+            RegionsDemo.run(options);
+            return;
+        }
         RideDemo demo = new RideDemo();
         Thread stop = Thread.ofPlatform().unstarted(demo::stop);
         Runtime.getRuntime().addShutdownHook(stop);
@@ -270,6 +276,7 @@ public final class RideDemo {
         boolean smoke = false;
         boolean insecure = false;
         int natsPort = DEFAULT_NATS_PORT;
+        int regions = 1;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -282,6 +289,7 @@ public final class RideDemo {
                     case "--smoke" -> smoke = true;
                     case "--insecure" -> insecure = true;
                     case "--nats-port" -> natsPort = Integer.parseInt(args[++i]);
+                    case "--regions" -> regions = Integer.parseInt(args[++i]);
                     case "--help" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
@@ -290,11 +298,15 @@ public final class RideDemo {
             System.err.println((e.getMessage() == null || e.getMessage().isEmpty() ? "" : e.getMessage() + "\n") + USAGE);
             System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
         }
+        if (regions < 1 || regions > 2 || regions == 2 && (nats != null || cluster != 1)) {
+            System.err.println("--regions is 1 or 2 (two regions, each its own cluster: not with --nats or --cluster); got " + regions + "\n" + USAGE);
+            System.exit(2);
+        }
         if (smoke) {
             drivers = Math.min(drivers, 30);
             riders = Math.min(riders, 10);
             duration = duration.toDays() >= 1 ? Duration.ofSeconds(25) : duration;
         }
-        return new Options(nats, cluster, port, drivers, riders, duration, smoke, natsPort, insecure);
+        return new Options(nats, cluster, port, drivers, riders, duration, smoke, natsPort, insecure, regions);
     }
 }

@@ -30,13 +30,39 @@ public final class Simulator implements AutoCloseable {
      * instead of the gateway's own port.
      */
     public record Options(List<String> gateways, List<String> ingest, int drivers, int riders, double meanSecondsBetweenRequests,
-                          double speedMetersPerSecond, Duration duration) {
+                          double speedMetersPerSecond, Duration duration, List<StreetGrid> grids) {
         public Options {
             gateways = List.copyOf(gateways);
             ingest = List.copyOf(ingest);
+            grids = List.copyOf(grids);
             if (!ingest.isEmpty() && ingest.size() != gateways.size()) {
                 throw new IllegalArgumentException("one ingest address per gateway, or none: " + gateways + " and " + ingest);
             }
+            if (!grids.isEmpty() && grids.size() != gateways.size()) {
+                throw new IllegalArgumentException("one street grid per gateway, or none: " + gateways.size() + " gateways, "
+                        + grids.size() + " grids");
+            }
+        }
+
+        /** Every agent in Tel Aviv. */
+        public Options(List<String> gateways, List<String> ingest, int drivers, int riders, double meanSecondsBetweenRequests,
+                       double speedMetersPerSecond, Duration duration) {
+            this(gateways, ingest, drivers, riders, meanSecondsBetweenRequests, speedMetersPerSecond, duration, List.of());
+        }
+
+        /**
+         * The same, each gateway's agents on their own streets ({@code grids}, in the order of {@code gateways}): the
+         * regions of a supercluster, each with its own city. A gateway may be listed more than once, each time
+         * with other streets (a town on the border between two regions, say): agents are spread evenly over the
+         * list, so a gateway listed twice gets twice the agents.
+         */
+        public Options withStreets(List<StreetGrid> streets) {
+            return new Options(gateways, ingest, drivers, riders, meanSecondsBetweenRequests, speedMetersPerSecond, duration, streets);
+        }
+
+        /** Where gateway number {@code i} (in the list) puts its agents. */
+        StreetGrid grid(int i) {
+            return grids.isEmpty() ? TEL_AVIV : grids.get(i);
         }
 
         /** Drivers on each gateway's own port. */
@@ -59,7 +85,7 @@ public final class Simulator implements AutoCloseable {
 
     private final List<Client> clients = new ArrayList<>();
     private final SimSockets sockets = new SimSockets(bug -> stats.error("simulator", bug));
-    private final StreetGrid grid = StreetGrid.telAviv();
+    private static final StreetGrid TEL_AVIV = StreetGrid.telAviv();
     /** The ready check's own rider at each gateway: its sign-up (id and token). */
     private final Map<String, JsonNode> readyCheckers = new java.util.concurrent.ConcurrentHashMap<>();
     private final int firstAgent;
@@ -105,7 +131,12 @@ public final class Simulator implements AutoCloseable {
         List<FollowedStream<JsonNode>> streams = new ArrayList<>();
         try {
             Map<String, ReadyCheck> checks = new LinkedHashMap<>();
-            for (String gateway : options.gateways()) {
+            for (int g = 0; g < options.gateways().size(); g++) {
+                String gateway = options.gateways().get(g);
+                if (checks.containsKey(gateway)) {
+                    continue; // listed again with other streets: checked once, at its first streets' centre
+                }
+                StreetGrid grid = options.grid(g);
                 ReadyCheck check = new ReadyCheck(wanted); // the check's own counts, not the apps'
                 checks.put(gateway, check);
                 SimHttp checker = readyChecker(client, gateway, started, timeout);
@@ -213,13 +244,13 @@ public final class Simulator implements AutoCloseable {
      */
     public synchronized void grow(int drivers, int riders) throws InterruptedException {
         for (int i = driversStarted; i < drivers; i++) {
-            SimDriver driver = new SimDriver(http(i), grid, stats, 1_000 + firstAgent + i, options.speedMetersPerSecond());
+            SimDriver driver = new SimDriver(http(i), options.grid(i % options.gateways().size()), stats, 1_000 + firstAgent + i, options.speedMetersPerSecond());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("driver-" + i).start(() -> driver.run(joining::release)));
         }
         driversStarted = Math.max(driversStarted, drivers);
         for (int i = ridersStarted; i < riders; i++) {
-            SimRider rider = new SimRider(http(i), grid, stats, 50_000 + firstAgent + i, options.meanSecondsBetweenRequests());
+            SimRider rider = new SimRider(http(i), options.grid(i % options.gateways().size()), stats, 50_000 + firstAgent + i, options.meanSecondsBetweenRequests());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("rider-" + i).start(() -> rider.run(joining::release)));
         }

@@ -27,17 +27,21 @@ public final class StreetGrid {
     private final Node[][] nodes;
 
     StreetGrid(int rows, int cols) {
+        this(ORIGIN_LAT, ORIGIN_LNG, rows, cols);
+    }
+
+    private StreetGrid(double originLat, double originLng, int rows, int cols) {
         this.rows = rows;
         this.cols = cols;
         this.nodes = new Node[rows][cols];
-        double metersPerDegreeLng = METERS_PER_DEGREE_LAT * Math.cos(Math.toRadians(ORIGIN_LAT));
+        double metersPerDegreeLng = METERS_PER_DEGREE_LAT * Math.cos(Math.toRadians(originLat));
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 double along = r * BLOCK_METERS;   // north-north-east, like the coastal avenues
                 double across = c * BLOCK_METERS;  // east-south-east, like the cross streets
                 double north = along * Math.cos(ROTATION) - across * Math.sin(ROTATION);
                 double east = along * Math.sin(ROTATION) + across * Math.cos(ROTATION);
-                nodes[r][c] = new Node(r, c, ORIGIN_LAT + north / METERS_PER_DEGREE_LAT, ORIGIN_LNG + east / metersPerDegreeLng);
+                nodes[r][c] = new Node(r, c, originLat + north / METERS_PER_DEGREE_LAT, originLng + east / metersPerDegreeLng);
             }
         }
     }
@@ -45,6 +49,17 @@ public final class StreetGrid {
     /** About 7 km by 4 km: Tel Aviv from Jaffa to the Yarkon, the sea to Ayalon. */
     public static StreetGrid telAviv() {
         return new StreetGrid(48, 26);
+    }
+
+    /**
+     * The same streets, {@code rows} by {@code cols} blocks from the south-west corner at {@code originLat},
+     * {@code originLng}: another city, or a town on a border between regions.
+     */
+    public static StreetGrid at(double originLat, double originLng, int rows, int cols) {
+        if (rows < 2 || cols < 2) {
+            throw new IllegalArgumentException("a street grid has two rows and two columns at least");
+        }
+        return new StreetGrid(originLat, originLng, rows, cols);
     }
 
     /** The streets as the dashboard draws them: intersections row by row, each {@code [lat, lng]}. */
