@@ -131,11 +131,8 @@ public final class RideProcesses implements AutoCloseable {
     private void launch(String url, int replicas, Layout layout, List<String> jvmOptions) throws Exception {
         this.url = url;
         this.jvmOptions = jvmOptions;
-        // as the admin: on a secured NATS no service may create, change or delete a stream or bucket
-        Natrix.Builder provisioner = Natrix.builder().servers(url).connectionName("natrix-provision").shutdownHook(false);
-        security.map(RideSecurity::nats).ifPresent(nats -> provisioner.credentials(nats.seed(NatsSecurity.ADMIN)).trust(nats.ca()));
-        try (Natrix admin = provisioner.connect()) {
-            RideStorage.provision(admin.nats(), replicas);
+        if (layout.processes() > layout.gatewayPorts().size()) {
+            provision(url, replicas);
         }
         List<String[]> plan = new ArrayList<>();
         add(plan, RideRole.USERS, layout.users());
@@ -156,6 +153,16 @@ public final class RideProcesses implements AutoCloseable {
             for (Future<Instance> one : ready) {
                 one.get(120, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** The ride system's streams and buckets, as the admin (on a secured NATS no service may make them); gateways need none. */
+    private void provision(String url, int replicas) throws Exception {
+        // as the admin: on a secured NATS no service may create, change or delete a stream or bucket
+        Natrix.Builder provisioner = Natrix.builder().servers(url).connectionName("natrix-provision").shutdownHook(false);
+        security.map(RideSecurity::nats).ifPresent(nats -> provisioner.credentials(nats.seed(NatsSecurity.ADMIN)).trust(nats.ca()));
+        try (Natrix admin = provisioner.connect()) {
+            RideStorage.provision(admin.nats(), replicas);
         }
     }
 
