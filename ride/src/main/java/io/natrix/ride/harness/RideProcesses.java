@@ -203,12 +203,17 @@ public final class RideProcesses implements AutoCloseable {
 
     /** A graceful restart: SIGTERM (the instance drains), wait for it to end, start a new one and wait until it serves. */
     public Instance restart(Instance instance) throws IOException, InterruptedException {
+        stop(instance);
+        return launchOne(instance.role(), instance.port(), instance.ingestPort());
+    }
+
+    /** A graceful stop (SIGTERM: the instance drains what it took), waiting for it to end; {@link #replace} starts another. */
+    public void stop(Instance instance) throws InterruptedException {
         forget(instance);
         instance.process().destroy();
         if (!instance.process().waitFor(20, TimeUnit.SECONDS)) {
             instance.process().destroyForcibly();
         }
-        return launchOne(instance.role(), instance.port(), instance.ingestPort());
     }
 
     /** kill -9: the instance ends at once, whatever it held. */
