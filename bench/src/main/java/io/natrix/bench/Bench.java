@@ -80,6 +80,10 @@ public final class Bench {
             ListenerCostBench.run(Arrays.asList(args).subList(1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("regions")) {
+            RegionsBench.run(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("tokens")) {
             TokenBench.run(Arrays.asList(args).subList(1, args.length));
             return;
