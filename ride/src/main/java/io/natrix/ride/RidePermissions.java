@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What each role of the ride system may publish and subscribe to on a secured NATS: the one table the secured
@@ -39,15 +40,24 @@ final class RidePermissions {
 
     /** Every role's user, and the admin. */
     static Map<String, NatsSecurity.User> users() {
+        return users(Optional.empty());
+    }
+
+    /** The same, with geo sharded by place: geo may read each region's fleet stream ({@link RideStorage#fleetOf}). */
+    static Map<String, NatsSecurity.User> users(Optional<GeoRegions> regions) {
         Map<String, NatsSecurity.User> users = new LinkedHashMap<>();
         users.put(NatsSecurity.ADMIN, NatsSecurity.User.admin());
         for (RideRole role : RideRole.values()) {
-            users.put(role.label(), user(role));
+            users.put(role.label(), user(role, regions));
         }
         return users;
     }
 
     static NatsSecurity.User user(RideRole role) {
+        return user(role, Optional.empty());
+    }
+
+    static NatsSecurity.User user(RideRole role, Optional<GeoRegions> regions) {
         List<String> publish = new ArrayList<>();
         // every instance keeps its recent traces and answers for them ({@code natrix trace ID}, the dashboard)
         List<String> subscribe = new ArrayList<>(List.of(inboxPrefix(role) + ".>", "$NATRIX.TRACE.*", "$NATRIX.TRACES"));
@@ -63,6 +73,7 @@ final class RidePermissions {
                         GeoApi.POSITIONS + ".>", GeoApi.AVAILABILITY + ".>"));
                 publish.add(GeoApi.availabilityOf("*"));
                 publish.addAll(stream(RideStorage.GEO_FLEET));
+                regions.map(GeoRegions::regions).orElse(List.of()).forEach(region -> publish.addAll(stream(RideStorage.fleetOf(region))));
                 publish.addAll(stream(RideStorage.GEO_AVAILABILITY));
             }
             case ETA_QUICK -> serves(subscribe, Contract.Subjects.of(EtaApi.Quick.class));

@@ -27,7 +27,12 @@ public record RideSecurity(NatsSecurity nats, TokenKeys tokens) {
 
     /** The keys in {@code home}, made there when missing. */
     public static RideSecurity reuse(Path home) {
-        return new RideSecurity(NatsSecurity.reuse(home.resolve("nats"), RidePermissions.users()),
+        return reuse(home, java.util.Optional.empty());
+    }
+
+    /** The same, the NATS permissions for geo sharded by {@code regions} ({@link RidePermissions#users(java.util.Optional)}). */
+    public static RideSecurity reuse(Path home, java.util.Optional<io.natrix.ride.geo.GeoRegions> regions) {
+        return new RideSecurity(NatsSecurity.reuse(home.resolve("nats"), RidePermissions.users(regions)),
                 TokenKeys.reuse(home.resolve("tokens")));
     }
 

@@ -2,6 +2,7 @@ package io.natrix.ride;
 
 import io.natrix.ride.dispatch.DispatchApi;
 import io.natrix.ride.geo.GeoApi;
+import io.natrix.ride.geo.GeoRegions;
 import io.natrix.JetStreamDefaults;
 
 import io.nats.client.Connection;
@@ -15,6 +16,7 @@ import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The ride system's JetStream storage in one table: what exists, how large it may grow, and who makes it. An
@@ -32,6 +34,15 @@ public final class RideStorage {
     public static final String RIDES = "RIDES";
     /** The fleet's positions of the last {@link #FLEET_KEPT} (geo's replay on start). */
     public static final String GEO_FLEET = "GEO_FLEET";
+
+    /**
+     * With geo sharded by place ({@link GeoRegions}), each region's positions in a stream of their own, placed in the
+     * region's NATS cluster (of the region's name): {@code GEO_FLEET_north}. A region's positions then never cross
+     * a gateway to be stored, and a region's geo instances replay from their own cluster.
+     */
+    public static String fleetOf(GeoRegions.Region region) {
+        return GEO_FLEET + "_" + region.name();
+    }
     /** What each driver last said about taking rides, or dispatch about it being busy (geo's replay on start). */
     public static final String GEO_AVAILABILITY = "GEO_AVAILABILITY";
     /** Riders and drivers (users). */
@@ -55,6 +66,9 @@ public final class RideStorage {
         return List.of(RIDES, GEO_FLEET, GEO_AVAILABILITY, "KV_" + USERS, "KV_" + DRIVER_CLAIMS);
     }
 
+    /** How long provisioning waits for each stream or bucket to be made. */
+    static final java.time.Duration PROVISION_TIMEOUT = java.time.Duration.ofSeconds(20);
+
     /**
      * Creates what is missing and brings what exists to the limits above; safe to run again, and by several
      * provisioners at once. {@code replicas} copies of the file-backed storage (3 on a cluster of three: losing
@@ -62,10 +76,18 @@ public final class RideStorage {
      *
      * @param admin a connection allowed to manage JetStream (the admin user on a secured NATS)
      */
-    /** How long provisioning waits for each stream or bucket to be made. */
-    static final java.time.Duration PROVISION_TIMEOUT = java.time.Duration.ofSeconds(20);
-
     public static void provision(Connection admin, int replicas) throws IOException, JetStreamApiException {
+        provision(admin, replicas, Optional.empty());
+    }
+
+    /**
+     * As {@link #provision(Connection, int)}; with {@code regions}, the fleet's positions in a stream per region
+     * ({@link #fleetOf}) placed in the region's cluster instead of {@link #GEO_FLEET}. The rides' events, the
+     * availability changes and the users and driver-claims buckets stay one each, wherever the admin's
+     * connection is: a user who travels is found in any region, and a driver near a border, whom either region's
+     * dispatch may offer a ride, is claimed once.
+     */
+    public static void provision(Connection admin, int replicas, Optional<GeoRegions> regions) throws IOException, JetStreamApiException {
         // creating a replicated stream answers once its copies have elected a leader: seconds, on a supercluster
         // just formed (the services' two-second requests are for reads and writes, not for this)
         io.nats.client.JetStreamOptions provisioning = io.nats.client.JetStreamOptions.builder().requestTimeout(PROVISION_TIMEOUT).build();
@@ -77,9 +99,13 @@ public final class RideStorage {
         // every position of the last 30 s, most in gateways' batches (one subject for all): a replay reads it
         // all, in order, the last position of a driver winning; 256 MiB is 30 s of about 80,000 drivers, and past
         // it the oldest go first
-        put(streams, StreamConfiguration.builder().name(GEO_FLEET).subjects(GeoApi.POSITIONS + ".>")
-                .storageType(StorageType.Memory).maxMessagesPerSubject(-1).maxAge(FLEET_KEPT)
-                .maxBytes(256L << 20).maximumMessageSize(1 << 20).build());
+        if (regions.isEmpty()) {
+            put(streams, fleet(GEO_FLEET, GeoApi.POSITIONS + ".>").build());
+        }
+        for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
+            put(streams, fleet(fleetOf(region), GeoRegions.positionsOf(region) + ".>")
+                    .placement(io.nats.client.api.Placement.builder().cluster(region.name()).build()).build());
+        }
         // a driver says it takes rides once, not every second: kept on disk, in copies, for as long as it holds
         put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects(GeoApi.AVAILABILITY + ".>")
                 .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1)
@@ -105,6 +131,12 @@ public final class RideStorage {
             }
             throw e;
         }
+    }
+
+    private static StreamConfiguration.Builder fleet(String name, String subjects) {
+        return StreamConfiguration.builder().name(name).subjects(subjects)
+                .storageType(StorageType.Memory).maxMessagesPerSubject(-1).maxAge(FLEET_KEPT)
+                .maxBytes(256L << 20).maximumMessageSize(1 << 20);
     }
 
     private static void put(JetStreamManagement streams, StreamConfiguration config) throws IOException, JetStreamApiException {

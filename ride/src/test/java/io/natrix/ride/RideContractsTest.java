@@ -63,5 +63,9 @@ class RideContractsTest {
                 EtaApi.CAREFUL, DispatchApi.offersTo("*"), DispatchApi.ridesOf("*"));
         assertThat(RidePermissions.user(RideRole.GATEWAY).publish()).as("sharded by region")
                 .contains(GeoApi.POSITIONS + ".*.batch", io.natrix.ride.geo.GeoRegions.RING + ".*.batch");
+        var regions = io.natrix.ride.geo.GeoRegions.parse("north:32,34,33,36;south:31,34,32,36");
+        assertThat(RidePermissions.user(RideRole.GEO, java.util.Optional.of(regions)).publish()).as("each region's fleet stream")
+                .contains("$JS.API.STREAM.INFO.GEO_FLEET_north", "$JS.API.CONSUMER.CREATE.GEO_FLEET_south.>");
+        assertThat(RidePermissions.user(RideRole.GEO).publish()).noneMatch(subject -> subject.contains("GEO_FLEET_"));
     }
 }

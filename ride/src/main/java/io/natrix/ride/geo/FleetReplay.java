@@ -28,8 +28,8 @@ final class FleetReplay {
     }
 
     /** Fails clearly when the streams have not been provisioned ({@link RideStorage#provision}). */
-    static void requireStreams(Connection connection) throws IOException, JetStreamApiException {
-        RideStorage.require(connection, RideStorage.GEO_FLEET);
+    static void requireStreams(Connection connection, String fleet) throws IOException, JetStreamApiException {
+        RideStorage.require(connection, fleet);
         RideStorage.require(connection, RideStorage.GEO_AVAILABILITY);
     }
 

@@ -74,6 +74,7 @@ public final class GeoService {
             }
         };
         String heard = shard.map(GeoRegions::positionsOf).orElse(POSITIONS) + ".>";
+        String fleet = shard.map(RideStorage::fleetOf).orElse(RideStorage.GEO_FLEET); // its replay: its region's own
         EndpointOptions nearby = EndpointOptions.defaults().nonBlocking();
         Service.Builder geo = natrix.service("geo").version("1.0.0")
                 .description(shard.map(r -> "Where region " + r.name() + "'s drivers are (and its border ring's):")
@@ -107,9 +108,9 @@ public final class GeoService {
                     }
                 }, Map.of("Nearby", nearby))
                 .beforeServing(() -> {
-                    FleetReplay.requireStreams(natrix.nats());
+                    FleetReplay.requireStreams(natrix.nats(), fleet);
                     LongAdder positions = new LongAdder();
-                    FleetReplay.replay(natrix.nats(), RideStorage.GEO_FLEET, heard, DeliverPolicy.All,
+                    FleetReplay.replay(natrix.nats(), fleet, heard, DeliverPolicy.All,
                             message -> positions.add(replayed(message, indexed)));
                     long changes = FleetReplay.replay(natrix.nats(), RideStorage.GEO_AVAILABILITY, AVAILABILITY + ".>",
                             DeliverPolicy.LastPerSubject, message -> {

@@ -48,7 +48,7 @@ final class RegionsDemo {
             Runtime.getRuntime().removeShutdownHook(stop);
             System.exit(2);
         }
-        Optional<RideSecurity> security = options.insecure() ? Optional.empty() : Optional.of(RideSecurity.reuse(RideDemo.home()));
+        Optional<RideSecurity> security = options.insecure() ? Optional.empty() : Optional.of(RideSecurity.reuse(RideDemo.home(), Optional.of(REGIONS)));
         boolean ok;
         try {
             demo.start(options, ports, security);

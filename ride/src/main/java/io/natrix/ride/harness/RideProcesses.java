@@ -162,7 +162,9 @@ public final class RideProcesses implements AutoCloseable {
         Natrix.Builder provisioner = Natrix.builder().servers(url).connectionName("natrix-provision").shutdownHook(false);
         security.map(RideSecurity::nats).ifPresent(nats -> provisioner.credentials(nats.seed(NatsSecurity.ADMIN)).trust(nats.ca()));
         try (Natrix admin = provisioner.connect()) {
-            RideStorage.provision(admin.nats(), replicas);
+            // -Dnatrix.geo.regions among the instances' options: the fleet in a stream per region
+            RideStorage.provision(admin.nats(), replicas, jvmOptions.stream().filter(o -> o.startsWith("-Dnatrix.geo.regions="))
+                    .findFirst().map(o -> io.natrix.ride.geo.GeoRegions.parse(o.substring("-Dnatrix.geo.regions=".length()))));
         }
     }
 

@@ -47,7 +47,7 @@ class GeoShardsTest {
         security = NatsSecurity.generate(keys, Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()));
         world = NatsSupercluster.start(List.of("north", "south"), 2, Optional.empty(), true, Optional.of(security));
         try (Natrix admin = in("north")) {
-            RideStorage.provision(admin.nats(), 1);
+            RideStorage.provision(admin.nats(), 1, Optional.of(REGIONS));
         }
         for (String region : world.regions()) {
             GeoService.start(in(region), new GeoIndex(Duration.ofSeconds(60), System::currentTimeMillis),
@@ -109,5 +109,14 @@ class GeoShardsTest {
                 .as("south's shard never heard of a driver deep in the north").isEmpty();
         assertThat(nearby(southGateway, GeoRegions.nearbySubject(REGIONS.named("north")), 31.4, 35.0))
                 .as("nor north's of one deep in the south").isEmpty();
+
+        // each region's positions stored in its own cluster, for its geo instances' replay: nothing crosses to be kept
+        var streams = northGateway.nats().jetStreamManagement();
+        for (String region : world.regions()) {
+            var fleet = streams.getStreamInfo(RideStorage.fleetOf(REGIONS.named(region)));
+            assertThat(fleet.getClusterInfo().getName()).isEqualTo(region);
+            assertThat(fleet.getStreamState().getMsgCount()).as(region + "'s positions").isEqualTo(2);
+        }
+        assertThat(streams.getStreamNames()).doesNotContain(RideStorage.GEO_FLEET);
     }
 }
