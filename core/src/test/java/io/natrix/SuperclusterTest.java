@@ -78,6 +78,20 @@ class SuperclusterTest {
         return caller.call("ms." + service + ".Where", "?", String.class, Duration.ofSeconds(2));
     }
 
+    /** A caller in each region. */
+    private record Callers(Natrix east, Natrix west) {
+    }
+
+    /** An instance of {@code service} in each region, and a caller in each that its own region's instance answers. */
+    private Callers eachRegionServingItself(String service) {
+        instance(service, "east");
+        instance(service, "west");
+        Callers callers = new Callers(in("east"), in("west"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(callers.east(), service).equals("east")
+                && where(callers.west(), service).equals("west"));
+        return callers;
+    }
+
     private static String whereOrWhy(Natrix caller, String service) {
         try {
             return where(caller, service);
@@ -88,15 +102,10 @@ class SuperclusterTest {
 
     @Test
     void aCallIsServedInTheCallersRegionWhileAnInstanceIsThere() {
-        instance("local", "east");
-        instance("local", "west");
-        Natrix east = in("east");
-        Natrix west = in("west");
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(east, "local").equals("east")
-                && where(west, "local").equals("west"));
+        Callers callers = eachRegionServingItself("local");
         for (int i = 0; i < 50; i++) {
-            assertThat(where(east, "local")).isEqualTo("east");
-            assertThat(where(west, "local")).isEqualTo("west");
+            assertThat(where(callers.east(), "local")).isEqualTo("east");
+            assertThat(where(callers.west(), "local")).isEqualTo("west");
         }
     }
 
@@ -155,12 +164,9 @@ class SuperclusterTest {
 
     @Test
     void aRegionsWholeClusterLostLeavesTheOtherUnaffectedAndItsClientsReconnectWhenItReturns() throws Exception {
-        instance("regional", "east");
-        instance("regional", "west");
-        Natrix east = in("east");
-        Natrix west = in("west");
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> where(east, "regional").equals("east")
-                && where(west, "regional").equals("west"));
+        Callers callers = eachRegionServingItself("regional");
+        Natrix east = callers.east();
+        Natrix west = callers.west();
 
         world.region("west").forEach(NatsServerProcess::kill);
         try {

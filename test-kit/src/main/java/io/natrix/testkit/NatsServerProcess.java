@@ -134,18 +134,23 @@ public final class NatsServerProcess {
         }
     }
 
+    /** Every server's first lines: its client port and name, its monitoring port, how it finds a dead client. */
+    static List<String> serverLines(String name, int port, int monitorPort) {
+        return List.of(
+                "listen: 127.0.0.1:" + port,
+                "server_name: " + name,
+                // the monitoring endpoints (/varz, /connz, /jsz), on loopback: who is connected, since when
+                "http: 127.0.0.1:" + monitorPort,
+                // a client that stops answering pings (a stalled or partitioned process) is dropped within about
+                // 4 s, instead of the default 4 minutes during which requests would keep going to it
+                "ping_interval: \"2s\"",
+                "ping_max: 2");
+    }
+
     /** Client ports first, then cluster route ports, then monitoring ports. */
     private static List<String> config(int index, String name, int count, int[] ports, boolean jetStream,
                                        Optional<NatsSecurity> security) {
-        List<String> config = new ArrayList<>();
-        config.add("listen: 127.0.0.1:" + ports[index]);
-        config.add("server_name: " + name);
-        // the monitoring endpoints (/varz, /connz, /jsz), on loopback: who is connected, since when
-        config.add("http: 127.0.0.1:" + ports[2 * count + index]);
-        // a client that stops answering pings (a stalled or partitioned process) is dropped within about 4 s,
-        // instead of the default 4 minutes during which requests would keep going to it
-        config.add("ping_interval: \"2s\"");
-        config.add("ping_max: 2");
+        List<String> config = new ArrayList<>(serverLines(name, ports[index], ports[2 * count + index]));
         security.ifPresent(secured -> config.addAll(secured.serverConfig()));
         if (count > 1) {
             config.add("cluster {");

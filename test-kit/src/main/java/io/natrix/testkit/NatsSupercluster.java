@@ -136,12 +136,7 @@ public final class NatsSupercluster implements AutoCloseable {
             for (int i = 0; i < perRegion; i++) {
                 int at = r * perRegion + i;
                 String name = region + "-" + (i + 1);
-                List<String> config = new ArrayList<>();
-                config.add("listen: 127.0.0.1:" + ports[at]);
-                config.add("server_name: " + name);
-                config.add("http: 127.0.0.1:" + ports[4 * servers + at]);
-                config.add("ping_interval: \"2s\"");
-                config.add("ping_max: 2");
+                List<String> config = new ArrayList<>(NatsServerProcess.serverLines(name, ports[at], ports[4 * servers + at]));
                 if (security.isPresent()) {
                     config.addAll(security.get().accountsConfig(jetStream));
                 } else {
@@ -206,12 +201,7 @@ public final class NatsSupercluster implements AutoCloseable {
         }
         Optional<Server> leaf = leafOf.map(hub -> {
             int port = ports[5 * servers];
-            List<String> config = new ArrayList<>();
-            config.add("listen: 127.0.0.1:" + port);
-            config.add("server_name: " + LEAF + "-" + hub);
-            config.add("http: 127.0.0.1:" + ports[5 * servers + 1]);
-            config.add("ping_interval: \"2s\"");
-            config.add("ping_max: 2");
+            List<String> config = new ArrayList<>(NatsServerProcess.serverLines(LEAF + "-" + hub, port, ports[5 * servers + 1]));
             security.ifPresent(secured -> config.addAll(secured.serverConfig()));
             config.add("leafnodes {");
             config.add("  remotes: [ {");
