@@ -36,6 +36,15 @@ public record RideSecurity(NatsSecurity nats, TokenKeys tokens) {
                 TokenKeys.reuse(home.resolve("tokens")));
     }
 
+    /**
+     * New keys in {@code dir} for servers of {@code serverNames} ({@code ip:10.0.1.1}, {@code dns:nats-1.example}):
+     * a deployment's, beyond this machine ({@code ./natrix demo --regions 2 --write-config DIR}).
+     */
+    public static RideSecurity generate(Path dir, java.util.Optional<io.natrix.ride.geo.GeoRegions> regions, List<String> serverNames) {
+        return new RideSecurity(NatsSecurity.generate(dir.resolve("nats"), RidePermissions.users(regions), serverNames),
+                TokenKeys.reuse(dir.resolve("tokens")));
+    }
+
     /** A new admin token: for the dashboard's login link and for operators' calls through the gateway. */
     public String adminToken() {
         return TokenIssuer.load(tokens.signingKey()).issue(new Actor(Actor.ADMIN, "admin"), ADMIN_TOKEN_LIFETIME).value();

@@ -257,8 +257,8 @@ public final class NatsSecurity {
     }
 
     /** A gateway's or a leaf node's URL with the link's credentials. */
-    String link(String scheme, String name, int port) {
-        return scheme + "://" + name + ":" + routePassword + "@127.0.0.1:" + port;
+    String link(String scheme, String name, String host, int port) {
+        return scheme + "://" + name + ":" + routePassword + "@" + host + ":" + port;
     }
 
     /** The routes' side: they authenticate with a generated password, over TLS. */
@@ -268,7 +268,12 @@ public final class NatsSecurity {
 
     /** A route URL with the route's credentials. */
     String route(int port) {
-        return "nats-route://route:" + routePassword + "@127.0.0.1:" + port;
+        return route("127.0.0.1", port);
+    }
+
+    /** A route URL to {@code host}'s route port with the route's credentials. */
+    String route(String host, int port) {
+        return "nats-route://route:" + routePassword + "@" + host + ":" + port;
     }
 
     private static String permissions(User user) {

@@ -136,11 +136,16 @@ public final class NatsServerProcess {
 
     /** Every server's first lines: its client port and name, its monitoring port, how it finds a dead client. */
     static List<String> serverLines(String name, int port, int monitorPort) {
+        return serverLines(name, "127.0.0.1", port, monitorPort);
+    }
+
+    /** The same on {@code host}. */
+    static List<String> serverLines(String name, String host, int port, int monitorPort) {
         return List.of(
-                "listen: 127.0.0.1:" + port,
+                "listen: " + host + ":" + port,
                 "server_name: " + name,
-                // the monitoring endpoints (/varz, /connz, /jsz), on loopback: who is connected, since when
-                "http: 127.0.0.1:" + monitorPort,
+                // the monitoring endpoints (/varz, /connz, /jsz): who is connected, since when
+                "http: " + host + ":" + monitorPort,
                 // a client that stops answering pings (a stalled or partitioned process) is dropped within about
                 // 4 s, instead of the default 4 minutes during which requests would keep going to it
                 "ping_interval: \"2s\"",

@@ -120,12 +120,29 @@ public final class NatsSupercluster implements AutoCloseable {
         }
     }
 
+    /** Where one server listens: its host and its client, route, gateway, leaf-node and monitoring ports. */
+    record Address(String host, int client, int route, int gateway, int leaf, int monitor) {
+    }
+
     private static NatsSupercluster plan(Path dir, String executable, List<String> names, int perRegion,
                                          Optional<String> leafOf, boolean jetStream, Optional<NatsSecurity> security)
             throws IOException {
         int servers = names.size() * perRegion;
         // per regional server: client, route, gateway, leaf and monitoring ports; the leaf: client and monitoring
         int[] ports = NatsServerProcess.freePorts(servers * 5 + 2);
+        List<Address> addresses = new ArrayList<>();
+        for (int at = 0; at < servers; at++) {
+            addresses.add(new Address("127.0.0.1", ports[at], ports[servers + at], ports[2 * servers + at],
+                    ports[3 * servers + at], ports[4 * servers + at]));
+        }
+        Address leaf = new Address("127.0.0.1", ports[5 * servers], 0, 0, 0, ports[5 * servers + 1]);
+        return plan(dir, executable, names, perRegion, leafOf, jetStream, security, addresses, leaf, dir);
+    }
+
+    /** The servers' configs for {@code addresses} (regional servers in order), JetStream stores under {@code stores}. */
+    private static NatsSupercluster plan(Path dir, String executable, List<String> names, int perRegion,
+                                         Optional<String> leafOf, boolean jetStream, Optional<NatsSecurity> security,
+                                         List<Address> addresses, Address leafAddress, Path stores) {
         byte[] secret = new byte[16];
         new java.security.SecureRandom().nextBytes(secret);
         String noAuthPassword = java.util.HexFormat.of().formatHex(secret); // the links' and the open users' password
@@ -136,7 +153,8 @@ public final class NatsSupercluster implements AutoCloseable {
             for (int i = 0; i < perRegion; i++) {
                 int at = r * perRegion + i;
                 String name = region + "-" + (i + 1);
-                List<String> config = new ArrayList<>(NatsServerProcess.serverLines(name, ports[at], ports[4 * servers + at]));
+                Address here = addresses.get(at);
+                List<String> config = new ArrayList<>(NatsServerProcess.serverLines(name, here.host(), here.client(), here.monitor()));
                 if (security.isPresent()) {
                     config.addAll(security.get().accountsConfig(jetStream));
                 } else {
@@ -151,13 +169,14 @@ public final class NatsSupercluster implements AutoCloseable {
                 if (perRegion > 1) {
                     config.add("cluster {");
                     config.add("  name: " + region);
-                    config.add("  listen: 127.0.0.1:" + ports[servers + at]);
+                    config.add("  listen: " + here.host() + ":" + here.route());
                     security.ifPresent(secured -> config.addAll(secured.clusterConfig()));
                     config.add("  routes: [");
                     for (int j = 0; j < perRegion; j++) {
                         if (j != i) {
-                            int route = ports[servers + r * perRegion + j];
-                            config.add("    " + security.map(secured -> secured.route(route)).orElse("nats-route://127.0.0.1:" + route));
+                            Address peer = addresses.get(r * perRegion + j);
+                            config.add("    " + security.map(secured -> secured.route(peer.host(), peer.route()))
+                                    .orElse("nats-route://" + peer.host() + ":" + peer.route()));
                         }
                     }
                     config.add("  ]");
@@ -165,16 +184,16 @@ public final class NatsSupercluster implements AutoCloseable {
                 }
                 config.add("gateway {");
                 config.add("  name: " + region);
-                config.add("  listen: 127.0.0.1:" + ports[2 * servers + at]);
+                config.add("  listen: " + here.host() + ":" + here.gateway());
                 security.ifPresent(secured -> config.addAll(secured.linkConfig("gateway", Optional.empty())));
                 config.add("  gateways: [");
                 for (int o = 0; o < names.size(); o++) {
                     if (o != r) {
                         List<String> urls = new ArrayList<>();
                         for (int j = 0; j < perRegion; j++) {
-                            int gateway = ports[2 * servers + o * perRegion + j];
-                            urls.add("\"" + security.map(secured -> secured.link("nats", "gateway", gateway))
-                                    .orElse("nats://127.0.0.1:" + gateway) + "\"");
+                            Address other = addresses.get(o * perRegion + j);
+                            urls.add("\"" + security.map(secured -> secured.link("nats", "gateway", other.host(), other.gateway()))
+                                    .orElse("nats://" + other.host() + ":" + other.gateway()) + "\"");
                         }
                         config.add("    { name: " + names.get(o) + ", urls: [" + String.join(", ", urls) + "] }");
                     }
@@ -183,7 +202,7 @@ public final class NatsSupercluster implements AutoCloseable {
                 config.add("}");
                 if (leafOf.isPresent() && leafOf.get().equals(region)) {
                     config.add("leafnodes {");
-                    config.add("  listen: 127.0.0.1:" + ports[3 * servers + at]);
+                    config.add("  listen: " + here.host() + ":" + here.leaf());
                     if (security.isPresent()) {
                         config.addAll(security.get().linkConfig("leaf", Optional.of(NatsSecurity.APPLICATION_ACCOUNT)));
                     } else {
@@ -193,32 +212,78 @@ public final class NatsSupercluster implements AutoCloseable {
                     config.add("}");
                 }
                 if (jetStream) {
-                    config.add("jetstream { store_dir: \"" + dir.resolve(name) + "\" }");
+                    config.add("jetstream { store_dir: \"" + stores.resolve(name) + "\" }");
                 }
-                cluster.add(new Server(config, ports[at], ports[4 * servers + at], name));
+                cluster.add(new Server(config, here.client(), here.monitor(), name));
             }
             regions.put(region, cluster);
         }
         Optional<Server> leaf = leafOf.map(hub -> {
-            int port = ports[5 * servers];
-            List<String> config = new ArrayList<>(NatsServerProcess.serverLines(LEAF + "-" + hub, port, ports[5 * servers + 1]));
+            List<String> config = new ArrayList<>(NatsServerProcess.serverLines(LEAF + "-" + hub, leafAddress.host(),
+                    leafAddress.client(), leafAddress.monitor()));
             security.ifPresent(secured -> config.addAll(secured.serverConfig()));
             config.add("leafnodes {");
             config.add("  remotes: [ {");
             int first = names.indexOf(hub) * perRegion;
             List<String> urls = new ArrayList<>();
             for (int j = 0; j < perRegion; j++) {
-                int hubPort = ports[3 * servers + first + j];
-                urls.add("\"" + security.map(secured -> secured.link("nats-leaf", "leaf", hubPort))
-                        .orElse("nats-leaf://leaf:" + noAuthPassword + "@127.0.0.1:" + hubPort) + "\"");
+                Address hubServer = addresses.get(first + j);
+                urls.add("\"" + security.map(secured -> secured.link("nats-leaf", "leaf", hubServer.host(), hubServer.leaf()))
+                        .orElse("nats-leaf://leaf:" + noAuthPassword + "@" + hubServer.host() + ":" + hubServer.leaf()) + "\"");
             }
             config.add("      urls: [" + String.join(", ", urls) + "]");
             security.ifPresent(secured -> config.addAll(secured.leafRemoteTls()));
             config.add("  } ]");
             config.add("}");
-            return new Server(config, port, ports[5 * servers + 1], LEAF + "-" + hub);
+            return new Server(config, leafAddress.client(), leafAddress.monitor(), LEAF + "-" + hub);
         });
         return new NatsSupercluster(dir, executable, regions, leaf, security, jetStream);
+    }
+
+    /** The ports a server on a host of its own uses: NATS's usual ones. */
+    public static final int CLIENT_PORT = 4222, ROUTE_PORT = 6222, GATEWAY_PORT = 7222, LEAF_PORT = 7422, MONITOR_PORT = 8222;
+
+    /**
+     * Writes the same supercluster laid out on real hosts into {@code dir}: one {@code <server>.conf} per server
+     * (regions' servers named {@code <region>-<n>}, the leaf node {@code leaf-<region>}), each on its host with
+     * NATS's usual ports ({@link #CLIENT_PORT} and the others) and its JetStream store under {@code stores} on that
+     * host; each accepted by {@code nats-server -t} before this returns. With {@code security}, its files' paths
+     * are in the configs: copy its folder to the same path on every host. Returns the files written.
+     *
+     * @param hosts    each region's hosts, one server on each, the same number in every region
+     * @param leafHost the leaf node's host, attached to region {@code leafOf}
+     */
+    public static List<Path> writeConfigs(Path dir, Map<String, List<String>> hosts, Optional<String> leafOf,
+                                          Optional<String> leafHost, boolean jetStream, Path stores,
+                                          Optional<NatsSecurity> security) throws IOException {
+        List<String> names = List.copyOf(hosts.keySet());
+        int perRegion = hosts.values().iterator().next().size();
+        if (names.size() < 2 || hosts.values().stream().anyMatch(h -> h.size() != perRegion) || leafOf.isPresent() != leafHost.isPresent()
+                || leafOf.isPresent() && !names.contains(leafOf.get()) || jetStream && perRegion < 2) {
+            throw new IllegalArgumentException("two regions or more, the same number of hosts in each (two or more with"
+                    + " JetStream), and a leaf node's host with the region it is attached to, or neither; got " + hosts
+                    + ", leaf " + leafHost.orElse("none") + " of " + leafOf.orElse("none"));
+        }
+        List<Address> addresses = new ArrayList<>();
+        for (String region : names) {
+            for (String host : hosts.get(region)) {
+                addresses.add(new Address(host, CLIENT_PORT, ROUTE_PORT, GATEWAY_PORT, LEAF_PORT, MONITOR_PORT));
+            }
+        }
+        Address leaf = new Address(leafHost.orElse("127.0.0.1"), CLIENT_PORT, 0, 0, 0, MONITOR_PORT);
+        Files.createDirectories(dir);
+        NatsSupercluster written = plan(dir, NatsServerBinary.find(), names, perRegion, leafOf, jetStream, security,
+                addresses, leaf, stores);
+        List<Path> files = new ArrayList<>();
+        for (Server server : written.regions.values().stream().flatMap(List::stream).toList()) {
+            written.check(server);
+            files.add(dir.resolve(server.name + ".conf"));
+        }
+        if (written.leaf.isPresent()) {
+            written.check(written.leaf.get());
+            files.add(dir.resolve(written.leaf.get().name + ".conf"));
+        }
+        return files;
     }
 
     /** {@code nats-server -t}: a config the server would refuse fails here, with its words. */

@@ -49,4 +49,27 @@ class NatsSuperclusterTest {
         assertThatThrownBy(() -> NatsSupercluster.start(List.of("a", "b"), 1, Optional.empty(), true, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two servers or more");
     }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    @Test
+    void theConfigurationForRealHostsIsOneFilePerServerThatNatsServerAccepts() throws Exception {
+        java.util.Map<String, List<String>> hosts = new java.util.LinkedHashMap<>();
+        hosts.put("east", List.of("10.0.1.1", "10.0.1.2"));
+        hosts.put("west", List.of("10.0.2.1", "10.0.2.2"));
+        NatsSecurity security = NatsSecurity.generate(dir.resolve("keys"), java.util.Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()),
+                List.of("ip:10.0.1.1", "ip:10.0.1.2", "ip:10.0.2.1", "ip:10.0.2.2", "ip:10.0.3.1"));
+        List<java.nio.file.Path> files = NatsSupercluster.writeConfigs(dir.resolve("nats"), hosts, Optional.of("east"),
+                Optional.of("10.0.3.1"), true, java.nio.file.Path.of("/var/lib/natrix/jetstream"), Optional.of(security));
+        assertThat(files).extracting(f -> f.getFileName().toString())
+                .containsExactly("east-1.conf", "east-2.conf", "west-1.conf", "west-2.conf", "leaf-east.conf");
+        String east1 = java.nio.file.Files.readString(files.getFirst());
+        assertThat(east1).contains("listen: 10.0.1.1:4222", "listen: 10.0.1.1:6222", "@10.0.1.2:6222", "@10.0.2.1:7222",
+                "@10.0.2.2:7222", "listen: 10.0.1.1:7422", "/var/lib/natrix/jetstream/east-1", "system_account: SYS");
+        assertThat(java.nio.file.Files.readString(files.getLast())).contains("listen: 10.0.3.1:4222", "@10.0.1.1:7422", "@10.0.1.2:7422");
+        assertThatThrownBy(() -> NatsSupercluster.writeConfigs(dir.resolve("bad"), java.util.Map.of("east", List.of("a"), "west", List.of("b", "c")),
+                Optional.empty(), Optional.empty(), false, dir, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the same number of hosts");
+    }
 }

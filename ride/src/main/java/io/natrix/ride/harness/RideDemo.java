@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 public final class RideDemo {
 
     record Options(String nats, int cluster, int port, int drivers, int riders, Duration duration, boolean smoke,
-                   int natsPort, boolean insecure, int regions) {
+                   int natsPort, boolean insecure, int regions, java.nio.file.Path writeConfig, String hosts) {
 
         /**
          * The two gateways' ports, then their two ingest ports (where the drivers' location WebSockets go):
@@ -47,7 +47,10 @@ public final class RideDemo {
             + "  --nats: a server of yours; its users must be those of .natrix/nats (SECURITY.md), or give --insecure\n"
             + "  --insecure: NATS without users, permissions or TLS, as before security landed: for comparison only\n"
             + "  --regions 2: two regions, each a NATS cluster of two servers with its own services and gateway, joined by NATS\n"
-            + "               gateways into a supercluster, a leaf node for a city's edge; geo sharded by place (docs/scaling.md)";
+            + "               gateways into a supercluster, a leaf node for a city's edge; geo sharded by place (docs/scaling.md)\n"
+            + "  --write-config DIR [--hosts 'south=10.0.1.1,10.0.1.2;north=10.0.2.1,10.0.2.2;leaf=10.0.3.1']: with --regions 2,\n"
+            + "               starts nothing: writes the same system for those hosts into DIR (nats-server configs checked by\n"
+            + "               nats-server -t, keys, each region's services' commands and environment, DIR/README.md)";
 
     /** NATS's usual client port: the demo's, and the CLI's default. */
     static final int DEFAULT_NATS_PORT = 4222;
@@ -63,6 +66,10 @@ public final class RideDemo {
 
     public static void main(String[] args) throws Exception {
         Options options = parse(args);
+        if (options.writeConfig() != null) {
+            RegionsConfig.write(options.writeConfig(), options.hosts(), options.insecure());
+            return;
+        }
         if (options.regions() > 1) {
             RegionsDemo.run(options);
             return;
@@ -277,6 +284,8 @@ public final class RideDemo {
         boolean insecure = false;
         int natsPort = DEFAULT_NATS_PORT;
         int regions = 1;
+        java.nio.file.Path writeConfig = null;
+        String hosts = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -290,6 +299,8 @@ public final class RideDemo {
                     case "--insecure" -> insecure = true;
                     case "--nats-port" -> natsPort = Integer.parseInt(args[++i]);
                     case "--regions" -> regions = Integer.parseInt(args[++i]);
+                    case "--write-config" -> writeConfig = java.nio.file.Path.of(args[++i]);
+                    case "--hosts" -> hosts = args[++i];
                     case "--help" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
@@ -297,6 +308,10 @@ public final class RideDemo {
         } catch (RuntimeException e) {
             System.err.println((e.getMessage() == null || e.getMessage().isEmpty() ? "" : e.getMessage() + "\n") + USAGE);
             System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
+        }
+        if ((writeConfig != null || hosts != null) && regions != 2) {
+            System.err.println("--write-config and --hosts go with --regions 2\n" + USAGE);
+            System.exit(2);
         }
         if (regions < 1 || regions > 2 || regions == 2 && (nats != null || cluster != 1)) {
             System.err.println("--regions is 1 or 2 (two regions, each its own cluster: not with --nats or --cluster); got " + regions + "\n" + USAGE);
@@ -307,6 +322,6 @@ public final class RideDemo {
             riders = Math.min(riders, 10);
             duration = duration.toDays() >= 1 ? Duration.ofSeconds(25) : duration;
         }
-        return new Options(nats, cluster, port, drivers, riders, duration, smoke, natsPort, insecure, regions);
+        return new Options(nats, cluster, port, drivers, riders, duration, smoke, natsPort, insecure, regions, writeConfig, hosts);
     }
 }
