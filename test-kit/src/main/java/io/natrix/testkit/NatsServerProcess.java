@@ -39,7 +39,10 @@ public final class NatsServerProcess {
     private final OrphanGuard guard;
     private volatile boolean running = true;
 
-    private NatsServerProcess(Process process, int port, int monitorPort, Path workDir, String name, boolean secured) {
+    private final String host;
+
+    private NatsServerProcess(Process process, String host, int port, int monitorPort, Path workDir, String name, boolean secured) {
+        this.host = host;
         this.secured = secured;
         this.process = process;
         this.port = port;
@@ -179,6 +182,12 @@ public final class NatsServerProcess {
     }
 
     static NatsServerProcess launch(String executable, List<String> config, int port, int monitorPort, String name,
+                                    boolean secured) throws IOException {
+        return launch(executable, config, "127.0.0.1", port, monitorPort, name, secured);
+    }
+
+    /** Starts a server of {@code config}, which listens on {@code host}'s {@code port}. */
+    static NatsServerProcess launch(String executable, List<String> config, String host, int port, int monitorPort, String name,
                                             boolean secured) throws IOException {
         Path workDir = Files.createTempDirectory("natrix-nats-" + port + "-");
         Path configFile = workDir.resolve("nats-server.conf");
@@ -189,7 +198,7 @@ public final class NatsServerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("nats-server.log").toFile())
                 .start();
-        return new NatsServerProcess(process, port, monitorPort, workDir, name, secured);
+        return new NatsServerProcess(process, host, port, monitorPort, workDir, name, secured);
     }
 
     /**
@@ -206,7 +215,7 @@ public final class NatsServerProcess {
                         ? " (port " + port + " is taken: stop what holds it, or choose another port)" : ""));
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                socket.connect(new InetSocketAddress(host, port), 1000);
                 socket.setSoTimeout(1000);
                 String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
                         StandardCharsets.UTF_8)).readLine();
@@ -222,9 +231,9 @@ public final class NatsServerProcess {
                 + " s: " + logTail());
     }
 
-    /** {@code nats://127.0.0.1:<port>}, or {@code tls://127.0.0.1:<port>} when secured. */
+    /** {@code nats://127.0.0.1:<port>}, or {@code tls://127.0.0.1:<port>} when secured (its host when not loopback's first). */
     public String url() {
-        return (secured ? "tls" : "nats") + "://127.0.0.1:" + port;
+        return (secured ? "tls" : "nats") + "://" + host + ":" + port;
     }
 
     /** The client port. */
@@ -234,7 +243,7 @@ public final class NatsServerProcess {
 
     /** {@code http://127.0.0.1:<port>}: the server's monitoring endpoints ({@code /varz}, {@code /connz}, {@code /jsz}). */
     public String monitorUrl() {
-        return "http://127.0.0.1:" + monitorPort;
+        return "http://" + host + ":" + monitorPort;
     }
 
     /**

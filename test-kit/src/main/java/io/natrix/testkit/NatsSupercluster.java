@@ -46,13 +46,15 @@ public final class NatsSupercluster implements AutoCloseable {
     /** One server's start: its config, ports and name, kept so it can start again after a kill. */
     private static final class Server {
         final List<String> config;
+        final String host;
         final int port;
         final int monitorPort;
         final String name;
         NatsServerProcess process;
 
-        Server(List<String> config, int port, int monitorPort, String name) {
+        Server(List<String> config, String host, int port, int monitorPort, String name) {
             this.config = config;
+            this.host = host;
             this.port = port;
             this.monitorPort = monitorPort;
             this.name = name;
@@ -95,9 +97,30 @@ public final class NatsSupercluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        NatsSupercluster world = null;
         try {
-            world = plan(dir, executable, regions, serversPerRegion, leafOf, jetStream, security);
+            return started(plan(dir, executable, regions, serversPerRegion, leafOf, jetStream, security));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the supercluster: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The layout {@link #writeConfigs} writes, started on those hosts (loopback addresses such as
+     * {@code 127.0.0.2} stand in for them on one machine), JetStream's stores in a folder of its own: what a
+     * deployment's configuration does, checked by running it.
+     */
+    static NatsSupercluster startOn(Map<String, List<String>> hosts, Optional<String> leafOf, Optional<String> leafHost,
+                                    boolean jetStream, Optional<NatsSecurity> security) {
+        try {
+            Path dir = Files.createTempDirectory("natrix-supercluster-");
+            return started(planOn(dir, hosts, leafOf, leafHost, jetStream, dir, security));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the supercluster: " + e.getMessage(), e);
+        }
+    }
+
+    private static NatsSupercluster started(NatsSupercluster world) throws IOException {
+        try {
             boolean first = true;
             for (List<Server> region : world.regions.values()) {
                 for (Server server : region) {
@@ -112,11 +135,9 @@ public final class NatsSupercluster implements AutoCloseable {
             }
             world.awaitReady();
             return world;
-        } catch (IOException e) {
-            if (world != null) {
-                world.close();
-            }
-            throw new UncheckedIOException("could not start the supercluster: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            world.close();
+            throw e;
         }
     }
 
@@ -214,7 +235,7 @@ public final class NatsSupercluster implements AutoCloseable {
                 if (jetStream) {
                     config.add("jetstream { store_dir: \"" + stores.resolve(name) + "\" }");
                 }
-                cluster.add(new Server(config, here.client(), here.monitor(), name));
+                cluster.add(new Server(config, here.host(), here.client(), here.monitor(), name));
             }
             regions.put(region, cluster);
         }
@@ -235,7 +256,7 @@ public final class NatsSupercluster implements AutoCloseable {
             security.ifPresent(secured -> config.addAll(secured.leafRemoteTls()));
             config.add("  } ]");
             config.add("}");
-            return new Server(config, leafAddress.client(), leafAddress.monitor(), LEAF + "-" + hub);
+            return new Server(config, leafAddress.host(), leafAddress.client(), leafAddress.monitor(), LEAF + "-" + hub);
         });
         return new NatsSupercluster(dir, executable, regions, leaf, security, jetStream);
     }
@@ -256,6 +277,24 @@ public final class NatsSupercluster implements AutoCloseable {
     public static List<Path> writeConfigs(Path dir, Map<String, List<String>> hosts, Optional<String> leafOf,
                                           Optional<String> leafHost, boolean jetStream, Path stores,
                                           Optional<NatsSecurity> security) throws IOException {
+        Files.createDirectories(dir);
+        NatsSupercluster written = planOn(dir, hosts, leafOf, leafHost, jetStream, stores, security);
+        List<Path> files = new ArrayList<>();
+        for (Server server : written.regions.values().stream().flatMap(List::stream).toList()) {
+            written.check(server);
+            files.add(dir.resolve(server.name + ".conf"));
+        }
+        if (written.leaf.isPresent()) {
+            written.check(written.leaf.get());
+            files.add(dir.resolve(written.leaf.get().name + ".conf"));
+        }
+        return files;
+    }
+
+    /** Each region's servers on its hosts, one a host, with NATS's usual ports. */
+    private static NatsSupercluster planOn(Path dir, Map<String, List<String>> hosts, Optional<String> leafOf,
+                                           Optional<String> leafHost, boolean jetStream, Path stores,
+                                           Optional<NatsSecurity> security) {
         List<String> names = List.copyOf(hosts.keySet());
         int perRegion = hosts.values().iterator().next().size();
         if (names.size() < 2 || hosts.values().stream().anyMatch(h -> h.size() != perRegion) || leafOf.isPresent() != leafHost.isPresent()
@@ -271,19 +310,7 @@ public final class NatsSupercluster implements AutoCloseable {
             }
         }
         Address leaf = new Address(leafHost.orElse("127.0.0.1"), CLIENT_PORT, 0, 0, 0, MONITOR_PORT);
-        Files.createDirectories(dir);
-        NatsSupercluster written = plan(dir, NatsServerBinary.find(), names, perRegion, leafOf, jetStream, security,
-                addresses, leaf, stores);
-        List<Path> files = new ArrayList<>();
-        for (Server server : written.regions.values().stream().flatMap(List::stream).toList()) {
-            written.check(server);
-            files.add(dir.resolve(server.name + ".conf"));
-        }
-        if (written.leaf.isPresent()) {
-            written.check(written.leaf.get());
-            files.add(dir.resolve(written.leaf.get().name + ".conf"));
-        }
-        return files;
+        return plan(dir, NatsServerBinary.find(), names, perRegion, leafOf, jetStream, security, addresses, leaf, stores);
     }
 
     /** {@code nats-server -t}: a config the server would refuse fails here, with its words. */
@@ -333,7 +360,7 @@ public final class NatsSupercluster implements AutoCloseable {
     }
 
     private NatsServerProcess launch(Server server) throws IOException {
-        return NatsServerProcess.launch(executable, server.config, server.port, server.monitorPort, server.name,
+        return NatsServerProcess.launch(executable, server.config, server.host, server.port, server.monitorPort, server.name,
                 security.isPresent());
     }
 

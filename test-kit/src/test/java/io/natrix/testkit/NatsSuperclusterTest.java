@@ -72,4 +72,35 @@ class NatsSuperclusterTest {
                 Optional.empty(), Optional.empty(), false, dir, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the same number of hosts");
     }
+
+    @Test
+    void theLayoutWrittenForRealHostsRunsOnThoseHosts() throws Exception {
+        // loopback addresses stand in for five hosts, each server on NATS's usual ports
+        java.util.Map<String, List<String>> hosts = new java.util.LinkedHashMap<>();
+        hosts.put("east", List.of("127.0.0.2", "127.0.0.3"));
+        hosts.put("west", List.of("127.0.0.4", "127.0.0.5"));
+        NatsSecurity security = NatsSecurity.generate(dir.resolve("hosts-keys"), java.util.Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()),
+                List.of("ip:127.0.0.2", "ip:127.0.0.3", "ip:127.0.0.4", "ip:127.0.0.5", "ip:127.0.0.6"));
+        try (NatsSupercluster world = NatsSupercluster.startOn(hosts, Optional.of("east"), Optional.of("127.0.0.6"), true, Optional.of(security));
+             Connection west = Nats.connect(security.as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder()
+                     .servers(world.servers("west").split(","))).build());
+             Connection city = Nats.connect(security.as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder()
+                     .server(world.servers(NatsSupercluster.LEAF))).build())) {
+            assertThat(world.servers("west")).isEqualTo("tls://127.0.0.4:4222,tls://127.0.0.5:4222");
+            west.createDispatcher().subscribe("ms.where.Is", "where", (Message request) ->
+                    west.publish(request.getReplyTo(), "west".getBytes(StandardCharsets.UTF_8)));
+            west.flush(Duration.ofSeconds(2));
+            String answer = null;
+            long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!"west".equals(answer) && System.nanoTime() < giveUp) {
+                Message reply = city.request("ms.where.Is", new byte[0], Duration.ofMillis(500));
+                answer = reply == null || reply.isStatusMessage() ? null : new String(reply.getData(), StandardCharsets.UTF_8);
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+            assertThat(answer).as("the leaf node's client, through east, to west").isEqualTo("west");
+            var stream = west.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("TWO_COPIES")
+                    .subjects("ms.two.>").replicas(2).build());
+            assertThat(stream.getClusterInfo().getName()).isEqualTo("west");
+        }
+    }
 }
