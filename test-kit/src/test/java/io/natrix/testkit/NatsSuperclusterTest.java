@@ -17,24 +17,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The open supercluster (no users, no TLS): a client without credentials is the application account's. */
 class NatsSuperclusterTest {
 
+    /**
+     * A responder on {@code responding} that says {@code where}, asked from {@code asking} until it answers (its
+     * interest crosses the gateways and the leaf link) or 10 s pass; what it last answered, or null.
+     */
+    private static String answeredAcross(Connection responding, String where, Connection asking) throws Exception {
+        Dispatcher responder = responding.createDispatcher();
+        responder.subscribe("ms.where.Is", "where", (Message request) ->
+                responding.publish(request.getReplyTo(), where.getBytes(StandardCharsets.UTF_8)));
+        responding.flush(Duration.ofSeconds(2));
+        String answer = null;
+        long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!where.equals(answer) && System.nanoTime() < giveUp) {
+            Message reply = asking.request("ms.where.Is", new byte[0], Duration.ofMillis(500));
+            answer = reply == null || reply.isStatusMessage() ? null : new String(reply.getData(), StandardCharsets.UTF_8);
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        return answer;
+    }
+
     @Test
     void anOpenSuperclusterCarriesARequestFromTheLeafNodeToAnotherRegion() throws Exception {
         try (NatsSupercluster world = NatsSupercluster.start(List.of("north", "south"), 1, Optional.of("north"), false,
                 Optional.empty());
              Connection south = Nats.connect(world.servers("south"));
              Connection city = Nats.connect(world.servers(NatsSupercluster.LEAF))) {
-            Dispatcher responder = south.createDispatcher();
-            responder.subscribe("ms.where.Is", "where", (Message request) ->
-                    south.publish(request.getReplyTo(), "south".getBytes(StandardCharsets.UTF_8)));
-            south.flush(Duration.ofSeconds(2));
-            String answer = null;
-            long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!"south".equals(answer) && System.nanoTime() < giveUp) { // interest crosses the gateway and the leaf link
-                Message reply = city.request("ms.where.Is", new byte[0], Duration.ofMillis(200));
-                answer = reply == null || reply.isStatusMessage() ? null : new String(reply.getData(), StandardCharsets.UTF_8);
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
-            assertThat(answer).isEqualTo("south");
+            assertThat(answeredAcross(south, "south", city)).isEqualTo("south");
             assertThat(world.topology()).contains("region north", "region south", "leaf node leaf-north");
             assertThat(world.region("north").getFirst().monitor("/leafz")).containsPattern("\"leafnodes\":\\s*1,");
         }
@@ -87,17 +95,7 @@ class NatsSuperclusterTest {
              Connection city = Nats.connect(security.as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder()
                      .server(world.servers(NatsSupercluster.LEAF))).build())) {
             assertThat(world.servers("west")).isEqualTo("tls://127.0.0.4:4222,tls://127.0.0.5:4222");
-            west.createDispatcher().subscribe("ms.where.Is", "where", (Message request) ->
-                    west.publish(request.getReplyTo(), "west".getBytes(StandardCharsets.UTF_8)));
-            west.flush(Duration.ofSeconds(2));
-            String answer = null;
-            long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!"west".equals(answer) && System.nanoTime() < giveUp) {
-                Message reply = city.request("ms.where.Is", new byte[0], Duration.ofMillis(500));
-                answer = reply == null || reply.isStatusMessage() ? null : new String(reply.getData(), StandardCharsets.UTF_8);
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
-            assertThat(answer).as("the leaf node's client, through east, to west").isEqualTo("west");
+            assertThat(answeredAcross(west, "west", city)).as("the leaf node's client, through east, to west").isEqualTo("west");
             var stream = west.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("TWO_COPIES")
                     .subjects("ms.two.>").replicas(2).build());
             assertThat(stream.getClusterInfo().getName()).isEqualTo("west");
