@@ -61,13 +61,25 @@ class NatsSuperclusterTest {
     @org.junit.jupiter.api.io.TempDir
     java.nio.file.Path dir;
 
+    /** Two regions of two hosts each. */
+    private static java.util.Map<String, List<String>> eastAndWest(String east1, String east2, String west1, String west2) {
+        java.util.Map<String, List<String>> hosts = new java.util.LinkedHashMap<>();
+        hosts.put("east", List.of(east1, east2));
+        hosts.put("west", List.of(west1, west2));
+        return hosts;
+    }
+
+    /** An admin's keys, and a server certificate naming every host and the leaf node's. */
+    private static NatsSecurity keysNaming(java.nio.file.Path keys, java.util.Map<String, List<String>> hosts, String leaf) {
+        List<String> names = new java.util.ArrayList<>(hosts.values().stream().flatMap(List::stream).map(h -> "ip:" + h).toList());
+        names.add("ip:" + leaf);
+        return NatsSecurity.generate(keys, java.util.Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()), names);
+    }
+
     @Test
     void theConfigurationForRealHostsIsOneFilePerServerThatNatsServerAccepts() throws Exception {
-        java.util.Map<String, List<String>> hosts = new java.util.LinkedHashMap<>();
-        hosts.put("east", List.of("10.0.1.1", "10.0.1.2"));
-        hosts.put("west", List.of("10.0.2.1", "10.0.2.2"));
-        NatsSecurity security = NatsSecurity.generate(dir.resolve("keys"), java.util.Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()),
-                List.of("ip:10.0.1.1", "ip:10.0.1.2", "ip:10.0.2.1", "ip:10.0.2.2", "ip:10.0.3.1"));
+        java.util.Map<String, List<String>> hosts = eastAndWest("10.0.1.1", "10.0.1.2", "10.0.2.1", "10.0.2.2");
+        NatsSecurity security = keysNaming(dir.resolve("keys"), hosts, "10.0.3.1");
         List<java.nio.file.Path> files = NatsSupercluster.writeConfigs(dir.resolve("nats"), hosts, Optional.of("east"),
                 Optional.of("10.0.3.1"), true, java.nio.file.Path.of("/var/lib/natrix/jetstream"), Optional.of(security));
         assertThat(files).extracting(f -> f.getFileName().toString())
@@ -84,11 +96,8 @@ class NatsSuperclusterTest {
     @Test
     void theLayoutWrittenForRealHostsRunsOnThoseHosts() throws Exception {
         // loopback addresses stand in for five hosts, each server on NATS's usual ports
-        java.util.Map<String, List<String>> hosts = new java.util.LinkedHashMap<>();
-        hosts.put("east", List.of("127.0.0.2", "127.0.0.3"));
-        hosts.put("west", List.of("127.0.0.4", "127.0.0.5"));
-        NatsSecurity security = NatsSecurity.generate(dir.resolve("hosts-keys"), java.util.Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()),
-                List.of("ip:127.0.0.2", "ip:127.0.0.3", "ip:127.0.0.4", "ip:127.0.0.5", "ip:127.0.0.6"));
+        java.util.Map<String, List<String>> hosts = eastAndWest("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5");
+        NatsSecurity security = keysNaming(dir.resolve("hosts-keys"), hosts, "127.0.0.6");
         try (NatsSupercluster world = NatsSupercluster.startOn(hosts, Optional.of("east"), Optional.of("127.0.0.6"), true, Optional.of(security));
              Connection west = Nats.connect(security.as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder()
                      .servers(world.servers("west").split(","))).build());
