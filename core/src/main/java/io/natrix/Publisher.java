@@ -32,17 +32,13 @@ final class Publisher {
         byte[] body = codec.encode(event);
         exchange.requireFits(subject, body);
         observers.around(Hop.Kind.PUBLISH, subject, (context, scope) -> {
-            send(subject, context, body);
-            return null;
+            try {
+                connection.publish(subject, headersOf(context), body);
+                return null;
+            } catch (IllegalStateException e) {
+                throw exchange.closed(subject, e);
+            }
         });
-    }
-
-    private void send(String subject, RequestContext context, byte[] body) {
-        try {
-            connection.publish(subject, headersOf(context), body);
-        } catch (IllegalStateException e) {
-            throw exchange.closed(subject, e);
-        }
     }
 
     /** Stores {@code event} once under {@code id}; false when JetStream already had it (a duplicate). */

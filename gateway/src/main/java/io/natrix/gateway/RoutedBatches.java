@@ -2,7 +2,6 @@ package io.natrix.gateway;
 
 import io.natrix.Natrix;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +15,7 @@ final class RoutedBatches implements AutoCloseable {
     private final Natrix natrix;
     private final StreamRoute.Batching batching;
     private final int maxBytes;
+    private final String prefix; // every subject the route names must start with it
     private final Map<String, EventBatches> bySubject = new ConcurrentHashMap<>();
     private final EventBatches only;
     private volatile boolean closed;
@@ -24,6 +24,7 @@ final class RoutedBatches implements AutoCloseable {
         this.natrix = natrix;
         this.batching = batching;
         this.maxBytes = maxBytes;
+        this.prefix = batching.subject() + ".";
         this.only = batching.by().isPresent() ? null : new EventBatches(natrix, batching.subject(), batching.every(), maxBytes);
     }
 
@@ -42,7 +43,7 @@ final class RoutedBatches implements AutoCloseable {
             throw new IllegalArgumentException("no batch for this event");
         }
         for (String subject : subjects) {
-            if (!subject.startsWith(batching.subject() + ".")) {
+            if (!subject.startsWith(prefix)) {
                 throw new IllegalArgumentException("the route may publish under " + batching.subject() + " only, not on " + subject);
             }
         }
@@ -65,9 +66,5 @@ final class RoutedBatches implements AutoCloseable {
             only.close();
         }
         bySubject.values().forEach(EventBatches::close);
-    }
-
-    Duration every() {
-        return batching.every();
     }
 }

@@ -1,7 +1,6 @@
 package io.natrix.ride.geo;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,12 +54,19 @@ public final class GeoRegions {
     }
 
     private final List<Region> regions;
+    /** Each region's subjects, in the order of {@link #regions}: made once, not for every position a gateway places. */
+    private final List<Subjects> subjects;
+
+    private record Subjects(String ownBatch, String ringBatch, String nearby) {
+    }
 
     private GeoRegions(List<Region> regions) {
         if (regions.isEmpty() || regions.stream().map(Region::name).distinct().count() != regions.size()) {
             throw new IllegalArgumentException("regions need distinct names, and one at least: " + regions);
         }
         this.regions = List.copyOf(regions);
+        this.subjects = this.regions.stream().map(r -> new Subjects(positionsOf(r) + ".batch", ringOf(r) + ".batch",
+                nearbySubject(r))).toList();
     }
 
     public static GeoRegions of(List<Region> regions) {
@@ -107,17 +113,27 @@ public final class GeoRegions {
 
     /** The region a point belongs to: the first box holding it, else the nearest. */
     public Region regionOf(double lat, double lng) {
-        for (Region region : regions) {
-            if (region.holds(lat, lng)) {
-                return region;
+        return regions.get(indexOf(lat, lng));
+    }
+
+    private int indexOf(double lat, double lng) {
+        for (int i = 0; i < regions.size(); i++) {
+            if (regions.get(i).holds(lat, lng)) {
+                return i;
             }
         }
-        return regions.stream().min(Comparator.comparingDouble(r -> r.metersTo(lat, lng))).orElseThrow();
+        int nearest = 0; // off every box: distances only now
+        for (int i = 1; i < regions.size(); i++) {
+            if (regions.get(i).metersTo(lat, lng) < regions.get(nearest).metersTo(lat, lng)) {
+                nearest = i;
+            }
+        }
+        return nearest;
     }
 
     /** Where a nearby question about this point goes: its region's geo instances. */
     public String nearbySubject(double lat, double lng) {
-        return nearbySubject(regionOf(lat, lng));
+        return subjects.get(indexOf(lat, lng)).nearby();
     }
 
     public static String nearbySubject(Region region) {
@@ -126,15 +142,15 @@ public final class GeoRegions {
 
     /** The batch subjects a position at this point joins: its region's, and the ring of each region near it. */
     public List<String> batchSubjects(double lat, double lng) {
-        Region owner = regionOf(lat, lng);
-        List<String> subjects = new ArrayList<>(2);
-        subjects.add(positionsOf(owner) + ".batch");
-        for (Region other : regions) {
-            if (other != owner && other.metersTo(lat, lng) <= RING_METERS) {
-                subjects.add(ringOf(other) + ".batch");
+        int owner = indexOf(lat, lng);
+        List<String> joined = List.of(subjects.get(owner).ownBatch());
+        for (int i = 0; i < regions.size(); i++) {
+            if (i != owner && regions.get(i).metersTo(lat, lng) <= RING_METERS) {
+                joined = new ArrayList<>(joined);
+                joined.add(subjects.get(i).ringBatch());
             }
         }
-        return subjects;
+        return joined;
     }
 
     /** {@code ms.geo.UpdatePoint.<region>}: the region's own positions, under it. */
