@@ -49,7 +49,7 @@ final class DefaultService implements Service {
         this.name = builder.name;
         this.version = builder.version;
         this.description = builder.description;
-        this.metadata = builder.metadata;
+        this.metadata = builder.published();
         this.drainTimeout = drainTimeout;
         this.onClose = onClose;
         this.connection = connection;

@@ -64,7 +64,6 @@ public interface Service extends AutoCloseable {
         Builder(DefaultNatrix natrix, String name) {
             this.natrix = natrix;
             this.name = Wire.requireName("service name", name);
-            this.metadata = withRegion(Map.of());
         }
 
         /** Semantic version, e.g. {@code 1.2.0}; defaults to {@code 0.0.0}. */
@@ -87,15 +86,14 @@ public interface Service extends AutoCloseable {
          * {@value ServiceInstance#REGION} unless these name one.
          */
         public Builder metadata(Map<String, String> metadata) {
-            this.metadata = withRegion(metadata);
+            this.metadata = Map.copyOf(metadata);
             return this;
         }
 
-        private Map<String, String> withRegion(Map<String, String> given) {
-            Map<String, String> all = new java.util.HashMap<>(given);
-            if (natrix != null) {
-                natrix.region().ifPresent(region -> all.putIfAbsent(ServiceInstance.REGION, region));
-            }
+        /** What discovery shows: the metadata given, and the connection's region unless they name one. */
+        Map<String, String> published() {
+            Map<String, String> all = new java.util.HashMap<>(metadata);
+            natrix.region().ifPresent(region -> all.putIfAbsent(ServiceInstance.REGION, region));
             return Map.copyOf(all);
         }
 

@@ -50,18 +50,19 @@ final class ListCommand extends NatsCommand {
                 return 0;
             }
             boolean regional = listed.stream().anyMatch(service -> !service.regions().keySet().equals(java.util.Set.of("-")));
-            Table table = regional ? new Table("SERVICE", "VERSION", "INSTANCES", "REGIONS", "ENDPOINTS", "DESCRIPTION")
-                    : new Table("SERVICE", "VERSION", "INSTANCES", "ENDPOINTS", "DESCRIPTION");
+            List<String> columns = new java.util.ArrayList<>(List.of("SERVICE", "VERSION", "INSTANCES", "REGIONS", "ENDPOINTS", "DESCRIPTION"));
+            if (!regional) {
+                columns.remove("REGIONS");
+            }
+            Table table = new Table(columns.toArray(String[]::new));
             for (Listed service : listed) {
-                String versions = String.join(",", service.versions());
-                String endpoints = String.join(",", service.endpoints());
+                List<Object> row = new java.util.ArrayList<>(List.of(service.name(), String.join(",", service.versions()),
+                        service.instances(), String.join(",", service.endpoints()), service.description()));
                 if (regional) { // east:2,west:1
-                    String regions = service.regions().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
-                            .collect(Collectors.joining(","));
-                    table.row(service.name(), versions, service.instances(), regions, endpoints, service.description());
-                } else {
-                    table.row(service.name(), versions, service.instances(), endpoints, service.description());
+                    row.add(3, service.regions().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                            .collect(Collectors.joining(",")));
                 }
+                table.row(row.toArray());
             }
             table.print(out());
             return 0;

@@ -10,6 +10,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.Placement;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 
@@ -83,8 +84,8 @@ public final class RideStorage {
     /**
      * As {@link #provision(Connection, int)}; with {@code regions}, the fleet's positions in a stream per region
      * ({@link #fleetOf}) placed in the region's cluster instead of {@link #GEO_FLEET}. The rides' events, the
-     * availability changes and the users and driver-claims buckets stay one each, wherever the admin's
-     * connection is: a user who travels is found in any region, and a driver near a border, whom either region's
+     * availability changes and the users and driver-claims buckets stay one each, placed in the first region's
+     * cluster: a user who travels is found in any region, and a driver near a border, whom either region's
      * dispatch may offer a ride, is claimed once.
      */
     public static void provision(Connection admin, int replicas, Optional<GeoRegions> regions) throws IOException, JetStreamApiException {
@@ -92,8 +93,11 @@ public final class RideStorage {
         // just formed (the services' two-second requests are for reads and writes, not for this)
         io.nats.client.JetStreamOptions provisioning = io.nats.client.JetStreamOptions.builder().requestTimeout(PROVISION_TIMEOUT).build();
         JetStreamManagement streams = admin.jetStreamManagement(provisioning);
+        // with regions, what is one for all is placed in the first region's cluster; unplaced, JetStream would
+        // choose a region of its own (seen: a stream made from one region's client placed in the other)
+        Placement home = regions.map(r -> Placement.builder().cluster(r.regions().getFirst().name()).build()).orElse(null);
         put(streams, StreamConfiguration.builder().name(RIDES).subjects(DispatchApi.EVENTS + ".>")
-                .storageType(StorageType.File).replicas(replicas)
+                .storageType(StorageType.File).replicas(replicas).placement(home)
                 // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
                 .maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
         // every position of the last 30 s, most in gateways' batches (one subject for all): a replay reads it
@@ -104,16 +108,16 @@ public final class RideStorage {
         }
         for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
             put(streams, fleet(fleetOf(region), GeoRegions.positionsOf(region) + ".>")
-                    .placement(io.nats.client.api.Placement.builder().cluster(region.name()).build()).build());
+                    .placement(Placement.builder().cluster(region.name()).build()).build());
         }
         // a driver says it takes rides once, not every second: kept on disk, in copies, for as long as it holds
         put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects(GeoApi.AVAILABILITY + ".>")
-                .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1)
+                .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1).placement(home)
                 .maxBytes(64L << 20).maximumMessageSize(1 << 10).build());
         KeyValueManagement buckets = admin.keyValueManagement(io.nats.client.KeyValueOptions.builder().jetStreamOptions(provisioning).build());
-        put(buckets, KeyValueConfiguration.builder().name(USERS).storageType(StorageType.File).replicas(replicas)
+        put(buckets, KeyValueConfiguration.builder().name(USERS).storageType(StorageType.File).replicas(replicas).placement(home)
                 .maxHistoryPerKey(1).maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // a user is ~200 bytes
-        put(buckets, KeyValueConfiguration.builder().name(DRIVER_CLAIMS).storageType(StorageType.File).replicas(replicas)
+        put(buckets, KeyValueConfiguration.builder().name(DRIVER_CLAIMS).storageType(StorageType.File).replicas(replicas).placement(home)
                 .maxHistoryPerKey(1).maxBucketSize(64L << 20).maximumValueSize(1 << 10).build()); // a ride id per driver
     }
 

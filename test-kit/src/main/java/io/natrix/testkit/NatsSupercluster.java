@@ -46,17 +46,13 @@ public final class NatsSupercluster implements AutoCloseable {
     /** One server's start: its config, ports and name, kept so it can start again after a kill. */
     private static final class Server {
         final List<String> config;
-        final String host;
-        final int port;
-        final int monitorPort;
+        final Address address;
         final String name;
         NatsServerProcess process;
 
-        Server(List<String> config, String host, int port, int monitorPort, String name) {
+        Server(List<String> config, Address address, String name) {
             this.config = config;
-            this.host = host;
-            this.port = port;
-            this.monitorPort = monitorPort;
+            this.address = address;
             this.name = name;
         }
     }
@@ -235,7 +231,7 @@ public final class NatsSupercluster implements AutoCloseable {
                 if (jetStream) {
                     config.add("jetstream { store_dir: \"" + stores.resolve(name) + "\" }");
                 }
-                cluster.add(new Server(config, here.host(), here.client(), here.monitor(), name));
+                cluster.add(new Server(config, here, name));
             }
             regions.put(region, cluster);
         }
@@ -256,7 +252,7 @@ public final class NatsSupercluster implements AutoCloseable {
             security.ifPresent(secured -> config.addAll(secured.leafRemoteTls()));
             config.add("  } ]");
             config.add("}");
-            return new Server(config, leafAddress.host(), leafAddress.client(), leafAddress.monitor(), LEAF + "-" + hub);
+            return new Server(config, leafAddress, LEAF + "-" + hub);
         });
         return new NatsSupercluster(dir, executable, regions, leaf, security, jetStream);
     }
@@ -360,7 +356,8 @@ public final class NatsSupercluster implements AutoCloseable {
     }
 
     private NatsServerProcess launch(Server server) throws IOException {
-        return NatsServerProcess.launch(executable, server.config, server.host, server.port, server.monitorPort, server.name,
+        return NatsServerProcess.launch(executable, server.config, server.address.host(), server.address.client(),
+                server.address.monitor(), server.name,
                 security.isPresent());
     }
 

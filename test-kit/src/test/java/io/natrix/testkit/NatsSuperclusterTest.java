@@ -106,7 +106,8 @@ class NatsSuperclusterTest {
             assertThat(world.servers("west")).isEqualTo("tls://127.0.0.4:4222,tls://127.0.0.5:4222");
             assertThat(answeredAcross(west, "west", city)).as("the leaf node's client, through east, to west").isEqualTo("west");
             var stream = west.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("TWO_COPIES")
-                    .subjects("ms.two.>").replicas(2).build());
+                    .subjects("ms.two.>").replicas(2) // placed by name: unplaced, JetStream may choose either region
+                    .placement(io.nats.client.api.Placement.builder().cluster("west").build()).build());
             assertThat(stream.getClusterInfo().getName()).isEqualTo("west");
         }
     }

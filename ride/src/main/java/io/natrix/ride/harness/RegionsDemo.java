@@ -130,8 +130,7 @@ final class RegionsDemo {
                         + " servers' system account; keys and certificates in " + RideDemo.home())
                 .orElse("      INSECURE (--insecure): anyone who reaches a port may do anything"));
         System.out.println("geo sharded by place: " + REGIONS + " (a border ring of " + (int) GeoRegions.RING_METERS / 1000 + " km)");
-        String[] jvm = {"-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0",
-                "-Dnatrix.geo.regions=" + REGIONS};
+        String[] jvm = {"-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0"};
         String south = world.servers("south");
         String north = world.servers("north");
         String leaf = world.servers(NatsSupercluster.LEAF);
@@ -153,8 +152,7 @@ final class RegionsDemo {
                 .toArray(String[]::new);
         System.out.printf("starting region %s: %s%n", region, layout);
         // the stream and buckets go to the region of the first start, south, two copies each (RideStorage)
-        processes.add(security.isPresent() ? RideProcesses.start(url, security.get(), 2, layout, options)
-                : RideProcesses.start(url, 2, layout, options));
+        processes.add(RideProcesses.start(url, security, Optional.of(REGIONS), 2, layout, options));
     }
 
     /** Gateways first, the services, then the servers; the logs kept when the apps saw errors. */

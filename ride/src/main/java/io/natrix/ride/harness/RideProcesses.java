@@ -4,6 +4,7 @@ import io.natrix.ride.ServiceMain;
 import io.natrix.ride.RideStorage;
 import io.natrix.ride.RideRole;
 import io.natrix.ride.RideSecurity;
+import io.natrix.ride.geo.GeoRegions;
 import io.natrix.Natrix;
 import io.natrix.testkit.NatsSecurity;
 
@@ -91,6 +92,7 @@ public final class RideProcesses implements AutoCloseable {
     private String url;
     private List<String> jvmOptions = List.of();
     private Optional<RideSecurity> security = Optional.empty();
+    private Optional<GeoRegions> regions = Optional.empty();
     private int launched;
 
     private RideProcesses(Path logs) {
@@ -117,10 +119,24 @@ public final class RideProcesses implements AutoCloseable {
 
     private static RideProcesses start(String natsUrl, Optional<RideSecurity> security, int replicas, Layout layout,
                                        String... jvmOptions) throws Exception {
+        return start(natsUrl, security, Optional.empty(), replicas, layout, jvmOptions);
+    }
+
+    /**
+     * As {@link #start(String, int, Layout, String...)}, secured when {@code security} is given, the geo service
+     * sharded by {@code regions} when they are ({@link GeoRegions}): every instance is told them, and the fleet is
+     * provisioned a stream per region. Each instance's own region is among {@code jvmOptions}
+     * ({@code -Dnatrix.region}).
+     */
+    public static RideProcesses start(String natsUrl, Optional<RideSecurity> security, Optional<GeoRegions> regions, int replicas,
+                                      Layout layout, String... jvmOptions) throws Exception {
         RideProcesses system = new RideProcesses(Files.createTempDirectory("natrix-ride-"));
         system.security = security;
+        system.regions = regions;
+        List<String> options = new ArrayList<>(List.of(jvmOptions));
+        regions.ifPresent(shards -> options.add("-Dnatrix.geo.regions=" + shards));
         try {
-            system.launch(natsUrl, replicas, layout, List.of(jvmOptions));
+            system.launch(natsUrl, replicas, layout, options);
             return system;
         } catch (Exception e) {
             system.close();
@@ -162,9 +178,7 @@ public final class RideProcesses implements AutoCloseable {
         Natrix.Builder provisioner = Natrix.builder().servers(url).connectionName("natrix-provision").shutdownHook(false);
         security.map(RideSecurity::nats).ifPresent(nats -> provisioner.credentials(nats.seed(NatsSecurity.ADMIN)).trust(nats.ca()));
         try (Natrix admin = provisioner.connect()) {
-            // -Dnatrix.geo.regions among the instances' options: the fleet in a stream per region
-            RideStorage.provision(admin.nats(), replicas, jvmOptions.stream().filter(o -> o.startsWith("-Dnatrix.geo.regions="))
-                    .findFirst().map(o -> io.natrix.ride.geo.GeoRegions.parse(o.substring("-Dnatrix.geo.regions=".length()))));
+            RideStorage.provision(admin.nats(), replicas, regions);
         }
     }
 

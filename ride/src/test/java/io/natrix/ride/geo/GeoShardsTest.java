@@ -118,5 +118,9 @@ class GeoShardsTest {
             assertThat(fleet.getStreamState().getMsgCount()).as(region + "'s positions").isEqualTo(2);
         }
         assertThat(streams.getStreamNames()).doesNotContain(RideStorage.GEO_FLEET);
+        for (String global : List.of(RideStorage.RIDES, RideStorage.GEO_AVAILABILITY, "KV_" + RideStorage.USERS)) {
+            assertThat(streams.getStreamInfo(global).getClusterInfo().getName()).as(global + ": in the first region given")
+                    .isEqualTo("north");
+        }
     }
 }
