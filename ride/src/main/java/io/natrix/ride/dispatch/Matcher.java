@@ -6,6 +6,8 @@ import io.natrix.Natrix;
 import io.natrix.NatrixException;
 import io.natrix.ride.dispatch.RideMessages.DriverEta;
 import io.natrix.ride.dispatch.RideMessages.EventType;
+import io.natrix.CircuitOpenException;
+import io.natrix.NoRespondersException;
 import io.natrix.ride.dispatch.RideMessages.NearbyWithEta;
 import io.natrix.ride.dispatch.RideMessages.Offer;
 import io.natrix.ride.dispatch.RideMessages.Ride;
@@ -126,8 +128,8 @@ final class Matcher {
         double lat = area.lat();
         double lng = area.lng();
         // with regions, the geo instances of the pick-up's region answer, wherever they run (GeoRegions)
-        String geo = config.regions().map(regions -> regions.nearbySubject(lat, lng)).orElse(GeoApi.NEARBY);
-        NearbyDrivers nearby = natrix.call(geo, area, NearbyDrivers.class, GEO_QUERY);
+        NearbyDrivers nearby = askGeo(config.regions().map(regions -> regions.nearbySubjects(lat, lng, area.radiusMeters()))
+                .orElse(List.of(GeoApi.NEARBY)), area);
         Map<String, NearbyDriver> fresh = nearby.drivers().stream().filter(d -> !excluded.contains(d.driverId()))
                 .collect(Collectors.toMap(NearbyDriver::driverId, d -> d, (a, b) -> a, LinkedHashMap::new));
         if (fresh.isEmpty()) {
@@ -145,6 +147,23 @@ final class Matcher {
             // no estimator answered in time: nearest first is the next best ranking, at a city pace of 25 km/h
             return new NearbyWithEta("distance", fresh.values().stream()
                     .map(d -> withEta(d, Math.round(d.distanceMeters() / 7))).toList(), System.currentTimeMillis());
+        }
+    }
+
+    /**
+     * Asks the first shard; when it has no instance (its region's cluster lost, every instance gone: no responders,
+     * or its breaker open because of that), the next, whose border ring covers the circle. A timeout is not passed
+     * on: an instance that is there but slow is not a lost region.
+     */
+    private NearbyDrivers askGeo(List<String> shards, NearbyRequest area) {
+        for (int i = 0; ; i++) {
+            try {
+                return natrix.call(shards.get(i), area, NearbyDrivers.class, GEO_QUERY);
+            } catch (NoRespondersException | CircuitOpenException gone) {
+                if (i == shards.size() - 1) {
+                    throw gone;
+                }
+            }
         }
     }
 

@@ -136,6 +136,22 @@ public final class GeoRegions {
         return subjects.get(indexOf(lat, lng)).nearby();
     }
 
+    /**
+     * Where a nearby question about the circle goes: its point's region first, then each other region whose border
+     * ring holds the whole circle (that region's geo instances hear every position there too). The later ones answer
+     * when the first has no instance: a region lost, its border still served from the other side.
+     */
+    public List<String> nearbySubjects(double lat, double lng, double radiusMeters) {
+        int owner = indexOf(lat, lng);
+        List<String> shards = new ArrayList<>(List.of(subjects.get(owner).nearby()));
+        for (int i = 0; i < regions.size(); i++) {
+            if (i != owner && regions.get(i).metersTo(lat, lng) + radiusMeters <= RING_METERS) {
+                shards.add(subjects.get(i).nearby());
+            }
+        }
+        return shards;
+    }
+
     public static String nearbySubject(Region region) {
         return GeoApi.NEARBY + "." + region.name();
     }

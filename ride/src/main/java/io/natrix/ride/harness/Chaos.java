@@ -33,11 +33,12 @@ import java.util.stream.Collectors;
 public final class Chaos {
 
     /** What to run. */
-    record Options(int drivers, int riders, Duration settle, Duration observe) {
+    record Options(int drivers, int riders, Duration settle, Duration observe, int regions) {
 
         static Options parse(String... args) {
             int drivers = 300;
             int riders = 100;
+            int regions = 1;
             Duration settle = Duration.ofSeconds(15);
             Duration observe = Duration.ofSeconds(12);
             for (int i = 0; i < args.length; i += 2) {
@@ -49,10 +50,14 @@ public final class Chaos {
                     case "--riders" -> riders = Integer.parseInt(args[i + 1]);
                     case "--settle" -> settle = Duration.ofSeconds(Long.parseLong(args[i + 1].replace("s", "")));
                     case "--observe" -> observe = Duration.ofSeconds(Long.parseLong(args[i + 1].replace("s", "")));
+                    case "--regions" -> regions = Integer.parseInt(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
                 }
             }
-            return new Options(drivers, riders, settle, observe);
+            if (regions != 1 && regions != 2) {
+                throw new IllegalArgumentException("--regions: 2 (two regions joined by NATS gateways) or 1, not " + regions + "\n" + USAGE);
+            }
+            return new Options(drivers, riders, settle, observe, regions);
         }
     }
 
@@ -79,7 +84,7 @@ public final class Chaos {
         }
     }
 
-    static final String USAGE = "usage: natrix chaos [--drivers 300] [--riders 100] [--settle 15s] [--observe 12s]";
+    static final String USAGE = "usage: natrix chaos [--drivers 300] [--riders 100] [--settle 15s] [--observe 12s] [--regions 2]";
 
     private final Options options;
     private final List<NatsServerProcess> servers;
@@ -109,6 +114,10 @@ public final class Chaos {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(args.length > 0 && args[0].equals("--help") ? 0 : 2);
+            return;
+        }
+        if (options.regions() == 2) {
+            RegionsChaos.main(options);
             return;
         }
         List<Row> rows = run(options, System.out);
@@ -269,7 +278,7 @@ public final class Chaos {
         Simulator.Counters before = simulator.counters();
         long started = System.nanoTime();
         Recovery recovery = new Recovery(options.riders(), started);
-        Thread watcher = Thread.ofVirtual().start(() -> watch(recovery));
+        Thread watcher = Thread.ofVirtual().start(() -> watch(simulator, recovery));
         String note = fault.inject();
         Duration lasted = recovery.faultOver(System.nanoTime());
         Thread.sleep(options.observe());
@@ -291,7 +300,7 @@ public final class Chaos {
     }
 
     /** Samples the clients' counters every 250 ms until interrupted. */
-    private void watch(Recovery recovery) {
+    static void watch(Simulator simulator, Recovery recovery) {
         try {
             while (true) {
                 Simulator.Counters now = simulator.counters();
@@ -317,15 +326,15 @@ public final class Chaos {
         out.println();
     }
 
-    private static String seconds(Duration duration) {
+    static String seconds(Duration duration) {
         return String.format("%.1f s", duration.toMillis() / 1000.0);
     }
 
-    private static String format(Duration recovery) {
+    static String format(Duration recovery) {
         return recovery == null ? "not within the window" : seconds(recovery);
     }
 
-    private static int[] freePorts(int count) throws IOException {
+    static int[] freePorts(int count) throws IOException {
         int[] ports = new int[count];
         for (int i = 0; i < count; i++) {
             try (ServerSocket socket = new ServerSocket(0)) {

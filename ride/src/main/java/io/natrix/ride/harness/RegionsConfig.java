@@ -54,7 +54,7 @@ final class RegionsConfig {
         List<String> everyHost = new ArrayList<>(hosts.values().stream().flatMap(List::stream).toList());
         everyHost.add(leaf);
         Optional<RideSecurity> security = insecure ? Optional.empty() : Optional.of(RideSecurity.generate(absolute.resolve("keys"),
-                Optional.of(RegionsDemo.REGIONS), everyHost.stream().map(h -> (h.matches("[0-9.]+") ? "ip:" : "dns:") + h).toList()));
+                Optional.of(RegionalSystem.REGIONS), everyHost.stream().map(h -> (h.matches("[0-9.]+") ? "ip:" : "dns:") + h).toList()));
         List<Path> configs = NatsSupercluster.writeConfigs(absolute.resolve("nats"), hosts, Optional.of("south"), Optional.of(leaf),
                 true, STORES, security.map(RideSecurity::nats));
         String scheme = security.isPresent() ? "tls" : "nats";
@@ -72,7 +72,7 @@ final class RegionsConfig {
                     ": \"${NATRIX_CLASSPATH:?set NATRIX_CLASSPATH (see the comment above)}\"",
                     "JAVA=\"${JAVA:-java}\"   # JDK 25",
                     "export NATRIX_REGION=" + region,
-                    "export NATRIX_GEO_REGIONS='" + RegionsDemo.REGIONS + "'",
+                    "export NATRIX_GEO_REGIONS='" + RegionalSystem.REGIONS + "'",
                     "NATS='" + nats + "'",
                     "run() { \"$JAVA\" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \"$@\" & }"));
             List<RideRole> roles = new ArrayList<>(List.of(RideRole.USERS, RideRole.GEO, RideRole.ETA_QUICK, RideRole.ETA_CAREFUL,
@@ -126,7 +126,7 @@ final class RegionsConfig {
                 "   leaders on 2.9.10 (docs/scaling.md, \"NATS configuration\").",
                 "2. Once the servers are up, provision the ride system's storage as the admin from any host (the streams and",
                 "   buckets of `RideStorage`, the fleet's stream per region): `RideStorage.provision(connection, 3,",
-                "   Optional.of(GeoRegions.parse(\"" + RegionsDemo.REGIONS + "\")))`.",
+                "   Optional.of(GeoRegions.parse(\"" + RegionalSystem.REGIONS + "\")))`.",
                 "3. On each region's service hosts: `NATRIX_CLASSPATH=... services/<region>.sh`.",
                 secured ? "4. Copy this folder to the same path on every host: the configs and commands name `keys/` by its absolute path;"
                         + " each process reads only its own seed. The certificate names every host given." 

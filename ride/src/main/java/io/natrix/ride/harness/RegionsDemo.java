@@ -4,14 +4,12 @@ import io.natrix.ride.RideSecurity;
 import io.natrix.ride.geo.GeoRegions;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.ride.sim.StreetGrid;
-import io.natrix.testkit.NatsSupercluster;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code ./natrix demo --regions 2}: the ride system in two regions, on NATS itself. Each region is a NATS cluster
@@ -23,14 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class RegionsDemo {
 
-    /** The two regions, split at latitude 32.42 (between Tel Aviv and Haifa, through Hadera). */
-    static final GeoRegions REGIONS = GeoRegions.parse("south:31.0,34.0,32.42,36.0;north:32.42,34.0,34.0,36.0");
-    static final StreetGrid HAIFA = StreetGrid.at(32.775, 34.975, 48, 26);
-    /** About 2.4 km by 1.2 km across the border: agents on both sides of it. */
-    static final StreetGrid BORDER_TOWN = StreetGrid.at(32.405, 34.90, 16, 8);
-
-    private final List<RideProcesses> processes = new CopyOnWriteArrayList<>();
-    private NatsSupercluster world;
+    private volatile RegionalSystem system;
     private volatile Simulator apps;
 
     private RegionsDemo() {
@@ -48,20 +39,22 @@ final class RegionsDemo {
             Runtime.getRuntime().removeShutdownHook(stop);
             System.exit(2);
         }
-        Optional<RideSecurity> security = options.insecure() ? Optional.empty() : Optional.of(RideSecurity.reuse(RideDemo.home(), Optional.of(REGIONS)));
+        Optional<RideSecurity> security = options.insecure() ? Optional.empty()
+                : Optional.of(RideSecurity.reuse(RideDemo.home(), Optional.of(RegionalSystem.REGIONS)));
         boolean ok;
         try {
-            demo.start(options, ports, security);
-            List<String> gateways = List.of("http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]);
-            List<String> ingest = List.of("ws://127.0.0.1:" + ports[2], "ws://127.0.0.1:" + ports[3]);
+            demo.system = RegionalSystem.startNats(security, ports);
+            demo.system.startProcesses(System.out);
+            List<String> gateways = List.of(demo.system.gateway(RegionalSystem.SOUTH), demo.system.gateway(RegionalSystem.NORTH));
+            List<String> ingest = List.of(demo.system.ingest(RegionalSystem.SOUTH), demo.system.ingest(RegionalSystem.NORTH));
             double speed = options.smoke() ? 150 : 12;
             double requestEvery = options.smoke() ? 2 : 60;
             // a third of the agents in each city, a sixth on each side's gateway in the border town
             List<String> listed = List.of(gateways.get(0), gateways.get(1), gateways.get(0), gateways.get(1), gateways.get(0), gateways.get(1));
             List<String> listedIngest = List.of(ingest.get(0), ingest.get(1), ingest.get(0), ingest.get(1), ingest.get(0), ingest.get(1));
             Simulator simulator = new Simulator(new Simulator.Options(listed, listedIngest, options.drivers(), options.riders(),
-                    requestEvery, speed, options.duration()).withStreets(List.of(StreetGrid.telAviv(), HAIFA,
-                    StreetGrid.telAviv(), HAIFA, BORDER_TOWN, BORDER_TOWN)));
+                    requestEvery, speed, options.duration()).withStreets(List.of(StreetGrid.telAviv(), RegionalSystem.HAIFA,
+                    StreetGrid.telAviv(), RegionalSystem.HAIFA, RegionalSystem.BORDER_TOWN, RegionalSystem.BORDER_TOWN)));
             demo.apps = simulator;
             try (simulator) {
                 System.out.printf("system ready: both regions' gateways answered after %.1f s; starting %,d drivers and %,d riders"
@@ -77,7 +70,7 @@ final class RegionsDemo {
                 ok = simulator.errors() == 0 && seen.nearbyUpdates() > 0 && seen.nearbyWithDrivers() >= 0.8 * seen.nearbyUpdates()
                         && simulator.ridesCompleted() > 0;
                 List<String> refused = new ArrayList<>();
-                demo.processes.forEach(system -> refused.addAll(ViolationsCheck.problems(system.instances())));
+                demo.system.processes().forEach(group -> refused.addAll(ViolationsCheck.problems(group.instances())));
                 ok &= refused.isEmpty() && !demo.failoverFailed;
                 if (options.smoke()) {
                     System.out.println(ok ? "regions demo smoke passed: rides completed in two regions joined by NATS gateways,"
@@ -106,7 +99,7 @@ final class RegionsDemo {
         return Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(run.dividedBy(3));
-                RideProcesses south = processes.getFirst();
+                RideProcesses south = system.services(RegionalSystem.SOUTH);
                 RideProcesses.Instance dispatch = south.instances().stream().filter(i -> i.role().equals("dispatch")).findFirst().orElseThrow();
                 south.stop(dispatch);
                 System.out.println("   the south's dispatch stopped: its region's riders are served by the north's dispatch");
@@ -122,60 +115,14 @@ final class RegionsDemo {
 
     private volatile boolean failoverFailed;
 
-    private void start(RideDemo.Options options, int[] ports, Optional<RideSecurity> security) throws Exception {
-        world = NatsSupercluster.start(List.of("south", "north"), 2, Optional.of("south"), true, security.map(RideSecurity::nats));
-        System.out.println("NATS: a supercluster of two regions, each a cluster of two servers, joined by gateways, and a leaf node:");
-        System.out.print(world.topology().indent(2));
-        System.out.println(security.map(keys -> "      TLS everywhere, a NATS user per role held to its subjects, in one account beside the"
-                        + " servers' system account; keys and certificates in " + RideDemo.home())
-                .orElse("      INSECURE (--insecure): anyone who reaches a port may do anything"));
-        System.out.println("geo sharded by place: " + REGIONS + " (a border ring of " + (int) GeoRegions.RING_METERS / 1000 + " km)");
-        String[] jvm = {"-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dnatrix.metricsPort=0"};
-        String south = world.servers("south");
-        String north = world.servers("north");
-        String leaf = world.servers(NatsSupercluster.LEAF);
-        // every service in each region; the dashboard once, in the south; each gateway in its region, the
-        // south's through the leaf node
-        start(security, south, "south", new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of()), jvm);
-        start(security, north, "north", new RideProcesses.Layout(1, 1, 1, 1, 1, 0, List.of()), jvm);
-        start(security, leaf, "south", new RideProcesses.Layout(0, 0, 0, 0, 0, 0, List.of(ports[0]), List.of(ports[2])), jvm);
-        start(security, north, "north", new RideProcesses.Layout(0, 0, 0, 0, 0, 0, List.of(ports[1]), List.of(ports[3])), jvm);
-        System.out.println("gateways: south http://127.0.0.1:" + ports[0] + " (through the leaf node " + leaf + "), north http://127.0.0.1:"
-                + ports[1] + "; drivers' locations on ws://127.0.0.1:" + ports[2] + " and ws://127.0.0.1:" + ports[3]);
-        System.out.println("try:  ./natrix ls --nats " + south.split(",")[0] + "     ./natrix ls --nats " + north.split(",")[0]
-                + "   (every service, counted by region, from either)");
-    }
-
-    private void start(Optional<RideSecurity> security, String url, String region, RideProcesses.Layout layout, String[] jvm)
-            throws Exception {
-        String[] options = java.util.stream.Stream.concat(java.util.Arrays.stream(jvm), java.util.stream.Stream.of("-Dnatrix.region=" + region))
-                .toArray(String[]::new);
-        System.out.printf("starting region %s: %s%n", region, layout);
-        // the stream and buckets go to the region of the first start, south, two copies each (RideStorage)
-        processes.add(RideProcesses.start(url, security, Optional.of(REGIONS), 2, layout, options));
-    }
-
     /** Gateways first, the services, then the servers; the logs kept when the apps saw errors. */
     private synchronized void stop() {
-        List<RideProcesses> started = new ArrayList<>(processes);
-        processes.clear();
-        started.reversed().forEach(RideProcesses::close);
-        if (world != null) {
-            world.close();
-            world = null;
-        }
-        Simulator seen = apps;
-        boolean keep = seen != null && seen.errors() > 0;
-        for (RideProcesses system : started) {
-            if (keep) {
-                System.out.println("natrix demo: the apps saw errors; logs kept in " + system.logs());
-            } else {
-                try {
-                    system.deleteLogs();
-                } catch (IOException e) {
-                    System.out.println("natrix demo: could not delete the logs in " + system.logs() + ": " + e.getMessage());
-                }
-            }
+        RegionalSystem started = system;
+        system = null;
+        if (started != null) {
+            started.close();
+            Simulator seen = apps;
+            started.logs(seen != null && seen.errors() > 0, System.out);
         }
     }
 }

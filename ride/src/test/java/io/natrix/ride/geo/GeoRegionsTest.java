@@ -32,6 +32,14 @@ class GeoRegionsTest {
     }
 
     @Test
+    void aCircleWithinTheOtherRegionsRingMayBeAskedThereWhenItsOwnShardIsGone() {
+        // 0.05° north of the border (5.6 km): a 3 km circle lies within the south's 10 km ring, a 5 km one does not
+        assertThat(TWO.nearbySubjects(32.05, 35.0, 3_000)).containsExactly("ms.geo.Nearby.north", "ms.geo.Nearby.south");
+        assertThat(TWO.nearbySubjects(32.05, 35.0, 5_000)).containsExactly("ms.geo.Nearby.north");
+        assertThat(TWO.nearbySubjects(32.5, 35.0, 3_000)).as("far from the border").containsExactly("ms.geo.Nearby.north");
+    }
+
+    @Test
     void aBadSpecIsRefusedWithWhatAGoodOneLooksLike() {
         assertThatThrownBy(() -> GeoRegions.parse("north:32,34,33")).hasMessageContaining("name:south,west,north,east");
         assertThatThrownBy(() -> GeoRegions.parse("north:33,34,32,36")).hasMessageContaining("not a box");

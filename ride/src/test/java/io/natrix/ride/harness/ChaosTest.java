@@ -21,7 +21,7 @@ class ChaosTest {
     @Test
     void everyFaultUnderLoadLosesNothingAndRecovers() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        List<Chaos.Row> rows = Chaos.run(new Chaos.Options(80, 30, Duration.ofSeconds(10), Duration.ofSeconds(8)),
+        List<Chaos.Row> rows = Chaos.run(new Chaos.Options(80, 30, Duration.ofSeconds(10), Duration.ofSeconds(8), 1),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         System.out.println(printed.toString(StandardCharsets.UTF_8));
 
