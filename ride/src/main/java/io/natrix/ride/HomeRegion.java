@@ -5,8 +5,8 @@ import java.util.UUID;
 
 /**
  * Where the ride system keeps a user's or a ride's data when it runs in regions: in the region named at the head
- * of its id ({@code north_6f1c0d2e-...}): a user in the region where it signed up, a ride in the region of its
- * pick-up. Any region then finds a traveller or a ride without asking the others, and a region whose NATS cluster
+ * of its id ({@code north_6f1c0d2e-...}): a user in the region where it signed up, a ride in the region whose
+ * dispatch took it. Any region then finds a traveller or a ride without asking the others, and a region whose NATS cluster
  * is lost takes only its own data with it. Ids made without regions are plain UUIDs and have no home.
  */
 public final class HomeRegion {

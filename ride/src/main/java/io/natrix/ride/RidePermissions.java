@@ -43,7 +43,10 @@ final class RidePermissions {
         return users(Optional.empty());
     }
 
-    /** The same, with geo sharded by place: geo may read each region's fleet stream ({@link RideStorage#fleetOf}). */
+    /**
+     * The same, with the system in regions: each role may use every region's streams and buckets it needs (geo each
+     * region's fleet, users each region's users, dispatch each region's rides and drivers' claims).
+     */
     static Map<String, NatsSecurity.User> users(Optional<GeoRegions> regions) {
         Map<String, NatsSecurity.User> users = new LinkedHashMap<>();
         users.put(NatsSecurity.ADMIN, NatsSecurity.User.admin());
@@ -65,6 +68,8 @@ final class RidePermissions {
             case USERS -> {
                 serves(subscribe, UsersApi.SUBJECTS);
                 publish.addAll(keyValue(RideStorage.USERS));
+                // with regions, a users instance reads and changes users at home in every region (HomeRegion)
+                eachRegion(regions, RideStorage.USERS, publish::addAll, RidePermissions::keyValue);
             }
             case GEO -> {
                 serves(subscribe, GeoApi.SUBJECTS);
@@ -81,9 +86,12 @@ final class RidePermissions {
             case DISPATCH -> {
                 serves(subscribe, DispatchApi.SUBJECTS);
                 publish.addAll(List.of(GeoApi.NEARBY, GeoApi.NEARBY + ".*", EtaApi.QUICK, EtaApi.CAREFUL, GeoApi.availabilityOf("*"),
-                        DispatchApi.ridesOf("*"), DispatchApi.offersTo("*"), DispatchApi.EVENTS + ".*"));
+                        DispatchApi.ridesOf("*"), DispatchApi.offersTo("*"), DispatchApi.EVENTS + ".>"));
                 publish.addAll(stream(RideStorage.RIDES));
                 publish.addAll(keyValue(RideStorage.DRIVER_CLAIMS));
+                // with regions, every region's rides (each instance folds them all) and drivers' claims
+                eachRegion(regions, RideStorage.RIDES, publish::addAll, RidePermissions::stream);
+                eachRegion(regions, RideStorage.DRIVER_CLAIMS, publish::addAll, RidePermissions::keyValue);
             }
             case DASHBOARD -> {
                 serves(subscribe, DashboardApi.SUBJECTS);
@@ -118,6 +126,11 @@ final class RidePermissions {
         }
         String service = contract.service();
         subscribe.addAll(List.of("$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.*." + service, "$SRV.*." + service + ".*"));
+    }
+
+    private static void eachRegion(Optional<GeoRegions> regions, String name, java.util.function.Consumer<List<String>> allow,
+                                   java.util.function.Function<String, List<String>> use) {
+        regions.map(GeoRegions::regions).orElse(List.of()).forEach(region -> allow.accept(use.apply(RideStorage.ofRegion(name, region.name()))));
     }
 
     /**

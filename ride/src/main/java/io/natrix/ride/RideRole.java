@@ -42,14 +42,17 @@ public enum RideRole {
     /** The same; a gateway also serves its publish streams' WebSockets on {@code ingestPort} (0: any free port). */
     AutoCloseable start(Natrix natrix, DispatchConfig dispatch, int port, OptionalInt ingestPort, RideTokens tokens) {
         return switch (this) {
-            case USERS -> tokens.issuer().map(issuer -> UsersService.start(natrix, issuer)).orElseGet(() -> UsersService.start(natrix));
+            case USERS -> GeoRegions.configured()
+                    .map(regions -> UsersService.start(natrix, tokens.issuer(), region().map(regions::named), regions))
+                    .orElseGet(() -> tokens.issuer().map(issuer -> UsersService.start(natrix, issuer)).orElseGet(() -> UsersService.start(natrix)));
             case GEO -> GeoService.start(natrix, new GeoIndex(RideStorage.FLEET_KEPT, System::currentTimeMillis),
                     GeoRegions.configured().map(regions -> regions.named(region().orElseThrow(() -> new IllegalStateException(
                             "geo is sharded by region (" + regions + "): give this instance its region with -Dnatrix.region"
                                     + " or NATRIX_REGION")))));
             case ETA_QUICK -> EtaService.startQuick(natrix);
             case ETA_CAREFUL -> EtaService.startCareful(natrix, CAREFUL_ETA_LATENCY);
-            case DISPATCH -> Dispatch.start(natrix, dispatch.regions().isPresent() ? dispatch : dispatch.regions(GeoRegions.configured()));
+            case DISPATCH -> Dispatch.start(natrix, (dispatch.regions().isPresent() ? dispatch : dispatch.regions(GeoRegions.configured()))
+                    .region(dispatch.region().or(RideRole::region)));
             case DASHBOARD -> DashboardService.start(natrix);
             case GATEWAY -> {
                 Gateway.Builder gateway = Gateway.builder(natrix).port(port);

@@ -42,7 +42,16 @@ public final class RideStorage {
      * a gateway to be stored, and a region's geo instances replay from their own cluster.
      */
     public static String fleetOf(GeoRegions.Region region) {
-        return GEO_FLEET + "_" + region.name();
+        return ofRegion(GEO_FLEET, region.name());
+    }
+
+    /**
+     * A stream or bucket of one region when the system runs in regions: {@code RIDES_north}, {@code users_north}.
+     * The rides, users and driver claims are each one per region, placed in the region's cluster, every ride, user
+     * or claim in the one of its id's {@link HomeRegion}.
+     */
+    public static String ofRegion(String name, String region) {
+        return name + "_" + region;
     }
     /** What each driver last said about taking rides, or dispatch about it being busy (geo's replay on start). */
     public static final String GEO_AVAILABILITY = "GEO_AVAILABILITY";
@@ -82,24 +91,29 @@ public final class RideStorage {
     }
 
     /**
-     * As {@link #provision(Connection, int)}; with {@code regions}, the fleet's positions in a stream per region
-     * ({@link #fleetOf}) placed in the region's cluster instead of {@link #GEO_FLEET}. The rides' events, the
-     * availability changes and the users and driver-claims buckets stay one each, placed in the first region's
-     * cluster: a user who travels is found in any region, and a driver near a border, whom either region's
-     * dispatch may offer a ride, is claimed once.
+     * As {@link #provision(Connection, int)}; with {@code regions}, the rides' events, the users, the driver claims
+     * and the fleet's positions each one per region ({@link #ofRegion}, {@link #fleetOf}), placed in the region's
+     * cluster: a region keeps its own rides (those its dispatch took), users (those who signed up there) and
+     * drivers' claims, and losing a
+     * region's cluster loses no other region's. The drivers' availability changes stay one stream, placed in the
+     * first region's cluster: they are broadcast without waiting for the stream, so they are heard while that
+     * region is lost, and the stream is only read by a geo instance that starts (stated in docs/scaling.md).
      */
     public static void provision(Connection admin, int replicas, Optional<GeoRegions> regions) throws IOException, JetStreamApiException {
         // creating a replicated stream answers once its copies have elected a leader: seconds, on a supercluster
         // just formed (the services' two-second requests are for reads and writes, not for this)
         io.nats.client.JetStreamOptions provisioning = io.nats.client.JetStreamOptions.builder().requestTimeout(PROVISION_TIMEOUT).build();
         JetStreamManagement streams = admin.jetStreamManagement(provisioning);
-        // with regions, what is one for all is placed in the first region's cluster; unplaced, JetStream would
-        // choose a region of its own (seen: a stream made from one region's client placed in the other)
-        Placement home = regions.map(r -> Placement.builder().cluster(r.regions().getFirst().name()).build()).orElse(null);
-        put(streams, StreamConfiguration.builder().name(RIDES).subjects(DispatchApi.EVENTS + ".>")
-                .storageType(StorageType.File).replicas(replicas).placement(home)
-                // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
-                .maxBytes(1L << 30).maximumMessageSize(64 << 10).build());
+        // with regions, what is one for all (the availability) is placed in the first region's cluster; unplaced,
+        // JetStream would choose a region of its own (seen: a stream made from one region's client placed in the other)
+        Placement home = regions.map(r -> inRegion(r.regions().getFirst())).orElse(null);
+        if (regions.isEmpty()) {
+            put(streams, rides(RIDES, DispatchApi.EVENTS + ".>", replicas).build());
+        }
+        for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
+            put(streams, rides(ofRegion(RIDES, region.name()), DispatchApi.EVENTS + "." + region.name() + ".>", replicas)
+                    .placement(inRegion(region)).build());
+        }
         // every position of the last 30 s, most in gateways' batches (one subject for all): a replay reads it
         // all, in order, the last position of a driver winning; 256 MiB is 30 s of about 80,000 drivers, and past
         // it the oldest go first
@@ -107,18 +121,41 @@ public final class RideStorage {
             put(streams, fleet(GEO_FLEET, GeoApi.POSITIONS + ".>").build());
         }
         for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
-            put(streams, fleet(fleetOf(region), GeoRegions.positionsOf(region) + ".>")
-                    .placement(Placement.builder().cluster(region.name()).build()).build());
+            put(streams, fleet(fleetOf(region), GeoRegions.positionsOf(region) + ".>").placement(inRegion(region)).build());
         }
         // a driver says it takes rides once, not every second: kept on disk, in copies, for as long as it holds
         put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects(GeoApi.AVAILABILITY + ".>")
                 .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1).placement(home)
                 .maxBytes(64L << 20).maximumMessageSize(1 << 10).build());
         KeyValueManagement buckets = admin.keyValueManagement(io.nats.client.KeyValueOptions.builder().jetStreamOptions(provisioning).build());
-        put(buckets, KeyValueConfiguration.builder().name(USERS).storageType(StorageType.File).replicas(replicas).placement(home)
-                .maxHistoryPerKey(1).maxBucketSize(512L << 20).maximumValueSize(16 << 10).build()); // a user is ~200 bytes
-        put(buckets, KeyValueConfiguration.builder().name(DRIVER_CLAIMS).storageType(StorageType.File).replicas(replicas).placement(home)
-                .maxHistoryPerKey(1).maxBucketSize(64L << 20).maximumValueSize(1 << 10).build()); // a ride id per driver
+        if (regions.isEmpty()) {
+            put(buckets, users(USERS, replicas).build());
+            put(buckets, claims(DRIVER_CLAIMS, replicas).build());
+        }
+        for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
+            put(buckets, users(ofRegion(USERS, region.name()), replicas).placement(inRegion(region)).build());
+            put(buckets, claims(ofRegion(DRIVER_CLAIMS, region.name()), replicas).placement(inRegion(region)).build());
+        }
+    }
+
+    private static Placement inRegion(GeoRegions.Region region) {
+        return Placement.builder().cluster(region.name()).build();
+    }
+
+    private static StreamConfiguration.Builder rides(String name, String subjects, int replicas) {
+        // at 1 GiB the oldest events go (a ride's history is a few hundred bytes an event)
+        return StreamConfiguration.builder().name(name).subjects(subjects).storageType(StorageType.File).replicas(replicas)
+                .maxBytes(1L << 30).maximumMessageSize(64 << 10);
+    }
+
+    private static KeyValueConfiguration.Builder users(String name, int replicas) {
+        return KeyValueConfiguration.builder().name(name).storageType(StorageType.File).replicas(replicas)
+                .maxHistoryPerKey(1).maxBucketSize(512L << 20).maximumValueSize(16 << 10); // a user is ~200 bytes
+    }
+
+    private static KeyValueConfiguration.Builder claims(String name, int replicas) {
+        return KeyValueConfiguration.builder().name(name).storageType(StorageType.File).replicas(replicas)
+                .maxHistoryPerKey(1).maxBucketSize(64L << 20).maximumValueSize(1 << 10); // a ride id per driver
     }
 
     /**

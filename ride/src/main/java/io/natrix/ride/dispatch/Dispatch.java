@@ -5,7 +5,9 @@ import io.natrix.Natrix;
 import io.natrix.RequestContext;
 import io.natrix.Service;
 import io.natrix.ServiceException;
+import io.natrix.ride.HomeRegion;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
+import io.natrix.ride.geo.GeoRegions;
 import io.natrix.ride.dispatch.RideMessages.AnswerOffer;
 import io.natrix.ride.dispatch.RideMessages.CancelRide;
 import io.natrix.ride.dispatch.RideMessages.DriverStep;
@@ -62,8 +64,13 @@ public final class Dispatch implements AutoCloseable {
         Dispatch dispatch = new Dispatch(natrix, config);
         dispatch.service = natrix.service("dispatch").version("1.0.0").description("Rides: matching, offers and lifecycle")
                 .beforeServing(() -> {
-                    dispatch.ledger = RideLedger.open(natrix.nats());
-                    dispatch.claims = DriverClaims.open(natrix.nats());
+                    List<String> regions = config.regions().map(r -> r.regions().stream().map(GeoRegions.Region::name).toList())
+                            .orElse(List.of());
+                    dispatch.ledger = RideLedger.open(natrix.nats(), regions);
+                    dispatch.claims = regions.isEmpty() ? DriverClaims.open(natrix.nats())
+                            : DriverClaims.open(natrix.nats(), config.region().orElseThrow(() -> new IllegalStateException(
+                            "the system runs in regions (" + config.regions().get() + "): give this dispatch instance its region"
+                                    + " with -Dnatrix.region or NATRIX_REGION")), Set.copyOf(regions));
                     dispatch.matcher = new Matcher(natrix, dispatch.ledger, dispatch.claims, config, dispatch.notifier);
                 })
                 .implement(DispatchApi.class, dispatch.endpoints())
@@ -127,9 +134,12 @@ public final class Dispatch implements AutoCloseable {
             throw new ServiceException(400, "riderId must be 1 to 64 letters, digits, '-' or '_'");
         }
         Acting.as(Acting.RIDER, request.riderId());
-        String rideId = RequestContext.current().flatMap(RequestContext::requestId)
-                .map(key -> UUID.nameUUIDFromBytes(("ride/" + request.riderId() + "/" + key).getBytes(StandardCharsets.UTF_8)))
-                .orElseGet(UUID::randomUUID).toString();
+        // with regions, the ride is kept in this instance's region (HomeRegion): its writes never wait on another
+        // region, and a region that is lost takes only the rides its own instances took
+        String rideId = HomeRegion.id(config.regions().flatMap(regions -> config.region()),
+                RequestContext.current().flatMap(RequestContext::requestId)
+                        .map(key -> UUID.nameUUIDFromBytes(("ride/" + request.riderId() + "/" + key).getBytes(StandardCharsets.UTF_8)))
+                        .orElseGet(UUID::randomUUID));
         Optional<Ride> active = ledger.activeRideOf(request.riderId()).filter(ride -> !ride.rideId().equals(rideId));
         if (active.isPresent()) {
             throw new ServiceException(409, "rider " + request.riderId() + " already has ride " + active.get().rideId()
@@ -154,7 +164,7 @@ public final class Dispatch implements AutoCloseable {
     private Ride ride(String rideId) throws InterruptedException {
         Optional<Ride> ride = ledger.currentEntry(rideId == null ? "" : rideId).map(RideLedger.Entry::ride);
         if (ride.isPresent() && !Acting.maySee(ride.get())) {
-            ledger.catchUp(); // it may have just become theirs on another instance (an offer, an acceptance)
+            ledger.catchUp(rideId); // it may have just become theirs on another instance (an offer, an acceptance)
             ride = ledger.entry(rideId).map(RideLedger.Entry::ride);
         }
         return ride.filter(Acting::maySee).orElseThrow(() -> Acting.noRide(rideId));
@@ -249,7 +259,7 @@ public final class Dispatch implements AutoCloseable {
                 }
                 // this instance may not have folded the step that allows it (an offer another instance made a
                 // moment ago): read every event stored so far, then check again, before refusing
-                ledger.catchUp();
+                ledger.catchUp(rideId == null ? "" : rideId);
                 caughtUp = true;
                 attempt--;
                 continue;

@@ -1,7 +1,7 @@
 package io.natrix.ride.dispatch;
 
-import io.natrix.JetStreamDefaults;
-
+import io.natrix.ServiceException;
+import io.natrix.ride.HomeBuckets;
 import io.natrix.ride.RideStorage;
 
 import io.natrix.ride.WhileElecting;
@@ -16,26 +16,38 @@ import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which ride holds which driver, in the key-value bucket {@code driver-claims}: a claim is a {@code create},
  * which fails when the key exists, so two rides can never hold one driver, whichever instances ask. Every
- * operation waits out a leader election of the bucket ({@link WhileElecting}).
+ * operation waits out a leader election of the bucket ({@link WhileElecting}). With regions, a driver's claim is
+ * in the bucket of its {@link io.natrix.ride.HomeRegion} ({@code driver-claims_north}): one place per driver, so a
+ * driver near a border, whom either region's dispatch may offer a ride, is still held by one ride.
  */
 final class DriverClaims {
 
     static final String BUCKET = RideStorage.DRIVER_CLAIMS;
 
-    private final KeyValue bucket;
+    private final HomeBuckets buckets;
 
-    private DriverClaims(KeyValue bucket) {
-        this.bucket = bucket;
+    private DriverClaims(HomeBuckets buckets) {
+        this.buckets = buckets;
     }
 
     /** Opens the provisioned bucket ({@link RideStorage#provision}). */
     static DriverClaims open(Connection connection) throws IOException, JetStreamApiException {
-        RideStorage.require(connection, "KV_" + BUCKET);
-        return new DriverClaims(connection.keyValue(BUCKET, JetStreamDefaults.keyValue()));
+        return new DriverClaims(HomeBuckets.open(connection, BUCKET, Optional.empty(), Set.of()));
+    }
+
+    /** Opens the provisioned buckets of {@code regions}; this instance runs in {@code own}. */
+    static DriverClaims open(Connection connection, String own, Set<String> regions) throws IOException, JetStreamApiException {
+        return new DriverClaims(HomeBuckets.open(connection, BUCKET, Optional.of(own), regions));
+    }
+
+    /** The bucket of the driver's claim; refused for a driver of no region the system has. */
+    private KeyValue bucket(String driverId) throws IOException {
+        return buckets.bucketFor(driverId).orElseThrow(() -> new ServiceException(404, "no driver " + driverId));
     }
 
     /**
@@ -44,6 +56,7 @@ final class DriverClaims {
      */
     boolean claim(String driverId, String rideId) throws IOException {
         try {
+            KeyValue bucket = bucket(driverId);
             WhileElecting.retry(() -> bucket.create(driverId, rideId.getBytes(StandardCharsets.UTF_8)));
             return true;
         } catch (JetStreamApiException taken) {
@@ -54,6 +67,7 @@ final class DriverClaims {
     /** The ride that holds the driver now, if any. */
     Optional<String> heldBy(String driverId) throws IOException {
         try {
+            KeyValue bucket = bucket(driverId);
             KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(driverId));
             return entry == null || entry.getValue() == null ? Optional.empty()
                     : Optional.of(new String(entry.getValue(), StandardCharsets.UTF_8));
@@ -65,6 +79,7 @@ final class DriverClaims {
     /** Releases the driver if this ride holds it. */
     void release(String driverId, String rideId) throws IOException {
         try {
+            KeyValue bucket = bucket(driverId);
             KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(driverId));
             if (entry != null && entry.getValue() != null
                     && new String(entry.getValue(), StandardCharsets.UTF_8).equals(rideId)) {

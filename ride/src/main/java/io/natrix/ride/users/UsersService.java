@@ -1,20 +1,19 @@
 package io.natrix.ride.users;
 
-import io.natrix.JetStreamDefaults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.StorageType;
 import io.natrix.Actor;
 import io.natrix.Natrix;
 import io.natrix.RequestContext;
 import io.natrix.Service;
 import io.natrix.ServiceException;
+import io.natrix.ride.HomeBuckets;
+import io.natrix.ride.HomeRegion;
 import io.natrix.ride.RideStorage;
+import io.natrix.ride.geo.GeoRegions;
 import io.natrix.ride.WhileElecting;
 import io.natrix.ride.users.UserMessages.CreateUser;
 import io.natrix.gateway.TokenIssuer;
@@ -33,6 +32,12 @@ import java.util.regex.Pattern;
 /**
  * Riders and drivers, stored in the JetStream key-value bucket {@code users} (file storage), so a restart of
  * every instance loses nothing. Any instance answers any request: the bucket is the only state.
+ *
+ * <p>When the system runs in regions, each region has a bucket of its own ({@code users_north}), placed in its
+ * NATS cluster: a user signs up in the region of the instance that answers, and its id says so
+ * ({@link HomeRegion}: {@code north_6f1c...}); any instance of any region reads or changes a user in the bucket of
+ * its id's region, so a traveller is found wherever it asks, with no copy to keep in step. A region whose cluster
+ * is lost takes only its own users with it, until it returns.
  */
 public final class UsersService {
 
@@ -45,18 +50,18 @@ public final class UsersService {
     /** How long a rider's or driver's token is valid. */
     public static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
-    private final KeyValue bucket;
+    private final HomeBuckets buckets;
     private final Optional<TokenIssuer> tokens;
     private final ObjectMapper json = new ObjectMapper();
 
-    private UsersService(KeyValue bucket, Optional<TokenIssuer> tokens) {
-        this.bucket = bucket;
+    private UsersService(HomeBuckets buckets, Optional<TokenIssuer> tokens) {
+        this.buckets = buckets;
         this.tokens = tokens;
     }
 
     /** Starts one users instance on the provisioned bucket ({@link RideStorage#provision}), minting no tokens. */
     public static Service start(Natrix natrix) {
-        return start(natrix, Optional.empty());
+        return start(natrix, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -64,11 +69,24 @@ public final class UsersService {
      * {@link #TOKEN_LIFETIME}: the users service owns identities, so it alone holds the signing key.
      */
     public static Service start(Natrix natrix, TokenIssuer tokens) {
-        return start(natrix, Optional.of(tokens));
+        return start(natrix, Optional.of(tokens), Optional.empty());
     }
 
-    private static Service start(Natrix natrix, Optional<TokenIssuer> tokens) {
-        UsersService users = new UsersService(bucket(natrix), tokens);
+    /**
+     * As above, with the system in {@code regions}, this instance in the region {@code own} names: users sign up
+     * in its region's bucket, and are read from their own region's, wherever that is.
+     */
+    public static Service start(Natrix natrix, Optional<TokenIssuer> tokens, Optional<GeoRegions.Region> own, GeoRegions regions) {
+        return start(natrix, tokens, Optional.of(new InRegions(own.orElseThrow(() -> new IllegalStateException(
+                "the system runs in regions (" + regions + "): give this users instance its region with -Dnatrix.region"
+                        + " or NATRIX_REGION")).name(), regions)));
+    }
+
+    private record InRegions(String own, GeoRegions regions) {
+    }
+
+    private static Service start(Natrix natrix, Optional<TokenIssuer> tokens, Optional<InRegions> regions) {
+        UsersService users = new UsersService(buckets(natrix, regions), tokens);
         return natrix.service("users").version("1.0.0").description("Riders and drivers, in a JetStream key-value bucket")
                 .implement(UsersApi.class, new UsersApi() {
                     @Override
@@ -121,10 +139,10 @@ public final class UsersService {
                 });
     }
 
-    private static KeyValue bucket(Natrix natrix) {
+    private static HomeBuckets buckets(Natrix natrix, Optional<InRegions> regions) {
         try {
-            RideStorage.require(natrix.nats(), "KV_" + BUCKET);
-            return natrix.nats().keyValue(BUCKET, JetStreamDefaults.keyValue());
+            return HomeBuckets.open(natrix.nats(), BUCKET, regions.map(InRegions::own), regions.map(r -> r.regions().regions().stream()
+                    .map(GeoRegions.Region::name).collect(java.util.stream.Collectors.toSet())).orElse(java.util.Set.of()));
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("the users bucket is not available (is JetStream enabled?): " + e.getMessage(), e);
         }
@@ -137,9 +155,10 @@ public final class UsersService {
         validate(request.name(), request.phone());
         // the request id is the idempotency key: the same sign-up sent again (a retry after a lost answer, through
         // a NATS server's death) names the same user, finds it stored and answers it, instead of a second user
-        String id = RequestContext.current().flatMap(RequestContext::requestId)
+        String id = HomeRegion.id(buckets.own(), RequestContext.current().flatMap(RequestContext::requestId)
                 .map(key -> UUID.nameUUIDFromBytes(("user/" + request.role() + "/" + key).getBytes(StandardCharsets.UTF_8)))
-                .orElseGet(UUID::randomUUID).toString();
+                .orElseGet(UUID::randomUUID));
+        KeyValue bucket = buckets.ownBucket();
         User user = new User(id, request.role(), request.name().strip(), request.phone(), System.currentTimeMillis(), 0);
         byte[] stored = json.writeValueAsBytes(user);
         try {
@@ -158,7 +177,7 @@ public final class UsersService {
         if (request.id() == null || request.id().isBlank() || request.id().contains(".") || request.id().contains(" ")) {
             throw new ServiceException(400, "id must be a user id");
         }
-        KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(request.id()));
+        KeyValueEntry entry = atHome(request.id(), () -> bucketFor(request.id()).get(request.id()));
         if (entry == null || entry.getValue() == null) {
             throw new ServiceException(404, "no user " + request.id());
         }
@@ -174,13 +193,41 @@ public final class UsersService {
             validate(name, phone);
             User updated = new User(current.id(), current.role(), name, phone, current.createdAt(), 0);
             try {
-                long revision = bucket.update(current.id(), json.writeValueAsBytes(updated), current.revision());
+                byte[] stored = json.writeValueAsBytes(updated);
+                long revision = atHome(current.id(), () -> bucketFor(current.id()).update(current.id(), stored, current.revision()));
                 return withRevision(updated, revision);
             } catch (JetStreamApiException conflict) {
                 // another instance updated the user since we read it: read again and reapply
             }
         }
         throw new ServiceException(409, "user " + request.id() + " is being changed concurrently; try again");
+    }
+
+    /**
+     * Runs an operation on a user's bucket: in this instance's region (or the one), through a leader election
+     * ({@link WhileElecting}); in another region, once, and when that region does not answer (its NATS cluster lost,
+     * or electing) a 503 that says so, within one JetStream timeout, where waiting out an election would outlast
+     * the caller's deadline.
+     */
+    private <T> T atHome(String id, WhileElecting.Operation<T> operation) throws IOException, JetStreamApiException {
+        Optional<String> home = HomeRegion.of(id).filter(region -> buckets.own().isPresent() && !buckets.own().equals(Optional.of(region)));
+        if (home.isEmpty()) {
+            return WhileElecting.retry(operation);
+        }
+        try {
+            return operation.run();
+        } catch (IOException e) {
+            if (WhileElecting.electing(e)) {
+                throw new ServiceException(503, "user " + id + " is kept in region " + home.get() + ", which does not answer now;"
+                        + " try again later");
+            }
+            throw e;
+        }
+    }
+
+    /** The bucket of the user's region (or the one); 404 for an id of no region the system has. */
+    private KeyValue bucketFor(String id) throws IOException {
+        return buckets.bucketFor(id).orElseThrow(() -> new ServiceException(404, "no user " + id));
     }
 
     private static void validate(String name, String phone) {

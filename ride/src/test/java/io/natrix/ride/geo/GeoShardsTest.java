@@ -117,10 +117,15 @@ class GeoShardsTest {
             assertThat(fleet.getClusterInfo().getName()).isEqualTo(region);
             assertThat(fleet.getStreamState().getMsgCount()).as(region + "'s positions").isEqualTo(2);
         }
-        assertThat(streams.getStreamNames()).doesNotContain(RideStorage.GEO_FLEET);
-        for (String global : List.of(RideStorage.RIDES, RideStorage.GEO_AVAILABILITY, "KV_" + RideStorage.USERS)) {
-            assertThat(streams.getStreamInfo(global).getClusterInfo().getName()).as(global + ": in the first region given")
-                    .isEqualTo("north");
+        assertThat(streams.getStreamNames()).doesNotContain(RideStorage.GEO_FLEET, RideStorage.RIDES, "KV_" + RideStorage.USERS,
+                "KV_" + RideStorage.DRIVER_CLAIMS);
+        for (String region : world.regions()) { // and so are its rides, users and drivers' claims (RegionalDataTest)
+            for (String own : List.of(RideStorage.ofRegion(RideStorage.RIDES, region), "KV_" + RideStorage.ofRegion(RideStorage.USERS, region),
+                    "KV_" + RideStorage.ofRegion(RideStorage.DRIVER_CLAIMS, region))) {
+                assertThat(streams.getStreamInfo(own).getClusterInfo().getName()).as(own).isEqualTo(region);
+            }
         }
+        assertThat(streams.getStreamInfo(RideStorage.GEO_AVAILABILITY).getClusterInfo().getName())
+                .as("the availability changes, one stream: in the first region given").isEqualTo("north");
     }
 }
