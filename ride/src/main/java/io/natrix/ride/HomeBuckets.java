@@ -67,6 +67,16 @@ public final class HomeBuckets {
         return home.isEmpty() ? Optional.empty() : Optional.of(opened(bucketOf(home)));
     }
 
+    /**
+     * Runs an operation on {@code id}'s bucket: in this process's region (or the one), through a leader election
+     * ({@link WhileElecting}); in another region, once, so a region that does not answer (lost, or electing) costs
+     * one JetStream timeout, not the election's patience: the caller decides (another candidate, a 503).
+     */
+    public <T> T run(String id, WhileElecting.Operation<T> operation) throws IOException, JetStreamApiException {
+        boolean elsewhere = own.isPresent() && HomeRegion.of(id).filter(home -> !home.equals(own.get())).isPresent();
+        return elsewhere ? operation.run() : WhileElecting.retry(operation);
+    }
+
     private String bucketOf(Optional<String> region) {
         return region.map(r -> RideStorage.ofRegion(name, r)).orElse(name);
     }

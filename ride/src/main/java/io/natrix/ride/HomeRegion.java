@@ -22,6 +22,12 @@ public final class HomeRegion {
         return region.map(home -> home + SEPARATOR + uuid).orElseGet(uuid::toString);
     }
 
+    /** Whether {@code id} was made from {@code uuid}, at home in whichever region. */
+    public static boolean sameKey(String id, UUID uuid) {
+        String key = uuid.toString();
+        return id.equals(key) || id.endsWith(SEPARATOR + key);
+    }
+
     /** The region an id is at home in; empty for an id made without regions. */
     public static Optional<String> of(String id) {
         int at = id.lastIndexOf(SEPARATOR);

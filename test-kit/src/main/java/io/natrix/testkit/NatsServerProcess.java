@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class NatsServerProcess {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
     private final Process process;
     private final int port;
@@ -58,8 +58,14 @@ public final class NatsServerProcess {
      */
     static void awaitJetStreamLeader(List<NatsServerProcess> cluster, Optional<NatsSecurity> security)
             throws IOException {
+        awaitJetStreamLeader(cluster, security, READY_TIMEOUT);
+    }
+
+    /** The same, waiting up to {@code timeout}. */
+    static void awaitJetStreamLeader(List<NatsServerProcess> cluster, Optional<NatsSecurity> security, java.time.Duration timeout)
+            throws IOException {
         String urls = String.join(",", cluster.stream().map(NatsServerProcess::url).toList());
-        long giveUp = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long giveUp = System.nanoTime() + timeout.toNanos();
         io.nats.client.Options.Builder builder = new io.nats.client.Options.Builder().servers(urls.split(","))
                 .connectionTimeout(java.time.Duration.ofSeconds(2));
         if (security.isPresent()) {
@@ -81,7 +87,7 @@ public final class NatsServerProcess {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while the cluster elected its JetStream leader");
         }
-        throw new IOException("the cluster's JetStream had no leader within " + READY_TIMEOUT.toSeconds() + " s: " + last);
+        throw new IOException("the cluster's JetStream had no leader within " + timeout.toSeconds() + " s: " + last);
     }
 
     /**

@@ -405,12 +405,23 @@ public final class NatsSupercluster implements AutoCloseable {
         return out.split("\"connection\"").length - 1 >= gateways;
     }
 
+    /**
+     * How long a restarted region may take until JetStream has a meta leader again: the meta group lost its quorum
+     * with the region (two regions of two servers each), and its election after the region's return took over 10 s
+     * on the loaded two cores (seen in {@code ./natrix chaos --regions 2}).
+     */
+    private static final java.time.Duration RESTART_ELECTION = java.time.Duration.ofSeconds(45);
+
     private void awaitJetStream() throws IOException {
+        awaitJetStream(NatsServerProcess.READY_TIMEOUT);
+    }
+
+    private void awaitJetStream(java.time.Duration election) throws IOException {
         if (!jetStream) {
             return;
         }
         List<NatsServerProcess> servers = regions.values().stream().flatMap(region -> region.stream().map(server -> server.process)).toList();
-        NatsServerProcess.awaitJetStreamLeader(servers, security);
+        NatsServerProcess.awaitJetStreamLeader(servers, security, election);
         // one meta leader, the same for every server, over them all (not one per region), that sees every other
         // server online (/jsz on the leader lists its peers, "offline" until it has heard from them)
         long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
@@ -490,7 +501,7 @@ public final class NatsSupercluster implements AutoCloseable {
                 server.awaitReady();
             }
             awaitLinks();
-            awaitJetStream();
+            awaitJetStream(RESTART_ELECTION);
         } catch (IOException e) {
             throw new UncheckedIOException("could not restart region " + region + ": " + e.getMessage(), e);
         }

@@ -134,13 +134,18 @@ public final class Dispatch implements AutoCloseable {
             throw new ServiceException(400, "riderId must be 1 to 64 letters, digits, '-' or '_'");
         }
         Acting.as(Acting.RIDER, request.riderId());
+        UUID key = RequestContext.current().flatMap(RequestContext::requestId)
+                .map(id -> UUID.nameUUIDFromBytes(("ride/" + request.riderId() + "/" + id).getBytes(StandardCharsets.UTF_8)))
+                .orElseGet(UUID::randomUUID);
         // with regions, the ride is kept in this instance's region (HomeRegion): its writes never wait on another
         // region, and a region that is lost takes only the rides its own instances took
-        String rideId = HomeRegion.id(config.regions().flatMap(regions -> config.region()),
-                RequestContext.current().flatMap(RequestContext::requestId)
-                        .map(key -> UUID.nameUUIDFromBytes(("ride/" + request.riderId() + "/" + key).getBytes(StandardCharsets.UTF_8)))
-                        .orElseGet(UUID::randomUUID));
+        String rideId = HomeRegion.id(config.regions().flatMap(regions -> config.region()), key);
         Optional<Ride> active = ledger.activeRideOf(request.riderId()).filter(ride -> !ride.rideId().equals(rideId));
+        if (active.isPresent() && HomeRegion.sameKey(active.get().rideId(), key)) {
+            // the same request, taken first by another region's instance (sent again after its answer was lost)
+            follow(active.get().rideId());
+            return active.get();
+        }
         if (active.isPresent()) {
             throw new ServiceException(409, "rider " + request.riderId() + " already has ride " + active.get().rideId()
                     + " (" + active.get().status() + "); cancel it or wait for it to end");

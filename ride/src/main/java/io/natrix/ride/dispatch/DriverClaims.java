@@ -8,10 +8,7 @@ import io.natrix.ride.WhileElecting;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.StorageType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +18,8 @@ import java.util.Set;
 /**
  * Which ride holds which driver, in the key-value bucket {@code driver-claims}: a claim is a {@code create},
  * which fails when the key exists, so two rides can never hold one driver, whichever instances ask. Every
- * operation waits out a leader election of the bucket ({@link WhileElecting}). With regions, a driver's claim is
+ * operation waits out a leader election of the bucket ({@link WhileElecting}), in this instance's region; with
+ * regions, a claim in another region is tried once ({@link HomeBuckets#run}). With regions, a driver's claim is
  * in the bucket of its {@link io.natrix.ride.HomeRegion} ({@code driver-claims_north}): one place per driver, so a
  * driver near a border, whom either region's dispatch may offer a ride, is still held by one ride.
  */
@@ -57,7 +55,7 @@ final class DriverClaims {
     boolean claim(String driverId, String rideId) throws IOException {
         try {
             KeyValue bucket = bucket(driverId);
-            WhileElecting.retry(() -> bucket.create(driverId, rideId.getBytes(StandardCharsets.UTF_8)));
+            buckets.run(driverId, () -> bucket.create(driverId, rideId.getBytes(StandardCharsets.UTF_8)));
             return true;
         } catch (JetStreamApiException taken) {
             return heldBy(driverId).filter(rideId::equals).isPresent();
@@ -68,7 +66,7 @@ final class DriverClaims {
     Optional<String> heldBy(String driverId) throws IOException {
         try {
             KeyValue bucket = bucket(driverId);
-            KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(driverId));
+            KeyValueEntry entry = buckets.run(driverId, () -> bucket.get(driverId));
             return entry == null || entry.getValue() == null ? Optional.empty()
                     : Optional.of(new String(entry.getValue(), StandardCharsets.UTF_8));
         } catch (JetStreamApiException unreadable) {
@@ -80,10 +78,10 @@ final class DriverClaims {
     void release(String driverId, String rideId) throws IOException {
         try {
             KeyValue bucket = bucket(driverId);
-            KeyValueEntry entry = WhileElecting.retry(() -> bucket.get(driverId));
+            KeyValueEntry entry = buckets.run(driverId, () -> bucket.get(driverId));
             if (entry != null && entry.getValue() != null
                     && new String(entry.getValue(), StandardCharsets.UTF_8).equals(rideId)) {
-                WhileElecting.retry(() -> {
+                buckets.run(driverId, () -> {
                     bucket.delete(driverId, entry.getRevision());
                     return null;
                 });

@@ -138,8 +138,8 @@ public final class GeoRegions {
 
     /**
      * Where a nearby question about the circle goes: its point's region first, then each other region whose border
-     * ring holds the whole circle (that region's geo instances hear every position there too). The later ones answer
-     * when the first has no instance: a region lost, its border still served from the other side.
+     * ring holds the whole circle (that region's geo instances hear every position there too): each of them answers it
+     * whole, so a region lost, its border is still served from the other side.
      */
     public List<String> nearbySubjects(double lat, double lng, double radiusMeters) {
         int owner = indexOf(lat, lng);

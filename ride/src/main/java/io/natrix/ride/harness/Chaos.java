@@ -370,6 +370,25 @@ public final class Chaos {
             }
         }
 
+        /**
+         * When the failures came, by whole seconds from the fault's start: {@code +11 s ×24, +12 s ×6}; empty when
+         * there were none.
+         */
+        String failuresOverTime() {
+            List<Sample> seen;
+            synchronized (samples) {
+                seen = List.copyOf(samples);
+            }
+            java.util.Map<Long, Long> bySecond = new java.util.TreeMap<>();
+            for (int i = 1; i < seen.size(); i++) {
+                long failed = seen.get(i).errors() - seen.get(i - 1).errors();
+                if (failed > 0) {
+                    bySecond.merge((seen.get(i).nanos() - started) / 1_000_000_000L, failed, Long::sum);
+                }
+            }
+            return bySecond.entrySet().stream().map(e -> "+" + e.getKey() + " s ×" + e.getValue()).collect(Collectors.joining(", "));
+        }
+
         /** Marks the end of the fault's own action; returns how long that action took. */
         Duration faultOver(long nanos) {
             faultOver = nanos;

@@ -179,7 +179,7 @@ final class SimDriver implements SimSockets.Ticked {
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
         } catch (java.io.IOException failed) {
-            stats.error("ride step of " + id, failed);
+            stats.rideError(current.rideId(), "ride step of " + id, failed);
             try {
                 reconcile(); // as an app does after a step whose outcome it does not know
             } catch (InterruptedException stop) {
@@ -270,7 +270,11 @@ final class SimDriver implements SimSockets.Ticked {
                 stats.lateAnswers.increment(); // the offer expired or the ride was cancelled first: the protocol at work
                 return;
             }
-            throw refused;
+            stats.rideError(rideId, "offers of " + id, refused);
+            return;
+        } catch (java.io.IOException failed) {
+            stats.rideError(rideId, "offers of " + id, failed);
+            return;
         }
         if (accept && "ACCEPTED".equals(ride.path("status").asText())) {
             // what this driver was told: with the riders' side, a ride two drivers were told is theirs is caught

@@ -44,6 +44,12 @@ final class SimStats {
     final LongAdder errorLines = new LongAdder();
     /** Errors by cause: an HTTP status ({@code "503"}), {@code "stream lost"}, {@code "location rejected"}, ... */
     final Map<String, LongAdder> errorsByCause = new ConcurrentHashMap<>();
+    /**
+     * Failed steps of rides (an answer to an offer, a pick-up, a drop-off), by the region that keeps the ride
+     * ({@link io.natrix.ride.HomeRegion}; "" without regions): a region lost fails the steps of its rides wherever
+     * their riders and drivers are.
+     */
+    final Map<String, LongAdder> rideErrorsByHome = new ConcurrentHashMap<>();
     final LongAdder requests = new LongAdder();
     final LongAdder retries = new LongAdder();
     /** Every ride the gateway accepted a request for. */
@@ -79,6 +85,12 @@ final class SimStats {
         int status = error.path("status").asInt();
         error(status == 0 ? "error line" : String.valueOf(status),
                 stream + ": " + (status == 0 ? "" : status + " ") + error.path("message").asText(error.toString()));
+    }
+
+    /** A failed step of ride {@code rideId}: counted as {@link #error(String, Exception)} does, and by the ride's home. */
+    void rideError(String rideId, String what, Exception failure) {
+        error(what + " on ride " + rideId, failure);
+        rideErrorsByHome.computeIfAbsent(io.natrix.ride.HomeRegion.of(rideId).orElse(""), k -> new LongAdder()).increment();
     }
 
     /** Counts a failed call: by its HTTP status when the gateway answered, else by what went wrong. */

@@ -86,6 +86,7 @@ public final class SimWorker {
                 .put("lastError", counters.lastError());
         node.set("nearbyByEstimator", SimHttp.JSON.valueToTree(counters.nearbyByEstimator()));
         node.set("errorsByCause", SimHttp.JSON.valueToTree(counters.errorsByCause()));
+        node.set("rideErrorsByHome", SimHttp.JSON.valueToTree(counters.rideErrorsByHome()));
         return node;
     }
 
@@ -93,7 +94,8 @@ public final class SimWorker {
         return new Simulator.Counters(node.get("requests").asLong(), node.get("retries").asLong(), node.get("errors").asLong(),
                 node.get("errorLines").asLong(), node.get("locationUpdates").asLong(), node.get("nearbyUpdates").asLong(),
                 node.get("nearbyWithDrivers").asLong(), counts(node.get("nearbyByEstimator")), node.get("ridesAccepted").asLong(),
-                node.get("ridesCompleted").asLong(), counts(node.get("errorsByCause")), node.get("lastError").asText());
+                node.get("ridesCompleted").asLong(), counts(node.get("errorsByCause")), node.get("lastError").asText(),
+                counts(node.get("rideErrorsByHome")));
     }
 
     static ObjectNode window(Simulator.Window window) {

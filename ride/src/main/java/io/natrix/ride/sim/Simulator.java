@@ -402,7 +402,13 @@ public final class Simulator implements AutoCloseable {
     /** Running totals, for measuring what happened between two moments. */
     public record Counters(long requests, long retries, long errors, long errorLines, long locationUpdates,
                            long nearbyUpdates, long nearbyWithDrivers, Map<String, Long> nearbyByEstimator,
-                           long ridesAccepted, long ridesCompleted, Map<String, Long> errorsByCause, String lastError) {
+                           long ridesAccepted, long ridesCompleted, Map<String, Long> errorsByCause, String lastError,
+                           Map<String, Long> rideErrorsByHome) {
+
+        /** Failed steps of rides kept by {@code region} between {@code earlier} and these ({@link SimStats#rideErrorsByHome}). */
+        public long rideErrorsSince(Counters earlier, String region) {
+            return rideErrorsByHome.getOrDefault(region, 0L) - earlier.rideErrorsByHome().getOrDefault(region, 0L);
+        }
 
         /** What happened between {@code earlier} and these: {@code 503 ×40, stream lost ×2}, or empty. */
         public String errorCausesSince(Counters earlier) {
@@ -414,7 +420,7 @@ public final class Simulator implements AutoCloseable {
         return new Counters(stats.requests.sum(), stats.retries.sum(), stats.errors.sum(), stats.errorLines.sum(),
                 stats.locationUpdates.sum(), stats.nearbyUpdates.sum(), stats.nearbyWithDrivers.sum(),
                 SimStats.snapshot(stats.nearbyByEstimator), stats.ridesAccepted.sum(), stats.ridesCompleted.sum(),
-                SimStats.snapshot(stats.errorsByCause), stats.lastError());
+                SimStats.snapshot(stats.errorsByCause), stats.lastError(), SimStats.snapshot(stats.rideErrorsByHome));
     }
 
     /** What the ledger says of every ride a rider was told was requested. */

@@ -149,14 +149,15 @@ public final class SimulatorProcesses implements AutoCloseable {
     }
 
     static Simulator.Counters sum(List<Simulator.Counters> each) {
-        Simulator.Counters total = new Simulator.Counters(0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), "");
+        Simulator.Counters total = new Simulator.Counters(0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), "", Map.of());
         for (Simulator.Counters one : each) {
             total = new Simulator.Counters(total.requests() + one.requests(), total.retries() + one.retries(),
                     total.errors() + one.errors(), total.errorLines() + one.errorLines(),
                     total.locationUpdates() + one.locationUpdates(), total.nearbyUpdates() + one.nearbyUpdates(),
                     total.nearbyWithDrivers() + one.nearbyWithDrivers(), plus(total.nearbyByEstimator(), one.nearbyByEstimator()),
                     total.ridesAccepted() + one.ridesAccepted(), total.ridesCompleted() + one.ridesCompleted(),
-                    plus(total.errorsByCause(), one.errorsByCause()), one.lastError().isEmpty() ? total.lastError() : one.lastError());
+                    plus(total.errorsByCause(), one.errorsByCause()), one.lastError().isEmpty() ? total.lastError() : one.lastError(),
+                    plus(total.rideErrorsByHome(), one.rideErrorsByHome()));
         }
         return total;
     }

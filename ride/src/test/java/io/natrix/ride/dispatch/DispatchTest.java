@@ -154,6 +154,26 @@ class DispatchTest {
     }
 
     @Test
+    void aClaimLeftBehindByAFinishedRideIsTakenOver() throws Exception {
+        dispatch(services);
+        driverAt("left", 32.0856, 34.7819);
+        drivers(true, "left");
+        await().until(() -> client.call(GeoApi.NEARBY, new io.natrix.ride.geo.GeoMessages.NearbyRequest(32.0853, 34.7818, 3000, 10),
+                io.natrix.ride.geo.GeoMessages.NearbyDrivers.class, Duration.ofSeconds(1)).drivers().size() == 1);
+        Ride first = call("RequestRide", new RequestRide("rider-3", 32.0853, 34.7818));
+        awaitRide(first.rideId(), r -> r.status() == Status.ACCEPTED);
+        call("PickUp", new DriverStep(first.rideId(), "left"));
+        call("DropOff", new DriverStep(first.rideId(), "left"));
+        // a claim whose release never happened (as when it was made in a region that died before it answered):
+        // held by a ride that is over
+        client.nats().keyValue(DriverClaims.BUCKET).put("left", first.rideId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        driverAt("left", 32.0856, 34.7819); // free again, as its app says after a ride
+
+        Ride second = call("RequestRide", new RequestRide("rider-4", 32.0853, 34.7818));
+        assertThat(awaitRide(second.rideId(), r -> r.status() == Status.ACCEPTED).driverId()).isEqualTo("left");
+    }
+
+    @Test
     void aDeclineOrASilentDriverMovesTheOfferOnAndNobodyLeftMeansUnmatched() {
         dispatch(services);
         driverAt("decliner", 32.0855, 34.7819);
