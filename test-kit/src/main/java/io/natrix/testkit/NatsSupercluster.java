@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class NatsSupercluster implements AutoCloseable {
 
-    /** The leaf node's name among the regions' names ({@link #urls(String)}). */
+    /** The leaf node's name among the regions' names ({@link #servers(String)}). */
     public static final String LEAF = "leaf";
 
     private final Path dir;
