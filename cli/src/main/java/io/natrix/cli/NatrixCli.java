@@ -19,7 +19,7 @@ import java.util.Optional;
 @Command(name = "natrix", mixinStandardHelpOptions = true, version = "natrix 0.1.0",
         description = "See and poke the services on a NATS system.",
         subcommands = {ListCommand.class, InfoCommand.class, StatsCommand.class, PingCommand.class, CallCommand.class,
-                PublishCommand.class, SubscribeCommand.class, TraceCommand.class, TracesCommand.class},
+                PublishCommand.class, SubscribeCommand.class, TraceCommand.class, TracesCommand.class, NewCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the service answered with an error, or nothing was found",
                 "2:the command line was wrong", "3:no NATS server, or nothing answered"})

@@ -1,0 +1,82 @@
+package io.natrix.cli;
+
+import io.natrix.Natrix;
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code natrix new}: the project it writes, in a folder outside this repository, builds offline against the local
+ * repository and passes its own test with its own {@code ./test}; its {@code ./run} serves the contract on the NATS
+ * it is given and stops on SIGTERM.
+ */
+class NewProjectTest {
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path elsewhere;
+
+    @Test
+    void aNewProjectPassesItsOwnTestAndItsRunServesItsContract() throws Exception {
+        Path project = elsewhere.resolve("fares");
+        new NewProject("fares", NewProject.defaultPackage("fares")).write(project, CHECKOUT);
+        assertThat(project.resolve("src/main/java/com/example/fares/FaresApi.java")).exists();
+        assertThat(Files.readString(project.resolve("pom.xml"))).contains("<artifactId>natrix-bom</artifactId>");
+
+        Process test = start(project, Map.of(), "./test", "-o", "-B");
+        String tested = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(test.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(test.exitValue()).as(tested).isZero();
+        assertThat(tested).contains("Tests run: 1, Failures: 0, Errors: 0");
+
+        Process run = start(project, Map.of("NATS_URL", nats.url()), "./run", "-o");
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> lines.lines()
+                    .filter(line -> line.startsWith("fares serving")).findFirst().orElse("ended without serving"));
+            assertThat(serving.get(2, TimeUnit.MINUTES)).contains("[ms.fares.Greet]");
+            try (Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+                Map<?, ?> answer = caller.call("ms.fares.Greet", Map.of("who", "Ada"), Map.class, Duration.ofSeconds(5));
+                assertThat(answer.get("text")).isEqualTo("Hello, Ada!");
+            }
+        } finally {
+            run.destroy(); // SIGTERM: the service drains and ends
+            assertThat(run.waitFor(30, TimeUnit.SECONDS)).as("./run ends on SIGTERM").isTrue();
+        }
+    }
+
+    @Test
+    void aBadNameOrAFullFolderIsRefusedWithWhatIsExpected() throws Exception {
+        assertThatThrownBy(() -> new NewProject("Fares!", "com.example.fares")).hasMessageContaining("lower-case letters");
+        assertThatThrownBy(() -> new NewProject("fares", "com.Example-")).hasMessageContaining("not a Java package");
+        Files.writeString(elsewhere.resolve("something"), "mine");
+        assertThatThrownBy(() -> new NewProject("fares", "com.example.fares").write(elsewhere, CHECKOUT))
+                .hasMessageContaining("is not empty");
+        assertThat(new NewProject("ride-quotes", "com.example.ridequotes").className()).isEqualTo("RideQuotes");
+    }
+
+    private static Process start(Path project, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+}
