@@ -13,7 +13,8 @@ import java.util.OptionalInt;
 
 /**
  * One ride service instance as a process of its own: {@code ServiceMain <role> <nats-urls> [port]} with role
- * users, geo, eta-quick, eta-careful, dispatch or gateway. Prints {@code ready <role>} once it serves; SIGTERM
+ * users, geo, eta-quick, eta-careful, dispatch or gateway; in a container, {@code ServiceMain <role>} with the
+ * NATS URLs in {@code NATS_URL} and a gateway's port in {@code NATRIX_HTTP_PORT}. Prints {@code ready <role>} once it serves; SIGTERM
  * stops it (the gateway ends its streams, services drain). With {@code -Dnatrix.ingestPort=N} (0: any free port) a
  * gateway also serves its location WebSockets on an event loop there ({@code Gateway.Builder#ingestPort}) and
  * says where on its ready line ({@code ingest ws://127.0.0.1:N}). With {@code -Dnatrix.metricsPort=N} (0: any free
@@ -37,7 +38,9 @@ public final class ServiceMain {
     public static void main(String[] args) throws Exception {
         exitWhenParentDies(); // first: a parent that dies while this instance starts must not leave it behind
         RideRole role = RideRole.of(args[0]);
-        Natrix.Builder builder = Natrix.builder().servers(args[1]).connectionName(role.label() + "-" + ProcessHandle.current().pid());
+        // in a container the role is the one argument, the rest comes from the environment (docs/scaling.md)
+        String servers = args.length > 1 ? args[1] : System.getenv().getOrDefault("NATS_URL", "nats://127.0.0.1:4222");
+        Natrix.Builder builder = Natrix.builder().servers(servers).connectionName(role.label() + "-" + ProcessHandle.current().pid());
         RideRole.region().ifPresent(builder::region);
         Natrix natrix = secured(builder, role).connect();
         DispatchConfig dispatch = DispatchConfig.defaults();
@@ -46,7 +49,8 @@ public final class ServiceMain {
             NatrixTracing.builder(natrix).serviceName(role.label()).install();
         }
         String ingestPort = System.getProperty("natrix.ingestPort");
-        AutoCloseable instance = role.start(natrix, dispatch, args.length > 2 ? Integer.parseInt(args[2]) : 0,
+        int port = args.length > 2 ? Integer.parseInt(args[2]) : Integer.parseInt(System.getenv().getOrDefault("NATRIX_HTTP_PORT", "0"));
+        AutoCloseable instance = role.start(natrix, dispatch, port,
                 ingestPort == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(ingestPort)), RideTokens.fromSystemProperties());
         String metricsPort = System.getProperty("natrix.metricsPort");
         String ready = "ready " + role.label();
