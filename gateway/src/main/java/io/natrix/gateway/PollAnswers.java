@@ -38,14 +38,25 @@ final class PollAnswers {
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(100));
     }
 
+    /** The line to write for one poll, and whether it is an error line (the ask failed). */
+    record Answer(byte[] line, boolean failed) {
+    }
+
     /** Asks {@code subject} once (within two intervals) and returns the line to write. */
     byte[] answer(RequestContext perPoll, String subject, byte[] body) throws InterruptedException {
+        return poll(perPoll, subject, body).line();
+    }
+
+    /** As {@link #answer}, saying whether the line is an error. */
+    Answer poll(RequestContext perPoll, String subject, byte[] body) throws InterruptedException {
         long started = System.nanoTime();
         long askedAt = System.currentTimeMillis();
         byte[] answer;
+        boolean failed = false;
         try {
             answer = ask(perPoll, subject, body, started);
         } catch (NatrixException failure) {
+            failed = true;
             HttpProblem problem = HttpProblem.of(failure, subject, route.method() + " " + route.path());
             try {
                 answer = json.writeValueAsBytes(Map.of("error", Map.of("status", problem.status(),
@@ -54,7 +65,7 @@ final class PollAnswers {
                 throw new UncheckedIOException(e);
             }
         }
-        return AskedAt.stamp(answer, askedAt);
+        return new Answer(AskedAt.stamp(answer, askedAt), failed);
     }
 
     /**

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Shared between gateways ({@link StreamRoute#sharedBetweenGateways}), a poller also listens on its request's
  * subject ({@code prefix.<hash>}): an answer another gateway published there goes to its members as its own
  * would, and it asks the service itself only when no other answer came within the interval and a quarter,
- * publishing what it got there. The gateway that asked keeps asking on its own schedule and the others keep
+ * publishing what it got there, unless that was an error: a gateway's failure stays its own. The gateway that asked keeps asking on its own schedule and the others keep
  * listening; when it stops, the first of the others whose time comes asks.
  */
 final class SharedPolls {
@@ -140,9 +140,14 @@ final class SharedPolls {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                         continue; // another gateway's answer may have come meanwhile
                     }
-                    byte[] line = answers.answer(perPoll, subject, request);
-                    deliver(line, System.nanoTime());
-                    between.ifPresent(shared -> share(shared, line));
+                    PollAnswers.Answer answer = answers.poll(perPoll, subject, request);
+                    deliver(answer.line(), System.nanoTime());
+                    if (!answer.failed()) {
+                        // an error is this gateway's own: shared, it would reach the others' streams and keep them
+                        // from asking themselves (a region just back, its services not yet reconnected, silenced
+                        // the region that had stayed up: ./natrix chaos --regions 2)
+                        between.ifPresent(shared -> share(shared, answer.line()));
+                    }
                     nextAsk = now + intervalNanos;
                 }
             } catch (InterruptedException stopping) {

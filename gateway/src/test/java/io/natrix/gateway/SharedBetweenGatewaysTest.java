@@ -91,11 +91,65 @@ class SharedBetweenGatewaysTest {
         }
     }
 
+    /**
+     * A gateway whose own asks fail (here: its interval so short that its deadline is shorter than the service takes;
+     * in a supercluster: a region just back whose services have not reconnected yet) keeps its error lines to itself:
+     * another gateway's streams get only real answers, and that gateway goes on asking for them (seen in
+     * {@code ./natrix chaos --regions 2}: the surviving region's riders got the returning region's errors).
+     */
+    @Test
+    void aGatewaysFailedAskIsNotSharedAndDoesNotSilenceTheOthers() throws Exception {
+        try (Natrix service = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edgeA = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edgeB = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             HttpClient http = HttpClient.newHttpClient()) {
+            service.service("slow-cells").endpoint("Nearby", JsonNode.class, request -> {
+                Thread.sleep(100);
+                return Map.of("x", request.get("x").asDouble(), "n", 1);
+            }).start();
+            Gateway failing = gateway(edgeA, "ms.slow-cells.Nearby", Duration.ofMillis(20)); // a 40 ms deadline: every ask times out
+            Gateway working = gateway(edgeB, "ms.slow-cells.Nearby", INTERVAL);
+            List<Stream<String>> open = new ArrayList<>();
+            try {
+                List<String> linesA = lines(http, failing, "5.5", open);
+                List<String> linesB = lines(http, working, "5.5", open);
+                await().atMost(Duration.ofSeconds(10)).until(() -> linesB.stream().filter(line -> line.contains("\"n\"")).count() >= 4);
+                assertThat(linesA).as("the failing gateway's own streams see its errors").anyMatch(line -> line.contains("\"error\""));
+                assertThat(linesB).as("the working gateway's streams never get the other's errors").noneMatch(line -> line.contains("\"error\""));
+            } finally {
+                open.forEach(Stream::close);
+                failing.close();
+                working.close();
+            }
+        }
+    }
+
     private static Gateway gateway(Natrix edge) {
+        return gateway(edge, "ms.cells.Nearby", INTERVAL);
+    }
+
+    private static Gateway gateway(Natrix edge, String subject, Duration interval) {
         return Gateway.builder(edge).port(0)
-                .stream(StreamRoute.poll("/v1/cells/{riderId}/nearby", "ms.cells.Nearby", INTERVAL).accepts(Cell.class)
+                .stream(StreamRoute.poll("/v1/cells/{riderId}/nearby", subject, interval).accepts(Cell.class)
                         .sharedAs(Cell.class, Cell::whole).sharedBetweenGateways("test.shared.cells"))
                 .start();
+    }
+
+    /** Opens a stream for {@code x} and keeps its lines, read on a thread of its own. */
+    private static List<String> lines(HttpClient http, Gateway gateway, String x, List<Stream<String>> open) throws Exception {
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.port() + "/v1/cells/r" + x.replace('.', '-') + "/nearby?x=" + x)).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        open.add(response.body());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                response.body().forEach(lines::add);
+            } catch (RuntimeException closed) {
+                // the stream was closed by the test, or the gateway stopped
+            }
+        });
+        return lines;
     }
 
     /** Opens a stream for {@code x} and counts its answer lines on a thread of its own. */
