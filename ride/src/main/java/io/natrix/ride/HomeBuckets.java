@@ -67,14 +67,29 @@ public final class HomeBuckets {
         return home.isEmpty() ? Optional.empty() : Optional.of(opened(bucketOf(home)));
     }
 
+    /** {@code id}'s home region, kept in another region's bucket that did not answer (lost, or electing). */
+    public static final class RegionUnavailable extends IOException {
+        RegionUnavailable(String id, String region, IOException cause) {
+            super(id + " is kept in region " + region + ", which does not answer now; try again later", cause);
+        }
+    }
+
     /**
      * Runs an operation on {@code id}'s bucket: in this process's region (or the one), through a leader election
      * ({@link WhileElecting}); in another region, once, so a region that does not answer (lost, or electing) costs
-     * one JetStream timeout, not the election's patience: the caller decides (another candidate, a 503).
+     * one JetStream timeout, not the election's patience, and says so ({@link RegionUnavailable}): the caller
+     * decides (another candidate, a 503).
      */
     public <T> T run(String id, WhileElecting.Operation<T> operation) throws IOException, JetStreamApiException {
-        boolean elsewhere = own.isPresent() && HomeRegion.of(id).filter(home -> !home.equals(own.get())).isPresent();
-        return elsewhere ? operation.run() : WhileElecting.retry(operation);
+        Optional<String> elsewhere = own.flatMap(region -> HomeRegion.of(id).filter(home -> !home.equals(region)));
+        if (elsewhere.isEmpty()) {
+            return WhileElecting.retry(operation);
+        }
+        try {
+            return operation.run();
+        } catch (IOException e) {
+            throw WhileElecting.electing(e) ? new RegionUnavailable(id, elsewhere.get(), e) : e;
+        }
     }
 
     private String bucketOf(Optional<String> region) {

@@ -107,35 +107,37 @@ public final class RideStorage {
         // with regions, what is one for all (the availability) is placed in the first region's cluster; unplaced,
         // JetStream would choose a region of its own (seen: a stream made from one region's client placed in the other)
         Placement home = regions.map(r -> inRegion(r.regions().getFirst())).orElse(null);
+        KeyValueManagement buckets = admin.keyValueManagement(io.nats.client.KeyValueOptions.builder().jetStreamOptions(provisioning).build());
         if (regions.isEmpty()) {
-            put(streams, rides(RIDES, DispatchApi.EVENTS + ".>", replicas).build());
+            provisionSet(streams, buckets, replicas, Optional.empty());
         }
         for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
-            put(streams, rides(ofRegion(RIDES, region.name()), DispatchApi.EVENTS + "." + region.name() + ".>", replicas)
-                    .placement(inRegion(region)).build());
-        }
-        // every position of the last 30 s, most in gateways' batches (one subject for all): a replay reads it
-        // all, in order, the last position of a driver winning; 256 MiB is 30 s of about 80,000 drivers, and past
-        // it the oldest go first
-        if (regions.isEmpty()) {
-            put(streams, fleet(GEO_FLEET, GeoApi.POSITIONS + ".>").build());
-        }
-        for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
-            put(streams, fleet(fleetOf(region), GeoRegions.positionsOf(region) + ".>").placement(inRegion(region)).build());
+            provisionSet(streams, buckets, replicas, Optional.of(region));
         }
         // a driver says it takes rides once, not every second: kept on disk, in copies, for as long as it holds
         put(streams, StreamConfiguration.builder().name(GEO_AVAILABILITY).subjects(GeoApi.AVAILABILITY + ".>")
                 .storageType(StorageType.File).replicas(replicas).maxMessagesPerSubject(1).placement(home)
                 .maxBytes(64L << 20).maximumMessageSize(1 << 10).build());
-        KeyValueManagement buckets = admin.keyValueManagement(io.nats.client.KeyValueOptions.builder().jetStreamOptions(provisioning).build());
-        if (regions.isEmpty()) {
-            put(buckets, users(USERS, replicas).build());
-            put(buckets, claims(DRIVER_CLAIMS, replicas).build());
-        }
-        for (GeoRegions.Region region : regions.map(GeoRegions::regions).orElse(List.of())) {
-            put(buckets, users(ofRegion(USERS, region.name()), replicas).placement(inRegion(region)).build());
-            put(buckets, claims(ofRegion(DRIVER_CLAIMS, region.name()), replicas).placement(inRegion(region)).build());
-        }
+    }
+
+    /**
+     * The rides, the fleet's positions, the users and the drivers' claims: the system's one set, or {@code region}'s
+     * own, named after it ({@link #ofRegion}) and placed in its cluster.
+     */
+    private static void provisionSet(JetStreamManagement streams, KeyValueManagement buckets, int replicas,
+                                     Optional<GeoRegions.Region> region) throws IOException, JetStreamApiException {
+        Placement placement = region.map(RideStorage::inRegion).orElse(null);
+        String rides = region.map(r -> ofRegion(RIDES, r.name())).orElse(RIDES);
+        String rideEvents = DispatchApi.EVENTS + region.map(r -> "." + r.name()).orElse("") + ".>";
+        put(streams, rides(rides, rideEvents, replicas).placement(placement).build());
+        // every position of the last 30 s, most in gateways' batches (one subject for all): a replay reads it
+        // all, in order, the last position of a driver winning; 256 MiB is 30 s of about 80,000 drivers, and past
+        // it the oldest go first
+        put(streams, fleet(region.map(RideStorage::fleetOf).orElse(GEO_FLEET),
+                region.map(GeoRegions::positionsOf).orElse(GeoApi.POSITIONS) + ".>").placement(placement).build());
+        put(buckets, users(region.map(r -> ofRegion(USERS, r.name())).orElse(USERS), replicas).placement(placement).build());
+        put(buckets, claims(region.map(r -> ofRegion(DRIVER_CLAIMS, r.name())).orElse(DRIVER_CLAIMS), replicas)
+                .placement(placement).build());
     }
 
     private static Placement inRegion(GeoRegions.Region region) {

@@ -138,18 +138,21 @@ final class Matcher {
      */
     private boolean reclaimed(String driverId, String rideId) throws IOException, InterruptedException {
         Optional<String> holder = claims.heldBy(driverId);
-        if (holder.isEmpty() || holder.get().equals(rideId)) {
-            return false;
+        if (holder.isEmpty() || holder.get().equals(rideId) || !leftBehind(holder.get(), driverId)) {
+            return false; // the common case, a driver offered another ride, judged on what this instance has folded
         }
-        ledger.catchUp(holder.get()); // judged on every event stored so far, not on a view a moment old
-        Optional<Ride> holding = ledger.entry(holder.get()).map(RideLedger.Entry::ride);
-        boolean stale = holding.filter(held -> RideState.finished(held)
-                || held.driverId() != null && !held.driverId().equals(driverId)).isPresent();
-        if (!stale) {
+        ledger.catchUp(holder.get()); // a stale view is checked against every event stored so far before acting on it
+        if (!leftBehind(holder.get(), driverId)) {
             return false;
         }
         claims.release(driverId, holder.get());
         return claims.claim(driverId, rideId);
+    }
+
+    /** Whether ride {@code holder}, as this instance knows it, no longer needs the driver: finished, or another's. */
+    private boolean leftBehind(String holder, String driverId) {
+        return ledger.entry(holder).map(RideLedger.Entry::ride).filter(held -> RideState.finished(held)
+                || held.driverId() != null && !held.driverId().equals(driverId)).isPresent();
     }
 
     /**

@@ -271,10 +271,7 @@ final class RideLedger implements AutoCloseable {
         if (active == null) {
             return Optional.empty();
         }
-        Feed feed = feedOf(active);
-        if (feed != null) {
-            catchUp(feed);
-        }
+        catchUp(active);
         return Optional.ofNullable(activeByRider.get(riderId)).flatMap(this::entry).map(Entry::ride);
     }
 

@@ -143,9 +143,10 @@ public final class GeoRegions {
      */
     public List<String> nearbySubjects(double lat, double lng, double radiusMeters) {
         int owner = indexOf(lat, lng);
-        List<String> shards = new ArrayList<>(List.of(subjects.get(owner).nearby()));
+        List<String> shards = List.of(subjects.get(owner).nearby()); // most points: their own region alone, no copy made
         for (int i = 0; i < regions.size(); i++) {
             if (i != owner && regions.get(i).metersTo(lat, lng) + radiusMeters <= RING_METERS) {
+                shards = new ArrayList<>(shards);
                 shards.add(subjects.get(i).nearby());
             }
         }

@@ -204,20 +204,15 @@ public final class UsersService {
     }
 
     /**
-     * Runs an operation on a user's bucket ({@link HomeBuckets#run}); when the user is at home in another region
-     * that does not answer (its NATS cluster lost), a 503 that says so, within one JetStream timeout, where waiting
-     * out an election would outlast the caller's deadline.
+     * Runs an operation on a user's bucket ({@link HomeBuckets#run}); a user kept in another region that does not
+     * answer (its NATS cluster lost) is a 503 that says so, within one JetStream timeout, where waiting out an
+     * election would outlast the caller's deadline.
      */
     private <T> T atHome(String id, WhileElecting.Operation<T> operation) throws IOException, JetStreamApiException {
         try {
             return buckets.run(id, operation);
-        } catch (IOException e) {
-            Optional<String> home = HomeRegion.of(id).filter(region -> buckets.own().isPresent() && !buckets.own().equals(Optional.of(region)));
-            if (home.isPresent() && WhileElecting.electing(e)) {
-                throw new ServiceException(503, "user " + id + " is kept in region " + home.get() + ", which does not answer now;"
-                        + " try again later");
-            }
-            throw e;
+        } catch (HomeBuckets.RegionUnavailable unavailable) {
+            throw new ServiceException(503, "user " + unavailable.getMessage());
         }
     }
 
