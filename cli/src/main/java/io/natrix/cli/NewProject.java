@@ -102,6 +102,7 @@ final class NewProject {
         values.put("@natrixVersion@", versions.getProperty("natrix"));
         values.put("@junitVersion@", versions.getProperty("junit"));
         values.put("@assertjVersion@", versions.getProperty("assertj"));
+        values.put("@slf4jVersion@", versions.getProperty("slf4j"));
         return values;
     }
 
