@@ -122,7 +122,16 @@ final class SharedPolls {
         public void run() {
             // asked on nobody's behalf: a new request id per poll, no actor
             RequestContext perPoll = RequestContext.of(Map.of());
-            Optional<Subscription> listening = between.map(shared -> shared.subscriptions().subscribe(sharedOn.orElseThrow(), this::heard));
+            Optional<Subscription> listening;
+            try {
+                listening = between.map(shared -> shared.subscriptions().subscribe(sharedOn.orElseThrow(), this::heard));
+            } catch (IllegalStateException stopping) {
+                // "Dispatcher is closed": the gateway stopped as this poller's stream joined; its streams end with it
+                synchronized (lock) {
+                    pollers.remove(key);
+                }
+                return;
+            }
             try {
                 long nextAsk = System.nanoTime(); // a new poller asks at once: its first stream is waiting
                 while (true) {

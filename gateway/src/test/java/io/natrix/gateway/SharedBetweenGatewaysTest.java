@@ -98,6 +98,26 @@ class SharedBetweenGatewaysTest {
      * {@code ./natrix chaos --regions 2}: the surviving region's riders got the returning region's errors).
      */
     @Test
+    void aPollerStartingAsItsGatewayStopsEndsQuietly() throws Exception {
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        try (Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            SharedSubscriptions subscriptions = new SharedSubscriptions(edge.nats());
+            SharedPolls polls = new SharedPolls(new PollAnswers(edge, StreamRoute.poll("/v1/cells", "ms.cells.Nearby",
+                    INTERVAL), Natrix.defaultObjectMapper()), INTERVAL,
+                    java.util.Optional.of(new SharedPolls.Between(edge.nats(), subscriptions, "gw.cells")));
+            subscriptions.close(); // the gateway stopping, as a stream joins and its poller's thread begins
+            Thread.setDefaultUncaughtExceptionHandler((thread, error) -> uncaught.add(error));
+            polls.join("ms.cells.Nearby", "{\"x\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Mailbox.latestOnly());
+            await().atMost(Duration.ofSeconds(5)).until(() -> polls.pollers() == 0);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+        assertThat(uncaught).as("the poller's thread threw (\"Dispatcher is closed\")").isEmpty();
+    }
+
+    @Test
     void aGatewaysFailedAskIsNotSharedAndDoesNotSilenceTheOthers() throws Exception {
         try (Natrix service = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
              Natrix edgeA = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
