@@ -10,9 +10,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A bean that is (part of) a Natrix service: its {@link NatrixEndpoint} and {@link NatrixListener} methods, and
- * the endpoints of the {@link io.natrix.Contract} interfaces it implements, are served under this name once the
- * application context has started, and drained when it stops. A {@link Component}, so component scanning finds it.
+ * A bean that is (part of) a Natrix service: its {@link NatrixEndpoint}, {@link NatrixListener} and
+ * {@link NatrixDurableListener} methods, and the endpoints of the {@link io.natrix.Contract} interfaces it
+ * implements, are served under this name once the application context has started, and drained when it stops.
+ * A {@link Component}, so component scanning finds it.
  *
  * <p>The name may be left out when the bean implements a contract (the contract's service) or when the
  * application has a {@code spring.application.name}. Beans of one name make one service instance.

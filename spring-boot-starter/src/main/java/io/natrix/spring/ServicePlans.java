@@ -1,6 +1,7 @@
 package io.natrix.spring;
 
 import io.natrix.Contract;
+import io.natrix.Durable;
 import io.natrix.EndpointOptions;
 import io.natrix.Handler;
 import io.natrix.Listener;
@@ -48,7 +49,7 @@ final class ServicePlans {
     }
 
     private static final List<Class<? extends java.lang.annotation.Annotation>> ANNOTATIONS =
-            List.of(NatrixService.class, NatrixEndpoint.class, NatrixListener.class);
+            List.of(NatrixService.class, NatrixEndpoint.class, NatrixListener.class, NatrixDurableListener.class);
 
     private ServicePlans() {
     }
@@ -98,7 +99,8 @@ final class ServicePlans {
         return AnnotatedElementUtils.hasAnnotation(type, NatrixService.class)
                 || !contracts(type).isEmpty()
                 || !endpoints(type).isEmpty()
-                || !listeners(type).isEmpty();
+                || !listeners(type).isEmpty()
+                || !durables(type).isEmpty();
     }
 
     private static String serviceName(String beanName, Class<?> type, String applicationName) {
@@ -142,6 +144,11 @@ final class ServicePlans {
                 method -> AnnotatedElementUtils.findMergedAnnotation(method, NatrixListener.class));
     }
 
+    private static Map<Method, NatrixDurableListener> durables(Class<?> type) {
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<NatrixDurableListener>)
+                method -> AnnotatedElementUtils.findMergedAnnotation(method, NatrixDurableListener.class));
+    }
+
     /** Collects one service's beans. */
     private static final class PlanBuilder {
 
@@ -169,6 +176,7 @@ final class ServicePlans {
             }
             endpoints(type).forEach((method, endpoint) -> addEndpoint(beanName, bean, method, endpoint));
             listeners(type).forEach((method, listener) -> addListener(beanName, bean, method, listener));
+            durables(type).forEach((method, durable) -> addDurable(beanName, bean, method, durable));
         }
 
         private void version(String beanName, String given) {
@@ -224,6 +232,17 @@ final class ServicePlans {
                 parts.add(builder -> builder.broadcastListener(listener.subject(), (Class) eventType, onEvent, options));
             }
             served.add((listener.balanced() ? "balanced" : "broadcast") + " listener " + listener.subject());
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void addDurable(String beanName, Object bean, Method method, NatrixDurableListener listener) {
+            Class<?> eventType = oneParameter(beanName, method, "listener");
+            Durable durable = Durable.stream(listener.stream(), listener.subject()).replicas(listener.replicas())
+                    .maxAttempts(listener.maxAttempts());
+            MethodHandle call = invoker(beanName, bean, method);
+            Listener<Object> onEvent = event -> invoke(call, event);
+            parts.add(builder -> builder.durableListener(durable, (Class) eventType, onEvent));
+            served.add("durable listener " + listener.subject() + " (stream " + listener.stream() + ")");
         }
 
         Plan build() {
