@@ -214,23 +214,18 @@ final class WireClient implements AutoCloseable {
     /** Writes what is pending until nothing is; then lets go of the writing. */
     private void drain() {
         while (true) {
-            byte[] batch;
             int length;
             lock.lock();
             try {
-                if (pendingLength == 0) {
+                length = takePending();
+                if (length == 0) {
                     writing = false;
                     return;
                 }
-                batch = pending;
-                length = pendingLength;
-                pending = spare;
-                pendingLength = 0;
-                spare = batch;
             } finally {
                 lock.unlock();
             }
-            send(batch, length);
+            send(spare, length);
         }
     }
 
@@ -249,17 +244,11 @@ final class WireClient implements AutoCloseable {
             }
             long idleSince = System.nanoTime();
             while (true) {
-                byte[] batch = null;
-                int length = 0;
+                int length;
                 lock.lock();
                 try {
-                    if (pendingLength > 0) {
-                        batch = pending;
-                        length = pendingLength;
-                        pending = spare;
-                        pendingLength = 0;
-                        spare = batch;
-                    } else if (System.nanoTime() - idleSince > SPIN_NANOS) {
+                    length = takePending();
+                    if (length == 0 && System.nanoTime() - idleSince > SPIN_NANOS) {
                         writing = false;
                         flusherOn = false;
                         break;
@@ -267,14 +256,29 @@ final class WireClient implements AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
-                if (batch != null) {
-                    send(batch, length);
+                if (length > 0) {
+                    send(spare, length);
                     idleSince = System.nanoTime();
                 } else {
                     Thread.onSpinWait();
                 }
             }
         }
+    }
+
+    /**
+     * Under the lock, by the thread that holds the writing: swaps the buffers, so what was pending is in
+     * {@code spare} for it to send outside the lock; returns its length (0: nothing was pending).
+     */
+    private int takePending() {
+        int length = pendingLength;
+        if (length > 0) {
+            byte[] taken = pending;
+            pending = spare;
+            spare = taken;
+            pendingLength = 0;
+        }
+        return length;
     }
 
     private void send(byte[] batch, int length) {

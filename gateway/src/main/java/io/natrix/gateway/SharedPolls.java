@@ -122,17 +122,9 @@ final class SharedPolls {
         public void run() {
             // asked on nobody's behalf: a new request id per poll, no actor
             RequestContext perPoll = RequestContext.of(Map.of());
-            Optional<Subscription> listening;
+            Optional<Subscription> listening = Optional.empty();
             try {
                 listening = between.map(shared -> shared.subscriptions().subscribe(sharedOn.orElseThrow(), this::heard));
-            } catch (IllegalStateException stopping) {
-                // "Dispatcher is closed": the gateway stopped as this poller's stream joined; its streams end with it
-                synchronized (lock) {
-                    pollers.remove(key);
-                }
-                return;
-            }
-            try {
                 long nextAsk = System.nanoTime(); // a new poller asks at once: its first stream is waiting
                 while (true) {
                     synchronized (lock) {
@@ -159,7 +151,9 @@ final class SharedPolls {
                     }
                     nextAsk = now + intervalNanos;
                 }
-            } catch (InterruptedException stopping) {
+            } catch (InterruptedException | IllegalStateException stopping) {
+                // interrupted by close(), or "Dispatcher is closed": the gateway stopped as this poller's stream
+                // joined; its streams end with it
                 synchronized (lock) {
                     pollers.remove(key);
                 }

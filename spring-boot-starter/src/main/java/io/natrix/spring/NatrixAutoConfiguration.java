@@ -51,11 +51,6 @@ public class NatrixAutoConfiguration {
         }
     }
 
-    @Bean
-    NatrixHealth natrixHealth(Natrix natrix, NatrixServices services) {
-        return new NatrixHealth(natrix, services);
-    }
-
     /** Boot 4's actuator: the health types in {@code org.springframework.boot.health}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
@@ -64,8 +59,8 @@ public class NatrixAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "natrixHealthIndicator")
-        HealthIndicator natrixHealthIndicator(NatrixHealth health) {
-            return new NatrixHealthIndicator(health);
+        HealthIndicator natrixHealthIndicator(Natrix natrix, NatrixServices services) {
+            return new NatrixHealthIndicator(new NatrixHealth(natrix, services));
         }
     }
 
@@ -77,8 +72,8 @@ public class NatrixAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "natrixHealthIndicator")
-        Boot3HealthIndicator natrixHealthIndicator(NatrixHealth health) {
-            return new Boot3HealthIndicator(health);
+        Boot3HealthIndicator natrixHealthIndicator(Natrix natrix, NatrixServices services) {
+            return new Boot3HealthIndicator(new NatrixHealth(natrix, services));
         }
     }
 }

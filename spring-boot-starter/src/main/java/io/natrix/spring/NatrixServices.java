@@ -1,5 +1,6 @@
 package io.natrix.spring;
 
+import io.natrix.EndpointStats;
 import io.natrix.Natrix;
 import io.natrix.Service;
 import org.apache.commons.logging.Log;
@@ -51,8 +52,9 @@ final class NatrixServices implements SmartLifecycle {
                 Service service = plan.start(natrix);
                 running.add(service);
                 hooks.orderedStream().forEach(hook -> hook.started(service));
-                LOG.info("natrix service '" + service.name() + "' " + service.id() + " serving: "
-                        + String.join(", ", plan.served()));
+                LOG.info("natrix service '" + service.name() + "' " + service.id() + " serving: endpoints "
+                        + service.snapshot().endpoints().stream().map(EndpointStats::subject).toList() + ", listeners "
+                        + service.listeners().stream().map(l -> l.subject() + (l.balanced() ? " (balanced)" : "")).toList());
             }
         } catch (RuntimeException e) {
             stopAll(); // the context fails to start: what had started stops, rather than serving half a process

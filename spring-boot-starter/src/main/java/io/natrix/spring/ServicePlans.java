@@ -37,8 +37,7 @@ import java.util.function.Consumer;
 final class ServicePlans {
 
     /** One service: its name, version, description and what each of its beans adds to its builder. */
-    record Plan(String name, String version, String description, List<Consumer<Service.Builder>> parts,
-                List<String> served) {
+    record Plan(String name, String version, String description, List<Consumer<Service.Builder>> parts) {
 
         Service start(io.natrix.Natrix natrix) {
             Service.Builder builder = natrix.service(name).version(version.isEmpty() ? "0.0.0" : version)
@@ -58,14 +57,43 @@ final class ServicePlans {
         Map<String, PlanBuilder> plans = new LinkedHashMap<>();
         for (String beanName : beans.getBeanDefinitionNames()) {
             Class<?> type = typeOf(beans, beanName);
-            if (type == null || !describesService(type)) {
+            Described described = type == null ? null : Described.of(type);
+            if (described == null) {
                 continue;
             }
-            String name = serviceName(beanName, type, applicationName);
-            PlanBuilder plan = plans.computeIfAbsent(name, PlanBuilder::new);
-            plan.add(beanName, type, beans.getBean(beanName));
+            String name = serviceName(beanName, described, applicationName);
+            plans.computeIfAbsent(name, PlanBuilder::new).add(beanName, described, beans.getBean(beanName));
         }
         return plans.values().stream().map(PlanBuilder::build).toList();
+    }
+
+    /** What one bean's class declares, read once: null for a class that declares no part of a service. */
+    private record Described(Class<?> type, NatrixService service, Set<Class<?>> contracts,
+                             Map<Method, NatrixEndpoint> endpoints, Map<Method, NatrixListener> listeners,
+                             Map<Method, NatrixDurableListener> durables) {
+
+        static Described of(Class<?> type) {
+            Set<Class<?>> contracts = new java.util.LinkedHashSet<>();
+            for (Class<?> candidate : ClassUtils.getAllInterfacesForClassAsSet(type)) {
+                if (candidate.isAnnotationPresent(Contract.class)) {
+                    contracts.add(candidate);
+                }
+            }
+            if (contracts.isEmpty() && !AnnotationUtils.isCandidateClass(type, ANNOTATIONS)) {
+                return null; // e.g. java.* and Spring's own classes, without looking at each method
+            }
+            Described described = new Described(type, AnnotatedElementUtils.findMergedAnnotation(type, NatrixService.class),
+                    contracts, annotated(type, NatrixEndpoint.class), annotated(type, NatrixListener.class),
+                    annotated(type, NatrixDurableListener.class));
+            boolean any = described.service != null || !contracts.isEmpty() || !described.endpoints.isEmpty()
+                    || !described.listeners.isEmpty() || !described.durables.isEmpty();
+            return any ? described : null;
+        }
+
+        private static <A extends java.lang.annotation.Annotation> Map<Method, A> annotated(Class<?> type, Class<A> annotation) {
+            return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<A>)
+                    method -> AnnotatedElementUtils.findMergedAnnotation(method, annotation));
+        }
     }
 
     /** The bean's own class (not a proxy's), or null for a bean not to be looked at. */
@@ -92,61 +120,24 @@ final class ServicePlans {
         return ClassUtils.getUserClass(type);
     }
 
-    private static boolean describesService(Class<?> type) {
-        if (!AnnotationUtils.isCandidateClass(type, ANNOTATIONS) && contracts(type).isEmpty()) {
-            return false; // e.g. java.* and Spring's own classes, without looking at each method
+    private static String serviceName(String beanName, Described described, String applicationName) {
+        if (described.service() != null && !described.service().name().isEmpty()) {
+            return described.service().name();
         }
-        return AnnotatedElementUtils.hasAnnotation(type, NatrixService.class)
-                || !contracts(type).isEmpty()
-                || !endpoints(type).isEmpty()
-                || !listeners(type).isEmpty()
-                || !durables(type).isEmpty();
-    }
-
-    private static String serviceName(String beanName, Class<?> type, String applicationName) {
-        NatrixService annotation = AnnotatedElementUtils.findMergedAnnotation(type, NatrixService.class);
-        if (annotation != null && !annotation.name().isEmpty()) {
-            return annotation.name();
-        }
-        List<String> ofContracts = contracts(type).stream()
+        List<String> ofContracts = described.contracts().stream()
                 .map(contract -> contract.getAnnotation(Contract.class).service()).distinct().toList();
         if (ofContracts.size() == 1) {
             return ofContracts.getFirst();
         }
         if (ofContracts.size() > 1) {
-            throw new IllegalStateException("bean '" + beanName + "' (" + type.getName() + ") implements contracts of "
-                    + "the services " + ofContracts + ": a bean serves one service, so split it");
+            throw new IllegalStateException("bean '" + beanName + "' (" + described.type().getName() + ") implements"
+                    + " contracts of the services " + ofContracts + ": a bean serves one service, so split it");
         }
         if (applicationName != null && !applicationName.isBlank()) {
             return applicationName;
         }
-        throw new IllegalStateException("bean '" + beanName + "' (" + type.getName() + ") has Natrix endpoints or "
+        throw new IllegalStateException("bean '" + beanName + "' (" + described.type().getName() + ") has Natrix endpoints or "
                 + "listeners but no service name: annotate it @NatrixService(\"name\") or set spring.application.name");
-    }
-
-    private static Set<Class<?>> contracts(Class<?> type) {
-        Set<Class<?>> contracts = new java.util.LinkedHashSet<>();
-        for (Class<?> candidate : ClassUtils.getAllInterfacesForClassAsSet(type)) {
-            if (candidate.isAnnotationPresent(Contract.class)) {
-                contracts.add(candidate);
-            }
-        }
-        return contracts;
-    }
-
-    private static Map<Method, NatrixEndpoint> endpoints(Class<?> type) {
-        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<NatrixEndpoint>)
-                method -> AnnotatedElementUtils.findMergedAnnotation(method, NatrixEndpoint.class));
-    }
-
-    private static Map<Method, NatrixListener> listeners(Class<?> type) {
-        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<NatrixListener>)
-                method -> AnnotatedElementUtils.findMergedAnnotation(method, NatrixListener.class));
-    }
-
-    private static Map<Method, NatrixDurableListener> durables(Class<?> type) {
-        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<NatrixDurableListener>)
-                method -> AnnotatedElementUtils.findMergedAnnotation(method, NatrixDurableListener.class));
     }
 
     /** Collects one service's beans. */
@@ -157,26 +148,24 @@ final class ServicePlans {
         private String versionFrom;
         private final List<String> descriptions = new ArrayList<>();
         private final List<Consumer<Service.Builder>> parts = new ArrayList<>();
-        private final List<String> served = new ArrayList<>();
 
         PlanBuilder(String name) {
             this.name = name;
         }
 
-        void add(String beanName, Class<?> type, Object bean) {
-            NatrixService annotation = AnnotatedElementUtils.findMergedAnnotation(type, NatrixService.class);
-            if (annotation != null) {
-                version(beanName, annotation.version());
-                if (!annotation.description().isEmpty()) {
-                    descriptions.add(annotation.description());
+        void add(String beanName, Described described, Object bean) {
+            if (described.service() != null) {
+                version(beanName, described.service().version());
+                if (!described.service().description().isEmpty()) {
+                    descriptions.add(described.service().description());
                 }
             }
-            for (Class<?> contract : contracts(type)) {
+            for (Class<?> contract : described.contracts()) {
                 addContract(contract, bean);
             }
-            endpoints(type).forEach((method, endpoint) -> addEndpoint(beanName, bean, method, endpoint));
-            listeners(type).forEach((method, listener) -> addListener(beanName, bean, method, listener));
-            durables(type).forEach((method, durable) -> addDurable(beanName, bean, method, durable));
+            described.endpoints().forEach((method, endpoint) -> addEndpoint(beanName, bean, method, endpoint));
+            described.listeners().forEach((method, listener) -> addListener(beanName, bean, method, listener));
+            described.durables().forEach((method, durable) -> addDurable(beanName, bean, method, durable));
         }
 
         private void version(String beanName, String given) {
@@ -194,7 +183,6 @@ final class ServicePlans {
         @SuppressWarnings({"unchecked", "rawtypes"})
         private void addContract(Class<?> contract, Object bean) {
             parts.add(builder -> builder.implement((Class) contract, bean));
-            Contract.Subjects.of(contract).all().forEach(subject -> served.add("endpoint " + subject));
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -217,7 +205,6 @@ final class ServicePlans {
             Handler<Object, Object> handler = request -> invoke(call, request);
             EndpointOptions servedWith = options;
             parts.add(builder -> builder.endpoint(endpointName, (Class) requestType, handler, servedWith));
-            served.add("endpoint " + (endpoint.subject().isEmpty() ? "ms." + name + "." + endpointName : endpoint.subject()));
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -231,7 +218,6 @@ final class ServicePlans {
             } else {
                 parts.add(builder -> builder.broadcastListener(listener.subject(), (Class) eventType, onEvent, options));
             }
-            served.add((listener.balanced() ? "balanced" : "broadcast") + " listener " + listener.subject());
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -242,11 +228,10 @@ final class ServicePlans {
             MethodHandle call = invoker(beanName, bean, method);
             Listener<Object> onEvent = event -> invoke(call, event);
             parts.add(builder -> builder.durableListener(durable, (Class) eventType, onEvent));
-            served.add("durable listener " + listener.subject() + " (stream " + listener.stream() + ")");
         }
 
         Plan build() {
-            return new Plan(name, version, String.join("; ", descriptions), List.copyOf(parts), List.copyOf(served));
+            return new Plan(name, version, String.join("; ", descriptions), List.copyOf(parts));
         }
 
         private static Class<?> oneParameter(String beanName, Method method, String what) {
