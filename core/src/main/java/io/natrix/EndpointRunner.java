@@ -2,10 +2,7 @@ package io.natrix;
 
 import io.natrix.spi.Hop;
 import io.natrix.spi.HopObserver;
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 
 import java.lang.System.Logger.Level;
@@ -22,10 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class EndpointRunner<Q, R> {
 
     private static final System.Logger LOG = System.getLogger(Service.class.getName());
-    /** In-flight requests below which a request is admitted on jnats's reader thread (see {@link #subscribe}). */
-    private static final int ADMIT_ON_READER_BELOW = 64;
-
-    private final Connection connection;
+    private final CoreConnection connection;
     private final JsonCodec codec;
     private final String service;
     private final String instance;
@@ -44,7 +38,7 @@ final class EndpointRunner<Q, R> {
     private volatile boolean onReader; // a non-blocking endpoint that has kept to its word so far
     private final ReaderThreadWord word = new ReaderThreadWord();
 
-    EndpointRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
+    EndpointRunner(CoreConnection connection, JsonCodec codec, String service, String instance, Observers observers,
                    EndpointSpec<Q, R> spec) {
         this.connection = connection;
         this.codec = codec;
@@ -60,23 +54,18 @@ final class EndpointRunner<Q, R> {
         this.onReader = options.nonBlockingHandler();
     }
 
-    void subscribe(Dispatcher dispatcher) {
-        Subscription subscription = queueGroup.map(group -> dispatcher.subscribe(subject, group, this::onMessage))
-                .orElseGet(() -> dispatcher.subscribe(subject, this::onMessage));
-        // While few requests are in flight, admit each on jnats's reader thread as it is read: one thread
-        // hand-off less, which is most of a round trip's cost at low load. Under load the dispatcher's virtual
-        // thread admits them instead and the reader only reads (measured: 1.1-1.2x at 16 callers, 0.8x at 1,024
-        // callers if the reader admitted everything; ./natrix bench peers)
-        ReaderHook.take(subscription, request -> {
-            if (maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
-                return false;
-            }
+    /**
+     * Subscribes: each request is admitted on the connection's reader thread as it is read (counted, a permit taken
+     * or a 429 sent) and served on a virtual thread of its own; a non-blocking handler is served right there
+     * while it keeps to its word. No queue and no thread between the socket and the request's own thread.
+     */
+    CoreConnection.Subscription subscribe() {
+        return connection.subscribe(subject, queueGroup.orElse(null), request -> {
             if (onReader) {
                 serveOnReader(request);
             } else {
                 onMessage(request);
             }
-            return true;
         });
     }
 
@@ -156,7 +145,7 @@ final class EndpointRunner<Q, R> {
             }
             Q decoded = codec.decode(request.getData(), spec.requestType());
             byte[] reply = codec.encode(spec.handler().handle(decoded));
-            long max = connection.getMaxPayload();
+            long max = connection.maxPayload();
             if (max > 0 && reply.length > max) {
                 return fail(request, Wire.INTERNAL, Wire.tooLarge("the reply of " + service + "." + spec.name(), reply.length, max));
             }
@@ -203,7 +192,7 @@ final class EndpointRunner<Q, R> {
             return;
         }
         try {
-            connection.publish(replyTo, headers, body);
+            connection.publish(replyTo, null, headers, body);
         } catch (IllegalStateException e) {
             LOG.log(Level.WARNING, "could not answer a request on {0}: {1}", subject, e.getMessage());
         }

@@ -162,7 +162,14 @@ public interface Natrix extends AutoCloseable {
      */
     long permissionViolations();
 
-    /** The underlying jnats connection, for what Natrix does not cover. Natrix still owns it: do not close it. */
+    /** Whether the connections have a server now, and what they have sent and received. */
+    ConnectionStats connectionStats();
+
+    /**
+     * The jnats connection, for what Natrix does not cover (JetStream, KV, the object store are on it; calls,
+     * events, endpoints and listeners run on natrix's own core connection beside it). Natrix still owns it: do
+     * not close it.
+     */
     Connection nats();
 
     /** Stops this connection's services (draining them), then drains and closes the connection. */

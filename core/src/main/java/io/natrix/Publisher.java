@@ -11,18 +11,20 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The publishing side: broadcasts an event to every listener, or stores a durable event in JetStream once,
- * carrying the current request's headers either way.
+ * The publishing side: broadcasts an event to every listener (on the core connection), or stores a durable event
+ * in JetStream once (through jnats), carrying the current request's headers either way.
  */
 final class Publisher {
 
     private final Connection connection;
+    private final CoreConnection core;
     private final Exchange exchange;
     private final JsonCodec codec;
     private final Observers observers;
 
-    Publisher(Connection connection, Exchange exchange, JsonCodec codec, Observers observers) {
+    Publisher(Connection connection, CoreConnection core, Exchange exchange, JsonCodec codec, Observers observers) {
         this.connection = connection;
+        this.core = core;
         this.exchange = exchange;
         this.codec = codec;
         this.observers = observers;
@@ -33,7 +35,7 @@ final class Publisher {
         exchange.requireFits(subject, body);
         observers.around(Hop.Kind.PUBLISH, subject, (context, scope) -> {
             try {
-                connection.publish(subject, headersOf(context), body);
+                core.publish(subject, null, headersOf(context), body);
                 return null;
             } catch (IllegalStateException e) {
                 throw exchange.closed(subject, e);

@@ -3,7 +3,9 @@ package io.natrix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nats.client.AuthHandler;
 import io.nats.client.Message;
+import io.nats.client.Options;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 
@@ -40,7 +42,7 @@ import java.util.function.Consumer;
  *
  * <p>It exists for speed (issue 15): jnats hands every publish to a writer thread and parses through general
  * structures; this connection writes through when the connection is quiet, hands a flood to one flusher
- * ({@link LinkOutput}), and delivers each message on the reader thread as it is parsed ({@link LinkReader}) to
+ * ({@link CoreOutput}), and delivers each message on the reader thread as it is parsed ({@link CoreReader}) to
  * a handler that must not block (natrix's runners move the work to virtual threads themselves).
  *
  * <p>It is a whole client for what it does: TLS (the server's {@code tls_required}), an nkey's signature of the
@@ -49,18 +51,19 @@ import java.util.function.Consumer;
  * after them, pings that give up on a server which stopped answering, the server's {@code max_payload}, and
  * permission errors counted rather than fatal.
  */
-final class NatsLink implements AutoCloseable {
+final class CoreConnection implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(NatsLink.class.getName());
+    private static final System.Logger LOG = System.getLogger(CoreConnection.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Between two rounds over every server when none took the connection. */
     static final Duration RECONNECT_PAUSE = Duration.ofMillis(250);
 
-    /** Where a link connects and how it proves who it is. */
-    record Settings(List<URI> servers, String name, NkeySigner signer, SSLContext ssl, String inboxPrefix,
-                    Duration pingInterval, int maxPingsOut, Duration connectTimeout, Consumer<String> errors) {
+    /** Where the connection connects and how it proves who it is. */
+    record Settings(List<URI> servers, String name, AuthHandler auth, SSLContext ssl, String inboxPrefix,
+                    Duration pingInterval, int maxPingsOut, Duration connectTimeout, boolean randomize,
+                    int maxReconnects, Consumer<String> errors) {
 
         Settings {
             servers = List.copyOf(servers);
@@ -70,19 +73,18 @@ final class NatsLink implements AutoCloseable {
             inboxPrefix = inboxPrefix == null ? "_INBOX." : inboxPrefix.endsWith(".") ? inboxPrefix : inboxPrefix + ".";
         }
 
-        static List<URI> parse(String servers) {
-            List<URI> uris = new ArrayList<>();
-            for (String server : servers.split(",")) {
-                String trimmed = server.strip();
-                if (!trimmed.isEmpty()) {
-                    uris.add(URI.create(trimmed.contains("://") ? trimmed : "nats://" + trimmed));
-                }
-            }
-            return uris;
+        /**
+         * The same servers, identity, trust, inbox prefix, pings, timeouts and reconnect policy as jnats's
+         * {@code options}: one set of options configures both of a natrix's connections.
+         */
+        static Settings of(Options options, Consumer<String> errors) {
+            return new Settings(options.getServers(), options.getConnectionName(), options.getAuthHandler(),
+                    options.getSslContext(), options.getInboxPrefix(), options.getPingInterval(), options.getMaxPingsOut(),
+                    options.getConnectionTimeout(), !options.isNoRandomize(), options.getMaxReconnect(), errors);
         }
     }
 
-    /** Whether the link has a server now. */
+    /** Whether the connection has a server now. */
     enum Status { CONNECTED, RECONNECTING, CLOSED }
 
     /** A subscription's messages, on the reader thread: must not block. */
@@ -90,7 +92,7 @@ final class NatsLink implements AutoCloseable {
         void on(Message message);
     }
 
-    /** A subscription of this link; {@link #unsubscribe} and {@link #drain} end it. */
+    /** A subscription of this connection; {@link #unsubscribe} and {@link #drain} end it. */
     final class Subscription {
         private final int sid;
         private final String subject;
@@ -120,15 +122,7 @@ final class NatsLink implements AutoCloseable {
          * answer to a ping sent after the UNSUB comes after them all); false if that took longer than {@code timeout}.
          */
         boolean drain(Duration timeout) throws InterruptedException {
-            if (status == Status.CLOSED) {
-                return true;
-            }
-            output.line(("UNSUB " + sid + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            try {
-                return flush(timeout);
-            } finally {
-                subscriptions.remove(sid);
-            }
+            return CoreConnection.this.drain(List.of(this), timeout);
         }
 
         private byte[] subLine() {
@@ -138,7 +132,7 @@ final class NatsLink implements AutoCloseable {
 
     private final Settings settings;
     private final List<URI> servers;
-    private final LinkOutput output;
+    private final CoreOutput output;
     private final Map<Integer, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger nextSid = new AtomicInteger();
     private final Queue<CompletableFuture<Void>> pongs = new ConcurrentLinkedQueue<>();
@@ -149,20 +143,25 @@ final class NatsLink implements AutoCloseable {
     private volatile Session session;
     private volatile long maxPayload;
     private volatile String connectedUrl;
+    private final java.util.concurrent.atomic.LongAdder messagesIn = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder messagesOut = new java.util.concurrent.atomic.LongAdder();
+    private volatile long reconnects;
     private int serverIndex;
 
-    private NatsLink(Settings settings) {
+    private CoreConnection(Settings settings) {
         this.settings = settings;
-        List<URI> shuffled = new ArrayList<>(settings.servers());
-        Collections.shuffle(shuffled); // as jnats does unless told not to: clients spread over a cluster
-        this.servers = new CopyOnWriteArrayList<>(shuffled);
-        this.output = new LinkOutput(settings.name(), this::writeFailed);
-        this.pinger = Thread.ofPlatform().daemon().name("natrix-link-pinger " + settings.name()).unstarted(this::pingLoop);
+        List<URI> ordered = new ArrayList<>(settings.servers());
+        if (settings.randomize()) {
+            Collections.shuffle(ordered); // as jnats does unless told not to: clients spread over a cluster
+        }
+        this.servers = new CopyOnWriteArrayList<>(ordered);
+        this.output = new CoreOutput(settings.name(), this::writeFailed);
+        this.pinger = Thread.ofPlatform().daemon().name("natrix-core-pinger " + settings.name()).unstarted(this::pingLoop);
     }
 
     /** Connects to the first server of the list that takes the connection; fails if none does. */
-    static NatsLink connect(Settings settings) throws IOException {
-        NatsLink link = new NatsLink(settings);
+    static CoreConnection connect(Settings settings) throws IOException {
+        CoreConnection link = new CoreConnection(settings);
         IOException last = null;
         for (int i = 0; i < link.servers.size(); i++) {
             try {
@@ -189,10 +188,39 @@ final class NatsLink implements AutoCloseable {
         return subscription;
     }
 
+    /** {@link Subscription#drain} of several subscriptions with one round trip. */
+    boolean drain(List<Subscription> draining, Duration timeout) throws InterruptedException {
+        if (status == Status.CLOSED) {
+            return true;
+        }
+        for (Subscription subscription : draining) {
+            output.line(("UNSUB " + subscription.sid + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        try {
+            return flush(timeout);
+        } finally {
+            draining.forEach(subscription -> subscriptions.remove(subscription.sid));
+        }
+    }
+
     /** Publishes; {@code replyTo} and {@code headers} may be null. Throws IllegalStateException once closed. */
     void publish(String subject, String replyTo, Headers headers, byte[] body) {
         byte[] headerBytes = headers == null || headers.isEmpty() ? null : headers.getSerialized();
         output.publish(ascii(subject), replyTo == null ? null : ascii(replyTo), headerBytes, body == null ? new byte[0] : body);
+        messagesOut.increment();
+    }
+
+    long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    /** Times the connection connected again after losing its server. */
+    long reconnects() {
+        return reconnects;
     }
 
     /** A new inbox subject under the connection's inbox prefix. */
@@ -263,7 +291,7 @@ final class NatsLink implements AutoCloseable {
     // ---- connecting ----
 
     /** One socket's life: its reader thread runs until the socket fails or closes. */
-    private final class Session implements LinkReader.Events {
+    private final class Session implements CoreReader.Events {
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;
@@ -279,7 +307,7 @@ final class NatsLink implements AutoCloseable {
 
         void read() {
             try {
-                new LinkReader(in, this).run();
+                new CoreReader(in, this).run();
                 lost(this, new IOException("the server closed the connection"));
             } catch (IOException | RuntimeException e) {
                 lost(this, e);
@@ -288,11 +316,12 @@ final class NatsLink implements AutoCloseable {
 
         @Override
         public void message(int sid, NatsMessage message) {
+            messagesIn.increment();
             Subscription subscription = subscriptions.get(sid);
             if (subscription != null) {
                 try {
                     subscription.handler.on(message);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // the reader goes on: one handler's failure must not stop the connection
                     LOG.log(Level.WARNING, "a handler of " + subscription.subject + " failed on the reader thread", e);
                 }
             }
@@ -359,7 +388,7 @@ final class NatsLink implements AutoCloseable {
                 socket = secure;
             }
             OutputStream out = socket.getOutputStream();
-            out.write(connectLine(info, tls));
+            out.write(connectLine(server, info, tls));
             for (Subscription subscription : subscriptions.values()) {
                 out.write(subscription.subLine());
             }
@@ -388,7 +417,7 @@ final class NatsLink implements AutoCloseable {
                 connectedUrl = server.toString();
                 pingsOut.set(0);
                 status = Status.CONNECTED;
-                Thread.ofPlatform().daemon().name("natrix-link-reader " + settings.name()).start(opened::read);
+                Thread.ofPlatform().daemon().name("natrix-core-reader " + settings.name()).start(opened::read);
                 output.attach(opened.out);
             }
         } catch (IOException | RuntimeException e) {
@@ -397,17 +426,32 @@ final class NatsLink implements AutoCloseable {
         }
     }
 
-    private byte[] connectLine(JsonNode info, boolean tls) throws IOException {
+    private byte[] connectLine(URI server, JsonNode info, boolean tls) throws IOException {
         ObjectNode connect = JSON.createObjectNode()
                 .put("verbose", false).put("pedantic", false).put("tls_required", tls)
                 .put("name", settings.name()).put("lang", "java-natrix").put("version", "1")
                 .put("protocol", 1).put("headers", true).put("no_responders", true).put("echo", true);
         String nonce = info.path("nonce").asText(null);
-        if (settings.signer() != null) {
-            connect.put("nkey", new String(settings.signer().getID()));
+        AuthHandler auth = settings.auth();
+        if (auth != null) {
+            char[] jwt = auth.getJWT();
+            if (jwt != null && jwt.length > 0) {
+                connect.put("jwt", new String(jwt));
+            } else {
+                connect.put("nkey", new String(auth.getID()));
+            }
             if (nonce != null) {
                 connect.put("sig", Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString(settings.signer().sign(nonce.getBytes(StandardCharsets.US_ASCII))));
+                        .encodeToString(auth.sign(nonce.getBytes(StandardCharsets.US_ASCII))));
+            }
+        }
+        String userInfo = server.getRawUserInfo();
+        if (userInfo != null) { // nats://user:password@host or nats://token@host
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                connect.put("auth_token", decode(userInfo));
+            } else {
+                connect.put("user", decode(userInfo.substring(0, colon))).put("pass", decode(userInfo.substring(colon + 1)));
             }
         }
         return ("CONNECT " + JSON.writeValueAsString(connect) + "\r\n").getBytes(StandardCharsets.UTF_8);
@@ -440,7 +484,7 @@ final class NatsLink implements AutoCloseable {
         }
         LOG.log(Level.WARNING, "NATS connection to {0} lost ({1}); connecting again", lost.server, cause.toString());
         failPongs();
-        Thread.ofPlatform().daemon().name("natrix-link-reconnect " + settings.name()).start(this::reconnect);
+        Thread.ofPlatform().daemon().name("natrix-core-reconnect " + settings.name()).start(this::reconnect);
     }
 
     private void writeFailed(IOException e) {
@@ -450,14 +494,20 @@ final class NatsLink implements AutoCloseable {
         }
     }
 
-    /** Tries each server in turn, starting after the one lost, until one takes the connection or the link closes. */
+    /** Tries each server in turn, starting after the one lost, until one takes the connection or the connection closes. */
     private void reconnect() {
-        while (status != Status.CLOSED) {
+        for (int round = 0; status != Status.CLOSED; round++) {
+            if (settings.maxReconnects() >= 0 && round * servers.size() >= settings.maxReconnects()) {
+                LOG.log(Level.WARNING, "NATS connection given up after {0} attempts to reconnect", settings.maxReconnects());
+                close();
+                return;
+            }
             for (int tried = 0; tried < servers.size() && status != Status.CLOSED; tried++) {
                 serverIndex = (serverIndex + 1) % servers.size();
                 URI server = servers.get(serverIndex);
                 try {
                     open(server);
+                    reconnects++;
                     LOG.log(Level.INFO, "NATS connection is back, on {0}", server);
                     return;
                 } catch (IOException e) {
@@ -505,6 +555,10 @@ final class NatsLink implements AutoCloseable {
                 pong.completeExceptionally(new IOException("the connection was lost before the server answered"));
             }
         }
+    }
+
+    private static String decode(String text) {
+        return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
     }
 
     private static byte[] ascii(String text) {

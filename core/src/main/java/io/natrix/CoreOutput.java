@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What a {@link NatsLink} writes, in the order written: protocol lines appended to a buffer under a lock, and
+ * What a {@link CoreConnection} writes, in the order written: protocol lines appended to a buffer under a lock, and
  * sent without a thread hand-off when the connection is quiet: the publisher that finds nobody writing writes
  * the buffer out itself, so a request pays no wake-up of a writer thread. When writes come closer together than
  * {@link #HOT_NANOS}, the flusher thread takes the writing over and sends what accumulated in batches, spinning
@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #DETACHED_LIMIT} bytes; past that a write is refused with an {@link IllegalStateException}. Attached,
  * the buffer grows as needed: the server reads whatever it is sent or closes the connection.
  */
-final class LinkOutput implements AutoCloseable {
+final class CoreOutput implements AutoCloseable {
 
     /** Writes closer together than this are a flood: the flusher takes the writing over. */
     static final long HOT_NANOS = 20_000;
@@ -48,9 +48,9 @@ final class LinkOutput implements AutoCloseable {
     private long lastWrite; // when a writer last sent by itself
 
     /** {@code broken} hears of a socket that failed a write (once per attached socket). */
-    LinkOutput(String name, Consumer<IOException> broken) {
+    CoreOutput(String name, Consumer<IOException> broken) {
         this.broken = broken;
-        this.flusher = Thread.ofPlatform().daemon().name("natrix-link-flusher " + name).start(this::flushLoop);
+        this.flusher = Thread.ofPlatform().daemon().name("natrix-core-flusher " + name).start(this::flushLoop);
     }
 
     /** Sends to {@code stream} from now on, starting with what accumulated while detached. */

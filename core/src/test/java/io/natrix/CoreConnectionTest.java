@@ -26,12 +26,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Natrix's own NATS connection ({@link NatsLink}) against real secured servers (TLS, nkeys, permissions): what it
+ * Natrix's own NATS connection ({@link CoreConnection}) against real secured servers (TLS, nkeys, permissions): what it
  * sends arrives with its headers, a request nobody answers gets the server's 503, a refused subject is reported,
  * large payloads cross many reads, and a server lost (killed, or frozen so that only pings notice) costs a
  * reconnect to another server of the cluster with every subscription restored and nothing written meanwhile lost.
  */
-class NatsLinkTest {
+class CoreConnectionTest {
 
     @TempDir
     static Path dir;
@@ -52,11 +52,11 @@ class NatsLinkTest {
         cluster.forEach(NatsServerProcess::stop);
     }
 
-    static NatsLink connect(String user, List<NatsServerProcess> servers, List<String> errors) throws Exception {
-        return NatsLink.connect(new NatsLink.Settings(
+    static CoreConnection connect(String user, List<NatsServerProcess> servers, List<String> errors) throws Exception {
+        return CoreConnection.connect(new CoreConnection.Settings(
                 servers.stream().map(s -> java.net.URI.create(s.url())).toList(), "link-test " + user,
                 NkeySigner.ofSeed(Files.readString(security.seed(user))), TrustedAuthority.sslContext(security.ca()),
-                null, Duration.ofMillis(200), 3, Duration.ofSeconds(10), errors::add));
+                null, Duration.ofMillis(200), 3, Duration.ofSeconds(10), true, -1, errors::add));
     }
 
     static BlockingQueue<Message> inbox() {
@@ -66,8 +66,8 @@ class NatsLinkTest {
     @Test
     void messagesArriveWithTheirHeadersAndRequestsGetAnswers() throws Exception {
         List<String> errors = new CopyOnWriteArrayList<>();
-        try (NatsLink server = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors);
-             NatsLink client = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors)) {
+        try (CoreConnection server = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors);
+             CoreConnection client = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors)) {
             server.subscribe("ms.echo", "echoes", request -> server.publish(request.getReplyTo(),
                     null, new Headers().put("Echoed", request.getHeaders().getFirst("Natrix-Depth")), request.getData()));
             BlockingQueue<Message> replies = inbox();
@@ -98,8 +98,8 @@ class NatsLinkTest {
     @Test
     void largePayloadsAndFloodsArriveWholeAndInOrder() throws Exception {
         List<String> errors = new CopyOnWriteArrayList<>();
-        try (NatsLink listener = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors);
-             NatsLink publisher = connect(NatsSecurity.ADMIN, List.of(cluster.getLast()), errors)) {
+        try (CoreConnection listener = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors);
+             CoreConnection publisher = connect(NatsSecurity.ADMIN, List.of(cluster.getLast()), errors)) {
             BlockingQueue<Message> received = new ArrayBlockingQueue<>(200_000);
             listener.subscribe("ms.flood.>", null, received::add);
             listener.flush(Duration.ofSeconds(5));
@@ -132,37 +132,37 @@ class NatsLinkTest {
     @Test
     void aRefusedSubjectIsReportedAndTheConnectionStays() throws Exception {
         List<String> errors = new CopyOnWriteArrayList<>();
-        try (NatsLink narrow = connect("narrow", List.of(cluster.getFirst()), errors)) {
+        try (CoreConnection narrow = connect("narrow", List.of(cluster.getFirst()), errors)) {
             narrow.publish("ms.forbidden", null, null, new byte[1]);
             narrow.publish("ms.allowed", null, null, new byte[1]);
             await().atMost(Duration.ofSeconds(5)).until(() -> !errors.isEmpty());
             assertThat(errors.getFirst()).contains("Permissions Violation").contains("ms.forbidden");
             assertThat(narrow.flush(Duration.ofSeconds(5))).isTrue();
-            assertThat(narrow.status()).isEqualTo(NatsLink.Status.CONNECTED);
+            assertThat(narrow.status()).isEqualTo(CoreConnection.Status.CONNECTED);
         }
     }
 
     @Test
     void aWrongKeyIsRefusedWithTheServersWords() {
-        assertThatThrownBy(() -> NatsLink.connect(new NatsLink.Settings(List.of(java.net.URI.create(cluster.getFirst().url())),
+        assertThatThrownBy(() -> CoreConnection.connect(new CoreConnection.Settings(List.of(java.net.URI.create(cluster.getFirst().url())),
                 "stranger", NkeySigner.ofSeed(new String(io.nats.client.NKey.createUser(null).getSeed())),
-                TrustedAuthority.sslContext(security.ca()), null, Duration.ofSeconds(2), 3, Duration.ofSeconds(10), e -> { })))
+                TrustedAuthority.sslContext(security.ca()), null, Duration.ofSeconds(2), 3, Duration.ofSeconds(10), true, -1, e -> { })))
                 .hasMessageContaining("Authorization Violation");
     }
 
     @Test
     void publishingAfterCloseIsRefused() throws Exception {
-        NatsLink link = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), new CopyOnWriteArrayList<>());
+        CoreConnection link = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), new CopyOnWriteArrayList<>());
         link.close();
-        assertThat(link.status()).isEqualTo(NatsLink.Status.CLOSED);
+        assertThat(link.status()).isEqualTo(CoreConnection.Status.CLOSED);
         assertThatThrownBy(() -> link.publish("ms.any", null, null, new byte[0])).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void aKilledServerCostsAReconnectWithSubscriptionsRestoredAndNothingWrittenMeanwhileLost() throws Exception {
         List<NatsServerProcess> pair = NatsServerProcess.start(2, false, 0, security);
-        try (NatsLink listener = connect(NatsSecurity.ADMIN, List.of(pair.getLast()), new CopyOnWriteArrayList<>());
-             NatsLink moving = connect(NatsSecurity.ADMIN, pair, new CopyOnWriteArrayList<>())) {
+        try (CoreConnection listener = connect(NatsSecurity.ADMIN, List.of(pair.getLast()), new CopyOnWriteArrayList<>());
+             CoreConnection moving = connect(NatsSecurity.ADMIN, pair, new CopyOnWriteArrayList<>())) {
             NatsServerProcess movingOn = pair.stream().filter(s -> s.url().equals(moving.connectedUrl())).findFirst().orElseThrow();
             BlockingQueue<Message> heardByMoving = inbox();
             moving.subscribe("ms.to.moving", null, heardByMoving::add);
@@ -177,11 +177,11 @@ class NatsLinkTest {
             heardByListener.clear();
 
             movingOn.kill();
-            await().atMost(Duration.ofSeconds(5)).until(() -> moving.status() != NatsLink.Status.CONNECTED || !movingOn.url().equals(moving.connectedUrl()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> moving.status() != CoreConnection.Status.CONNECTED || !movingOn.url().equals(moving.connectedUrl()));
             for (int i = 0; i < 100; i++) { // written while it has no server, or just after: none may be lost
                 moving.publish("ms.from.moving", null, null, Integer.toString(i).getBytes(StandardCharsets.US_ASCII));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> moving.status() == NatsLink.Status.CONNECTED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> moving.status() == CoreConnection.Status.CONNECTED);
             assertThat(moving.connectedUrl()).isNotEqualTo(movingOn.url());
             for (int i = 0; i < 100; i++) {
                 Message next = heardByListener.poll(10, TimeUnit.SECONDS);
@@ -200,12 +200,12 @@ class NatsLinkTest {
     @Test
     void aFrozenServerIsGivenUpAfterUnansweredPings() throws Exception {
         List<NatsServerProcess> pair = NatsServerProcess.start(2, false, 0, security);
-        try (NatsLink moving = connect(NatsSecurity.ADMIN, pair, new CopyOnWriteArrayList<>())) {
+        try (CoreConnection moving = connect(NatsSecurity.ADMIN, pair, new CopyOnWriteArrayList<>())) {
             NatsServerProcess frozen = pair.stream().filter(s -> s.url().equals(moving.connectedUrl())).findFirst().orElseThrow();
             frozen.freeze();
             try {
                 long started = System.nanoTime();
-                await().atMost(Duration.ofSeconds(10)).until(() -> moving.status() == NatsLink.Status.CONNECTED
+                await().atMost(Duration.ofSeconds(10)).until(() -> moving.status() == CoreConnection.Status.CONNECTED
                         && !frozen.url().equals(moving.connectedUrl()));
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("three pings 200 ms apart, then a new server")
                         .isLessThan(Duration.ofSeconds(5));

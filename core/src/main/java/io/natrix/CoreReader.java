@@ -16,7 +16,7 @@ import java.util.Arrays;
  * is the same whichever connection read it; a status message (a request nobody answers: 503) says so through
  * {@link io.nats.client.Message#isStatusMessage}.
  */
-final class LinkReader {
+final class CoreReader {
 
     /** What the reader found, called on its thread in the order the server sent it. */
     interface Events {
@@ -40,7 +40,7 @@ final class LinkReader {
     private int start;
     private int end;
 
-    LinkReader(InputStream in, Events events) {
+    CoreReader(InputStream in, Events events) {
         this.in = in;
         this.events = events;
     }
