@@ -30,10 +30,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -143,8 +145,8 @@ final class CoreConnection implements AutoCloseable {
     private volatile Session session;
     private volatile long maxPayload;
     private volatile String connectedUrl;
-    private final java.util.concurrent.atomic.LongAdder messagesIn = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder messagesOut = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
     private volatile long reconnects;
     private int serverIndex;
 
@@ -161,19 +163,19 @@ final class CoreConnection implements AutoCloseable {
 
     /** Connects to the first server of the list that takes the connection; fails if none does. */
     static CoreConnection connect(Settings settings) throws IOException {
-        CoreConnection link = new CoreConnection(settings);
+        CoreConnection connection = new CoreConnection(settings);
         IOException last = null;
-        for (int i = 0; i < link.servers.size(); i++) {
+        for (int i = 0; i < connection.servers.size(); i++) {
             try {
-                link.open(link.servers.get(i));
-                link.serverIndex = i;
-                link.pinger.start();
-                return link;
+                connection.open(connection.servers.get(i));
+                connection.serverIndex = i;
+                connection.pinger.start();
+                return connection;
             } catch (IOException e) {
                 last = e;
             }
         }
-        link.close();
+        connection.close();
         throw last;
     }
 
@@ -244,7 +246,7 @@ final class CoreConnection implements AutoCloseable {
             return true;
         } catch (TimeoutException e) {
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return false; // the connection was lost or closed before the answer
         }
     }

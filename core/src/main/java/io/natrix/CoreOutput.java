@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * briefly before it parks, so a flood pays one wake-up, not one per message (measured in issue 15's wire
  * prototype: BENCHMARKS.md).
  *
- * <p>While no socket is attached (the link is connecting again) lines accumulate, up to
+ * <p>While no socket is attached (the connection is connecting again) lines accumulate, up to
  * {@link #DETACHED_LIMIT} bytes; past that a write is refused with an {@link IllegalStateException}. Attached,
  * the buffer grows as needed: the server reads whatever it is sent or closes the connection.
  */

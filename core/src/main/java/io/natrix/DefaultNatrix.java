@@ -31,6 +31,7 @@ final class DefaultNatrix implements Natrix {
 
     private final Connection connection;
     private final CoreConnection core;
+    private final CallTimeouts timeouts;
     private final ExecutorService natsExecutor;
     private final JsonCodec codec;
     private final Observers observers = new Observers();
@@ -52,7 +53,8 @@ final class DefaultNatrix implements Natrix {
         this.core = core;
         this.natsExecutor = natsExecutor;
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
-        Exchange exchange = new Exchange(core, new ReplyRouter(core), codec);
+        this.timeouts = new CallTimeouts(String.valueOf(builder.connectionName));
+        Exchange exchange = new Exchange(core, new ReplyRouter(core, timeouts), codec);
         this.caller = new Caller(core, exchange, codec, CircuitBreakers.of(builder.circuitBreaker), observers);
         this.publisher = new Publisher(connection, core, exchange, codec, observers);
         this.defaultTimeout = builder.defaultTimeout;
@@ -234,6 +236,19 @@ final class DefaultNatrix implements Natrix {
     }
 
     @Override
+    public void flush(Duration timeout) {
+        try {
+            if (!core.flush(timeout)) {
+                throw new ConnectionException(null, "the NATS server did not confirm what was published within "
+                        + timeout.toMillis() + " ms: the connection is " + core.status(), null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionException(null, "interrupted while waiting for the NATS server to confirm what was published", e);
+        }
+    }
+
+    @Override
     public ConnectionStats connectionStats() {
         io.nats.client.Statistics jnats = connection.getStatistics();
         return new ConnectionStats(core.status() == CoreConnection.Status.CONNECTED
@@ -274,6 +289,7 @@ final class DefaultNatrix implements Natrix {
             }
         }
         core.close(); // what was published reaches the server first
+        timeouts.close();
         if (connection.getStatus() == Connection.Status.CONNECTED) {
             try {
                 connection.drain(drainTimeout).get(drainTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);

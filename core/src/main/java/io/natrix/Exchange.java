@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -32,11 +31,14 @@ final class Exchange {
     <R> R once(Call<R> call, Deadline deadline) {
         CompletableFuture<Message> reply = send(call, call.subject(), deadline.left());
         try {
-            return read(call.subject(), reply.get(deadline.nanosLeft(), TimeUnit.NANOSECONDS), call.replyType());
-        } catch (TimeoutException e) {
-            reply.cancel(false);
-            throw deadline.timedOut();
-        } catch (ExecutionException | CancellationException e) {
+            // untimed: the reply router ends the future at the deadline (a timed wait costs a timer per call)
+            return read(call.subject(), reply.get(), call.replyType());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw deadline.timedOut();
+            }
+            throw failure(call.subject(), e, deadline);
+        } catch (CancellationException e) {
             throw failure(call.subject(), e, deadline);
         } catch (InterruptedException e) {
             reply.cancel(false);
@@ -49,7 +51,8 @@ final class Exchange {
     CompletableFuture<Message> send(Call<?> call, String subject, Duration budget) {
         requireFits(subject, call.body());
         try {
-            return replies.request(subject, headers(subject, call.context(), budget), call.body());
+            return replies.request(subject, headers(subject, call.context(), budget), call.body(),
+                    System.nanoTime() + budget.toNanos());
         } catch (IllegalStateException e) {
             throw closed(subject, e);
         }

@@ -162,6 +162,14 @@ public interface Natrix extends AutoCloseable {
      */
     long permissionViolations();
 
+    /**
+     * Returns once the NATS server has everything published on this connection before the call (it answered a
+     * ping sent after it): what a program that publishes and then exits or measures waits for.
+     *
+     * @throws ConnectionException when the server did not answer within {@code timeout}, or there is none now
+     */
+    void flush(Duration timeout);
+
     /** Whether the connections have a server now, and what they have sent and received. */
     ConnectionStats connectionStats();
 

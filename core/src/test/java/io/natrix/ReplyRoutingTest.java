@@ -64,24 +64,32 @@ class ReplyRoutingTest {
 
     @Test
     void everyConcurrentCallerGetsItsOwnReplyAndNoWaiterIsLeftBehind() throws Exception {
-        ReplyRouter router = new ReplyRouter(((DefaultNatrix) natrix).core());
+        CallTimeouts timeouts = new CallTimeouts("test");
+        ReplyRouter router = new ReplyRouter(((DefaultNatrix) natrix).core(), timeouts);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 String body = "caller-" + i;
                 answers.add(callers.submit(() -> new String(router.request("ms.hook.Echo", null,
-                        body.getBytes(StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS).getData(),
+                        body.getBytes(StandardCharsets.UTF_8), System.nanoTime() + 5_000_000_000L).get(5, TimeUnit.SECONDS).getData(),
                         StandardCharsets.UTF_8)));
             }
             for (int i = 0; i < answers.size(); i++) {
                 assertThat(answers.get(i).get()).isEqualTo("caller-" + i);
             }
         }
-        CompletableFuture<?> unanswered = router.request("ms.hook.Unanswered", null, "\"late\"".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<?> unanswered = router.request("ms.hook.Unanswered", null, "\"late\"".getBytes(StandardCharsets.UTF_8),
+                System.nanoTime() + 5_000_000_000L);
         assertThatThrownBy(() -> unanswered.get(100, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
-        unanswered.cancel(false); // what Caller does when a call's time is up
+        unanswered.cancel(false); // what Caller does when it is interrupted
 
-        assertThat(router.pending()).as("waiters left after every answer and one given-up call").isZero();
+        CompletableFuture<?> expiring = router.request("ms.hook.Unanswered", null, "\"late\"".getBytes(StandardCharsets.UTF_8),
+                System.nanoTime() + 200_000_000L);
+        assertThatThrownBy(() -> expiring.get(5, TimeUnit.SECONDS)).as("ended by its deadline, not by the wait")
+                .hasCauseInstanceOf(TimeoutException.class);
+
+        assertThat(router.pending()).as("waiters left after every answer, one given-up call and one expired").isZero();
+        timeouts.close();
     }
 
     @Test
