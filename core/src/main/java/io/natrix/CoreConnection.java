@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.AuthHandler;
 import io.nats.client.Message;
 import io.nats.client.Options;
-import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 
 import javax.net.ssl.SSLContext;
@@ -205,10 +204,12 @@ final class CoreConnection implements AutoCloseable {
         }
     }
 
-    /** Publishes; {@code replyTo} and {@code headers} may be null. Throws IllegalStateException once closed. */
-    void publish(String subject, String replyTo, Headers headers, byte[] body) {
-        byte[] headerBytes = headers == null || headers.isEmpty() ? null : headers.getSerialized();
-        output.publish(ascii(subject), replyTo == null ? null : ascii(replyTo), headerBytes, body == null ? new byte[0] : body);
+    /**
+     * Publishes; {@code replyTo} and {@code headers} (a {@link HeaderLines}'s bytes) may be null. Throws
+     * IllegalStateException once closed.
+     */
+    void publish(String subject, String replyTo, byte[] headers, byte[] body) {
+        output.publish(ascii(subject), replyTo == null ? null : ascii(replyTo), headers, body == null ? new byte[0] : body);
         messagesOut.increment();
     }
 

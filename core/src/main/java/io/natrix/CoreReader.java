@@ -118,9 +118,9 @@ final class CoreReader {
         byte[] data = Arrays.copyOfRange(buffer, payloadStart + headerSize, payloadStart + size);
         NatsMessage message;
         if (withHeaders) {
-            Headers headers = new Headers();
+            Headers headers = new ReceivedHeaders(Arrays.copyOfRange(buffer, payloadStart, payloadStart + headerSize));
             int statusEnd = indexOfCrlf(payloadStart);
-            int code = headers(payloadStart, payloadStart + headerSize, headers);
+            int code = status(payloadStart, statusEnd);
             message = code == 0 ? new NatsMessage(subject, replyTo, headers, data)
                     : new StatusMessage(subject, replyTo, headers, data, code, description(payloadStart, statusEnd));
         } else {
@@ -131,28 +131,13 @@ final class CoreReader {
         return true;
     }
 
-    /** Reads a header block into {@code into}; returns its status code (0: none). */
-    private int headers(int from, int to, Headers into) {
-        int lineEnd = indexOfCrlf(from);
-        int code = 0;
-        if (lineEnd > from + STATUS_LINE.length()) { // NATS/1.0 503[ description]
-            int codeStart = from + STATUS_LINE.length() + 1;
-            int codeEnd = indexOf((byte) ' ', codeStart, lineEnd);
-            code = number(codeStart, codeEnd);
+    /** The code of a status line ({@code NATS/1.0 503}), or 0 when it has none ({@code NATS/1.0}). */
+    private int status(int from, int lineEnd) {
+        if (lineEnd <= from + STATUS_LINE.length()) {
+            return 0;
         }
-        for (int at = lineEnd + 2; at < to; ) {
-            int end = indexOfCrlf(at);
-            if (end < 0 || end == at || end > to) {
-                break;
-            }
-            int colon = indexOf((byte) ':', at, end);
-            if (colon < end) {
-                String value = text(colon + 1, end).strip();
-                into.add(text(at, colon), value);
-            }
-            at = end + 2;
-        }
-        return code;
+        int codeStart = from + STATUS_LINE.length() + 1;
+        return Math.max(0, number(codeStart, indexOf((byte) ' ', codeStart, lineEnd)));
     }
 
     /** The words after a status line's code ({@code NATS/1.0 503 No Responders}), or "" when it has none. */

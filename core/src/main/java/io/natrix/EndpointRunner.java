@@ -3,7 +3,6 @@ package io.natrix;
 import io.natrix.spi.Hop;
 import io.natrix.spi.HopObserver;
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -179,14 +178,30 @@ final class EndpointRunner<Q, R> {
     private Answer fail(Message request, int code, String message) {
         errors.increment();
         lastError = code + ":" + message;
-        Headers headers = new Headers()
-                .put(Wire.ERROR_HEADER, message)
-                .put(Wire.ERROR_CODE_HEADER, Integer.toString(code));
+        byte[] headers = new HeaderLines()
+                .add(Wire.ERROR_HEADER, oneLine(message))
+                .add(Wire.ERROR_CODE_HEADER, Integer.toString(code)).bytes();
         reply(request, headers, null);
         return new Answer(code, message);
     }
 
-    private void reply(Message request, Headers headers, byte[] body) {
+    /**
+     * An error's words as a header can carry them: one line of printable ASCII (a handler's message may hold line
+     * breaks or other letters; those become '?', which jnats would have refused to send at all).
+     */
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            line.append(c == '\r' || c == '\n' ? ' ' : c < ' ' && c != '\t' || c >= 127 ? '?' : c);
+        }
+        return line.toString();
+    }
+
+    private void reply(Message request, byte[] headers, byte[] body) {
         String replyTo = request.getReplyTo();
         if (replyTo == null) {
             return;

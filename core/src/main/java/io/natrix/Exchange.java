@@ -110,7 +110,7 @@ final class Exchange {
     }
 
     /** A request's headers: the context's, the time budget and the call depth (refused past the limit). */
-    static Headers headers(String subject, RequestContext context, Duration budget) {
+    static byte[] headers(String subject, RequestContext context, Duration budget) {
         int depth = context.depth() + 1;
         if (depth > Wire.MAX_DEPTH) {
             throw new ServiceException(subject, Wire.LOOP_DETECTED, "the call on '" + subject + "' would be " + depth

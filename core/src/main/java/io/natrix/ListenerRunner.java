@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class ListenerRunner<E> {
 
     private static final System.Logger LOG = System.getLogger(Service.class.getName());
+    /** Events handled between two updates of the pending count. */
+    private static final int BATCH = 64;
 
     private final ListenerSpec<E> spec;
     private final JsonCodec codec;
@@ -90,14 +92,20 @@ final class ListenerRunner<E> {
         }
     }
 
-    /** On a virtual thread: handles what is queued, in order, until nothing is. */
+    /**
+     * On a virtual thread: handles what is queued, in order, until nothing is. Counts what it handled down in
+     * batches: one write of the counter the reader thread increments per batch, not per event.
+     */
     private void handleQueued() {
+        int batch;
         do {
-            Message message = queue.poll();
-            if (!stopped) {
-                listen(message);
+            batch = 0;
+            for (Message message; batch < BATCH && (message = queue.poll()) != null; batch++) {
+                if (!stopped) {
+                    listen(message);
+                }
             }
-        } while (pending.decrementAndGet() > 0);
+        } while (pending.addAndGet(-batch) > 0);
     }
 
     private void listen(Message message) {

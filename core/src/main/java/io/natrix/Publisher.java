@@ -35,7 +35,7 @@ final class Publisher {
         exchange.requireFits(subject, body);
         observers.around(Hop.Kind.PUBLISH, subject, (context, scope) -> {
             try {
-                core.publish(subject, null, headersOf(context), body);
+                core.publish(subject, null, headerLinesOf(context), body);
                 return null;
             } catch (IllegalStateException e) {
                 throw exchange.closed(subject, e);
@@ -86,7 +86,17 @@ final class Publisher {
                 + "': start the service with the durable listener first, or create the stream");
     }
 
-    /** The headers of a {@link RequestContext} for an event, or none (jnats takes null for none). */
+    /** The headers of a {@link RequestContext} for an event on the core connection, or null for none. */
+    private static byte[] headerLinesOf(RequestContext context) {
+        if (context.headers().isEmpty()) {
+            return null;
+        }
+        HeaderLines headers = new HeaderLines();
+        context.headers().forEach(headers::add);
+        return headers.bytes();
+    }
+
+    /** The headers of a {@link RequestContext} for a durable event, or none (jnats takes null for none). */
     private static Headers headersOf(RequestContext context) {
         if (context.headers().isEmpty()) {
             return null;

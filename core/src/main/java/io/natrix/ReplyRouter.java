@@ -1,7 +1,6 @@
 package io.natrix;
 
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +37,7 @@ final class ReplyRouter {
      * Sends a request; the future completes with the reply (a 503 status message when no one listens), or with a
      * {@link TimeoutException} at {@code deadlineNanos} ({@link System#nanoTime}).
      */
-    CompletableFuture<Message> request(String subject, Headers headers, byte[] body, long deadlineNanos) {
+    CompletableFuture<Message> request(String subject, byte[] headers, byte[] body, long deadlineNanos) {
         String token = Long.toString(sequence.incrementAndGet(), 36);
         Pending reply = new Pending(token);
         waiting.put(token, reply);

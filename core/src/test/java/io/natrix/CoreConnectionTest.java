@@ -3,7 +3,6 @@ package io.natrix;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,19 +67,25 @@ class CoreConnectionTest {
         List<String> errors = new CopyOnWriteArrayList<>();
         try (CoreConnection server = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors);
              CoreConnection client = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), errors)) {
-            server.subscribe("ms.echo", "echoes", request -> server.publish(request.getReplyTo(),
-                    null, new Headers().put("Echoed", request.getHeaders().getFirst("Natrix-Depth")), request.getData()));
+            server.subscribe("ms.echo", "echoes", request -> server.publish(request.getReplyTo(), null,
+                    new HeaderLines().add("Echoed", request.getHeaders().getFirst("Natrix-Depth"))
+                            .add("Other", request.getHeaders().getFirst("Other")).bytes(), request.getData()));
             BlockingQueue<Message> replies = inbox();
             String inbox = client.createInbox();
             client.subscribe(inbox, null, replies::add);
             assertThat(server.flush(Duration.ofSeconds(5))).isTrue();
             assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
 
-            client.publish("ms.echo", inbox, new Headers().put("Natrix-Depth", "3"), "hello".getBytes(StandardCharsets.UTF_8));
+            client.publish("ms.echo", inbox, new HeaderLines().add("Natrix-Depth", "3").add("Other", "a: b").bytes(),
+                    "hello".getBytes(StandardCharsets.UTF_8));
             Message reply = replies.poll(5, TimeUnit.SECONDS);
             assertThat(reply).isNotNull();
             assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("hello");
             assertThat(reply.getHeaders().getFirst("Echoed")).isEqualTo("3");
+            assertThat(reply.getHeaders().getFirst("Echo")).as("a name that only begins one").isNull();
+            assertThat(reply.getHeaders().getFirst("Other")).as("a value with a colon").isEqualTo("a: b");
+            assertThat(reply.getHeaders().keySet()).as("parsed when asked for more than a name")
+                    .containsExactlyInAnyOrder("Echoed", "Other");
             assertThat(reply.getSubject()).isEqualTo(inbox);
             assertThat(reply.isStatusMessage()).isFalse();
 
