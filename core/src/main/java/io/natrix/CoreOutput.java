@@ -23,9 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
 final class CoreOutput implements AutoCloseable {
 
     /** Writes closer together than this are a flood: the flusher takes the writing over. */
-    static final long HOT_NANOS = 20_000;
+    static final long HOT_NANOS = Long.getLong("natrix.core.hotNanos", 20_000);
     /** How long the flusher waits for more before it parks. */
-    static final long SPIN_NANOS = 50_000;
+    static final long SPIN_NANOS = Long.getLong("natrix.core.spinNanos", 50_000);
     /** What may wait for a server while there is none (jnats's reconnect buffer holds as much by default). */
     static final int DETACHED_LIMIT = 8 << 20;
 

@@ -198,7 +198,7 @@ final class DefaultService implements Service {
         Thread.startVirtualThread(() -> {
             try {
                 drained.complete(core.drain(subscriptions, drainTimeout));
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | IllegalStateException closedMeanwhile) {
                 drained.complete(false);
             }
         });

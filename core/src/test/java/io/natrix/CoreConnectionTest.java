@@ -156,6 +156,22 @@ class CoreConnectionTest {
     }
 
     @Test
+    void aServerWhoseCertificateDoesNotNameTheHostIsRefused(@TempDir Path elsewhere) {
+        // signed by the trusted authority, but for another host: a stolen certificate must not pass for this one
+        NatsSecurity misnamed = NatsSecurity.generate(elsewhere, Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()),
+                List.of("dns:nats.example.org"));
+        NatsServerProcess other = NatsServerProcess.start(1, false, 0, misnamed).getFirst();
+        try {
+            assertThatThrownBy(() -> CoreConnection.connect(new CoreConnection.Settings(List.of(java.net.URI.create(other.url())),
+                    "misnamed", NkeySigner.ofSeed(Files.readString(misnamed.seed(NatsSecurity.ADMIN))),
+                    TrustedAuthority.sslContext(misnamed.ca()), null, Duration.ofSeconds(2), 3, Duration.ofSeconds(10), true, -1, e -> { })))
+                    .isInstanceOf(java.io.IOException.class);
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
     void publishingAfterCloseIsRefused() throws Exception {
         CoreConnection link = connect(NatsSecurity.ADMIN, List.of(cluster.getFirst()), new CopyOnWriteArrayList<>());
         link.close();
