@@ -60,12 +60,40 @@ final class EndpointRunner<Q, R> {
      */
     CoreConnection.Subscription subscribe() {
         return connection.subscribe(subject, queueGroup.orElse(null), request -> {
+            // past ADMIT_ON_READER_BELOW in flight (or with requests already waiting), the reader only queues:
+            // one admission thread starts the requests' threads, at the pace the carriers take them
+            if (!overflow.isEmpty() || maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
+                overflow.add(request);
+                if (waiting.getAndIncrement() == 0) {
+                    java.util.concurrent.locks.LockSupport.unpark(admission);
+                }
+                return;
+            }
             if (onReader) {
                 serveOnReader(request);
             } else {
                 onMessage(request);
             }
         });
+    }
+
+    private static final int ADMIT_ON_READER_BELOW = Integer.getInteger("natrix.core.admitOnReaderBelow", 64);
+    private final java.util.concurrent.ConcurrentLinkedQueue<Message> overflow = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final Thread admission = Thread.ofVirtual().name("natrix-admission").start(this::admitQueued);
+
+    private void admitQueued() {
+        while (true) {
+            if (waiting.get() == 0) {
+                java.util.concurrent.locks.LockSupport.park(this);
+                continue;
+            }
+            Message request = overflow.poll();
+            if (request != null) {
+                onMessage(request);
+                waiting.decrementAndGet();
+            }
+        }
     }
 
     /** Admission only, on the thread that delivers the request: the work goes to a virtual thread of its own. */
