@@ -156,6 +156,7 @@ final class DefaultService implements Service {
         if (connectionLost()) {
             durables.forEach(durable -> durable.stop(Duration.ZERO)); // unacknowledged events are redelivered elsewhere
             LOG.log(Level.WARNING, "service {0} closed without a drain: its NATS connection is not connected", name);
+            stopRunners();
             onClose.accept(this);
             return;
         }
@@ -185,8 +186,15 @@ final class DefaultService implements Service {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "service {0} did not drain within {1}: {2}", name, drainTimeout, e.toString());
         } finally {
+            stopRunners();
             onClose.accept(this);
         }
+    }
+
+    /** Ends the listeners' and endpoints' own threads: nothing more will come to them. */
+    private void stopRunners() {
+        listeners.forEach(ListenerRunner::stop);
+        endpoints.forEach(EndpointRunner::stop);
     }
 
     /**
@@ -208,6 +216,7 @@ final class DefaultService implements Service {
     /** Marks the service closed without draining: its connection is gone, so nothing could be answered. */
     void abandon() {
         if (closed.compareAndSet(false, true)) {
+            stopRunners();
             onClose.accept(this);
         }
     }

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class EndpointRunner<Q, R> {
 
     private static final System.Logger LOG = System.getLogger(Service.class.getName());
+    /** In-flight requests from which the reader thread hands requests over instead of admitting them. */
+    private static final int ADMIT_ON_READER_BELOW = 64;
+
     private final CoreConnection connection;
     private final JsonCodec codec;
     private final String service;
@@ -36,6 +39,7 @@ final class EndpointRunner<Q, R> {
     private volatile String lastError;
     private volatile boolean onReader; // a non-blocking endpoint that has kept to its word so far
     private final ReaderThreadWord word = new ReaderThreadWord();
+    private final Mailbox<Message> admission;
 
     EndpointRunner(CoreConnection connection, JsonCodec codec, String service, String instance, Observers observers,
                    EndpointSpec<Q, R> spec) {
@@ -51,48 +55,34 @@ final class EndpointRunner<Q, R> {
         this.maxInFlight = options.maxInFlight();
         this.permits = new Semaphore(maxInFlight);
         this.onReader = options.nonBlockingHandler();
+        this.admission = new Mailbox<>("natrix-admission " + subject, this::onMessage);
     }
 
     /**
-     * Subscribes: each request is admitted on the connection's reader thread as it is read (counted, a permit taken
-     * or a 429 sent) and served on a virtual thread of its own; a non-blocking handler is served right there
-     * while it keeps to its word. No queue and no thread between the socket and the request's own thread.
+     * Subscribes: while few requests are in flight, each is admitted on the connection's reader thread as it is
+     * read (counted, a permit taken or a 429 sent) and served on a virtual thread of its own; a non-blocking
+     * handler is served right there while it keeps to its word. From {@value #ADMIT_ON_READER_BELOW} in flight
+     * (or while requests wait for it) the reader only hands requests to the endpoint's admission mailbox, whose
+     * one thread admits them in order at the pace the carriers take it: the reader cannot flood the scheduler
+     * with new threads faster than they run (measured: with every request started from the reader, geo's
+     * scheduler had hundreds of threads waiting at 14,000 drivers and the fleet spiralled into timeouts).
      */
     CoreConnection.Subscription subscribe() {
-        return connection.subscribe(subject, queueGroup.orElse(null), request -> {
-            // past ADMIT_ON_READER_BELOW in flight (or with requests already waiting), the reader only queues:
-            // one admission thread starts the requests' threads, at the pace the carriers take them
-            if (!overflow.isEmpty() || maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
-                overflow.add(request);
-                if (waiting.getAndIncrement() == 0) {
-                    java.util.concurrent.locks.LockSupport.unpark(admission);
-                }
-                return;
-            }
-            if (onReader) {
-                serveOnReader(request);
-            } else {
-                onMessage(request);
-            }
-        });
+        try {
+            return connection.subscribe(subject, queueGroup.orElse(null), this::onReaderThread);
+        } catch (RuntimeException closed) {
+            admission.close();
+            throw closed;
+        }
     }
 
-    private static final int ADMIT_ON_READER_BELOW = Integer.getInteger("natrix.core.admitOnReaderBelow", 64);
-    private final java.util.concurrent.ConcurrentLinkedQueue<Message> overflow = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
-    private final Thread admission = Thread.ofVirtual().name("natrix-admission").start(this::admitQueued);
-
-    private void admitQueued() {
-        while (true) {
-            if (waiting.get() == 0) {
-                java.util.concurrent.locks.LockSupport.park(this);
-                continue;
-            }
-            Message request = overflow.poll();
-            if (request != null) {
-                onMessage(request);
-                waiting.decrementAndGet();
-            }
+    private void onReaderThread(Message request) {
+        if (admission.waiting() > 0 || maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
+            admission.put(request);
+        } else if (onReader) {
+            serveOnReader(request);
+        } else {
+            onMessage(request);
         }
     }
 
@@ -241,13 +231,20 @@ final class EndpointRunner<Q, R> {
         }
     }
 
-    /** Waits until no request is in flight, or the timeout passes. */
+    /** Waits until every request handed over is admitted and none is in flight, or the timeout passes. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (permits.tryAcquire(maxInFlight, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (admission.awaitEmpty(deadline)
+                && permits.tryAcquire(maxInFlight, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             permits.release(maxInFlight);
             return true;
         }
         return false;
+    }
+
+    /** Ends the admission mailbox's thread: the endpoint's subscription has ended. */
+    void stop() {
+        admission.close();
     }
 
     String name() {

@@ -5,25 +5,20 @@ import io.nats.client.Message;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Runs one listener: its events are handled one at a time and in order, on a virtual thread. The connection's
- * reader thread queues each event as it is read; a virtual thread is started when the queue stops being empty
- * and handles events until it is empty again. If the listener falls behind its backlog, later events are
- * dropped, counted and logged (a slow consumer), and the listener keeps going without holding up the others. A
+ * Runs one listener: its events are handled one at a time and in order, on a virtual thread of its own. The
+ * connection's reader thread hands each event to the listener's {@link Mailbox} as it is read. If the listener
+ * falls behind its backlog, later events are dropped, counted and logged (a slow consumer), and the listener
+ * keeps going without holding up the others. A
  * listener that never drops has no backlog limit; one declared non-blocking runs on the reader thread while
  * nothing is queued, until events take it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT} too often.
  */
 final class ListenerRunner<E> {
 
     private static final System.Logger LOG = System.getLogger(Service.class.getName());
-    /** Events handled between two updates of the pending count. */
-    private static final int BATCH = 64;
 
     private final ListenerSpec<E> spec;
     private final JsonCodec codec;
@@ -31,16 +26,13 @@ final class ListenerRunner<E> {
     private final String instance;
     private final Observers observers;
     private final int limit; // 0: none
-    private final Queue<Message> queue = new ConcurrentLinkedQueue<>();
-    /** Events queued and not yet handled; the virtual thread runs while it is above 0. */
-    private final AtomicInteger pending = new AtomicInteger();
+    private final Mailbox<Message> mailbox;
     private final LongAdder handled = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final CoreConnection.Subscription subscription;
     private volatile String lastError;
     private volatile boolean accepting = true;
-    private volatile boolean stopped;
     /** Read and written on the reader thread only. */
     private boolean onReader;
     private boolean slow;
@@ -56,7 +48,13 @@ final class ListenerRunner<E> {
         ListenerOptions options = spec.options();
         this.limit = options.dropsNothing() ? 0 : options.backlog().orElse(backlog);
         this.onReader = options.isNonBlocking();
-        this.subscription = connection.subscribe(spec.subject(), spec.balanced() ? service : null, this::onReaderThread);
+        this.mailbox = new Mailbox<>("natrix-listener " + spec.subject(), this::listen);
+        try {
+            this.subscription = connection.subscribe(spec.subject(), spec.balanced() ? service : null, this::onReaderThread);
+        } catch (RuntimeException closed) {
+            mailbox.close();
+            throw closed;
+        }
     }
 
     /** On the reader thread: handles the event there (non-blocking, nothing queued), queues it, or drops it. */
@@ -64,7 +62,7 @@ final class ListenerRunner<E> {
         if (!accepting) {
             return;
         }
-        int queued = pending.get();
+        int queued = mailbox.waiting();
         if (onReader && queued == 0) { // nothing queued, so nothing is being handled: no event beside another
             long started = System.nanoTime();
             listen(message);
@@ -86,26 +84,7 @@ final class ListenerRunner<E> {
             return;
         }
         slow = slow && queued > 0;
-        queue.add(message);
-        if (pending.getAndIncrement() == 0) {
-            Thread.ofVirtual().name("natrix-listener " + spec.subject()).start(this::handleQueued);
-        }
-    }
-
-    /**
-     * On a virtual thread: handles what is queued, in order, until nothing is. Counts what it handled down in
-     * batches: one write of the counter the reader thread increments per batch, not per event.
-     */
-    private void handleQueued() {
-        int batch;
-        do {
-            batch = 0;
-            for (Message message; batch < BATCH && (message = queue.poll()) != null; batch++) {
-                if (!stopped) {
-                    listen(message);
-                }
-            }
-        } while (pending.addAndGet(-batch) > 0);
+        mailbox.put(message);
     }
 
     private void listen(Message message) {
@@ -143,12 +122,11 @@ final class ListenerRunner<E> {
             try {
                 boolean all = subscription.drain(timeout); // every event the server sent is queued once this returns
                 accepting = false;
-                while (pending.get() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(1);
-                }
-                drained.complete(all && pending.get() == 0);
+                drained.complete(mailbox.awaitEmpty(deadline) && all);
             } catch (InterruptedException e) {
                 drained.complete(false);
+            } finally {
+                mailbox.close();
             }
         });
         return drained;
@@ -157,12 +135,12 @@ final class ListenerRunner<E> {
     /** Stops at once, without handling what is pending: the service never started. */
     void stop() {
         accepting = false;
-        stopped = true;
         subscription.unsubscribe();
+        mailbox.close();
     }
 
     ListenerStats stats() {
         return new ListenerStats(spec.subject(), spec.balanced(), handled.sum(), errors.sum(),
-                dropped.sum(), pending.get(), Optional.ofNullable(lastError));
+                dropped.sum(), mailbox.waiting(), Optional.ofNullable(lastError));
     }
 }
