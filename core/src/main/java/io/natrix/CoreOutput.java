@@ -25,9 +25,10 @@ final class CoreOutput implements AutoCloseable {
     /** Writes closer together than this are a flood: the flusher takes the writing over. */
     static final long HOT_NANOS = 20_000;
     /**
-     * How long the flusher waits for more before it parks. It waits yielding its core, not spinning on it: on a
-     * busy machine (ten JVMs on two cores in the fleet bench) a spin took the CPU the writers needed, and the
-     * lock it polled made them park (measured: spin 50 us, 14,000 drivers failed; without, 16,000 held).
+     * How long the flusher waits for more before it parks. It waits yielding its core and reading a flag, not
+     * spinning on the lock: on a busy machine (ten JVMs on two cores in the fleet bench) the spin took CPU the
+     * writers needed and made them wait for the lock it kept taking (the fleet bench's 14,000 drivers: 85,633
+     * errors with the spin, 0 with the yielding wait; BENCHMARKS.md).
      */
     static final long WAIT_NANOS = 50_000;
     /** What may wait for a server while there is none (jnats's reconnect buffer holds as much by default). */

@@ -291,7 +291,7 @@ final class SimDriver implements SimSockets.Ticked {
 
     /** {@code action}, run the first time the returned runnable runs and never again: an agent joins once. */
     static Runnable once(Runnable action) {
-        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean ran = new AtomicBoolean();
         return () -> {
             if (ran.compareAndSet(false, true)) {
                 action.run();
