@@ -420,8 +420,9 @@ final class CoreConnection implements AutoCloseable {
                 connectedUrl = server.toString();
                 pingsOut.set(0);
                 status = Status.CONNECTED;
-                Thread.ofPlatform().daemon().name("natrix-core-reader " + settings.name()).start(opened::read);
-                output.attach(opened.out);
+                Thread reader = Thread.ofPlatform().daemon().name("natrix-core-reader " + settings.name()).unstarted(opened::read);
+                output.attach(opened.out, reader);
+                reader.start();
             }
         } catch (IOException | RuntimeException e) {
             socket.close();

@@ -53,6 +53,7 @@ final class CoreOutput implements AutoCloseable {
     private boolean writing; // a thread (a writer or the flusher) is sending pending out
     private boolean flusherOn; // the flusher holds the writing
     private long lastWrite; // when a writer last sent by itself
+    private Thread reader; // the attached socket's reader: never writes by itself
 
     /** {@code broken} hears of a socket that failed a write (once per attached socket). */
     CoreOutput(String name, Consumer<IOException> broken) {
@@ -60,11 +61,16 @@ final class CoreOutput implements AutoCloseable {
         this.flusher = Thread.ofPlatform().daemon().name("natrix-core-flusher " + name).start(this::flushLoop);
     }
 
-    /** Sends to {@code stream} from now on, starting with what accumulated while detached. */
-    void attach(OutputStream stream) {
+    /**
+     * Sends to {@code stream} from now on, starting with what accumulated while detached. What {@code reader}
+     * (the thread that reads the stream's socket) publishes always goes through the flusher: the reader never
+     * waits on a socket write, so it keeps reading while the server is slow to take what is sent.
+     */
+    void attach(OutputStream stream, Thread reader) {
         lock.lock();
         try {
             out = stream;
+            this.reader = reader;
             if (writing || pendingLength == 0) {
                 return;
             }
@@ -151,7 +157,7 @@ final class CoreOutput implements AutoCloseable {
             }
             writing = true;
             long now = System.nanoTime();
-            self = now - lastWrite > HOT_NANOS;
+            self = now - lastWrite > HOT_NANOS && Thread.currentThread() != reader;
             if (self) {
                 lastWrite = now;
             } else {
