@@ -1,6 +1,8 @@
 package io.natrix.ride;
 
+import io.natrix.EndpointStats;
 import io.natrix.Natrix;
+import io.natrix.Service;
 import io.natrix.gateway.Gateway;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.ride.sim.Simulator;
@@ -72,5 +74,35 @@ class SimulatorCountsErrorsTest {
                         .hasMessageContaining("503");
             }
         }
+    }
+
+    @Test
+    void aDriverRefusedWhileGeoIsDownTriesAgainAndGetsOnlineOnceGeoIsUp() throws Exception {
+        try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+             AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0);
+             Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
+             Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
+                     1, 0, 3_600, 12, Duration.ofSeconds(10)))) {
+            simulator.start(); // returns once the driver has joined or its first try failed: no geo takes its availability
+            Simulator.Window refused = simulator.measure(Duration.ofMillis(100));
+            assertThat(refused.errorsByCause()).as("its five attempts refused, counted once as the app's error").containsKey("503");
+            assertThat(refused.lastError()).contains("/availability").contains("503");
+
+            try (Service geo = (Service) RideRole.GEO.start(services, DispatchConfig.defaults(), 0)) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                EndpointStats availability = setAvailability(geo);
+                while (availability.requests() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    availability = setAvailability(geo);
+                }
+                assertThat(availability.requests()).as("the driver tried again after its pause, as an app does").isEqualTo(1);
+                assertThat(availability.errors()).isZero();
+            }
+        }
+    }
+
+    private static EndpointStats setAvailability(Service geo) {
+        return geo.snapshot().endpoints().stream().filter(e -> e.name().equals("SetAvailability")).findFirst().orElseThrow();
     }
 }

@@ -92,22 +92,25 @@ final class SimDriver implements SimSockets.Ticked {
         }
     }
 
-    /** Drives until interrupted; calls {@code joined} once signed up (or failed to get there). */
+    /**
+     * Drives until interrupted; calls {@code joined} once, when signed up and available or when a try to get
+     * there first failed (it goes on trying, as an app does, while the others join).
+     */
     void run(Runnable joined) {
-        boolean signedUp = false;
+        Runnable joinedOnce = once(joined);
         int slot = -1;
         try {
-            JsonNode signUp = http.post("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
-                    "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), 5);
+            JsonNode signUp = http.postUntilAccepted("/v1/drivers", Map.of("name", "Driver " + random.nextInt(100_000),
+                    "phone", "+972 50 " + (1_000_000 + random.nextInt(8_999_999))), "driver sign-up", joinedOnce);
             id = signUp.get("id").asText();
             http = http.as(signUp);
             // its offers come on the same socket, subscribed before the socket is open
             locations = openLocations();
             stats.driversOnline.incrementAndGet();
             // a new driver takes no ride until it says so: once its offers are followed, it goes online
-            http.post("/v1/drivers/" + id + "/availability", Map.of("available", true), 5);
-            signedUp = true;
-            joined.run();
+            http.postUntilAccepted("/v1/drivers/" + id + "/availability", Map.of("available", true), "driver " + id,
+                    joinedOnce);
+            joinedOnce.run();
             slot = http.sockets().start(this);
             while (!Thread.currentThread().isInterrupted()) {
                 LocationSocket open = locations;
@@ -127,9 +130,7 @@ final class SimDriver implements SimSockets.Ticked {
             if (slot >= 0) {
                 http.sockets().stop(this, slot);
             }
-            if (!signedUp) {
-                joined.run();
-            }
+            joinedOnce.run();
             LocationSocket open = locations;
             if (open != null) {
                 locations = null;
@@ -286,5 +287,15 @@ final class SimDriver implements SimSockets.Ticked {
 
     private Node nearest(double lat, double lng) {
         return grid.nodes().min(Comparator.comparingDouble(n -> Math.hypot(n.lat() - lat, n.lng() - lng))).orElseThrow();
+    }
+
+    /** {@code action}, run the first time the returned runnable runs and never again: an agent joins once. */
+    static Runnable once(Runnable action) {
+        AtomicBoolean ran = new AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
     }
 }

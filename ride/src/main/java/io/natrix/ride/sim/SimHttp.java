@@ -173,6 +173,33 @@ final class SimHttp {
         }
     }
 
+    /** The pause before an agent that could not get in (sign-up, going online) tries again. */
+    static final Duration REJOIN_PAUSE = Duration.ofSeconds(5);
+
+    /**
+     * As an app that cannot get in: {@link #post(String, Object, int)} with 5 attempts, and when they all fail
+     * (no answer, a 5xx or 429), the failure counted as {@code who}'s error and the whole tried again after
+     * {@link #REJOIN_PAUSE}, until it is accepted or the agent is stopped. A refusal that is the app's own
+     * fault (another 4xx) is not tried again. {@code onFailure} runs after each failure.
+     */
+    JsonNode postUntilAccepted(String path, Object body, String who, Runnable onFailure)
+            throws IOException, InterruptedException {
+        while (true) {
+            try {
+                return post(path, body, 5);
+            } catch (Refused refused) {
+                if (refused.status() < 500 && refused.status() != 429) {
+                    throw refused;
+                }
+                stats.error(who, refused);
+            } catch (IOException noAnswer) {
+                stats.error(who, noAnswer);
+            }
+            onFailure.run();
+            Thread.sleep(REJOIN_PAUSE);
+        }
+    }
+
     /** A JSON GET: the answer, or {@link Refused} with the status. */
     JsonNode get(String path) throws IOException, InterruptedException {
         stats.requests.increment();

@@ -37,20 +37,22 @@ final class SimRider {
         this.home = grid.random(random);
     }
 
-    /** Watches and rides until interrupted; calls {@code joined} once signed up (or failed to get there). */
+    /**
+     * Watches and rides until interrupted; calls {@code joined} once, when signed up or when a try to sign up
+     * first failed (it goes on trying, as an app does, while the others join).
+     */
     void run(Runnable joined) {
-        boolean signedUp = false;
+        Runnable joinedOnce = SimDriver.once(joined);
         FollowedStream<Object> stream = null;
         try {
-            JsonNode signUp = http.post("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
-                    "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999))), 5);
+            JsonNode signUp = http.postUntilAccepted("/v1/riders", Map.of("name", "Rider " + random.nextInt(100_000),
+                    "phone", "+972 52 " + (1_000_000 + random.nextInt(8_999_999))), "rider sign-up", joinedOnce);
             id = signUp.get("id").asText();
             http = http.as(signUp);
             stream = new FollowedStream<>(http, "/v1/riders/" + id + "/nearby?lat=" + home.lat() + "&lng=" + home.lng(), true,
                     "nearby of " + id, stats, SimRider::read, this::onMessage, stats.ridersOnline::incrementAndGet,
                     stats.ridersOnline::decrementAndGet).start();
-            signedUp = true;
-            joined.run();
+            joinedOnce.run();
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(Math.round(-Math.log(1 - random.nextDouble()) * meanSecondsBetweenRequests * 1000));
                 if (requestedAt.compareAndSet(0, System.currentTimeMillis())) {
@@ -80,9 +82,7 @@ final class SimRider {
         } catch (Exception e) {
             stats.error("rider " + id, e);
         } finally {
-            if (!signedUp) {
-                joined.run();
-            }
+            joinedOnce.run();
             if (stream != null) {
                 stream.close();
             }
