@@ -26,11 +26,18 @@ final class SharedSubscriptions {
         return subscription;
     }
 
+    /** Ends a stream's subscription; one whose dispatcher already stopped with the gateway has nothing left to end. */
     void unsubscribe(Subscription subscription) {
-        if (subscription.isActive()) {
-            dispatcher.unsubscribe(subscription);
+        try {
+            if (subscription.isActive()) {
+                dispatcher.unsubscribe(subscription);
+            }
+        } catch (IllegalStateException dispatcherStopped) {
+            // "Dispatcher is closed": the connection drained or closed while the stream was ending (seen in the
+            // gateways' logs at the end of fleet runs, from streams and shared pollers alike)
+        } finally {
+            held.decrementAndGet();
         }
-        held.decrementAndGet();
     }
 
     int count() {

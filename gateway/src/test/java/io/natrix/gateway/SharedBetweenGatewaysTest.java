@@ -91,12 +91,6 @@ class SharedBetweenGatewaysTest {
         }
     }
 
-    /**
-     * A gateway whose own asks fail (here: its interval so short that its deadline is shorter than the service takes;
-     * in a supercluster: a region just back whose services have not reconnected yet) keeps its error lines to itself:
-     * another gateway's streams get only real answers, and that gateway goes on asking for them (seen in
-     * {@code ./natrix chaos --regions 2}: the surviving region's riders got the returning region's errors).
-     */
     @Test
     void aPollerStartingAsItsGatewayStopsEndsQuietly() throws Exception {
         List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -117,6 +111,12 @@ class SharedBetweenGatewaysTest {
         assertThat(uncaught).as("the poller's thread threw (\"Dispatcher is closed\")").isEmpty();
     }
 
+    /**
+     * A gateway whose own asks fail (here: its interval so short that its deadline is shorter than the service takes;
+     * in a supercluster: a region just back whose services have not reconnected yet) keeps its error lines to itself:
+     * another gateway's streams get only real answers, and that gateway goes on asking for them (seen in
+     * {@code ./natrix chaos --regions 2}: the surviving region's riders got the returning region's errors).
+     */
     @Test
     void aGatewaysFailedAskIsNotSharedAndDoesNotSilenceTheOthers() throws Exception {
         try (Natrix service = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
