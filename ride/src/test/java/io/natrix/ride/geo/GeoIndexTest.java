@@ -43,6 +43,13 @@ class GeoIndexTest {
                 index.availability(driver.id(), driver.said(), driver.at());
             }
         }
+        for (int i = 0; i < size; i += 1 + random.nextInt(3)) { // about half the fleet moves on, most to other cells
+            Known before = fleet.get(i);
+            Known moved = new Known(before.id(), 32.03 + random.nextDouble() * 0.10, 34.74 + random.nextDouble() * 0.10,
+                    before.at() + 1, before.said());
+            fleet.set(i, moved);
+            index.update(moved.id(), moved.lat(), moved.lng(), moved.at());
+        }
         for (int q = 0; q < 200; q++) {
             double lat = 32.03 + random.nextDouble() * 0.10;
             double lng = 34.74 + random.nextDouble() * 0.10;
