@@ -68,7 +68,7 @@ final class PeersBench {
         try {
             System.out.printf("natrix bench peers: nats-server %s, %d cores, java %s, %s%n", nats.url(),
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), options);
-            Peers peers = Peers.start(root, nats, options, new Spawner(processes,
+            Peers peers = Peers.start(root, nats, options, new Spawner(processes, options.jvm(),
                     security.map(s -> PeerSecurity.environment(s, keys)).orElse(Map.of())));
             if (!options.broadcastOnly()) {
                 warmUp(peers.requestReply(), options);
@@ -299,11 +299,13 @@ final class PeersBench {
     /**
      * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
      * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]
-     * [--broadcast-only]}: {@code --only} keeps the peers whose names contain one of its words; {@code --broadcast-only}
-     * measures the broadcast alone.
+     * [--broadcast-only] [--jvm '-XX:+UseParallelGC']}: {@code --only} keeps the peers whose names contain one of its words;
+     * {@code --broadcast-only} measures the broadcast alone; {@code --jvm} is every JVM peer's options (natrix's and raw
+     * jnats's alike: a collector chosen for one is chosen for both).
      */
     record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
-                   int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly) {
+                   int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly,
+                   List<String> jvm) {
 
         /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
         boolean includes(String peer) {
@@ -323,6 +325,7 @@ final class PeersBench {
             List<String> only = List.of();
             boolean secured = false;
             boolean broadcastOnly = false;
+            List<String> jvm = List.of("-XX:+UseParallelGC");
             for (int i = 0; i < args.size(); i += 2) {
                 if (args.get(i).equals("--secured")) { // TLS and an nkey user with an allow list, as the demo's NATS
                     secured = true;
@@ -349,12 +352,14 @@ final class PeersBench {
                     case "--events" -> events = Long.parseLong(value);
                     case "--chart" -> chart = Path.of(value);
                     case "--only" -> only = List.of(value.split(","));
+                    case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
                             + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
-                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only]");
+                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC']");
                 }
             }
-            return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured, broadcastOnly);
+            return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured, broadcastOnly,
+                    jvm);
         }
 
         private static int[] ints(String csv) {
@@ -363,21 +368,21 @@ final class PeersBench {
 
         @Override
         public String toString() {
-            return String.format("%.1f s per cell after %d ms warm-up, %d round(s), callers %s, payloads %s B, listeners %s%s",
+            return String.format("%.1f s per cell after %d ms warm-up, %d round(s), callers %s, payloads %s B, listeners %s, JVM peers %s%s",
                     measure.toMillis() / 1000.0, warmup.toMillis(), rounds, Arrays.toString(concurrency),
-                    Arrays.toString(payloads), Arrays.toString(listeners),
+                    Arrays.toString(payloads), Arrays.toString(listeners), String.join(" ", jvm),
                     secured ? ", secured (TLS, an nkey user with an allow list)" : "");
         }
     }
 
     /** Every peer's processes, started once and shared by all cells. */
     /** Starts the peers' processes, each with the run's environment (a secured run's keys), and keeps them to stop. */
-    record Spawner(List<PeerProcess> all, Map<String, String> environment) {
+    record Spawner(List<PeerProcess> all, List<String> jvm, Map<String, String> environment) {
 
         PeerProcess java(String name, String... args) throws Exception {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = Stream.concat(Stream.of(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-                    Peer.class.getName()), Arrays.stream(args)).toList();
+            List<String> command = Stream.of(Stream.of(java), jvm.stream(), Stream.of("-cp", System.getProperty("java.class.path"),
+                    Peer.class.getName()), Arrays.stream(args)).flatMap(part -> part).toList();
             return start(name, Path.of("."), command.toArray(String[]::new));
         }
 
