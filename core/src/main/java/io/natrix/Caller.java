@@ -2,14 +2,13 @@ package io.natrix;
 
 import io.natrix.spi.Hop;
 import io.natrix.spi.HopObserver;
-import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -20,14 +19,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class Caller {
 
-    private final Connection connection;
+    private final CoreConnection connection;
     private final Exchange exchange;
     private final JsonCodec codec;
     private final CircuitBreakers breakers;
     private final Observers observers;
     private final SubjectLatencies latencies = new SubjectLatencies();
 
-    Caller(Connection connection, Exchange exchange, JsonCodec codec, CircuitBreakers breakers, Observers observers) {
+    Caller(CoreConnection connection, Exchange exchange, JsonCodec codec, CircuitBreakers breakers, Observers observers) {
         this.connection = connection;
         this.exchange = exchange;
         this.codec = codec;
@@ -156,13 +155,14 @@ final class Caller {
     private <R> List<R> gather(Call<R> call, Deadline deadline) {
         String subject = call.subject();
         String inbox = connection.createInbox();
-        Subscription replies = subscribe(inbox);
+        LinkedBlockingQueue<Message> arrived = new LinkedBlockingQueue<>();
+        CoreConnection.Subscription replies = subscribe(inbox, arrived);
         try {
             exchange.requireFits(subject, call.body());
             connection.publish(subject, inbox, Exchange.headers(subject, call.context(), deadline.allowed()), call.body());
             List<R> results = new ArrayList<>();
             for (long left = deadline.nanosLeft(); left > 0; left = deadline.nanosLeft()) {
-                Message message = replies.nextMessage(Duration.ofNanos(left));
+                Message message = arrived.poll(left, TimeUnit.NANOSECONDS);
                 if (message == null || message.isStatusMessage()) {
                     continue;
                 }
@@ -179,23 +179,15 @@ final class Caller {
         } catch (IllegalStateException e) {
             throw exchange.closed(subject, e);
         } finally {
-            unsubscribe(replies);
+            replies.unsubscribe();
         }
     }
 
-    private Subscription subscribe(String subject) {
+    private CoreConnection.Subscription subscribe(String subject, LinkedBlockingQueue<Message> into) {
         try {
-            return connection.subscribe(subject);
+            return connection.subscribe(subject, null, into::add);
         } catch (IllegalStateException e) {
             throw exchange.closed(subject, e);
-        }
-    }
-
-    private static void unsubscribe(Subscription subscription) {
-        try {
-            subscription.unsubscribe();
-        } catch (IllegalStateException alreadyClosed) {
-            // the connection closed first; nothing is left to clean up
         }
     }
 

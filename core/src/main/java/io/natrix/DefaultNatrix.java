@@ -20,12 +20,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The connection: owns the jnats connection, the codec, the executor jnats runs on and the services. */
+/**
+ * The connection: owns natrix's own core connection (calls, events, endpoints and listeners run on it), the jnats
+ * connection (JetStream, KV, the object store, and {@link #nats()}), the codec, the executor jnats runs on and
+ * the services.
+ */
 final class DefaultNatrix implements Natrix {
 
     private static final System.Logger LOG = System.getLogger(Natrix.class.getName());
 
     private final Connection connection;
+    private final CoreConnection core;
+    private final CallTimeouts timeouts;
     private final ExecutorService natsExecutor;
     private final JsonCodec codec;
     private final Observers observers = new Observers();
@@ -40,14 +46,17 @@ final class DefaultNatrix implements Natrix {
 
     private final LoggingErrorListener errors;
 
-    private DefaultNatrix(Connection connection, ExecutorService natsExecutor, LoggingErrorListener errors, Builder builder) {
+    private DefaultNatrix(Connection connection, CoreConnection core, ExecutorService natsExecutor,
+                          LoggingErrorListener errors, Builder builder) {
         this.errors = errors;
         this.connection = connection;
+        this.core = core;
         this.natsExecutor = natsExecutor;
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
-        Exchange exchange = new Exchange(connection, new ReplyRouter(connection), codec);
-        this.caller = new Caller(connection, exchange, codec, CircuitBreakers.of(builder.circuitBreaker), observers);
-        this.publisher = new Publisher(connection, exchange, codec, observers);
+        this.timeouts = new CallTimeouts(String.valueOf(builder.connectionName));
+        Exchange exchange = new Exchange(core, new ReplyRouter(core, timeouts), codec);
+        this.caller = new Caller(core, exchange, codec, CircuitBreakers.of(builder.circuitBreaker), observers);
+        this.publisher = new Publisher(connection, core, exchange, codec, observers);
         this.defaultTimeout = builder.defaultTimeout;
         this.drainTimeout = builder.drainTimeout;
         this.region = builder.region;
@@ -93,16 +102,32 @@ final class DefaultNatrix implements Natrix {
             throw new ConnectionException(null, "could not read the NATS credentials or the CA (" + e.getMessage() + ")", e);
         }
         builder.natsOptions.accept(options);
+        Options built = options.build();
+        Connection connection = null;
         try {
-            return new DefaultNatrix(Nats.connect(options.build()), natsExecutor, errors, builder);
+            connection = Nats.connect(built);
+            CoreConnection core = CoreConnection.connect(CoreConnection.Settings.of(built, errors::serverError));
+            return new DefaultNatrix(connection, core, natsExecutor, errors, builder);
         } catch (IOException e) {
+            closeQuietly(connection);
             natsExecutor.close();
             throw new ConnectionException(null, "could not connect to " + builder.servers + " (" + e.getMessage()
                     + "): is nats-server running there?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeQuietly(connection);
             natsExecutor.close();
             throw new ConnectionException(null, "interrupted while connecting to " + builder.servers, e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -140,7 +165,7 @@ final class DefaultNatrix implements Natrix {
         if (closed.get()) {
             throw new ConnectionException(null, "cannot start service '" + builder.name + "': Natrix is closed", null);
         }
-        DefaultService service = DefaultService.start(connection, codec, observers, drainTimeout, builder, services::remove);
+        DefaultService service = DefaultService.start(connection, core, codec, observers, drainTimeout, builder, services::remove);
         services.add(service);
         return service;
     }
@@ -211,6 +236,33 @@ final class DefaultNatrix implements Natrix {
     }
 
     @Override
+    public void flush(Duration timeout) {
+        try {
+            if (!core.flush(timeout)) {
+                throw new ConnectionException(null, "the NATS server did not confirm what was published within "
+                        + timeout.toMillis() + " ms: the connection is " + core.status(), null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionException(null, "interrupted while waiting for the NATS server to confirm what was published", e);
+        }
+    }
+
+    @Override
+    public ConnectionStats connectionStats() {
+        io.nats.client.Statistics jnats = connection.getStatistics();
+        return new ConnectionStats(core.status() == CoreConnection.Status.CONNECTED
+                && connection.getStatus() == Connection.Status.CONNECTED,
+                core.reconnects() + jnats.getReconnects(), core.messagesIn() + jnats.getInMsgs(),
+                core.messagesOut() + jnats.getOutMsgs());
+    }
+
+    /** The core connection: calls, events, endpoints and listeners. */
+    CoreConnection core() {
+        return core;
+    }
+
+    @Override
     public Connection nats() {
         return connection;
     }
@@ -227,14 +279,18 @@ final class DefaultNatrix implements Natrix {
                 // the hook is running or about to: nothing to remove
             }
         }
-        if (connection.getStatus() != Connection.Status.CONNECTED) {
+        if (core.status() != CoreConnection.Status.CONNECTED) {
             // nothing can be drained without a server: stop at once instead of waiting out every timeout
-            LOG.log(Level.WARNING, "closing without a drain: the NATS connection is {0}", connection.getStatus());
+            LOG.log(Level.WARNING, "closing without a drain: the NATS connection is {0}", core.status());
             services.forEach(DefaultService::abandon);
         } else {
             try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
                 services.forEach(service -> closing.submit(service::close));
             }
+        }
+        core.close(); // what was published reaches the server first
+        timeouts.close();
+        if (connection.getStatus() == Connection.Status.CONNECTED) {
             try {
                 connection.drain(drainTimeout).get(drainTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

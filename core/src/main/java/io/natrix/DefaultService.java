@@ -1,7 +1,6 @@
 package io.natrix;
 
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import io.nats.client.NUID;
 
 import java.lang.System.Logger.Level;
@@ -12,13 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One running service instance: a dispatcher for its endpoints and discovery verbs, a dispatcher per
- * listener, and the drain that stops them.
+ * One running service instance: the subscriptions of its endpoints and discovery verbs, its listeners and durable
+ * listeners, and the drain that stops them.
  */
 final class DefaultService implements Service {
 
@@ -31,20 +29,20 @@ final class DefaultService implements Service {
     private final Map<String, String> metadata;
     private final Instant started = Instant.now();
     private final Duration drainTimeout;
-    private final Dispatcher dispatcher;
+    private final List<CoreConnection.Subscription> subscriptions = new ArrayList<>(); // endpoints and discovery
     private final List<EndpointRunner<?, ?>> endpoints = new ArrayList<>();
     private final List<ListenerRunner<?>> listeners = new ArrayList<>();
     private final List<DurableRunner<?>> durables = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Consumer<DefaultService> onClose;
 
-    private final Connection connection;
+    private final CoreConnection core;
 
     private boolean connectionLost() {
-        return connection.getStatus() != Connection.Status.CONNECTED;
+        return core.status() != CoreConnection.Status.CONNECTED;
     }
 
-    private DefaultService(Connection connection, Duration drainTimeout, Service.Builder builder,
+    private DefaultService(CoreConnection core, Duration drainTimeout, Service.Builder builder,
                            Consumer<DefaultService> onClose) {
         this.name = builder.name;
         this.version = builder.version;
@@ -52,36 +50,37 @@ final class DefaultService implements Service {
         this.metadata = builder.published();
         this.drainTimeout = drainTimeout;
         this.onClose = onClose;
-        this.connection = connection;
-        this.dispatcher = connection.createDispatcher();
+        this.core = core;
     }
 
-    static DefaultService start(Connection connection, JsonCodec codec, Observers observers, Duration drainTimeout,
-                                Service.Builder builder, Consumer<DefaultService> onClose) {
-        DefaultService service;
-        try {
-            service = new DefaultService(connection, drainTimeout, builder, onClose);
-        } catch (IllegalStateException e) {
+    static DefaultService start(Connection connection, CoreConnection core, JsonCodec codec, Observers observers,
+                                Duration drainTimeout, Service.Builder builder, Consumer<DefaultService> onClose) {
+        if (core.status() == CoreConnection.Status.CLOSED) {
             throw new ConnectionException(null, "cannot start service '" + builder.name + "': connection is "
-                    + connection.getStatus(), e);
+                    + core.status(), null);
         }
-        for (ListenerSpec<?> spec : builder.listeners) {
-            service.listeners.add(new ListenerRunner<>(connection, codec, builder.name, service.id, observers,
-                    builder.listenerBacklog, spec));
-        }
+        DefaultService service = new DefaultService(core, drainTimeout, builder, onClose);
         try {
+            for (ListenerSpec<?> spec : builder.listeners) {
+                service.listeners.add(new ListenerRunner<>(core, codec, builder.name, service.id, observers,
+                        builder.listenerBacklog, spec));
+            }
             for (DurableSpec<?> spec : builder.durables) {
                 service.durables.add(new DurableRunner<>(connection, codec, builder.name, service.id, observers, spec));
             }
-            if (!builder.listeners.isEmpty()) {
-                connection.flush(Duration.ofSeconds(5)); // the listeners' interest is registered before the warm-up
+            if (!builder.listeners.isEmpty() && !core.flush(Duration.ofSeconds(5))) {
+                // the listeners' interest is registered before the warm-up
+                LOG.log(Level.WARNING, "service {0}: the NATS server did not confirm its listeners yet", builder.name);
             }
             builder.warmUp.run();
         } catch (Exception e) {
             service.abandon();
             service.listeners.forEach(ListenerRunner::stop);
             service.durables.forEach(durable -> durable.stop(Duration.ZERO));
-            connection.closeDispatcher(service.dispatcher);
+            if (e instanceof IllegalStateException closed && core.status() == CoreConnection.Status.CLOSED) {
+                throw new ConnectionException(null, "cannot start service '" + builder.name + "': connection is "
+                        + core.status(), closed);
+            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -89,16 +88,16 @@ final class DefaultService implements Service {
                     : new IllegalStateException("service '" + builder.name + "' failed to warm up: " + e.getMessage(), e);
         }
         for (EndpointSpec<?, ?> spec : builder.endpoints.values()) {
-            EndpointRunner<?, ?> runner = new EndpointRunner<>(connection, codec, builder.name, service.id, observers, spec);
-            runner.subscribe(service.dispatcher);
+            EndpointRunner<?, ?> runner = new EndpointRunner<>(core, codec, builder.name, service.id, observers, spec);
+            service.subscriptions.add(runner.subscribe());
             service.endpoints.add(runner);
         }
-        new DiscoveryResponder(service, connection, codec).subscribe(service.dispatcher);
+        new DiscoveryResponder(service, core, codec).subscribe(service.subscriptions::add);
         try {
             // the server has every subscription once this round trip returns, so a call right after start() lands
-            connection.flush(Duration.ofSeconds(5));
-        } catch (TimeoutException e) {
-            LOG.log(Level.WARNING, "service {0} started, but the NATS server did not confirm its subscriptions yet", builder.name);
+            if (!core.flush(Duration.ofSeconds(5))) {
+                LOG.log(Level.WARNING, "service {0} started, but the NATS server did not confirm its subscriptions yet", builder.name);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -157,13 +156,14 @@ final class DefaultService implements Service {
         if (connectionLost()) {
             durables.forEach(durable -> durable.stop(Duration.ZERO)); // unacknowledged events are redelivered elsewhere
             LOG.log(Level.WARNING, "service {0} closed without a drain: its NATS connection is not connected", name);
+            stopRunners();
             onClose.accept(this);
             return;
         }
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         try {
             List<CompletableFuture<Boolean>> drains = new ArrayList<>();
-            drains.add(dispatcher.drain(drainTimeout));
+            drains.add(drainSubscriptions());
             for (ListenerRunner<?> listener : listeners) {
                 drains.add(listener.drain(drainTimeout));
             }
@@ -186,13 +186,37 @@ final class DefaultService implements Service {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "service {0} did not drain within {1}: {2}", name, drainTimeout, e.toString());
         } finally {
+            stopRunners();
             onClose.accept(this);
         }
+    }
+
+    /** Ends the listeners' and endpoints' own threads: nothing more will come to them. */
+    private void stopRunners() {
+        listeners.forEach(ListenerRunner::stop);
+        endpoints.forEach(EndpointRunner::stop);
+    }
+
+    /**
+     * Ends the endpoints' and discovery's interest; completes once every request the server sent them before has
+     * been admitted (a ping after the UNSUBs is answered after them all).
+     */
+    private CompletableFuture<Boolean> drainSubscriptions() {
+        CompletableFuture<Boolean> drained = new CompletableFuture<>();
+        Thread.startVirtualThread(() -> {
+            try {
+                drained.complete(core.drain(subscriptions, drainTimeout));
+            } catch (InterruptedException | IllegalStateException closedMeanwhile) {
+                drained.complete(false);
+            }
+        });
+        return drained;
     }
 
     /** Marks the service closed without draining: its connection is gone, so nothing could be answered. */
     void abandon() {
         if (closed.compareAndSet(false, true)) {
+            stopRunners();
             onClose.accept(this);
         }
     }

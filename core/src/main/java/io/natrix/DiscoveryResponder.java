@@ -1,10 +1,8 @@
 package io.natrix;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Message;
-
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -14,33 +12,43 @@ import java.util.function.Supplier;
 final class DiscoveryResponder {
 
     private final DefaultService service;
-    private final Connection connection;
+    private final CoreConnection connection;
     private final JsonCodec codec;
 
-    DiscoveryResponder(DefaultService service, Connection connection, JsonCodec codec) {
+    DiscoveryResponder(DefaultService service, CoreConnection connection, JsonCodec codec) {
         this.service = service;
         this.connection = connection;
         this.codec = codec;
     }
 
-    void subscribe(Dispatcher dispatcher) {
+    /** Subscribes to every verb's subjects; each subscription made is given to {@code made}. */
+    void subscribe(Consumer<CoreConnection.Subscription> made) {
         byte[] ping = codec.encode(ping());
         byte[] info = codec.encode(info());
-        verb(dispatcher, Wire.PING, () -> ping);
-        verb(dispatcher, Wire.INFO, () -> info);
-        verb(dispatcher, Wire.STATS, () -> codec.encode(stats()));
+        verb(made, Wire.PING, () -> ping);
+        verb(made, Wire.INFO, () -> info);
+        verb(made, Wire.STATS, () -> codec.encode(stats()));
     }
 
-    private void verb(Dispatcher dispatcher, String verb, Supplier<byte[]> answer) {
-        for (String subject : new String[]{
+    private void verb(Consumer<CoreConnection.Subscription> made, String verb, Supplier<byte[]> answer) {
+        for (String subject : List.of(
                 Wire.discoverySubject(verb, null, null),
                 Wire.discoverySubject(verb, service.name(), null),
-                Wire.discoverySubject(verb, service.name(), service.id())}) {
-            dispatcher.subscribe(subject, (Message request) -> {
-                if (request.getReplyTo() != null) {
-                    connection.publish(request.getReplyTo(), answer.get());
+                Wire.discoverySubject(verb, service.name(), service.id()))) {
+            made.accept(connection.subscribe(subject, null, request -> {
+                String replyTo = request.getReplyTo();
+                if (replyTo != null) { // answered off the reader thread: STATS is encoded anew each time
+                    Thread.startVirtualThread(() -> reply(replyTo, answer));
                 }
-            });
+            }));
+        }
+    }
+
+    private void reply(String replyTo, Supplier<byte[]> answer) {
+        try {
+            connection.publish(replyTo, null, null, answer.get());
+        } catch (IllegalStateException closed) {
+            // the connection closed while answering: the asker hears nothing, as from a stopped instance
         }
     }
 

@@ -2,11 +2,7 @@ package io.natrix;
 
 import io.natrix.spi.Hop;
 import io.natrix.spi.HopObserver;
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
-import io.nats.client.impl.Headers;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -22,10 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
 final class EndpointRunner<Q, R> {
 
     private static final System.Logger LOG = System.getLogger(Service.class.getName());
-    /** In-flight requests below which a request is admitted on jnats's reader thread (see {@link #subscribe}). */
+    /** In-flight requests from which the reader thread hands requests over instead of admitting them. */
     private static final int ADMIT_ON_READER_BELOW = 64;
 
-    private final Connection connection;
+    private final CoreConnection connection;
     private final JsonCodec codec;
     private final String service;
     private final String instance;
@@ -43,8 +39,9 @@ final class EndpointRunner<Q, R> {
     private volatile String lastError;
     private volatile boolean onReader; // a non-blocking endpoint that has kept to its word so far
     private final ReaderThreadWord word = new ReaderThreadWord();
+    private final Mailbox<Message> admission;
 
-    EndpointRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
+    EndpointRunner(CoreConnection connection, JsonCodec codec, String service, String instance, Observers observers,
                    EndpointSpec<Q, R> spec) {
         this.connection = connection;
         this.codec = codec;
@@ -58,26 +55,35 @@ final class EndpointRunner<Q, R> {
         this.maxInFlight = options.maxInFlight();
         this.permits = new Semaphore(maxInFlight);
         this.onReader = options.nonBlockingHandler();
+        this.admission = new Mailbox<>("natrix-admission " + subject, this::onMessage);
     }
 
-    void subscribe(Dispatcher dispatcher) {
-        Subscription subscription = queueGroup.map(group -> dispatcher.subscribe(subject, group, this::onMessage))
-                .orElseGet(() -> dispatcher.subscribe(subject, this::onMessage));
-        // While few requests are in flight, admit each on jnats's reader thread as it is read: one thread
-        // hand-off less, which is most of a round trip's cost at low load. Under load the dispatcher's virtual
-        // thread admits them instead and the reader only reads (measured: 1.1-1.2x at 16 callers, 0.8x at 1,024
-        // callers if the reader admitted everything; ./natrix bench peers)
-        ReaderHook.take(subscription, request -> {
-            if (maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
-                return false;
-            }
-            if (onReader) {
-                serveOnReader(request);
-            } else {
-                onMessage(request);
-            }
-            return true;
-        });
+    /**
+     * Subscribes: while few requests are in flight, each is admitted on the connection's reader thread as it is
+     * read (counted, a permit taken or a 429 sent) and served on a virtual thread of its own; a non-blocking
+     * handler is served right there while it keeps to its word. From {@value #ADMIT_ON_READER_BELOW} in flight
+     * (or while requests wait for it) the reader only hands requests to the endpoint's admission mailbox, whose
+     * one thread admits them in order at the pace the carriers take it: the reader cannot flood the scheduler
+     * with new threads faster than they run (measured: with every request started from the reader, geo's
+     * scheduler had hundreds of threads waiting at 14,000 drivers and the fleet spiralled into timeouts).
+     */
+    CoreConnection.Subscription subscribe() {
+        try {
+            return connection.subscribe(subject, queueGroup.orElse(null), this::onReaderThread);
+        } catch (RuntimeException closed) {
+            admission.close();
+            throw closed;
+        }
+    }
+
+    private void onReaderThread(Message request) {
+        if (admission.waiting() > 0 || maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
+            admission.put(request);
+        } else if (onReader) {
+            serveOnReader(request);
+        } else {
+            onMessage(request);
+        }
     }
 
     /** Admission only, on the thread that delivers the request: the work goes to a virtual thread of its own. */
@@ -156,7 +162,7 @@ final class EndpointRunner<Q, R> {
             }
             Q decoded = codec.decode(request.getData(), spec.requestType());
             byte[] reply = codec.encode(spec.handler().handle(decoded));
-            long max = connection.getMaxPayload();
+            long max = connection.maxPayload();
             if (max > 0 && reply.length > max) {
                 return fail(request, Wire.INTERNAL, Wire.tooLarge("the reply of " + service + "." + spec.name(), reply.length, max));
             }
@@ -190,32 +196,55 @@ final class EndpointRunner<Q, R> {
     private Answer fail(Message request, int code, String message) {
         errors.increment();
         lastError = code + ":" + message;
-        Headers headers = new Headers()
-                .put(Wire.ERROR_HEADER, message)
-                .put(Wire.ERROR_CODE_HEADER, Integer.toString(code));
+        byte[] headers = new HeaderLines()
+                .add(Wire.ERROR_HEADER, oneLine(message))
+                .add(Wire.ERROR_CODE_HEADER, Integer.toString(code)).bytes();
         reply(request, headers, null);
         return new Answer(code, message);
     }
 
-    private void reply(Message request, Headers headers, byte[] body) {
+    /**
+     * An error's words as a header can carry them: one line of printable ASCII (a handler's message may hold line
+     * breaks or other letters; those become '?', which jnats would have refused to send at all).
+     */
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            line.append(c == '\r' || c == '\n' ? ' ' : c < ' ' && c != '\t' || c >= 127 ? '?' : c);
+        }
+        return line.toString();
+    }
+
+    private void reply(Message request, byte[] headers, byte[] body) {
         String replyTo = request.getReplyTo();
         if (replyTo == null) {
             return;
         }
         try {
-            connection.publish(replyTo, headers, body);
+            connection.publish(replyTo, null, headers, body);
         } catch (IllegalStateException e) {
             LOG.log(Level.WARNING, "could not answer a request on {0}: {1}", subject, e.getMessage());
         }
     }
 
-    /** Waits until no request is in flight, or the timeout passes. */
+    /** Waits until every request handed over is admitted and none is in flight, or the timeout passes. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (permits.tryAcquire(maxInFlight, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (admission.awaitEmpty(deadline)
+                && permits.tryAcquire(maxInFlight, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             permits.release(maxInFlight);
             return true;
         }
         return false;
+    }
+
+    /** Ends the admission mailbox's thread: the endpoint's subscription has ended. */
+    void stop() {
+        admission.close();
     }
 
     String name() {

@@ -1,6 +1,5 @@
 package io.natrix;
 
-import io.nats.client.Connection;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -9,21 +8,20 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One request and its reply, on the wire: sends a request with the headers its context carries, waits for the
  * reply within a deadline, and turns the reply, or whatever happened instead, into the caller's type or a typed
- * {@link NatrixException}. jnats's futures stay in here; callers just block.
+ * {@link NatrixException}. The futures stay in here; callers just block.
  */
 final class Exchange {
 
-    private final Connection connection;
+    private final CoreConnection connection;
     private final ReplyRouter replies;
     private final JsonCodec codec;
 
-    Exchange(Connection connection, ReplyRouter replies, JsonCodec codec) {
+    Exchange(CoreConnection connection, ReplyRouter replies, JsonCodec codec) {
         this.connection = connection;
         this.replies = replies;
         this.codec = codec;
@@ -33,11 +31,14 @@ final class Exchange {
     <R> R once(Call<R> call, Deadline deadline) {
         CompletableFuture<Message> reply = send(call, call.subject(), deadline.left());
         try {
-            return read(call.subject(), reply.get(deadline.nanosLeft(), TimeUnit.NANOSECONDS), call.replyType());
-        } catch (TimeoutException e) {
-            reply.cancel(false);
-            throw deadline.timedOut();
-        } catch (ExecutionException | CancellationException e) {
+            // untimed: the reply router ends the future at the deadline (a timed wait costs a timer per call)
+            return read(call.subject(), reply.get(), call.replyType());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw deadline.timedOut();
+            }
+            throw failure(call.subject(), e, deadline);
+        } catch (CancellationException e) {
             throw failure(call.subject(), e, deadline);
         } catch (InterruptedException e) {
             reply.cancel(false);
@@ -50,7 +51,8 @@ final class Exchange {
     CompletableFuture<Message> send(Call<?> call, String subject, Duration budget) {
         requireFits(subject, call.body());
         try {
-            return replies.request(subject, headers(subject, call.context(), budget), call.body(), budget);
+            return replies.request(subject, headers(subject, call.context(), budget), call.body(),
+                    System.nanoTime() + budget.toNanos());
         } catch (IllegalStateException e) {
             throw closed(subject, e);
         }
@@ -85,11 +87,10 @@ final class Exchange {
             case JetStreamStatusException status when status.getStatus().isNoResponders() ->
                     new NoRespondersException(subject);
             case TimeoutException ignored -> new CallTimeoutException(subject, deadline.allowed(), deadline.waited());
-            // jnats's own clean-up cancels a request whose time is up while the caller is late to notice (a busy CPU)
-            case CancellationException ignored when connection.getStatus() == Connection.Status.CONNECTED ->
+            case CancellationException ignored when connection.status() == CoreConnection.Status.CONNECTED ->
                     new CallTimeoutException(subject, deadline.allowed(), deadline.waited());
             case CancellationException ignored -> ConnectionException.inFlight(subject,
-                    "the request on '" + subject + "' was cancelled: the connection is " + connection.getStatus(), cause);
+                    "the request on '" + subject + "' was cancelled: the connection is " + connection.status(), cause);
             default -> ConnectionException.inFlight(subject, "the request on '" + subject + "' failed: " + cause, cause);
         };
     }
@@ -97,19 +98,19 @@ final class Exchange {
     /** Nothing could be sent: the connection is closed or draining. */
     ConnectionException closed(String subject, IllegalStateException e) {
         return new ConnectionException(subject, "cannot send on '" + subject + "': the connection is "
-                + connection.getStatus() + " (" + e.getMessage() + ")", e);
+                + connection.status() + " (" + e.getMessage() + ")", e);
     }
 
     /** Refuses a payload the server would refuse, before anything is sent, naming both sizes. */
     void requireFits(String subject, byte[] body) {
-        long max = connection.getMaxPayload();
+        long max = connection.maxPayload();
         if (max > 0 && body.length > max) {
             throw new IllegalArgumentException(Wire.tooLarge("the payload for '" + subject + "'", body.length, max));
         }
     }
 
     /** A request's headers: the context's, the time budget and the call depth (refused past the limit). */
-    static Headers headers(String subject, RequestContext context, Duration budget) {
+    static byte[] headers(String subject, RequestContext context, Duration budget) {
         int depth = context.depth() + 1;
         if (depth > Wire.MAX_DEPTH) {
             throw new ServiceException(subject, Wire.LOOP_DETECTED, "the call on '" + subject + "' would be " + depth

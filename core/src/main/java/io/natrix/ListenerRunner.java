@@ -1,23 +1,20 @@
 package io.natrix;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs one listener on a dispatcher of its own, so its events are handled one at a time and in order, on a
- * virtual thread. If the listener falls behind, jnats drops events past its pending limit and reports a slow
- * consumer; the listener is counted, logged and keeps going, and other listeners are not held up. A listener
- * that never drops has no pending limit; one declared non-blocking runs on the connection's reader thread as
- * each event is read, until events take it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT} too often.
+ * Runs one listener: its events are handled one at a time and in order, on a virtual thread of its own. The
+ * connection's reader thread hands each event to the listener's {@link Mailbox} as it is read. If the listener
+ * falls behind its backlog, later events are dropped, counted and logged (a slow consumer), and the listener
+ * keeps going without holding up the others. A
+ * listener that never drops has no backlog limit; one declared non-blocking runs on the reader thread while
+ * nothing is queued, until events take it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT} too often.
  */
 final class ListenerRunner<E> {
 
@@ -25,74 +22,73 @@ final class ListenerRunner<E> {
 
     private final ListenerSpec<E> spec;
     private final JsonCodec codec;
-    private final Connection connection;
-    private final Dispatcher dispatcher;
     private final String service;
     private final String instance;
     private final Observers observers;
+    private final int limit; // 0: none
+    private final Mailbox<Message> mailbox;
     private final LongAdder handled = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final CoreConnection.Subscription subscription;
     private volatile String lastError;
-    /** Set once the subscription exists; after that written and read on the reader thread only. */
-    private volatile boolean onReader;
+    private volatile boolean accepting = true;
+    /** Read and written on the reader thread only. */
+    private boolean onReader;
+    private boolean slow;
     private final ReaderThreadWord word = new ReaderThreadWord();
-    private final ReentrantLock oneAtATime = new ReentrantLock();
 
-    ListenerRunner(Connection connection, JsonCodec codec, String service, String instance, Observers observers,
+    ListenerRunner(CoreConnection connection, JsonCodec codec, String service, String instance, Observers observers,
                    int backlog, ListenerSpec<E> spec) {
         this.spec = spec;
         this.service = service;
         this.instance = instance;
         this.observers = observers;
         this.codec = codec;
-        this.connection = connection;
-        this.dispatcher = connection.createDispatcher(); // its one subscription names the handler
         ListenerOptions options = spec.options();
-        if (options.dropsNothing()) {
-            dispatcher.setPendingLimits(-1, -1);
-        } else {
-            dispatcher.setPendingLimits(options.backlog().orElse(backlog), -1);
-        }
-        Subscription subscription = spec.balanced() ? dispatcher.subscribe(spec.subject(), service, this::onEvent)
-                : dispatcher.subscribe(spec.subject(), this::onEvent);
-        if (options.isNonBlocking()) {
-            onReader = ReaderHook.take(subscription, this::onReaderThread);
+        this.limit = options.dropsNothing() ? 0 : options.backlog().orElse(backlog);
+        this.onReader = options.isNonBlocking();
+        this.mailbox = new Mailbox<>("natrix-listener " + spec.subject(), this::listen);
+        try {
+            this.subscription = connection.subscribe(spec.subject(), spec.balanced() ? service : null, this::onReaderThread);
+        } catch (RuntimeException closed) {
+            mailbox.close();
+            throw closed;
         }
     }
 
-    private void onEvent(Message message) {
-        if (!spec.options().isNonBlocking()) { // jnats's dispatcher hands its events over one at a time
-            listen(message);
+    /** On the reader thread: handles the event there (non-blocking, nothing queued), queues it, or drops it. */
+    private void onReaderThread(Message message) {
+        if (!accepting) {
             return;
         }
-        oneAtATime.lock(); // uncontended but for the moment a non-blocking listener moves between threads
-        try {
+        int queued = mailbox.waiting();
+        if (onReader && queued == 0) { // nothing queued, so nothing is being handled: no event beside another
+            long started = System.nanoTime();
             listen(message);
-        } finally {
-            oneAtATime.unlock();
+            long took = System.nanoTime() - started;
+            if (word.broken(started, took)) {
+                onReader = false;
+                LOG.log(Level.WARNING, word.broke("listener on " + spec.subject(), "events", took, "on its virtual thread"));
+            }
+            return;
         }
+        if (limit > 0 && queued >= limit) {
+            dropped.increment();
+            if (!slow) {
+                slow = true;
+                LOG.log(Level.WARNING, "slow consumer: the listener on ''{0}'' has {1} events waiting, its backlog; "
+                        + "later events are dropped until it catches up ({2} dropped so far). The service goes on.",
+                        spec.subject(), queued, dropped.sum());
+            }
+            return;
+        }
+        slow = slow && queued > 0;
+        mailbox.put(message);
     }
 
     private void listen(Message message) {
         observers.listen(message, service, instance, spec.subject(), () -> handle(message));
-    }
-
-    /**
-     * On the reader thread: handles the event there while the listener keeps to its word, else queues it (and
-     * every later one) for the dispatcher. Only this thread decides, so no event is handled beside another.
-     */
-    private boolean onReaderThread(Message message) {
-        if (!onReader || dispatcher.getPendingMessageCount() > 0) {
-            return false; // events queued before the hook was set go first, in order, on the dispatcher
-        }
-        long started = System.nanoTime();
-        onEvent(message);
-        long took = System.nanoTime() - started;
-        if (word.broken(started, took)) {
-            onReader = false;
-            LOG.log(Level.WARNING, word.broke("listener on " + spec.subject(), "events", took, "on its virtual thread"));
-        }
-        return true;
     }
 
     /** Handles one event; says how it went. */
@@ -118,18 +114,33 @@ final class ListenerRunner<E> {
         }
     }
 
-    /** Stops interest, handles the events already received, then completes. */
-    CompletableFuture<Boolean> drain(Duration timeout) throws InterruptedException {
-        return dispatcher.drain(timeout);
+    /** Stops interest, handles the events already received, then completes (false: not all within the timeout). */
+    CompletableFuture<Boolean> drain(Duration timeout) {
+        CompletableFuture<Boolean> drained = new CompletableFuture<>();
+        Thread.ofVirtual().name("natrix-listener-drain " + spec.subject()).start(() -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                boolean all = subscription.drain(timeout); // every event the server sent is queued once this returns
+                accepting = false;
+                drained.complete(mailbox.awaitEmpty(deadline) && all);
+            } catch (InterruptedException e) {
+                drained.complete(false);
+            } finally {
+                mailbox.close();
+            }
+        });
+        return drained;
     }
 
     /** Stops at once, without handling what is pending: the service never started. */
     void stop() {
-        connection.closeDispatcher(dispatcher);
+        accepting = false;
+        subscription.unsubscribe();
+        mailbox.close();
     }
 
     ListenerStats stats() {
         return new ListenerStats(spec.subject(), spec.balanced(), handled.sum(), errors.sum(),
-                dispatcher.getDroppedCount(), dispatcher.getPendingMessageCount(), Optional.ofNullable(lastError));
+                dropped.sum(), mailbox.waiting(), Optional.ofNullable(lastError));
     }
 }

@@ -26,6 +26,11 @@ final class LoggingErrorListener implements ErrorListener {
         LOG.log(Level.WARNING, "NATS server reported an error: {0}", error);
     }
 
+    /** An error the server sent natrix's own core connection: counted and logged as jnats's are. */
+    void serverError(String error) {
+        errorOccurred(null, error);
+    }
+
     /** The server's "Permissions Violation" errors so far. */
     long permissionViolations() {
         return permissionViolations.sum();

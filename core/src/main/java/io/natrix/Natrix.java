@@ -162,7 +162,22 @@ public interface Natrix extends AutoCloseable {
      */
     long permissionViolations();
 
-    /** The underlying jnats connection, for what Natrix does not cover. Natrix still owns it: do not close it. */
+    /**
+     * Returns once the NATS server has everything published on this connection before the call (it answered a
+     * ping sent after it): what a program that publishes and then exits or measures waits for.
+     *
+     * @throws ConnectionException when the server did not answer within {@code timeout}, or there is none now
+     */
+    void flush(Duration timeout);
+
+    /** Whether the connections have a server now, and what they have sent and received. */
+    ConnectionStats connectionStats();
+
+    /**
+     * The jnats connection, for what Natrix does not cover (JetStream, KV, the object store are on it; calls,
+     * events, endpoints and listeners run on natrix's own core connection beside it). Natrix still owns it: do
+     * not close it.
+     */
     Connection nats();
 
     /** Stops this connection's services (draining them), then drains and closes the connection. */

@@ -11,18 +11,20 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The publishing side: broadcasts an event to every listener, or stores a durable event in JetStream once,
- * carrying the current request's headers either way.
+ * The publishing side: broadcasts an event to every listener (on the core connection), or stores a durable event
+ * in JetStream once (through jnats), carrying the current request's headers either way.
  */
 final class Publisher {
 
     private final Connection connection;
+    private final CoreConnection core;
     private final Exchange exchange;
     private final JsonCodec codec;
     private final Observers observers;
 
-    Publisher(Connection connection, Exchange exchange, JsonCodec codec, Observers observers) {
+    Publisher(Connection connection, CoreConnection core, Exchange exchange, JsonCodec codec, Observers observers) {
         this.connection = connection;
+        this.core = core;
         this.exchange = exchange;
         this.codec = codec;
         this.observers = observers;
@@ -33,7 +35,7 @@ final class Publisher {
         exchange.requireFits(subject, body);
         observers.around(Hop.Kind.PUBLISH, subject, (context, scope) -> {
             try {
-                connection.publish(subject, headersOf(context), body);
+                core.publish(subject, null, headerLinesOf(context), body);
                 return null;
             } catch (IllegalStateException e) {
                 throw exchange.closed(subject, e);
@@ -84,7 +86,17 @@ final class Publisher {
                 + "': start the service with the durable listener first, or create the stream");
     }
 
-    /** The headers of a {@link RequestContext} for an event, or none (jnats takes null for none). */
+    /** The headers of a {@link RequestContext} for an event on the core connection, or null for none. */
+    private static byte[] headerLinesOf(RequestContext context) {
+        if (context.headers().isEmpty()) {
+            return null;
+        }
+        HeaderLines headers = new HeaderLines();
+        context.headers().forEach(headers::add);
+        return headers.bytes();
+    }
+
+    /** The headers of a {@link RequestContext} for a durable event, or none (jnats takes null for none). */
     private static Headers headersOf(RequestContext context) {
         if (context.headers().isEmpty()) {
             return null;

@@ -45,8 +45,8 @@ final class Race<R> implements AutoCloseable {
     boolean await(long until) throws InterruptedException {
         while (!won && ended < copies.size()) {
             Outcome outcome = outcomes.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (outcome == null) {
-                return false;
+            if (outcome == null || outcome.error instanceof java.util.concurrent.TimeoutException) {
+                return false; // the deadline came (a copy's own time is the race's): the race timed out
             }
             ended++;
             try {

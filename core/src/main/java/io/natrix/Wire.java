@@ -128,12 +128,12 @@ final class Wire {
     }
 
     /** Headers for a request: what the current context carries, the time budget and the depth. */
-    static Headers requestHeaders(RequestContext context, Duration budget, int depth) {
-        Headers headers = new Headers();
-        context.headers().forEach(headers::put);
-        headers.put(TIMEOUT_HEADER, Long.toString(Math.max(1, budget.toMillis())));
-        headers.put(DEPTH_HEADER, Integer.toString(depth));
-        return headers;
+    static byte[] requestHeaders(RequestContext context, Duration budget, int depth) {
+        HeaderLines headers = new HeaderLines();
+        context.headers().forEach(headers::add);
+        headers.add(TIMEOUT_HEADER, Long.toString(Math.max(1, budget.toMillis())));
+        headers.add(DEPTH_HEADER, Integer.toString(depth));
+        return headers.bytes();
     }
 
     /** The code a failed call amounts to: the service's own, or what the failure means for the caller. */

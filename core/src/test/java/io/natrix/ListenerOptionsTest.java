@@ -70,7 +70,7 @@ class ListenerOptionsTest {
             }
             await().until(() -> seen.size() == 1_000);
             assertThat(seen).isSorted();
-            assertThat(threads).allSatisfy(thread -> assertThat(thread).startsWith("natrix-nats-reader-"));
+            assertThat(threads).allSatisfy(thread -> assertThat(thread).startsWith("natrix-core-reader"));
             assertThat(counter.listeners().getFirst().handled()).isEqualTo(1_000);
         }
     }

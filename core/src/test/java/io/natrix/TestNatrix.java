@@ -11,4 +11,13 @@ public final class TestNatrix {
     public static Natrix connect(NatsServerExtension nats) {
         return Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
     }
+
+    /**
+     * Closes both of {@code natrix}'s NATS connections without draining its services, as if its process died:
+     * what its handlers still answer goes nowhere.
+     */
+    public static void vanish(Natrix natrix) throws InterruptedException {
+        ((DefaultNatrix) natrix).core().close();
+        natrix.nats().close();
+    }
 }

@@ -196,7 +196,7 @@ public final class Peer {
                         (count, maxMillis, size) -> {
                             byte[] payload = payload(size); // made once, as every peer does
                             return publishFor(count, maxMillis, () -> natrix.publish(prefix + ".events", payload),
-                                    () -> natrix.nats().flush(Duration.ofSeconds(30)));
+                                    () -> natrix.flush(Duration.ofSeconds(30)));
                         });
                 natrix.close();
             }

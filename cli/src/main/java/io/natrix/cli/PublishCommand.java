@@ -18,7 +18,7 @@ final class PublishCommand extends NatsCommand {
         byte[] event = Payloads.json(spec.commandLine(), "the event", body.equals("-") ? new String(System.in.readAllBytes()) : body);
         try (Natrix natrix = cli.connect()) {
             natrix.publish(subject, event);
-            natrix.nats().flush(java.time.Duration.ofSeconds(2));
+            natrix.flush(java.time.Duration.ofSeconds(2));
             out().println("published " + event.length + " bytes to " + subject);
             return 0;
         }

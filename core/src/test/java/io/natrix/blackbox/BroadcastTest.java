@@ -42,7 +42,7 @@ class BroadcastTest {
                 publisher.publish("ms.geo.UpdatePoint", new Point("d" + i, 32.08, 34.78));
             }
             await().until(() -> received.stream().allMatch(events -> events.size() >= 200));
-            publisher.nats().flush(java.time.Duration.ofSeconds(1));
+            publisher.flush(java.time.Duration.ofSeconds(1));
             instances.forEach(Natrix::close);
             for (List<Point> events : received) {
                 assertThat(events).extracting(Point::driverId)

@@ -52,6 +52,7 @@ class CallFailuresTest {
         natrix.service("users").version("1.0.0")
                 .endpoint("GetUser", GetUser.class, request -> switch (request.id()) {
                     case "missing" -> throw new ServiceException(404, "no user 'missing'");
+                    case "zurich" -> throw new ServiceException(422, "Zürich:\nnot served");
                     case "bug" -> throw new IllegalStateException("secret detail at com.example.Repo.find");
                     case "slow" -> {
                         release.await();
@@ -180,5 +181,16 @@ class CallFailuresTest {
         assertThatThrownBy(() -> Natrix.builder().servers("nats://127.0.0.1:1").shutdownHook(false)
                 .natsOptions(o -> o.connectionTimeout(Duration.ofMillis(500))).connect())
                 .isInstanceOf(ConnectionException.class).hasMessageContaining("is nats-server running");
+    }
+
+    @Test
+    void anErrorMessageThatAHeaderCannotCarryArrivesAsOneLineOfAscii() {
+        // NATS headers are printable ASCII (jnats's Headers refuse such a value, so no error reply could be built):
+        // the code arrives whole, the words as near as a header carries them
+        assertThatThrownBy(() -> natrix.call("ms.users.GetUser", new GetUser("zurich"), User.class, Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.code()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("Z?rich: not served");
+                });
     }
 }

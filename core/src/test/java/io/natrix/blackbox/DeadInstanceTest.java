@@ -41,7 +41,7 @@ class DeadInstanceTest {
             entered.acquire();
             healthy.service("users").endpoint("GetUser", String.class, id -> "healthy").start();
 
-            doomed.nats().close(); // gone without a drain, as if the process died
+            TestNatrix.vanish(doomed); // gone without a drain, as if the process died
 
             assertThatThrownBy(held::get).hasCauseInstanceOf(CallTimeoutException.class);
             for (int i = 0; i < 50; i++) {

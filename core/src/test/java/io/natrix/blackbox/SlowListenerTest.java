@@ -35,7 +35,7 @@ class SlowListenerTest {
             for (int i = 0; i < 500; i++) {
                 publisher.publish("ms.geo.UpdatePoint", "p" + i);
             }
-            publisher.nats().flush(Duration.ofSeconds(2));
+            publisher.flush(Duration.ofSeconds(2));
 
             await().until(() -> geo.listeners().getFirst().dropped() > 0);
             assertThat(natrix.call("ms.geo.Nearby", "here", String.class, Duration.ofSeconds(2)))

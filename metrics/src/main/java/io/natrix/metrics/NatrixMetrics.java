@@ -93,17 +93,16 @@ public final class NatrixMetrics {
         }
     }
 
-    /** The NATS connection of a {@link Natrix}: state, reconnects, messages. */
+    /** The NATS connections of a {@link Natrix} (its core connection and jnats's): state, reconnects, messages. */
     public static void bindConnection(Natrix natrix, MeterRegistry registry) {
-        Connection connection = natrix.nats();
-        Tags tags = Tags.of("connection", String.valueOf(connection.getOptions().getConnectionName()));
-        Gauge.builder("natrix.nats.connected", connection, c -> c.getStatus() == Connection.Status.CONNECTED ? 1 : 0)
+        Tags tags = Tags.of("connection", String.valueOf(natrix.nats().getOptions().getConnectionName()));
+        Gauge.builder("natrix.nats.connected", natrix, n -> n.connectionStats().connected() ? 1 : 0)
                 .description("1 while connected to a NATS server").tags(tags).register(registry);
-        FunctionCounter.builder("natrix.nats.reconnects", connection, c -> c.getStatistics().getReconnects())
+        FunctionCounter.builder("natrix.nats.reconnects", natrix, n -> n.connectionStats().reconnects())
                 .description("reconnections to a NATS server").tags(tags).register(registry);
-        FunctionCounter.builder("natrix.nats.messages.in", connection, c -> c.getStatistics().getInMsgs())
+        FunctionCounter.builder("natrix.nats.messages.in", natrix, n -> n.connectionStats().messagesIn())
                 .description("messages received").tags(tags).register(registry);
-        FunctionCounter.builder("natrix.nats.messages.out", connection, c -> c.getStatistics().getOutMsgs())
+        FunctionCounter.builder("natrix.nats.messages.out", natrix, n -> n.connectionStats().messagesOut())
                 .description("messages sent").tags(tags).register(registry);
         FunctionCounter.builder("natrix.nats.permission.violations", natrix, Natrix::permissionViolations)
                 .description("publishes and subscriptions the server refused this connection: 0 in a correct program")

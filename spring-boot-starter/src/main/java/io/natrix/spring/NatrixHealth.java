@@ -34,8 +34,8 @@ final class NatrixHealth {
         Map<String, Object> details = new LinkedHashMap<>();
         Connection connection = natrix.nats();
         Connection.Status status = connection.getStatus();
-        boolean up = status == Connection.Status.CONNECTED;
-        details.put("connection", status.name());
+        boolean up = natrix.connectionStats().connected(); // the core connection and jnats's both
+        details.put("connection", up ? "CONNECTED" : status == Connection.Status.CONNECTED ? "RECONNECTING" : status.name());
         String server = connection.getConnectedUrl();
         if (server != null) {
             details.put("server", server);

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Replies and requests taken on jnats's reader thread: present on this jnats, and losing nothing. */
-class ReaderHookTest {
+/** Replies routed and requests admitted on the core connection's reader thread, losing nothing. */
+class ReplyRoutingTest {
 
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single();
@@ -63,20 +63,15 @@ class ReaderHookTest {
     }
 
     @Test
-    void theJnatsInUseHasTheHookSoRepliesAreRoutedAsTheyAreRead() {
-        assertThat(ReaderHook.available()).as("jnats's before-queue hook: an upgrade that removed it must be noticed").isTrue();
-        assertThat(new ReplyRouter(natrix.nats()).direct()).isTrue();
-    }
-
-    @Test
     void everyConcurrentCallerGetsItsOwnReplyAndNoWaiterIsLeftBehind() throws Exception {
-        ReplyRouter router = new ReplyRouter(natrix.nats());
+        CallTimeouts timeouts = new CallTimeouts("test");
+        ReplyRouter router = new ReplyRouter(((DefaultNatrix) natrix).core(), timeouts);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 String body = "caller-" + i;
                 answers.add(callers.submit(() -> new String(router.request("ms.hook.Echo", null,
-                        body.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).getData(),
+                        body.getBytes(StandardCharsets.UTF_8), System.nanoTime() + 5_000_000_000L).get(5, TimeUnit.SECONDS).getData(),
                         StandardCharsets.UTF_8)));
             }
             for (int i = 0; i < answers.size(); i++) {
@@ -84,11 +79,17 @@ class ReaderHookTest {
             }
         }
         CompletableFuture<?> unanswered = router.request("ms.hook.Unanswered", null, "\"late\"".getBytes(StandardCharsets.UTF_8),
-                Duration.ofMillis(100));
+                System.nanoTime() + 5_000_000_000L);
         assertThatThrownBy(() -> unanswered.get(100, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
-        unanswered.cancel(false); // what Caller does when a call's time is up
+        unanswered.cancel(false); // what Caller does when it is interrupted
 
-        assertThat(router.pending()).as("waiters left after every answer and one given-up call").isZero();
+        CompletableFuture<?> expiring = router.request("ms.hook.Unanswered", null, "\"late\"".getBytes(StandardCharsets.UTF_8),
+                System.nanoTime() + 200_000_000L);
+        assertThatThrownBy(() -> expiring.get(5, TimeUnit.SECONDS)).as("ended by its deadline, not by the wait")
+                .hasCauseInstanceOf(TimeoutException.class);
+
+        assertThat(router.pending()).as("waiters left after every answer, one given-up call and one expired").isZero();
+        timeouts.close();
     }
 
     @Test
@@ -100,11 +101,11 @@ class ReaderHookTest {
     }
 
     @Test
-    void handlersRunOnVirtualThreadsWhetherAdmittedOnTheReaderOrUnderLoadOnTheDispatcher() throws Exception {
+    void handlersRunOnVirtualThreadsWhetherFewOrManyAreInFlight() throws Exception {
         assertThat(natrix.call("ms.hook.Where", "quiet", Where.class, Duration.ofSeconds(5)).virtual())
                 .as("one request: admitted on the reader thread, handled on a virtual thread").isTrue();
 
-        int calls = 200; // more in flight than the reader admits itself: the rest go through the dispatcher
+        int calls = 200; // more in flight than the reader admits itself: the rest go through the endpoint's admission
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Where>> answers = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
