@@ -93,19 +93,6 @@ public final class Peer {
                 commands("ready", listeners::answer);
                 raw.close();
             }
-            case "wire" -> {
-                WireClient wire = WireClient.connect(url, "peer-wire-respond");
-                wire.subscribe(prefix + ".echo", "peer", (replyTo, data) -> wire.publish(replyTo, null, data));
-                wire.flush();
-                Listeners listeners = new Listeners((count, nonBlocking) -> {
-                    WireClient listener = WireClient.connect(url, "peer-wire-listener");
-                    listener.subscribe(prefix + ".events", null, (replyTo, data) -> count.run());
-                    listener.flush();
-                    return listener;
-                });
-                commands("ready", listeners::answer);
-                wire.close();
-            }
             case "http" -> {
                 WebServer server = WebServer.builder().host("127.0.0.1").port(0)
                         .routing(routing -> routing.post("/echo", (request, response) ->
@@ -221,20 +208,6 @@ public final class Peer {
                         ? (callers, duration, size, latencies) -> AsyncLoop.run(raw, subject, payload(size), callers, duration, latencies)
                         : closedLoop(kind, calls), publisher);
                 raw.close();
-            }
-            case "wire" -> {
-                WireClient wire = WireClient.connect(url, "peer-wire-request");
-                byte[] subject = (prefix + ".echo").getBytes(StandardCharsets.US_ASCII);
-                byte[] events = (prefix + ".events").getBytes(StandardCharsets.US_ASCII);
-                long timeout = Client.TIMEOUT.toNanos();
-                requests(closedLoop(kind, size -> {
-                    byte[] payload = payload(size);
-                    return () -> wire.request(subject, payload, timeout);
-                }), (count, maxMillis, size) -> {
-                    byte[] payload = payload(size);
-                    return publishFor(count, maxMillis, () -> wire.publish(events, null, payload), () -> wire.flush());
-                });
-                wire.close();
             }
             default -> throw new IllegalArgumentException("no requester of kind " + kind);
         }

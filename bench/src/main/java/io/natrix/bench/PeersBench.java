@@ -399,7 +399,6 @@ final class PeersBench {
         static final String MOLECULER = "Moleculer 0.15 (NATS transporter)";
         static final String JNATS_ASYNC = "raw jnats async (callbacks)";
         static final String HTTP = "HTTP: Go net/http → Helidon";
-        static final String WIRE = "JVM wire prototype (not a client: no TLS, auth, reconnect)";
 
         static Peers start(Path root, NatsServerProcess nats, Options options, Spawner all) throws Exception {
             String url = nats.url();
@@ -437,11 +436,6 @@ final class PeersBench {
                     new BroadcastStack("raw jnats dispatcher", jnatsAsync, jnatsResponder),
                     new BroadcastStack(GO, goInlineRequester, goInline)));
             if (!options.secured()) { // a secured run measures the stacks given the keys: natrix, raw jnats, Go
-                // issue 15's prototype of a JVM client's hot path (WireClient): plain servers only
-                PeerProcess wireResponder = all.java("wire prototype responder", "respond", "wire", url, "peer.wire");
-                PeerProcess wireRequester = all.java("wire prototype requester", "request", "wire", url, "peer.wire");
-                rr.add(new RrPeer(WIRE, wireRequester, wireResponder, true));
-                broadcast.add(new BroadcastStack(WIRE, wireRequester, wireResponder));
                 PeerProcess molResponder = all.start("Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
                 PeerProcess molRequester = all.start("Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
                 PeerProcess httpResponder = all.java("HTTP responder", "respond", "http", "-", "-");
