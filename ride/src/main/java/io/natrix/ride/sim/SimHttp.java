@@ -30,6 +30,14 @@ final class SimHttp {
         int status() {
             return status;
         }
+
+        /**
+         * Whether the app itself asked wrongly (a 4xx other than 429), so sending it again would be refused again;
+         * no answer, a 5xx or a 429 is the system's trouble, worth another try.
+         */
+        boolean appsOwnFault() {
+            return status < 500 && status != 429;
+        }
     }
 
     /** How many times a ride operation is sent before its failure is the app's error. */
@@ -156,7 +164,7 @@ final class SimHttp {
                     return JSON.readTree(response.body());
                 }
                 Refused refused = new Refused("POST " + base + path, response.statusCode(), response.body());
-                if (response.statusCode() < 500 && response.statusCode() != 429 || attempt >= attempts) {
+                if (refused.appsOwnFault() || attempt >= attempts) {
                     throw refused;
                 }
                 pauseMillis = Math.max(pauseMillis, Math.min(1_000,
@@ -188,7 +196,7 @@ final class SimHttp {
             try {
                 return post(path, body, 5);
             } catch (Refused refused) {
-                if (refused.status() < 500 && refused.status() != 429) {
+                if (refused.appsOwnFault()) {
                     throw refused;
                 }
                 stats.error(who, refused);

@@ -176,7 +176,7 @@ public final class Simulator implements AutoCloseable {
                 readyCheckers.put(gateway, signUp);
                 return anonymous.as(signUp).named(signUp.get("id").asText());
             } catch (SimHttp.Refused refused) {
-                if (refused.status() < 500 && refused.status() != 429) {
+                if (refused.appsOwnFault()) {
                     throw new IllegalStateException(gateway + " refused the ready check's sign-up: " + refused.getMessage());
                 }
                 last = refused.getMessage();
