@@ -61,6 +61,48 @@ public final class NatsServerProcess {
         awaitJetStreamLeader(cluster, security, READY_TIMEOUT);
     }
 
+    /**
+     * Until JetStream's meta group has one leader over all {@code servers} (a cluster, or a supercluster's every
+     * region) that sees every other server online and current: before that the leader answers, but refuses to place
+     * a stream with a copy on a server it has not heard from yet ("no suitable peers for placement", seen when a
+     * test provisioned three replicas on a cluster that had just elected its leader).
+     */
+    static void awaitMetaGroup(List<NatsServerProcess> servers) throws IOException {
+        // one meta leader, the same for every server, over them all (not one per region), that sees every other
+        // server online (/jsz on the leader lists its peers, "offline" until it has heard from them)
+        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        java.util.regex.Pattern leader = java.util.regex.Pattern.compile("\"leader\":\\s*\"([^\"]*)\"");
+        java.util.regex.Pattern size = java.util.regex.Pattern.compile("\"cluster_size\":\\s*(\\d+)");
+        java.util.Set<String> leaders = java.util.Set.of();
+        java.util.regex.Pattern current = java.util.regex.Pattern.compile("\"current\":\\s*true");
+        while (System.nanoTime() < giveUp) {
+            leaders = new java.util.TreeSet<>();
+            boolean whole = true;
+            int peersOnline = 0; // as the leader sees them: until then it refuses to place a stream on the "offline" ones
+            for (NatsServerProcess server : servers) {
+                String jsz = server.monitor("/jsz");
+                String metaCluster = jsz.substring(Math.max(0, jsz.indexOf("\"meta_cluster\"")));
+                java.util.regex.Matcher named = leader.matcher(metaCluster);
+                java.util.regex.Matcher sized = size.matcher(metaCluster);
+                if (jsz.contains("\"meta_cluster\"") && named.find() && sized.find()) {
+                    leaders.add(named.group(1));
+                    whole &= Integer.parseInt(sized.group(1)) == servers.size();
+                    if (metaCluster.contains("\"replicas\"") && !metaCluster.contains("\"offline\": true")) {
+                        peersOnline = Math.max(peersOnline, (int) current.matcher(metaCluster).results().count());
+                    }
+                } else {
+                    whole = false;
+                }
+            }
+            if (whole && leaders.size() == 1 && peersOnline == servers.size() - 1) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(100).toNanos());
+        }
+        throw new IOException("JetStream did not settle on one meta leader over all " + servers.size() + " servers, seeing"
+                + " every other online, within 20 s; leaders seen: " + leaders);
+    }
+
     /** The same, waiting up to {@code timeout}. */
     static void awaitJetStreamLeader(List<NatsServerProcess> cluster, Optional<NatsSecurity> security, java.time.Duration timeout)
             throws IOException {
@@ -135,6 +177,7 @@ public final class NatsServerProcess {
             }
             if (jetStream && count > 1) {
                 awaitJetStreamLeader(started, security);
+                awaitMetaGroup(started);
             }
             return List.copyOf(started);
         } catch (IOException e) {

@@ -422,39 +422,7 @@ public final class NatsSupercluster implements AutoCloseable {
         }
         List<NatsServerProcess> servers = regions.values().stream().flatMap(region -> region.stream().map(server -> server.process)).toList();
         NatsServerProcess.awaitJetStreamLeader(servers, security, election);
-        // one meta leader, the same for every server, over them all (not one per region), that sees every other
-        // server online (/jsz on the leader lists its peers, "offline" until it has heard from them)
-        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-        java.util.regex.Pattern leader = java.util.regex.Pattern.compile("\"leader\":\\s*\"([^\"]*)\"");
-        java.util.regex.Pattern size = java.util.regex.Pattern.compile("\"cluster_size\":\\s*(\\d+)");
-        java.util.Set<String> leaders = java.util.Set.of();
-        java.util.regex.Pattern current = java.util.regex.Pattern.compile("\"current\":\\s*true");
-        while (System.nanoTime() < giveUp) {
-            leaders = new java.util.TreeSet<>();
-            boolean whole = true;
-            int peersOnline = 0; // as the leader sees them: until then it refuses to place a stream on the "offline" ones
-            for (NatsServerProcess server : servers) {
-                String jsz = server.monitor("/jsz");
-                String metaCluster = jsz.substring(Math.max(0, jsz.indexOf("\"meta_cluster\"")));
-                java.util.regex.Matcher named = leader.matcher(metaCluster);
-                java.util.regex.Matcher sized = size.matcher(metaCluster);
-                if (jsz.contains("\"meta_cluster\"") && named.find() && sized.find()) {
-                    leaders.add(named.group(1));
-                    whole &= Integer.parseInt(sized.group(1)) == servers.size();
-                    if (metaCluster.contains("\"replicas\"") && !metaCluster.contains("\"offline\": true")) {
-                        peersOnline = Math.max(peersOnline, (int) current.matcher(metaCluster).results().count());
-                    }
-                } else {
-                    whole = false;
-                }
-            }
-            if (whole && leaders.size() == 1 && peersOnline == servers.size() - 1) {
-                return;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(100).toNanos());
-        }
-        throw new IOException("JetStream did not settle on one meta leader over all " + servers.size() + " servers, seeing"
-                + " every other online, within 20 s; leaders seen: " + leaders);
+        NatsServerProcess.awaitMetaGroup(servers);
     }
 
     /** The regions' names, in the order they were given. */
