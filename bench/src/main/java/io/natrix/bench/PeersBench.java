@@ -375,7 +375,6 @@ final class PeersBench {
         }
     }
 
-    /** Every peer's processes, started once and shared by all cells. */
     /** Starts the peers' processes, each with the run's environment (a secured run's keys), and keeps them to stop. */
     record Spawner(List<PeerProcess> all, List<String> jvm, Map<String, String> environment) {
 

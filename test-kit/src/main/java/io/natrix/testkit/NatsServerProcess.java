@@ -13,8 +13,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -54,7 +58,8 @@ public final class NatsServerProcess {
 
     /**
      * A cluster's JetStream answers only once its servers have elected a meta leader, a second or two after
-     * each one greets: until then creating a stream times out. Ready means JetStream answers.
+     * each one greets: until then creating a stream times out. Ready means JetStream answers and its leader sees
+     * every server current ({@link #awaitMetaGroup}).
      */
     static void awaitJetStreamLeader(List<NatsServerProcess> cluster, Optional<NatsSecurity> security)
             throws IOException {
@@ -67,23 +72,23 @@ public final class NatsServerProcess {
      * a stream with a copy on a server it has not heard from yet ("no suitable peers for placement", seen when a
      * test provisioned three replicas on a cluster that had just elected its leader).
      */
-    static void awaitMetaGroup(List<NatsServerProcess> servers) throws IOException {
+    private static void awaitMetaGroup(List<NatsServerProcess> servers) throws IOException {
         // one meta leader, the same for every server, over them all (not one per region), that sees every other
         // server online (/jsz on the leader lists its peers, "offline" until it has heard from them)
-        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-        java.util.regex.Pattern leader = java.util.regex.Pattern.compile("\"leader\":\\s*\"([^\"]*)\"");
-        java.util.regex.Pattern size = java.util.regex.Pattern.compile("\"cluster_size\":\\s*(\\d+)");
-        java.util.Set<String> leaders = java.util.Set.of();
-        java.util.regex.Pattern current = java.util.regex.Pattern.compile("\"current\":\\s*true");
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Pattern leader = Pattern.compile("\"leader\":\\s*\"([^\"]*)\"");
+        Pattern size = Pattern.compile("\"cluster_size\":\\s*(\\d+)");
+        Set<String> leaders = Set.of();
+        Pattern current = Pattern.compile("\"current\":\\s*true");
         while (System.nanoTime() < giveUp) {
-            leaders = new java.util.TreeSet<>();
+            leaders = new TreeSet<>();
             boolean whole = true;
             int peersOnline = 0; // as the leader sees them: until then it refuses to place a stream on the "offline" ones
             for (NatsServerProcess server : servers) {
                 String jsz = server.monitor("/jsz");
                 String metaCluster = jsz.substring(Math.max(0, jsz.indexOf("\"meta_cluster\"")));
-                java.util.regex.Matcher named = leader.matcher(metaCluster);
-                java.util.regex.Matcher sized = size.matcher(metaCluster);
+                Matcher named = leader.matcher(metaCluster);
+                Matcher sized = size.matcher(metaCluster);
                 if (jsz.contains("\"meta_cluster\"") && named.find() && sized.find()) {
                     leaders.add(named.group(1));
                     whole &= Integer.parseInt(sized.group(1)) == servers.size();
@@ -97,7 +102,7 @@ public final class NatsServerProcess {
             if (whole && leaders.size() == 1 && peersOnline == servers.size() - 1) {
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(100).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
         throw new IOException("JetStream did not settle on one meta leader over all " + servers.size() + " servers, seeing"
                 + " every other online, within 20 s; leaders seen: " + leaders);
@@ -119,6 +124,7 @@ public final class NatsServerProcess {
             while (System.nanoTime() < giveUp) {
                 try {
                     connection.jetStreamManagement().getAccountStatistics();
+                    awaitMetaGroup(cluster);
                     return;
                 } catch (IOException | io.nats.client.JetStreamApiException notYet) {
                     last = notYet.getMessage();
@@ -177,7 +183,6 @@ public final class NatsServerProcess {
             }
             if (jetStream && count > 1) {
                 awaitJetStreamLeader(started, security);
-                awaitMetaGroup(started);
             }
             return List.copyOf(started);
         } catch (IOException e) {

@@ -422,7 +422,6 @@ public final class NatsSupercluster implements AutoCloseable {
         }
         List<NatsServerProcess> servers = regions.values().stream().flatMap(region -> region.stream().map(server -> server.process)).toList();
         NatsServerProcess.awaitJetStreamLeader(servers, security, election);
-        NatsServerProcess.awaitMetaGroup(servers);
     }
 
     /** The regions' names, in the order they were given. */
