@@ -302,7 +302,12 @@ public final class Peer {
             }
             String reply;
             try {
-                reply = answer.answer(words);
+                if (words[0].equals("gc")) { // a full collection before the rounds (PeerProcess.collectGarbage)
+                    System.gc();
+                    reply = "ok";
+                } else {
+                    reply = answer.answer(words);
+                }
             } catch (Exception e) {
                 reply = "error " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
             }

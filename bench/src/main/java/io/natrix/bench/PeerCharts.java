@@ -47,12 +47,12 @@ final class PeerCharts {
         List<String> lines = new ArrayList<>();
         // latencies corrected for coordinated omission; recorded_p99_us as measured; CPU split by process
         lines.add("peer,callers,payload_bytes,req_per_s,p50_us,p99_us,p999_us,recorded_p99_us,errors,cpu_s_per_10k,"
-                + "requester_cpu_s_per_10k,responder_cpu_s_per_10k,nats_cpu_s_per_10k,req_per_s_over_rounds");
+                + "requester_cpu_s_per_10k,responder_cpu_s_per_10k,nats_cpu_s_per_10k,req_per_s_over_rounds,rounds_median_p99_us");
         for (PeersBench.Cell c : cells) {
-            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%.3f,%.3f,%.3f,%.3f,%s", c.peer(),
+            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%.3f,%.3f,%.3f,%.3f,%s,%.0f", c.peer(),
                     c.callers(), c.payload(), c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(),
                     c.recordedP99Micros(), c.errors(), c.cpuPer10k(), c.requesterCpuPer10k(), c.responderCpuPer10k(),
-                    c.natsCpuPer10k(), c.perSecondRange().replace(",", "")));
+                    c.natsCpuPer10k(), c.perSecondRange().replace(",", ""), c.roundsP99Micros()));
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, lines);
@@ -63,7 +63,7 @@ final class PeerCharts {
         return new PeersBench.Cell(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]),
                 Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
                 Long.parseLong(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]),
-                Double.parseDouble(f[12]), f[13]);
+                Double.parseDouble(f[12]), f[13], f.length > 14 ? Double.parseDouble(f[14]) : Double.parseDouble(f[5]));
     }
 
     static void write(List<PeersBench.Cell> cells, int[] concurrency, int[] payloads, Path file) throws IOException {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One process of a peer (Java, Go or Node), spoken to in the peers' line protocol: a command per line on its
@@ -25,10 +26,12 @@ final class PeerProcess implements AutoCloseable {
     private final BufferedReader out;
     private final Writer in;
     private final String ready;
+    private final boolean java;
 
-    private PeerProcess(String name, Process process) throws IOException {
+    private PeerProcess(String name, Process process, boolean java) throws IOException {
         this.name = name;
         this.process = process;
+        this.java = java;
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         this.ready = out.readLine();
@@ -38,10 +41,12 @@ final class PeerProcess implements AutoCloseable {
         }
     }
 
-    static PeerProcess start(String name, List<String> command, Path directory, Map<String, String> environment) throws IOException {
+    /** @param java a JVM ({@link Peer}): it answers {@code gc} too */
+    static PeerProcess start(String name, List<String> command, Path directory, Map<String, String> environment,
+                             boolean java) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(environment);
-        return new PeerProcess(name, builder.start());
+        return new PeerProcess(name, builder.start(), java);
     }
 
     /** What follows {@code ready} on its first line (the HTTP echo's port, for instance). */
@@ -64,6 +69,16 @@ final class PeerProcess implements AutoCloseable {
         return rest.isEmpty() ? new String[0] : rest.split(" ");
     }
 
+    /**
+     * A JVM collects its garbage in full once (a {@code gc} command), so that what it kept from its start-up is in
+     * the old generation before anything counts, as in a service that has run for a while; other processes: nothing.
+     */
+    void collectGarbage() throws IOException {
+        if (java) {
+            send("gc");
+        }
+    }
+
     long pid() {
         return process.pid();
     }
@@ -81,6 +96,29 @@ final class PeerProcess implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * CPU time the process's JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}s) have used so far, in
+     * seconds, from {@code /proc}'s per-thread schedstat (nanoseconds); 0 for a process that has none (Go, Node).
+     */
+    double compilerSeconds() {
+        long nanos = 0;
+        try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path thread : threads.toList()) {
+                try {
+                    String name = Files.readString(thread.resolve("comm")).strip();
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        nanos += Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[0]);
+                    }
+                } catch (IOException | RuntimeException threadEnded) {
+                    // it ended between the listing and the read: its time no longer counts anywhere
+                }
+            }
+        } catch (IOException processEnded) {
+            return Double.NaN;
+        }
+        return nanos / 1e9;
     }
 
     @Override

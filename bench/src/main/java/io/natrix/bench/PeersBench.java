@@ -3,6 +3,7 @@ package io.natrix.bench;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +27,12 @@ import java.util.stream.Stream;
 final class PeersBench {
 
     private static final String GO = "Go nats.go";
+    /** A JVM's compilers are quiet in a warm-up slice in which they used less than this share of one core. */
+    private static final double QUIET_COMPILERS = 0.01;
+    /** The most a peer warms up at one number of callers before the rounds, compilers quiet or not. */
+    private static final Duration MOST_JIT_WARMUP = Duration.ofSeconds(30);
+    /** The most a cell's own warm-up (--warmup-ms slices) runs on while the peer's compilers are busy. */
+    private static final Duration MOST_CELL_WARMUP = Duration.ofSeconds(3);
 
     private PeersBench() {
     }
@@ -35,24 +43,21 @@ final class PeersBench {
 
     /** One stack's broadcast: who publishes, the process holding its listener instances, and words its {@code listeners} command adds. */
     record BroadcastStack(String name, PeerProcess publisher, PeerProcess listeners, String listenerMode) {
-
-        BroadcastStack(String name, PeerProcess publisher, PeerProcess listeners) {
-            this(name, publisher, listeners, "");
-        }
     }
 
     /**
      * One peer in one cell. Latencies are corrected for coordinated omission ({@link Latencies}), with the p99
      * as recorded beside them; CPU is split into the requester's, the responder's and nats-server's seconds per
-     * 10,000 round trips ({@code cpuPer10k} their sum); {@code perSecondRange} is the range over the rounds.
+     * 10,000 round trips ({@code cpuPer10k} their sum); {@code perSecondRange} is the range over the rounds and
+     * {@code roundsP99Micros} the median of the rounds' p99s (of one round, its own p99).
      */
     record Cell(String peer, int callers, int payload, double perSecond, double p50Micros, double p99Micros,
                 double p999Micros, double recordedP99Micros, long errors, double cpuPer10k, double requesterCpuPer10k,
-                double responderCpuPer10k, double natsCpuPer10k, String perSecondRange) {
+                double responderCpuPer10k, double natsCpuPer10k, String perSecondRange, double roundsP99Micros) {
 
-        Cell withRange(String range) {
+        Cell withRounds(String range, double roundsP99) {
             return new Cell(peer, callers, payload, perSecond, p50Micros, p99Micros, p999Micros, recordedP99Micros,
-                    errors, cpuPer10k, requesterCpuPer10k, responderCpuPer10k, natsCpuPer10k, range);
+                    errors, cpuPer10k, requesterCpuPer10k, responderCpuPer10k, natsCpuPer10k, range, roundsP99);
         }
     }
 
@@ -94,12 +99,55 @@ final class PeersBench {
         }
     }
 
-    /** Every JVM compiles its hot paths before anything counts: a few seconds of each peer at 64 callers. */
+    /**
+     * Every JVM compiles its hot paths before anything counts: each peer runs at every number of callers the run
+     * measures for at least {@code --jit-warmup}, and on until a second in which its processes' JIT compilers were
+     * quiet ({@link #QUIET_COMPILERS}), at most {@link #MOST_JIT_WARMUP}. Warmed for a fixed 3 s at 64 callers,
+     * natrix's JVMs went on compiling (and recompiling one caller's paths after deoptimizations) in the measured
+     * cells: a C2 thread used 60 % of a core through the first two seconds of a one-caller cell after a 2 s
+     * warm-up, on a machine of two (perf sched; docs/bench/one-caller-2026-12-06). Go and Node have no such threads: they get the minimum. Then every JVM collects
+     * its garbage in full once: its first young collections, copying what it kept from its start-up, paused it
+     * 4-5 ms each (later ones under 1 ms), and one of them in a cell made that cell's one-caller p99 1.3 ms.
+     */
     private static void warmUp(List<RrPeer> peers, Options options) throws Exception {
-        System.err.printf("  warming up every peer for %d s%n", options.jitWarmup().toSeconds());
+        System.err.printf("  warming up every peer at each of %s callers: at least %d s, then until its compilers are quiet%n",
+                Arrays.toString(options.concurrency()), options.jitWarmup().toSeconds());
         for (RrPeer peer : peers) {
-            peer.requester().send("rr 64 " + options.jitWarmup().toMillis() + " " + options.payloads()[0]);
+            StringBuilder took = new StringBuilder();
+            for (int callers : options.concurrency()) {
+                Duration ran = runUntilCompiled(peer, callers, options.payloads()[0], Duration.ofSeconds(1),
+                        options.jitWarmup(), MOST_JIT_WARMUP);
+                took.append(String.format(" %d: %d s", callers, ran.toSeconds()));
+            }
+            System.err.printf("  warmed up %-38s callers%s%n", peer.name(), took);
         }
+        for (RrPeer peer : peers) {
+            peer.requester().collectGarbage();
+            peer.responder().collectGarbage();
+        }
+    }
+
+    /**
+     * Runs the peer at {@code callers} in slices until one in which its processes' compilers were quiet, after at
+     * least {@code least} and at most {@code most}; returns how long it ran.
+     */
+    private static Duration runUntilCompiled(RrPeer peer, int callers, int payload, Duration slice, Duration least,
+                                             Duration most) throws IOException {
+        Duration ran = Duration.ZERO;
+        while (true) {
+            double before = compilerSeconds(peer);
+            peer.requester().send("rr " + callers + " " + slice.toMillis() + " " + payload);
+            ran = ran.plus(slice);
+            double compiled = compilerSeconds(peer) - before; // NaN or negative: a process or a compiler thread ended
+            boolean quiet = compiled >= 0 && compiled < QUIET_COMPILERS * slice.toNanos() / 1e9;
+            if (quiet && ran.compareTo(least) >= 0 || ran.compareTo(most) >= 0) {
+                return ran;
+            }
+        }
+    }
+
+    private static double compilerSeconds(RrPeer peer) {
+        return peer.requester().compilerSeconds() + peer.responder().compilerSeconds();
     }
 
     private static List<Cell> requestReply(List<RrPeer> peers, NatsServerProcess nats, Options options) throws Exception {
@@ -129,7 +177,11 @@ final class PeersBench {
 
     private static Cell measure(RrPeer peer, int callers, int payload, NatsServerProcess nats, Options options,
                                 Path latencies) throws Exception {
-        peer.requester().send("rr " + callers + " " + options.warmup().toMillis() + " " + payload);
+        Duration warmedUp = runUntilCompiled(peer, callers, payload, options.warmup(), options.warmup(), MOST_CELL_WARMUP);
+        if (warmedUp.compareTo(options.warmup()) > 0) {
+            System.err.printf("  (%s at %d callers: warmed up %d ms, its compilers were busy)%n", peer.name(), callers,
+                    warmedUp.toMillis());
+        }
         double requesterBefore = peer.requester().cpuSeconds();
         double responderBefore = peer.responder().cpuSeconds();
         double natsBefore = PeerProcess.cpuSeconds(nats.pid());
@@ -143,7 +195,8 @@ final class PeersBench {
         double per10k = count == 0 ? Double.NaN : 10_000.0 / count;
         return new Cell(peer.name(), callers, payload, count / seconds, percentiles.correctedP50(),
                 percentiles.correctedP99(), percentiles.correctedP999(), percentiles.p99(), Long.parseLong(r[1]),
-                (requester + responder + server) * per10k, requester * per10k, responder * per10k, server * per10k, "");
+                (requester + responder + server) * per10k, requester * per10k, responder * per10k, server * per10k, "",
+                percentiles.correctedP99());
     }
 
     /** Per peer and cell, the round with the median throughput, with the range over rounds. */
@@ -153,7 +206,8 @@ final class PeersBench {
             byCell.computeIfAbsent(cell.peer() + "@" + cell.callers() + "@" + cell.payload(), k -> new ArrayList<>()).add(cell);
         }
         return byCell.values().stream()
-                .map(rounds -> Rounds.median(rounds, Cell::perSecond).withRange(Rounds.range(rounds, Cell::perSecond, "%,.0f")))
+                .map(rounds -> Rounds.median(rounds, Cell::perSecond).withRounds(Rounds.range(rounds, Cell::perSecond, "%,.0f"),
+                        Rounds.median(rounds, Cell::p99Micros).p99Micros()))
                 .toList();
     }
 
@@ -163,19 +217,19 @@ final class PeersBench {
             System.out.printf("Request/reply, %s payload, closed loop, the median round of %d (req/s range over rounds beside it);%n",
                     size(payload), options.rounds());
             System.out.println("p50/p99/p99.9 corrected for coordinated omission (expected interval: the run's median), the p99 as recorded");
-            System.out.println("beside them; CPU seconds per 10,000 round trips: requester / responder / nats-server (HTTP: none);");
+            System.out.println("and the median of the rounds' p99s beside them; CPU seconds per 10,000 round trips: requester / responder / nats-server (HTTP: none);");
             System.out.println("\"vs Go\" = throughput / the faster Go row of the cell");
             System.out.println();
-            System.out.println("| peer | callers | req/s | req/s over rounds | p50 µs | p99 µs | p99.9 µs | p99 as recorded µs | errors"
-                    + " | CPU s / 10k: requester / responder / nats | vs Go |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            System.out.println("| peer | callers | req/s | req/s over rounds | p50 µs | p99 µs | p99.9 µs | p99 as recorded µs"
+                    + " | p99 µs, median of rounds | errors | CPU s / 10k: requester / responder / nats | vs Go |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int callers : options.concurrency()) {
                 double go = bestGo(cells, callers, payload).map(Cell::perSecond).orElse(Double.NaN);
                 for (Cell c : cells) {
                     if (c.callers() == callers && c.payload() == payload) {
-                        System.out.printf("| %s | %,d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f / %.2f / %.2f | %.2f× |%n",
+                        System.out.printf("| %s | %,d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f / %.2f / %.2f | %.2f× |%n",
                                 c.peer(), callers, c.perSecond(), c.perSecondRange(), c.p50Micros(), c.p99Micros(),
-                                c.p999Micros(), c.recordedP99Micros(), c.errors(), c.requesterCpuPer10k(),
+                                c.p999Micros(), c.recordedP99Micros(), c.roundsP99Micros(), c.errors(), c.requesterCpuPer10k(),
                                 c.responderCpuPer10k(), c.natsCpuPer10k(), c.perSecond() / go);
                     }
                 }
@@ -186,7 +240,8 @@ final class PeersBench {
     /** The issue's goals, each as a ratio of this run's cells. */
     private static void printGoals(List<Cell> cells, Options options) {
         System.out.println();
-        System.out.println("Goals, as ratios in this run (natrix = natrix call with byte[] payloads; p99s corrected for coordinated omission)");
+        System.out.println("Goals, as ratios in this run (natrix = natrix call with byte[] payloads; p99s corrected for coordinated omission,");
+        System.out.println("each the median of its rounds' p99s: the median round by req/s carries whatever stall its 2 s met)");
         System.out.println();
         System.out.println("| payload | callers | natrix / Go req/s (≥ 1.0) | natrix p99 / Go p99 (≤ 1.5) | natrix / Moleculer (≥ 1.0) | natrix / raw jnats async (≥ 0.95 at 1024) | natrix / HTTP (≥ 2 at 256) |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
@@ -199,7 +254,7 @@ final class PeersBench {
                 }
                 Cell n = natrix.get();
                 System.out.printf("| %s | %,d | %.2f | %.2f | %s | %s | %s |%n", size(payload), callers,
-                        n.perSecond() / go.get().perSecond(), n.p99Micros() / go.get().p99Micros(),
+                        n.perSecond() / go.get().perSecond(), n.roundsP99Micros() / go.get().roundsP99Micros(),
                         ratio(n, find(cells, Peers.MOLECULER, callers, payload)),
                         ratio(n, find(cells, Peers.JNATS_ASYNC, callers, payload)),
                         ratio(n, find(cells, Peers.HTTP, callers, payload)));
@@ -297,7 +352,7 @@ final class PeersBench {
     }
 
     /**
-     * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
+     * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
      * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]
      * [--broadcast-only] [--jvm '-XX:+UseParallelGC']}: {@code --only} keeps the peers whose names contain one of its words;
      * {@code --broadcast-only} measures the broadcast alone; {@code --jvm} is every JVM peer's options (natrix's and raw
@@ -315,7 +370,7 @@ final class PeersBench {
         static Options parse(List<String> args) throws URISyntaxException {
             Duration measure = Duration.ofSeconds(2);
             Duration warmup = Duration.ofMillis(500);
-            Duration jitWarmup = Duration.ofSeconds(3);
+            Duration jitWarmup = Duration.ofSeconds(2);
             int rounds = 3;
             int[] concurrency = {1, 16, 256, 1024};
             int[] payloads = {16, 4096};
@@ -354,7 +409,7 @@ final class PeersBench {
                     case "--only" -> only = List.of(value.split(","));
                     case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
-                            + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 3] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
+                            + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
                             + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC']");
                 }
             }
@@ -375,19 +430,46 @@ final class PeersBench {
         }
     }
 
-    /** Starts the peers' processes, each with the run's environment (a secured run's keys), and keeps them to stop. */
+    /**
+     * Starts the peers' processes, each with the run's environment (a secured run's keys), and keeps them to stop.
+     * A process starts when a peer that is measured first needs it: the peers {@code --only} leaves out start
+     * nothing (idle, the Moleculer brokers used 15-50 ms of CPU in bursts, in the other peers' cells).
+     */
     record Spawner(List<PeerProcess> all, List<String> jvm, Map<String, String> environment) {
 
-        PeerProcess java(String name, String... args) throws Exception {
+        Lazy java(String name, String... args) {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> command = Stream.of(Stream.of(java), jvm.stream(), Stream.of("-cp", System.getProperty("java.class.path"),
                     Peer.class.getName()), Arrays.stream(args)).flatMap(part -> part).toList();
-            return start(name, Path.of("."), command.toArray(String[]::new));
+            return start(name, Path.of("."), true, command.toArray(String[]::new));
         }
 
-        PeerProcess start(String name, Path directory, String... command) throws Exception {
-            PeerProcess process = PeerProcess.start(name, List.of(command), directory, environment);
-            all.add(process);
+        Lazy start(String name, Path directory, String... command) {
+            return start(name, directory, false, command);
+        }
+
+        private Lazy start(String name, Path directory, boolean java, String... command) {
+            return new Lazy(() -> {
+                PeerProcess process = PeerProcess.start(name, List.of(command), directory, environment, java);
+                all.add(process);
+                return process;
+            });
+        }
+    }
+
+    /** A peer process, started the first time it is asked for. */
+    static final class Lazy {
+        private final Callable<PeerProcess> start;
+        private PeerProcess process;
+
+        Lazy(Callable<PeerProcess> start) {
+            this.start = start;
+        }
+
+        PeerProcess get() throws Exception {
+            if (process == null) {
+                process = start.call();
+            }
             return process;
         }
     }
@@ -399,6 +481,14 @@ final class PeersBench {
         static final String JNATS_ASYNC = "raw jnats async (callbacks)";
         static final String HTTP = "HTTP: Go net/http → Helidon";
 
+        /** A peer before its processes start: they start only if {@code --only} keeps it. */
+        private record Candidate(String name, Lazy requester, Lazy responder, boolean overNats, String listenerMode) {
+
+            Candidate(String name, Lazy requester, Lazy responder, boolean overNats) {
+                this(name, requester, responder, overNats, "");
+            }
+        }
+
         static Peers start(Path root, NatsServerProcess nats, Options options, Spawner all) throws Exception {
             String url = nats.url();
             Path goPeer = root.resolve("bench/target/peers/go-peer");
@@ -406,46 +496,57 @@ final class PeersBench {
             if (!Files.isExecutable(goPeer) || !Files.isDirectory(moleculer.resolve("node_modules"))) {
                 throw new IllegalStateException("the Go and Moleculer peers are not built: run ./natrix bench peers, which builds them");
             }
-            PeerProcess natrixResponder = all.java("natrix responder", "respond", "natrix", url, "peernatrix");
-            PeerProcess jnatsResponder = all.java("raw jnats responder", "respond", "jnats", url, "peer.jnats");
-            PeerProcess goInline = all.start("Go responder (inline)", root, goPeer.toString(), "respond", url, "peer.goin", "inline");
-            PeerProcess goGoroutine = all.start("Go responder (goroutine)", root, goPeer.toString(), "respond", url, "peer.gogo", "goroutine");
+            Lazy natrixResponder = all.java("natrix responder", "respond", "natrix", url, "peernatrix");
+            Lazy jnatsResponder = all.java("raw jnats responder", "respond", "jnats", url, "peer.jnats");
+            Lazy goInline = all.start("Go responder (inline)", root, goPeer.toString(), "respond", url, "peer.goin", "inline");
+            Lazy goGoroutine = all.start("Go responder (goroutine)", root, goPeer.toString(), "respond", url, "peer.gogo", "goroutine");
 
-            PeerProcess natrixRequester = all.java("natrix requester", "request", "natrix", url, "peernatrix");
-            PeerProcess jnatsAsync = all.java("raw jnats async requester", "request", "jnats-async", url, "peer.jnats");
-            PeerProcess goInlineRequester = all.start("Go requester", root, goPeer.toString(), "request", url, "peer.goin");
-            List<RrPeer> rr = new ArrayList<>(List.of(
-                    new RrPeer(NATRIX, natrixRequester, natrixResponder, true),
-                    new RrPeer("natrix call (JSON record)",
+            Lazy natrixRequester = all.java("natrix requester", "request", "natrix", url, "peernatrix");
+            Lazy jnatsAsync = all.java("raw jnats async requester", "request", "jnats-async", url, "peer.jnats");
+            Lazy goInlineRequester = all.start("Go requester", root, goPeer.toString(), "request", url, "peer.goin");
+            List<Candidate> rr = new ArrayList<>(List.of(
+                    new Candidate(NATRIX, natrixRequester, natrixResponder, true),
+                    new Candidate("natrix call (JSON record)",
                             all.java("natrix JSON requester", "request", "natrix-json", url, "peernatrix"), natrixResponder, true),
-                    new RrPeer("natrix call (byte[], non-blocking endpoint)",
+                    new Candidate("natrix call (byte[], non-blocking endpoint)",
                             all.java("natrix requester of a non-blocking endpoint", "request", "natrix-inline", url, "peernatrix"),
                             natrixResponder, true),
-                    new RrPeer("raw jnats request() (blocking)",
+                    new Candidate("raw jnats request() (blocking)",
                             all.java("raw jnats blocking requester", "request", "jnats-blocking", url, "peer.jnats"), jnatsResponder, true),
-                    new RrPeer("raw jnats requestWithTimeout().get()",
+                    new Candidate("raw jnats requestWithTimeout().get()",
                             all.java("raw jnats future requester", "request", "jnats-future", url, "peer.jnats"), jnatsResponder, true),
-                    new RrPeer(JNATS_ASYNC, jnatsAsync, jnatsResponder, true),
-                    new RrPeer(GO + " (reply inline)", goInlineRequester, goInline, true),
-                    new RrPeer(GO + " (goroutine per request)",
+                    new Candidate(JNATS_ASYNC, jnatsAsync, jnatsResponder, true),
+                    new Candidate(GO + " (reply inline)", goInlineRequester, goInline, true),
+                    new Candidate(GO + " (goroutine per request)",
                             all.start("Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true)));
-            List<BroadcastStack> broadcast = new ArrayList<>(List.of(
-                    new BroadcastStack("natrix broadcastListener (never drop)", natrixRequester, natrixResponder),
-                    new BroadcastStack("natrix broadcastListener (never drop, non-blocking)", natrixRequester, natrixResponder, " non-blocking"),
-                    new BroadcastStack("raw jnats dispatcher", jnatsAsync, jnatsResponder),
-                    new BroadcastStack(GO, goInlineRequester, goInline)));
+            List<Candidate> broadcast = new ArrayList<>(List.of(
+                    new Candidate("natrix broadcastListener (never drop)", natrixRequester, natrixResponder, true),
+                    new Candidate("natrix broadcastListener (never drop, non-blocking)", natrixRequester, natrixResponder, true, " non-blocking"),
+                    new Candidate("raw jnats dispatcher", jnatsAsync, jnatsResponder, true),
+                    new Candidate(GO, goInlineRequester, goInline, true)));
             if (!options.secured()) { // a secured run measures the stacks given the keys: natrix, raw jnats, Go
-                PeerProcess molResponder = all.start("Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
-                PeerProcess molRequester = all.start("Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
-                PeerProcess httpResponder = all.java("HTTP responder", "respond", "http", "-", "-");
-                String httpUrl = "http://127.0.0.1:" + httpResponder.readyDetail();
-                rr.add(new RrPeer(MOLECULER, molRequester, molResponder, true));
-                rr.add(new RrPeer(HTTP, all.start("HTTP requester (Go net/http)", root, goPeer.toString(), "http-request",
-                        httpUrl + "/echo", "-"), httpResponder, false));
-                broadcast.add(new BroadcastStack("Moleculer", molRequester, molResponder));
+                Lazy molResponder = all.start("Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
+                Lazy molRequester = all.start("Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
+                Lazy httpResponder = all.java("HTTP responder", "respond", "http", "-", "-");
+                Lazy httpRequester = new Lazy(() -> all.start("HTTP requester (Go net/http)", root, goPeer.toString(),
+                        "http-request", "http://127.0.0.1:" + httpResponder.get().readyDetail() + "/echo", "-").get());
+                rr.add(new Candidate(MOLECULER, molRequester, molResponder, true));
+                rr.add(new Candidate(HTTP, httpRequester, httpResponder, false));
+                broadcast.add(new Candidate("Moleculer", molRequester, molResponder, true));
             }
-            return new Peers(rr.stream().filter(peer -> options.includes(peer.name())).toList(),
-                    broadcast.stream().filter(stack -> options.includes(stack.name())).toList());
+            List<RrPeer> requestReply = new ArrayList<>();
+            for (Candidate peer : rr) {
+                if (options.includes(peer.name()) && !options.broadcastOnly()) {
+                    requestReply.add(new RrPeer(peer.name(), peer.requester().get(), peer.responder().get(), peer.overNats()));
+                }
+            }
+            List<BroadcastStack> stacks = new ArrayList<>();
+            for (Candidate stack : broadcast) {
+                if (options.includes(stack.name())) {
+                    stacks.add(new BroadcastStack(stack.name(), stack.requester().get(), stack.responder().get(), stack.listenerMode()));
+                }
+            }
+            return new Peers(requestReply, stacks);
         }
     }
 }
