@@ -105,9 +105,10 @@ final class PeersBench {
      * quiet ({@link #QUIET_COMPILERS}), at most {@link #MOST_JIT_WARMUP}. Warmed for a fixed 3 s at 64 callers,
      * natrix's JVMs went on compiling (and recompiling one caller's paths after deoptimizations) in the measured
      * cells: a C2 thread used 60 % of a core through the first two seconds of a one-caller cell after a 2 s
-     * warm-up, on a machine of two (perf sched; docs/bench/one-caller-2026-12-06). Go and Node have no such threads: they get the minimum. Then every JVM collects
-     * its garbage in full once: its first young collections, copying what it kept from its start-up, paused it
-     * 4-5 ms each (later ones under 1 ms), and one of them in a cell made that cell's one-caller p99 1.3 ms.
+     * warm-up, on a machine of two (perf sched; docs/bench/one-caller-2026-12-06). Go and Node have no such
+     * threads: they get the minimum. Then every JVM collects its garbage in full once: its first young
+     * collections, copying what it kept from its start-up, paused it 4-5 ms each (later ones under 1 ms), and a
+     * cell that held one had a one-caller p99 of 0.7-1.3 ms where the others had 0.3-0.6.
      */
     private static void warmUp(List<RrPeer> peers, Options options) throws Exception {
         System.err.printf("  warming up every peer at each of %s callers: at least %d s, then until its compilers are quiet%n",
@@ -433,23 +434,23 @@ final class PeersBench {
     /**
      * Starts the peers' processes, each with the run's environment (a secured run's keys), and keeps them to stop.
      * A process starts when a peer that is measured first needs it: the peers {@code --only} leaves out start
-     * nothing (idle, the Moleculer brokers used 15-50 ms of CPU in bursts, in the other peers' cells).
+     * nothing (idle, the Moleculer brokers ran bursts of up to 50 ms of CPU in the other peers' cells).
      */
     record Spawner(List<PeerProcess> all, List<String> jvm, Map<String, String> environment) {
 
-        Lazy java(String name, String... args) {
+        LazyProcess java(String name, String... args) {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> command = Stream.of(Stream.of(java), jvm.stream(), Stream.of("-cp", System.getProperty("java.class.path"),
                     Peer.class.getName()), Arrays.stream(args)).flatMap(part -> part).toList();
             return start(name, Path.of("."), true, command.toArray(String[]::new));
         }
 
-        Lazy start(String name, Path directory, String... command) {
+        LazyProcess start(String name, Path directory, String... command) {
             return start(name, directory, false, command);
         }
 
-        private Lazy start(String name, Path directory, boolean java, String... command) {
-            return new Lazy(() -> {
+        private LazyProcess start(String name, Path directory, boolean java, String... command) {
+            return new LazyProcess(() -> {
                 PeerProcess process = PeerProcess.start(name, List.of(command), directory, environment, java);
                 all.add(process);
                 return process;
@@ -458,11 +459,11 @@ final class PeersBench {
     }
 
     /** A peer process, started the first time it is asked for. */
-    static final class Lazy {
+    static final class LazyProcess {
         private final Callable<PeerProcess> start;
         private PeerProcess process;
 
-        Lazy(Callable<PeerProcess> start) {
+        LazyProcess(Callable<PeerProcess> start) {
             this.start = start;
         }
 
@@ -482,9 +483,9 @@ final class PeersBench {
         static final String HTTP = "HTTP: Go net/http → Helidon";
 
         /** A peer before its processes start: they start only if {@code --only} keeps it. */
-        private record Candidate(String name, Lazy requester, Lazy responder, boolean overNats, String listenerMode) {
+        private record Candidate(String name, LazyProcess requester, LazyProcess responder, boolean overNats, String listenerMode) {
 
-            Candidate(String name, Lazy requester, Lazy responder, boolean overNats) {
+            Candidate(String name, LazyProcess requester, LazyProcess responder, boolean overNats) {
                 this(name, requester, responder, overNats, "");
             }
         }
@@ -496,14 +497,14 @@ final class PeersBench {
             if (!Files.isExecutable(goPeer) || !Files.isDirectory(moleculer.resolve("node_modules"))) {
                 throw new IllegalStateException("the Go and Moleculer peers are not built: run ./natrix bench peers, which builds them");
             }
-            Lazy natrixResponder = all.java("natrix responder", "respond", "natrix", url, "peernatrix");
-            Lazy jnatsResponder = all.java("raw jnats responder", "respond", "jnats", url, "peer.jnats");
-            Lazy goInline = all.start("Go responder (inline)", root, goPeer.toString(), "respond", url, "peer.goin", "inline");
-            Lazy goGoroutine = all.start("Go responder (goroutine)", root, goPeer.toString(), "respond", url, "peer.gogo", "goroutine");
+            LazyProcess natrixResponder = all.java("natrix responder", "respond", "natrix", url, "peernatrix");
+            LazyProcess jnatsResponder = all.java("raw jnats responder", "respond", "jnats", url, "peer.jnats");
+            LazyProcess goInline = all.start("Go responder (inline)", root, goPeer.toString(), "respond", url, "peer.goin", "inline");
+            LazyProcess goGoroutine = all.start("Go responder (goroutine)", root, goPeer.toString(), "respond", url, "peer.gogo", "goroutine");
 
-            Lazy natrixRequester = all.java("natrix requester", "request", "natrix", url, "peernatrix");
-            Lazy jnatsAsync = all.java("raw jnats async requester", "request", "jnats-async", url, "peer.jnats");
-            Lazy goInlineRequester = all.start("Go requester", root, goPeer.toString(), "request", url, "peer.goin");
+            LazyProcess natrixRequester = all.java("natrix requester", "request", "natrix", url, "peernatrix");
+            LazyProcess jnatsAsync = all.java("raw jnats async requester", "request", "jnats-async", url, "peer.jnats");
+            LazyProcess goInlineRequester = all.start("Go requester", root, goPeer.toString(), "request", url, "peer.goin");
             List<Candidate> rr = new ArrayList<>(List.of(
                     new Candidate(NATRIX, natrixRequester, natrixResponder, true),
                     new Candidate("natrix call (JSON record)",
@@ -525,10 +526,10 @@ final class PeersBench {
                     new Candidate("raw jnats dispatcher", jnatsAsync, jnatsResponder, true),
                     new Candidate(GO, goInlineRequester, goInline, true)));
             if (!options.secured()) { // a secured run measures the stacks given the keys: natrix, raw jnats, Go
-                Lazy molResponder = all.start("Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
-                Lazy molRequester = all.start("Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
-                Lazy httpResponder = all.java("HTTP responder", "respond", "http", "-", "-");
-                Lazy httpRequester = new Lazy(() -> all.start("HTTP requester (Go net/http)", root, goPeer.toString(),
+                LazyProcess molResponder = all.start("Moleculer responder", moleculer, "node", "peer.js", "respond", url, "peermol");
+                LazyProcess molRequester = all.start("Moleculer requester", moleculer, "node", "peer.js", "request", url, "peermol");
+                LazyProcess httpResponder = all.java("HTTP responder", "respond", "http", "-", "-");
+                LazyProcess httpRequester = new LazyProcess(() -> all.start("HTTP requester (Go net/http)", root, goPeer.toString(),
                         "http-request", "http://127.0.0.1:" + httpResponder.get().readyDetail() + "/echo", "-").get());
                 rr.add(new Candidate(MOLECULER, molRequester, molResponder, true));
                 rr.add(new Candidate(HTTP, httpRequester, httpResponder, false));
