@@ -49,7 +49,7 @@ final class CoreReader {
     void run() throws IOException {
         // the loop's body is a method of its own, compiled once called a few thousand times: a loop is compiled
         // in place only after tens of thousands of iterations, and at one caller's pace (a read per round trip)
-        // the reader ran interpreted for its first 14 s and was compiled again at 22 s (issue 15)
+        // the reader's body ran interpreted for its first 14 s (issue 15)
         while (readOnce()) {
             // next read
         }
