@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -169,6 +170,44 @@ class CoreConnectionTest {
         } finally {
             other.stop();
         }
+    }
+
+    @Test
+    void whatWasPublishedBeforeCloseArrives() throws Exception {
+        // a flood hands the writing to the flusher, so close finds messages still waiting to be written: they are
+        // an endpoint's last replies when its instance stops (UnicastTest lost one so). Over plain TCP, where a
+        // socket's close does not wait for a write under way as TLS's does.
+        NatsServerProcess plain = NatsServerProcess.start(1, false).getFirst();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        try (CoreConnection listener = connectPlain(plain, errors)) {
+            BlockingQueue<Message> received = new ArrayBlockingQueue<>(200_000);
+            listener.subscribe("ms.last.>", null, received::add);
+            assertThat(listener.flush(Duration.ofSeconds(5))).isTrue();
+            CoreConnection publisher = connectPlain(plain, errors);
+            int events = 50_000;
+            byte[] padding = new byte[1_000]; // 50 MB in all: the writing is still going on when close is called
+            for (int i = 0; i < events; i++) {
+                byte[] number = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+                byte[] event = Arrays.copyOf(number, number.length + padding.length);
+                event[number.length] = ' ';
+                publisher.publish("ms.last.words", null, null, event);
+            }
+            publisher.close();
+            for (int i = 0; i < events; i++) {
+                Message next = received.poll(10, TimeUnit.SECONDS);
+                assertThat(next).as("event " + i + " of " + events).isNotNull();
+                assertThat(new String(next.getData(), StandardCharsets.US_ASCII).split(" ")[0]).isEqualTo(Integer.toString(i));
+            }
+            assertThat(errors).isEmpty();
+        } finally {
+            plain.stop();
+        }
+    }
+
+    private static CoreConnection connectPlain(NatsServerProcess server, List<String> errors) throws Exception {
+        return CoreConnection.connect(new CoreConnection.Settings(List.of(java.net.URI.create(server.url())),
+                "link-test plain", null, null, null, Duration.ofMillis(200), 3, Duration.ofSeconds(10), true, -1,
+                errors::add));
     }
 
     @Test
