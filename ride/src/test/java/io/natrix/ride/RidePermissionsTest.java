@@ -76,7 +76,7 @@ class RidePermissionsTest {
 
             // and what a role must not do is refused, counted, and without effect: the rides are all still there
             var management = admin.nats().jetStreamManagement(JetStreamDefaults.jetStream());
-            long rides = management.getStreamInfo(RideStorage.RIDES).getStreamState().getMsgCount();
+            var before = management.getStreamInfo(RideStorage.RIDES).getStreamState();
             Natrix geo = connections.get(RideRole.GEO);
             geo.publish("ms.rides.forged", Map.of("type", "CANCELLED"));
             Natrix gateway2 = connections.get(RideRole.GATEWAY);
@@ -93,8 +93,10 @@ class RidePermissionsTest {
                     .as("no service creates a stream").isInstanceOf(Exception.class);
             await().atMost(Duration.ofSeconds(5)).until(() -> geo.permissionViolations() == 1 && gateway2.permissionViolations() == 1
                     && dispatch.permissionViolations() == 1 && users.permissionViolations() == 1);
-            assertThat(management.getStreamInfo(RideStorage.RIDES).getStreamState().getMsgCount())
-                    .as("every ride event still stored").isEqualTo(rides);
+            // the system still runs (a ride the simulator left midway may still add events): none may have gone
+            var after = management.getStreamInfo(RideStorage.RIDES).getStreamState();
+            assertThat(after.getFirstSequence()).as("no ride event removed from the stream's start").isEqualTo(before.getFirstSequence());
+            assertThat(after.getMsgCount()).as("every ride event still stored").isGreaterThanOrEqualTo(before.getMsgCount());
 
             // and nothing the system stores is unbounded: every stream and bucket has a size and a message limit
             var streams = management.getStreams();
