@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reply routing, one caller at a time ({@code ./natrix bench jmh RoundTrip}): a natrix call (its replies
- * completed on jnats's reader thread by {@link ReplyRouter}) beside raw jnats's {@code requestWithTimeout}
+ * completed on its own connection's reader thread by {@link ReplyRouter}) beside raw jnats's {@code requestWithTimeout}
  * (replies through jnats's inbox dispatcher) and blocking {@code request}, against the same echo on a
  * nats-server this benchmark starts. A regression in how replies reach their callers shows here first.
  */
