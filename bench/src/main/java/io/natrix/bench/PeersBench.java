@@ -254,6 +254,12 @@ final class PeersBench {
                     continue;
                 }
                 Cell n = natrix.get();
+                if (n.errors() > 0 || go.get().errors() > 0 || !(n.roundsP99Micros() > 0) || !(go.get().roundsP99Micros() > 0)) {
+                    // a cell with failed calls or no latency recorded passes no goal
+                    System.out.printf("| %s | %,d | not judged: errors %d / %d | | | | |%n", size(payload), callers,
+                            n.errors(), go.get().errors());
+                    continue;
+                }
                 System.out.printf("| %s | %,d | %.2f | %.2f | %s | %s | %s |%n", size(payload), callers,
                         n.perSecond() / go.get().perSecond(), n.roundsP99Micros() / go.get().roundsP99Micros(),
                         ratio(n, find(cells, Peers.MOLECULER, callers, payload)),
