@@ -194,8 +194,14 @@ func latencyFile(words []string) string {
 	return ""
 }
 
+// stallLog is the folder of bench peers --stall-log (StallLog.java's format): every call over 1 ms with the
+// wall-clock time it ended, written after the run.
+var stallLog = os.Getenv("NATRIX_STALL_LOG")
+
 func closedLoop(call func() error, callers int, duration time.Duration, latencies string) string {
 	var running int32 = 1
+	var stallMu sync.Mutex
+	var stalls strings.Builder
 	var errors int64
 	perCaller := make([][]int64, callers)
 	var wg sync.WaitGroup
@@ -211,7 +217,13 @@ func closedLoop(call func() error, callers int, duration time.Duration, latencie
 					atomic.AddInt64(&errors, 1)
 					continue
 				}
-				mine = append(mine, int64(time.Since(t0)))
+				took := int64(time.Since(t0))
+				mine = append(mine, took)
+				if stallLog != "" && took > 1000000 {
+					stallMu.Lock()
+					fmt.Fprintf(&stalls, "%d %d\n", time.Now().UnixNano(), took)
+					stallMu.Unlock()
+				}
 			}
 			perCaller[i] = mine
 		}(i)
@@ -220,6 +232,11 @@ func closedLoop(call func() error, callers int, duration time.Duration, latencie
 	atomic.StoreInt32(&running, 0)
 	wg.Wait()
 	elapsed := time.Since(started)
+	if stallLog != "" {
+		if err := appendStalls(started, stalls.String()); err != nil {
+			return "error " + strings.ReplaceAll(err.Error(), "\n", " ")
+		}
+	}
 	var all []int64
 	for _, l := range perCaller {
 		all = append(all, l...)
@@ -231,6 +248,16 @@ func closedLoop(call func() error, callers int, duration time.Duration, latencie
 		}
 	}
 	return fmt.Sprintf("ok %d %d %d %d %d %d", len(all), errors, at(all, 50), at(all, 99), at(all, 99.9), int64(elapsed))
+}
+
+func appendStalls(started time.Time, calls string) error {
+	f, err := os.OpenFile(fmt.Sprintf("%s/stalls-%d.txt", stallLog, os.Getpid()), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = fmt.Fprintf(f, "run Go_nats.go %d %d\n%s", started.UnixNano(), time.Now().UnixNano(), calls)
+	return err
 }
 
 // writeLatencies writes sorted latencies as "nanoseconds count" lines, equal values counted once.

@@ -19,6 +19,9 @@ final class LoadRun {
                   double p999Micros, long errors, long count, long elapsedNanos, Histogram histogram) {
     }
 
+    /** Where slow calls go when the bench asked ({@code bench peers --stall-log}). */
+    private static final StallLog STALLS = StallLog.fromEnvironment();
+
     private LoadRun() {
     }
 
@@ -35,6 +38,7 @@ final class LoadRun {
         // and the collector's pauses then showed up as the benchmark's own tail latency
         Histogram all = new AtomicHistogram(Latencies.HIGHEST_NANOS, 3);
         List<Thread> callers = new ArrayList<>();
+        long startedAt = StallLog.epochNanos();
         long started = System.nanoTime();
         for (int i = 0; i < concurrency; i++) {
             callers.add(Thread.ofVirtual().start(() -> {
@@ -42,7 +46,11 @@ final class LoadRun {
                     long t0 = System.nanoTime();
                     try {
                         client.call();
-                        all.recordValue(System.nanoTime() - t0);
+                        long took = System.nanoTime() - t0;
+                        all.recordValue(took);
+                        if (STALLS != null) {
+                            STALLS.call(took);
+                        }
                     } catch (Exception e) {
                         errors.increment();
                     }
@@ -55,6 +63,9 @@ final class LoadRun {
             caller.join();
         }
         long elapsed = System.nanoTime() - started;
+        if (STALLS != null) {
+            STALLS.endRun(client.name(), startedAt);
+        }
         double seconds = elapsed / 1e9;
         Latencies.Percentiles corrected = Latencies.of(all);
         return new Result(client.name(), concurrency, all.getTotalCount() / seconds, corrected.correctedP50(),

@@ -36,7 +36,9 @@ final class PeerCharts {
 
     /** Draws the chart again from the CSV a run wrote: {@code peers-chart CSV PNG}. */
     static void redraw(Path csv, Path png) throws IOException {
-        List<PeersBench.Cell> cells = Files.readAllLines(csv).stream().skip(1).map(PeerCharts::cell).toList();
+        List<String> lines = Files.readAllLines(csv);
+        int columns = lines.getFirst().split(",").length;
+        List<PeersBench.Cell> cells = lines.stream().skip(1).map(line -> cell(line, columns)).toList();
         int[] concurrency = cells.stream().mapToInt(PeersBench.Cell::callers).distinct().sorted().toArray();
         int[] payloads = cells.stream().mapToInt(PeersBench.Cell::payload).distinct().sorted().toArray();
         write(cells, concurrency, payloads, png);
@@ -47,23 +49,30 @@ final class PeerCharts {
         List<String> lines = new ArrayList<>();
         // latencies corrected for coordinated omission; recorded_p99_us as measured; CPU split by process
         lines.add("peer,callers,payload_bytes,req_per_s,p50_us,p99_us,p999_us,recorded_p99_us,errors,cpu_s_per_10k,"
-                + "requester_cpu_s_per_10k,responder_cpu_s_per_10k,nats_cpu_s_per_10k,req_per_s_over_rounds,rounds_median_p99_us");
+                + "requester_cpu_s_per_10k,responder_cpu_s_per_10k,nats_cpu_s_per_10k,req_per_s_over_rounds,rounds_median_p99_us,"
+                + "rounds_median_calls_over_1ms");
         for (PeersBench.Cell c : cells) {
-            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%.3f,%.3f,%.3f,%.3f,%s,%.0f", c.peer(),
+            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%.3f,%.3f,%.3f,%.3f,%s,%.0f,%.0f", c.peer(),
                     c.callers(), c.payload(), c.perSecond(), c.p50Micros(), c.p99Micros(), c.p999Micros(),
                     c.recordedP99Micros(), c.errors(), c.cpuPer10k(), c.requesterCpuPer10k(), c.responderCpuPer10k(),
-                    c.natsCpuPer10k(), c.perSecondRange().replace(",", ""), c.roundsP99Micros()));
+                    c.natsCpuPer10k(), c.perSecondRange().replace(",", ""), c.roundsP99Micros(), c.slowCalls()));
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, lines);
     }
 
-    private static PeersBench.Cell cell(String line) {
-        String[] f = line.split(",");
+    /** One row; a peer's name may hold commas (the file does not quote it), so the fields are counted from the right. */
+    static PeersBench.Cell cell(String line, int columns) {
+        String[] all = line.split(",");
+        int nameParts = all.length - columns + 1;
+        String[] f = new String[columns];
+        f[0] = String.join(",", Arrays.copyOfRange(all, 0, nameParts));
+        System.arraycopy(all, nameParts, f, 1, columns - 1);
         return new PeersBench.Cell(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]),
                 Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
                 Long.parseLong(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]),
-                Double.parseDouble(f[12]), f[13], f.length > 14 ? Double.parseDouble(f[14]) : Double.parseDouble(f[5]));
+                Double.parseDouble(f[12]), f[13], f.length > 14 ? Double.parseDouble(f[14]) : Double.parseDouble(f[5]),
+                f.length > 15 ? Double.parseDouble(f[15]) : Double.NaN); // older files: not counted
     }
 
     static void write(List<PeersBench.Cell> cells, int[] concurrency, int[] payloads, Path file) throws IOException {

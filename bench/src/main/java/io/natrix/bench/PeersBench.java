@@ -2,6 +2,7 @@ package io.natrix.bench;
 
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
+import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,16 +50,19 @@ final class PeersBench {
     /**
      * One peer in one cell. Latencies are corrected for coordinated omission ({@link Latencies}), with the p99
      * as recorded beside them; CPU is split into the requester's, the responder's and nats-server's seconds per
-     * 10,000 round trips ({@code cpuPer10k} their sum); {@code perSecondRange} is the range over the rounds and
-     * {@code roundsP99Micros} the median of the rounds' p99s (of one round, its own p99).
+     * 10,000 round trips ({@code cpuPer10k} their sum); {@code perSecondRange} is the range over the rounds,
+     * {@code roundsP99Micros} the median of the rounds' p99s and {@code slowCalls} the median of the rounds' calls
+     * over 1 ms as recorded (of one round, its own).
      */
     record Cell(String peer, int callers, int payload, double perSecond, double p50Micros, double p99Micros,
                 double p999Micros, double recordedP99Micros, long errors, double cpuPer10k, double requesterCpuPer10k,
-                double responderCpuPer10k, double natsCpuPer10k, String perSecondRange, double roundsP99Micros) {
+                double responderCpuPer10k, double natsCpuPer10k, String perSecondRange, double roundsP99Micros,
+                double slowCalls) {
 
-        Cell withRounds(String range, double roundsP99) {
+        Cell withRounds(String range, double roundsP99, double roundsSlowCalls) {
             return new Cell(peer, callers, payload, perSecond, p50Micros, p99Micros, p999Micros, recordedP99Micros,
-                    errors, cpuPer10k, requesterCpuPer10k, responderCpuPer10k, natsCpuPer10k, range, roundsP99);
+                    errors, cpuPer10k, requesterCpuPer10k, responderCpuPer10k, natsCpuPer10k, range, roundsP99,
+                    roundsSlowCalls);
         }
     }
 
@@ -73,8 +78,12 @@ final class PeersBench {
         try {
             System.out.printf("natrix bench peers: nats-server %s, %d cores, java %s, %s%n", nats.url(),
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), options);
-            Peers peers = Peers.start(root, nats, options, new Spawner(processes, options.jvm(),
-                    security.map(s -> PeerSecurity.environment(s, keys)).orElse(Map.of())));
+            Map<String, String> environment = new HashMap<>(
+                    security.map(s -> PeerSecurity.environment(s, keys)).orElse(Map.of()));
+            if (options.stallLog().isPresent()) {
+                environment.put(StallLog.ENVIRONMENT, Files.createDirectories(options.stallLog().get()).toString());
+            }
+            Peers peers = Peers.start(root, nats, options, new Spawner(processes, options.jvm(), environment));
             if (!options.broadcastOnly()) {
                 warmUp(peers.requestReply(), options);
                 List<Cell> cells = requestReply(peers.requestReply(), nats, options);
@@ -164,8 +173,9 @@ final class PeersBench {
                     for (RrPeer peer : shuffled) {
                         Cell cell = measure(peer, callers, payload, nats, options, latencies);
                         cells.add(cell);
-                        System.err.printf("  round %d  %-38s %5d callers %5d B  %,9.0f req/s  p99 %,9.0f us  cpu/10k %.2f s%n",
-                                round + 1, peer.name(), callers, payload, cell.perSecond(), cell.p99Micros(), cell.cpuPer10k());
+                        System.err.printf("  round %d  %-38s %5d callers %5d B  %,9.0f req/s  p99 %,9.0f us  over 1 ms %,6.0f  cpu/10k %.2f s%n",
+                                round + 1, peer.name(), callers, payload, cell.perSecond(), cell.p99Micros(), cell.slowCalls(),
+                                cell.cpuPer10k());
                     }
                 }
             }
@@ -192,12 +202,15 @@ final class PeersBench {
         double server = peer.overNats() ? PeerProcess.cpuSeconds(nats.pid()) - natsBefore : 0;
         long count = Long.parseLong(r[0]);
         double seconds = Long.parseLong(r[5]) / 1e9;
-        Latencies.Percentiles percentiles = Latencies.of(Latencies.read(latencies));
+        Histogram recorded = Latencies.read(latencies);
+        Latencies.Percentiles percentiles = Latencies.of(recorded);
+        // a stall at one caller's pace (a round trip about 200 µs); counted as recorded, before any correction
+        long slowCalls = recorded.getCountBetweenValues(StallLog.SLOW_NANOS + 1, Latencies.HIGHEST_NANOS);
         double per10k = count == 0 ? Double.NaN : 10_000.0 / count;
         return new Cell(peer.name(), callers, payload, count / seconds, percentiles.correctedP50(),
                 percentiles.correctedP99(), percentiles.correctedP999(), percentiles.p99(), Long.parseLong(r[1]),
                 (requester + responder + server) * per10k, requester * per10k, responder * per10k, server * per10k, "",
-                percentiles.correctedP99());
+                percentiles.correctedP99(), slowCalls);
     }
 
     /** Per peer and cell, the round with the median throughput, with the range over rounds. */
@@ -208,7 +221,7 @@ final class PeersBench {
         }
         return byCell.values().stream()
                 .map(rounds -> Rounds.median(rounds, Cell::perSecond).withRounds(Rounds.range(rounds, Cell::perSecond, "%,.0f"),
-                        Rounds.median(rounds, Cell::p99Micros).p99Micros()))
+                        Rounds.median(rounds, Cell::p99Micros).p99Micros(), Rounds.median(rounds, Cell::slowCalls).slowCalls()))
                 .toList();
     }
 
@@ -218,20 +231,22 @@ final class PeersBench {
             System.out.printf("Request/reply, %s payload, closed loop, the median round of %d (req/s range over rounds beside it);%n",
                     size(payload), options.rounds());
             System.out.println("p50/p99/p99.9 corrected for coordinated omission (expected interval: the run's median), the p99 as recorded");
-            System.out.println("and the median of the rounds' p99s beside them; CPU seconds per 10,000 round trips: requester / responder / nats-server (HTTP: none);");
+            System.out.println("and the median of the rounds' p99s beside them; calls over 1 ms as recorded, the median of the rounds;");
+            System.out.println("CPU seconds per 10,000 round trips: requester / responder / nats-server (HTTP: none);");
             System.out.println("\"vs Go\" = throughput / the faster Go row of the cell");
             System.out.println();
             System.out.println("| peer | callers | req/s | req/s over rounds | p50 µs | p99 µs | p99.9 µs | p99 as recorded µs"
-                    + " | p99 µs, median of rounds | errors | CPU s / 10k: requester / responder / nats | vs Go |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    + " | p99 µs, median of rounds | calls over 1 ms | errors | CPU s / 10k: requester / responder / nats | vs Go |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int callers : options.concurrency()) {
                 double go = bestGo(cells, callers, payload).map(Cell::perSecond).orElse(Double.NaN);
                 for (Cell c : cells) {
                     if (c.callers() == callers && c.payload() == payload) {
-                        System.out.printf("| %s | %,d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f / %.2f / %.2f | %.2f× |%n",
+                        System.out.printf("| %s | %,d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %d | %.2f / %.2f / %.2f | %s |%n",
                                 c.peer(), callers, c.perSecond(), c.perSecondRange(), c.p50Micros(), c.p99Micros(),
-                                c.p999Micros(), c.recordedP99Micros(), c.roundsP99Micros(), c.errors(), c.requesterCpuPer10k(),
-                                c.responderCpuPer10k(), c.natsCpuPer10k(), c.perSecond() / go);
+                                c.p999Micros(), c.recordedP99Micros(), c.roundsP99Micros(), c.slowCalls(), c.errors(), c.requesterCpuPer10k(),
+                                c.responderCpuPer10k(), c.natsCpuPer10k(),
+                                Double.isNaN(go) ? "no Go row" : String.format("%.2f×", c.perSecond() / go));
                     }
                 }
             }
@@ -361,13 +376,14 @@ final class PeersBench {
     /**
      * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
      * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]
-     * [--broadcast-only] [--jvm '-XX:+UseParallelGC']}: {@code --only} keeps the peers whose names contain one of its words;
-     * {@code --broadcast-only} measures the broadcast alone; {@code --jvm} is every JVM peer's options (natrix's and raw
-     * jnats's alike: a collector chosen for one is chosen for both).
+     * [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR]}: {@code --only} keeps the peers whose names contain
+     * one of its words; {@code --broadcast-only} measures the broadcast alone; {@code --jvm} is every JVM peer's options
+     * (natrix's and raw jnats's alike: a collector chosen for one is chosen for both); {@code --stall-log} has every
+     * natrix and Go requester log its calls over 1 ms with the time each ended ({@link StallLog}).
      */
     record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
                    int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly,
-                   List<String> jvm) {
+                   List<String> jvm, Optional<Path> stallLog) {
 
         /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
         boolean includes(String peer) {
@@ -388,6 +404,7 @@ final class PeersBench {
             boolean secured = false;
             boolean broadcastOnly = false;
             List<String> jvm = List.of("-XX:+UseParallelGC");
+            Optional<Path> stallLog = Optional.empty();
             for (int i = 0; i < args.size(); i += 2) {
                 if (args.get(i).equals("--secured")) { // TLS and an nkey user with an allow list, as the demo's NATS
                     secured = true;
@@ -415,13 +432,14 @@ final class PeersBench {
                     case "--chart" -> chart = Path.of(value);
                     case "--only" -> only = List.of(value.split(","));
                     case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
+                    case "--stall-log" -> stallLog = Optional.of(Path.of(value).toAbsolutePath());
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
                             + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
-                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC']");
+                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR]");
                 }
             }
             return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured, broadcastOnly,
-                    jvm);
+                    jvm, stallLog);
         }
 
         private static int[] ints(String csv) {
@@ -433,7 +451,8 @@ final class PeersBench {
             return String.format("%.1f s per cell after %d ms warm-up, %d round(s), callers %s, payloads %s B, listeners %s, JVM peers %s%s",
                     measure.toMillis() / 1000.0, warmup.toMillis(), rounds, Arrays.toString(concurrency),
                     Arrays.toString(payloads), Arrays.toString(listeners), String.join(" ", jvm),
-                    secured ? ", secured (TLS, an nkey user with an allow list)" : "");
+                    secured ? ", secured (TLS, an nkey user with an allow list)" : "")
+                    + stallLog.map(folder -> ", calls over 1 ms logged in " + folder).orElse("");
         }
     }
 
