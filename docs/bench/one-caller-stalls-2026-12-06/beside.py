@@ -11,27 +11,13 @@ usage: beside.py DIR [MIN_MS] [-v]
 """
 import bisect
 import collections
-import glob
 import re
 import sys
-import time
+
+import stalllogs
 
 folder = sys.argv[1]
 least_ms = float(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != '-v' else 3.0
-# the logs hold wall-clock times, perf monotonic ones: the same boot's offset maps one onto the other
-offset = time.clock_gettime(time.CLOCK_REALTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)
-
-runs = []
-for name in glob.glob(folder + '/stalls-*.txt'):
-    run = None
-    for line in open(name):
-        words = line.split()
-        if words[0] == 'run':
-            run = (words[1], int(words[2]), int(words[3]), [])
-            runs.append(run)
-        else:
-            run[3].append((int(words[1]) / 1e6, int(words[0]) / 1e9 - offset))
-
 switch = re.compile(r'\[(\d+)\]\s+([\d.]+): sched:sched_switch: prev_comm=(.*?) prev_pid=\d+ .*==> next_comm=(.*?) next_pid=\d+')
 running, spans = {}, []
 for line in open(folder + '/sched.txt'):
@@ -67,9 +53,7 @@ def kind(thread):
 
 
 summary = collections.defaultdict(collections.Counter)
-for peer, first, last, calls in sorted(runs, key=lambda r: r[1]):
-    if (last - first) / 1e9 < 1.5:
-        continue
+for peer, _, first, last, calls in stalllogs.measured(folder):
     for took_ms, ended in calls:
         if took_ms < least_ms:
             continue

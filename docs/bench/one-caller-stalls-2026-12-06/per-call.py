@@ -8,21 +8,14 @@ usage: per-call.py DIR
   Round trips per run: its round line's req/s times the run's length.
 """
 import collections
-import glob
 import re
 import sys
-import time
+
+import stalllogs
 
 folder = sys.argv[1]
-offset = time.clock_gettime(time.CLOCK_REALTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)
-runs, requesters = [], set()
-for name in glob.glob(folder + '/stalls-*.txt'):
-    requesters.add(re.search(r'stalls-(\d+)', name).group(1))
-    for line in open(name):
-        words = line.split()
-        if words[0] == 'run' and (int(words[3]) - int(words[2])) / 1e9 > 1.5:
-            runs.append((words[1], int(words[2]) / 1e9 - offset, int(words[3]) / 1e9 - offset))
-runs.sort(key=lambda r: r[1])
+runs = [(peer, first, last) for peer, _, first, last, _ in stalllogs.measured(folder)]
+requesters = {pid for _, pid, _, _, _ in stalllogs.runs(folder)}
 rates = collections.defaultdict(list)  # peer -> req/s of its rounds, in order
 for peer, rate in re.findall(r'round \d+  (natrix|Go)\S*.*?([\d,]+) req/s', open(folder + '/out.txt').read()):
     rates['natrix' if peer == 'natrix' else 'Go_nats.go'].append(int(rate.replace(',', '')))

@@ -6,19 +6,13 @@ usage: slices.py DIR   (DIR as for beside.py: stalls-<pid>.txt and sched.txt fro
   after kdamond last ran on either core. Printed per thread name: slices, median and p99 µs, near and away.
 """
 import collections
-import glob
 import re
 import sys
-import time
+
+import stalllogs
 
 folder = sys.argv[1]
-offset = time.clock_gettime(time.CLOCK_REALTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)
-runs = []
-for name in glob.glob(folder + '/stalls-*.txt'):
-    for line in open(name):
-        w = line.split()
-        if w[0] == 'run' and (int(w[3]) - int(w[2])) / 1e9 > 1.5:
-            runs.append((w[1], int(w[2]) / 1e9 - offset, int(w[3]) / 1e9 - offset))
+runs = [(peer, first, last) for peer, _, first, last, _ in stalllogs.measured(folder)]
 switch = re.compile(r'\[(\d+)\]\s+([\d.]+): sched:sched_switch: prev_comm=(.*?) prev_pid=\d+ .*==> next_comm=(.*?) next_pid=\d+')
 running, kdamond_last = {}, -1.0
 slices = collections.defaultdict(lambda: ([], []))  # (peer, thread) -> (near, away)

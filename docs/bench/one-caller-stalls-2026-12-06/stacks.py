@@ -8,24 +8,14 @@ usage: stacks.py DIR [MIN_MS]
   Only measured runs (over 1.5 s) and calls of MIN_MS (3) or more count; a stack shows its five innermost frames.
 """
 import collections
-import glob
 import re
 import sys
-import time
+
+import stalllogs
 
 folder = sys.argv[1]
 least = float(sys.argv[2]) if len(sys.argv) > 2 else 3.0
-offset = time.clock_gettime(time.CLOCK_REALTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)
-windows = []
-for name in glob.glob(folder + '/stalls-*.txt'):
-    measured = False
-    for line in open(name):
-        w = line.split()
-        if w[0] == 'run':
-            measured = (int(w[3]) - int(w[2])) / 1e9 > 1.5
-        elif measured and int(w[1]) >= least * 1e6:
-            ended = int(w[0]) / 1e9 - offset
-            windows.append((ended - int(w[1]) / 1e9, ended))
+windows = [(ended - took / 1e3, ended) for run in stalllogs.measured(folder) for took, ended in run[4] if took >= least]
 header = re.compile(r'^\s*(.+?)\s+(\d+)\s+([\d.]+):\s*$')
 threads, stacks = collections.Counter(), collections.defaultdict(collections.Counter)
 sample = None
