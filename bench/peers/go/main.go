@@ -133,7 +133,7 @@ func request(nc *nats.Conn, prefix string) {
 				_, err := nc.Request(prefix+".echo", payload, 10*time.Second)
 				return err
 			}
-			return closedLoop(call, callers, time.Duration(millis)*time.Millisecond, latencyFile(words))
+			return closedLoop("Go_nats.go", call, callers, time.Duration(millis)*time.Millisecond, latencyFile(words))
 		case "sync": // the server knows every subscription once its listener flushed
 			return "ok"
 		case "pub": // pub COUNT MAXMILLIS SIZE
@@ -182,7 +182,7 @@ func httpRequest(url string) {
 			}
 			return err
 		}
-		return closedLoop(call, callers, time.Duration(millis)*time.Millisecond, latencyFile(words))
+		return closedLoop("Go_net/http", call, callers, time.Duration(millis)*time.Millisecond, latencyFile(words))
 	})
 }
 
@@ -198,7 +198,7 @@ func latencyFile(words []string) string {
 // wall-clock time it ended, written after the run.
 var stallLog = os.Getenv("NATRIX_STALL_LOG")
 
-func closedLoop(call func() error, callers int, duration time.Duration, latencies string) string {
+func closedLoop(name string, call func() error, callers int, duration time.Duration, latencies string) string {
 	var running int32 = 1
 	var stallMu sync.Mutex
 	var stalls strings.Builder
@@ -233,7 +233,7 @@ func closedLoop(call func() error, callers int, duration time.Duration, latencie
 	wg.Wait()
 	elapsed := time.Since(started)
 	if stallLog != "" {
-		if err := appendStalls(started, stalls.String()); err != nil {
+		if err := appendStalls(name, started, stalls.String()); err != nil {
 			return "error " + strings.ReplaceAll(err.Error(), "\n", " ")
 		}
 	}
@@ -250,13 +250,13 @@ func closedLoop(call func() error, callers int, duration time.Duration, latencie
 	return fmt.Sprintf("ok %d %d %d %d %d %d", len(all), errors, at(all, 50), at(all, 99), at(all, 99.9), int64(elapsed))
 }
 
-func appendStalls(started time.Time, calls string) error {
+func appendStalls(name string, started time.Time, calls string) error {
 	f, err := os.OpenFile(fmt.Sprintf("%s/stalls-%d.txt", stallLog, os.Getpid()), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	_, err = fmt.Fprintf(f, "run Go_nats.go %d %d\n%s", started.UnixNano(), time.Now().UnixNano(), calls)
+	_, err = fmt.Fprintf(f, "run %s %d %d\n%s", name, started.UnixNano(), time.Now().UnixNano(), calls)
 	return err
 }
 
