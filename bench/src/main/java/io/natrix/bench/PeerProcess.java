@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +42,13 @@ final class PeerProcess implements AutoCloseable {
         }
     }
 
-    /** @param java a JVM ({@link Peer}): it answers {@code gc} too */
+    /**
+     * @param java   a JVM ({@link Peer}): it answers {@code gc} too
+     * @param errors where its stderr goes (the bench's own, or a file)
+     */
     static PeerProcess start(String name, List<String> command, Path directory, Map<String, String> environment,
-                             boolean java) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+                             boolean java, ProcessBuilder.Redirect errors) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectError(errors);
         builder.environment().putAll(environment);
         return new PeerProcess(name, builder.start(), java);
     }
@@ -121,14 +125,32 @@ final class PeerProcess implements AutoCloseable {
         return nanos / 1e9;
     }
 
+    /** The peer's name, as its process was started with. */
+    String name() {
+        return name;
+    }
+
+    /** Whether it is a JVM ({@link Peer}). */
+    boolean java() {
+        return java;
+    }
+
     @Override
     public void close() throws InterruptedException {
+        close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Closes its stdin, which ends it, and waits that long for it to end before killing it (a JVM writing an AOT
+     * cache as it ends takes seconds).
+     */
+    void close(Duration patience) throws InterruptedException {
         try {
             in.close();
         } catch (IOException alreadyGone) {
             // it ended on its own
         }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
     }

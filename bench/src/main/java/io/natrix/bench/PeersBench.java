@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,6 +36,8 @@ final class PeersBench {
     private static final Duration MOST_JIT_WARMUP = Duration.ofSeconds(30);
     /** The most a cell's own warm-up (--warmup-ms slices) runs on while the peer's compilers are busy. */
     private static final Duration MOST_CELL_WARMUP = Duration.ofSeconds(3);
+    /** How long a training JVM of {@code --aot} may take to end: it assembles its cache first (about 5 s here). */
+    private static final Duration AOT_CACHE_WRITE = Duration.ofSeconds(60);
 
     private PeersBench() {
     }
@@ -75,6 +78,7 @@ final class PeersBench {
         NatsServerProcess nats = (security.isPresent() ? NatsServerProcess.start(1, false, 0, security.get())
                 : NatsServerProcess.start(1, false)).getFirst();
         List<PeerProcess> processes = new ArrayList<>();
+        Optional<AotCaches> aot = options.aot() ? Optional.of(AotCaches.create()) : Optional.empty();
         try {
             System.out.printf("natrix bench peers: nats-server %s, %d cores, java %s, %s%n", nats.url(),
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), options);
@@ -83,7 +87,18 @@ final class PeersBench {
             if (options.stallLog().isPresent()) {
                 environment.put(StallLog.ENVIRONMENT, Files.createDirectories(options.stallLog().get()).toString());
             }
-            Peers peers = Peers.start(root, nats, options, new Spawner(processes, options.jvm(), environment));
+            Spawner spawner = new Spawner(processes, options.jvm(), environment);
+            if (aot.isPresent()) {
+                Map<String, String> quiet = new HashMap<>(environment); // the training's slow calls are no one's
+                quiet.remove(StallLog.ENVIRONMENT);
+                // the JVM that assembles a cache prints its whole class path: the training's stderr goes to a file
+                ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(aot.get().trainingLog().toFile());
+                train(root, nats, options, spawner.withJarsAnd(new ArrayList<>(), aot.get().trainingOptions(), quiet, log),
+                        aot.get());
+                spawner = spawner.withJarsAnd(processes, aot.get().measuredOptions(), environment,
+                        ProcessBuilder.Redirect.INHERIT);
+            }
+            Peers peers = Peers.start(root, nats, options, spawner);
             if (!options.broadcastOnly()) {
                 warmUp(peers.requestReply(), options);
                 List<Cell> cells = requestReply(peers.requestReply(), nats, options);
@@ -102,6 +117,9 @@ final class PeersBench {
                 process.close();
             }
             nats.stop();
+            if (aot.isPresent()) {
+                aot.get().delete();
+            }
             try (Stream<Path> files = Files.walk(keys)) {
                 files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
             }
@@ -134,6 +152,34 @@ final class PeersBench {
         for (RrPeer peer : peers) {
             peer.requester().collectGarbage();
             peer.responder().collectGarbage();
+        }
+    }
+
+    /**
+     * {@code --aot}'s training pass: the JVM peers the run measures start with {@link AotCaches#trainingOptions},
+     * run the warm-up ({@link #warmUp}: each number of callers until their compilers are quiet), and end, each
+     * writing its cache. Its own processes, closed before the measured ones start; no figure of it is printed.
+     */
+    private static void train(Path root, NatsServerProcess nats, Options options, Spawner training, AotCaches caches)
+            throws Exception {
+        System.err.println("  --aot: training the JVM peers on the warm-up; each writes its AOT cache as it ends");
+        try {
+            Peers peers = Peers.start(root, nats, options, training);
+            warmUp(peers.requestReply().stream().filter(peer -> peer.requester().java() || peer.responder().java()).toList(),
+                    options);
+        } catch (Exception e) {
+            throw new IllegalStateException("--aot: the training failed (" + e.getMessage() + "); its stderr ends:\n"
+                    + caches.trainingLogTail(), e);
+        } finally {
+            for (PeerProcess process : training.all().reversed()) {
+                process.close(AOT_CACHE_WRITE);
+            }
+        }
+        for (PeerProcess process : training.all()) {
+            if (process.java() && !Files.isRegularFile(caches.cacheOf(Spawner.fileName(process.name())))) {
+                throw new IllegalStateException(process.name() + " wrote no AOT cache in its training; the training's"
+                        + " stderr ends:\n" + caches.trainingLogTail());
+            }
         }
     }
 
@@ -376,14 +422,16 @@ final class PeersBench {
     /**
      * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
      * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]
-     * [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR]}: {@code --only} keeps the peers whose names contain
+     * [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR] [--aot]}: {@code --only} keeps the peers whose names contain
      * one of its words; {@code --broadcast-only} measures the broadcast alone; {@code --jvm} is every JVM peer's options
      * (natrix's and raw jnats's alike: a collector chosen for one is chosen for both); {@code --stall-log} has every
-     * natrix and Go requester log its calls over 1 ms with the time each ended ({@link StallLog}).
+     * natrix and Go requester log its calls over 1 ms with the time each ended ({@link StallLog}); {@code {peer}} in a
+     * {@code --jvm} option is each JVM peer's name ({@link Spawner#jvmOptions}); {@code --aot} trains an AOT cache
+     * for every JVM peer on the warm-up and measures them started from it ({@link AotCaches}).
      */
     record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
                    int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly,
-                   List<String> jvm, Optional<Path> stallLog) {
+                   List<String> jvm, Optional<Path> stallLog, boolean aot) {
 
         /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
         boolean includes(String peer) {
@@ -405,7 +453,13 @@ final class PeersBench {
             boolean broadcastOnly = false;
             List<String> jvm = List.of("-XX:+UseParallelGC");
             Optional<Path> stallLog = Optional.empty();
+            boolean aot = false;
             for (int i = 0; i < args.size(); i += 2) {
+                if (args.get(i).equals("--aot")) { // every JVM peer from an AOT cache trained on the warm-up
+                    aot = true;
+                    i--;
+                    continue;
+                }
                 if (args.get(i).equals("--secured")) { // TLS and an nkey user with an allow list, as the demo's NATS
                     secured = true;
                     i--;
@@ -435,11 +489,11 @@ final class PeersBench {
                     case "--stall-log" -> stallLog = Optional.of(Path.of(value).toAbsolutePath());
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
                             + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
-                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR]");
+                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR] [--aot]");
                 }
             }
             return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured, broadcastOnly,
-                    jvm, stallLog);
+                    jvm, stallLog, aot);
         }
 
         private static int[] ints(String csv) {
@@ -452,6 +506,7 @@ final class PeersBench {
                     measure.toMillis() / 1000.0, warmup.toMillis(), rounds, Arrays.toString(concurrency),
                     Arrays.toString(payloads), Arrays.toString(listeners), String.join(" ", jvm),
                     secured ? ", secured (TLS, an nkey user with an allow list)" : "")
+                    + (aot ? ", every JVM peer started from an AOT cache trained on the warm-up (--aot)" : "")
                     + stallLog.map(folder -> ", calls over 1 ms logged in " + folder).orElse("");
         }
     }
@@ -461,13 +516,42 @@ final class PeersBench {
      * A process starts when a peer that is measured first needs it: the peers {@code --only} leaves out start
      * nothing (idle, the Moleculer brokers ran bursts of up to 50 ms of CPU in the other peers' cells).
      */
-    record Spawner(List<PeerProcess> all, List<String> jvm, Map<String, String> environment) {
+    record Spawner(List<PeerProcess> all, List<String> jvm, Map<String, String> environment, String classPath,
+                   ProcessBuilder.Redirect errors) {
+
+        Spawner(List<PeerProcess> all, List<String> jvm, Map<String, String> environment) {
+            this(all, jvm, environment, System.getProperty("java.class.path"), ProcessBuilder.Redirect.INHERIT);
+        }
+
+        /**
+         * A spawner of these processes, in this environment, their stderr there, whose JVMs have these options too
+         * and only jars on their class path.
+         */
+        Spawner withJarsAnd(List<PeerProcess> processes, List<String> options, Map<String, String> environment,
+                            ProcessBuilder.Redirect errors) {
+            return new Spawner(processes, Stream.concat(jvm.stream(), options.stream()).toList(), environment,
+                    AotCaches.jarsOnly(classPath), errors);
+        }
 
         LazyProcess java(String name, String... args) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = Stream.of(Stream.of(java), jvm.stream(), Stream.of("-cp", System.getProperty("java.class.path"),
+            List<String> command = Stream.of(Stream.of(java), jvmOptions(name).stream(), Stream.of("-cp", classPath,
                     Peer.class.getName()), Arrays.stream(args)).flatMap(part -> part).toList();
             return start(name, Path.of("."), true, command.toArray(String[]::new));
+        }
+
+        /**
+         * The JVM options of one peer's process: {@code {peer}} in an option becomes the peer's name in a form fit for a
+         * file name ({@code natrix-responder}), so that each JVM can have its own file, e.g. {@code
+         * -XX:AOTCacheOutput=/tmp/aot/{peer}.aot} or {@code -Xlog:jit+compilation=debug:file=/tmp/jit-{peer}.log}.
+         */
+        List<String> jvmOptions(String name) {
+            return jvm.stream().map(option -> option.replace("{peer}", fileName(name))).toList();
+        }
+
+        /** A peer's name as a file name: {@code natrix responder} is {@code natrix-responder}. */
+        static String fileName(String name) {
+            return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
         }
 
         LazyProcess start(String name, Path directory, String... command) {
@@ -476,7 +560,7 @@ final class PeersBench {
 
         private LazyProcess start(String name, Path directory, boolean java, String... command) {
             return new LazyProcess(() -> {
-                PeerProcess process = PeerProcess.start(name, List.of(command), directory, environment, java);
+                PeerProcess process = PeerProcess.start(name, List.of(command), directory, environment, java, errors);
                 all.add(process);
                 return process;
             });
