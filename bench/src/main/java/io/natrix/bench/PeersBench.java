@@ -533,9 +533,15 @@ final class PeersBench {
                     AotCaches.jarsOnly(classPath), errors);
         }
 
+        /**
+         * A JVM peer. Its JVM's own warnings and errors go to stderr, not to the stdout its answers are read from
+         * ({@code -Xlog}'s default output: a JVM started from an AOT cache it cannot fully use says so there before
+         * its first line).
+         */
         LazyProcess java(String name, String... args) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = Stream.of(Stream.of(java), jvmOptions(name).stream(), Stream.of("-cp", classPath,
+            List<String> command = Stream.of(Stream.of(java, "-Xlog:disable", "-Xlog:all=warning:stderr"),
+                    jvmOptions(name).stream(), Stream.of("-cp", classPath,
                     Peer.class.getName()), Arrays.stream(args)).flatMap(part -> part).toList();
             return start(name, Path.of("."), true, command.toArray(String[]::new));
         }

@@ -87,6 +87,29 @@ class AotCachesTest {
         }
     }
 
+    @Test
+    void theJvmsOwnLogLinesGoToStderrNotToTheStdoutItsAnswersComeOn(@TempDir Path dir) throws Exception {
+        NatsSecurity security = NatsSecurity.generate(dir.resolve("keys"), PeerSecurity.users());
+        NatsServerProcess nats = NatsServerProcess.start(1, false, 0, security).getFirst();
+        List<PeerProcess> started = new ArrayList<>();
+        try {
+            // a cache that is not there: the JVM says so on -Xlog's default output, stdout, and goes on without it
+            PeersBench.Spawner spawner = new PeersBench.Spawner(started, List.of("-XX:AOTCache=" + dir.resolve("none.aot")),
+                    PeerSecurity.environment(security, dir.resolve("keys")), System.getProperty("java.class.path"),
+                    ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.txt").toFile()));
+
+            PeerProcess responder = spawner.java("natrix responder", "respond", "natrix", nats.url(), "peernatrix").get();
+
+            assertThat(responder.readyDetail()).isEmpty();
+            assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("[aot]");
+        } finally {
+            for (PeerProcess process : started) {
+                process.close();
+            }
+            nats.stop();
+        }
+    }
+
     /**
      * The test's class path with every folder in it made a jar (the tests run before their modules are packaged;
      * an AOT cache takes jars only).
