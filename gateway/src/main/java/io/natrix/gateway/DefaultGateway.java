@@ -137,6 +137,10 @@ final class DefaultGateway implements Gateway {
                 .addRouting(webSockets)
                 .build()
                 .start();
+            if (!server.isRunning()) { // Helidon logs a listener it could not start (a port taken) and returns
+                throw new IllegalStateException("the gateway could not listen on " + builder.host + ":" + builder.port
+                        + " (is the port taken? the reason is logged above)");
+            }
         } catch (RuntimeException notStarted) { // e.g. the port is taken: what was started for it stops
             closeAll(batches, outbounds, subscriptions, idle);
             throw notStarted;

@@ -127,6 +127,17 @@ class IngestPortTest {
     }
 
     @Test
+    void aTakenGatewayPortFailsTheStartInsteadOfAGatewayThatListensNowhere() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // Helidon logs the listener it could not start and returns; a demo once reported such a gateway's URL
+            assertThatThrownBy(() -> Gateway.builder(natrix).host("127.0.0.1").port(taken.getLocalPort())
+                    .stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("could not listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
     void aClientThatReadsNoneOfItsAnswersIsNotReadEitherUntilItDoes() throws Exception {
         try (Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start();
              Socket socket = new Socket("127.0.0.1", gateway.ingestPort().orElseThrow())) {

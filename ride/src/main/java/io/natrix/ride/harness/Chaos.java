@@ -6,9 +6,7 @@ import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,7 +137,7 @@ public final class Chaos {
         RideSecurity security = RideSecurity.reuse(RideDemo.home());
         List<NatsServerProcess> servers = new ArrayList<>(NatsServerProcess.start(3, true, 0, security.nats()));
         String url = servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
-        int[] ports = freePorts(4); // two gateways, and their ingest ports
+        int[] ports = UnassignedPorts.choose(4); // two gateways, and their ingest ports
         RideProcesses system = null;
         Thread cleanUp = null;
         try {
@@ -334,15 +332,6 @@ public final class Chaos {
         return recovery == null ? "not within the window" : seconds(recovery);
     }
 
-    static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        for (int i = 0; i < count; i++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                ports[i] = socket.getLocalPort();
-            }
-        }
-        return ports;
-    }
 
     /**
      * When the apps saw normal service again, from samples of their counters (every 250 ms from the moment the

@@ -84,7 +84,7 @@ final class RegionsChaos {
     /** Starts both regions and their apps, runs every fault, prints the table and returns its rows. */
     static List<Row> run(Chaos.Options options, PrintStream out) throws Exception {
         Optional<RideSecurity> security = Optional.of(RideSecurity.reuse(RideDemo.home(), Optional.of(RegionalSystem.REGIONS)));
-        int[] ports = Chaos.freePorts(4);
+        int[] ports = UnassignedPorts.choose(4);
         RegionalSystem system = RegionalSystem.startNats(security, ports);
         Thread cleanUp = Thread.ofPlatform().unstarted(system::close);
         Runtime.getRuntime().addShutdownHook(cleanUp);

@@ -25,18 +25,14 @@ public final class RideDemo {
 
         /**
          * The two gateways' ports, then their two ingest ports (where the drivers' location WebSockets go):
-         * {@code port} and the three after it, or four free ports when {@code port} is 0.
+         * {@code port} and the three after it, or four free ports when {@code port} is 0 ({@link UnassignedPorts}: none
+         * that a process binding port 0 meanwhile, as the demo's nats-server, could be given first).
          */
         int[] gatewayPorts() {
             if (port != 0) {
                 return new int[]{port, port + 1, port + 2, port + 3};
             }
-            try (var a = new java.net.ServerSocket(0); var b = new java.net.ServerSocket(0);
-                 var c = new java.net.ServerSocket(0); var d = new java.net.ServerSocket(0)) {
-                return new int[]{a.getLocalPort(), b.getLocalPort(), c.getLocalPort(), d.getLocalPort()};
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            return UnassignedPorts.choose(4);
         }
     }
 
