@@ -64,8 +64,13 @@ final class AotCaches {
 
     /** Removes the caches and their folder. */
     void delete() throws IOException {
+        deleteTree(folder);
+    }
+
+    /** Removes a folder the bench made, with all it holds (a run's caches, a secured run's keys). */
+    static void deleteTree(Path folder) throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted((a, b) -> b.compareTo(a)).toList()) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
         }

@@ -120,9 +120,7 @@ final class PeersBench {
             if (aot.isPresent()) {
                 aot.get().delete();
             }
-            try (Stream<Path> files = Files.walk(keys)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
+            AotCaches.deleteTree(keys);
         }
     }
 

@@ -169,9 +169,7 @@ public final class RideDemo {
      */
     static String takenPort(int[] ports) {
         for (int port : ports) {
-            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                // free
-            } catch (IOException taken) {
+            if (!UnassignedPorts.free(port)) {
                 return "port " + port + " is taken (another program holds it, perhaps an earlier demo still running):"
                         + " stop that program, or start the demo on other ports with --port N (the gateways take N and"
                         + " N+1, their ingest ports N+2 and N+3; --port 0 takes any four free ports)";

@@ -63,7 +63,8 @@ final class UnassignedPorts {
         return false;
     }
 
-    private static boolean free(int port) {
+    /** Whether nothing listens on the port on the loopback address (a bind to it succeeds). */
+    static boolean free(int port) {
         try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException taken) {
