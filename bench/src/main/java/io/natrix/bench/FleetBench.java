@@ -5,9 +5,9 @@ import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.ride.sim.SimulatorProcesses;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.testkit.UnassignedPorts;
 import org.HdrHistogram.Histogram;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,12 +118,10 @@ final class FleetBench {
         List<Integer> ports = new ArrayList<>();
         List<Integer> ingestPorts = new ArrayList<>();
         for (int i = 0; i < gatewayCount; i++) {
-            // held together while chosen, so a gateway's two ports differ
-            try (ServerSocket socket = new ServerSocket(0); ServerSocket ingest = options.ingestLoop() ? new ServerSocket(0) : null) {
-                ports.add(socket.getLocalPort());
-                if (ingest != null) {
-                    ingestPorts.add(ingest.getLocalPort());
-                }
+            int[] chosen = UnassignedPorts.choose(2); // chosen where the nats-server started next cannot be given them
+            ports.add(chosen[0]);
+            if (options.ingestLoop()) {
+                ingestPorts.add(chosen[1]);
             }
         }
         RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, 0, ports, ingestPorts);

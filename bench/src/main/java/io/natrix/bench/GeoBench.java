@@ -13,6 +13,7 @@ import io.natrix.ride.geo.GeoMessages.NearbyDrivers;
 import io.natrix.ride.geo.GeoMessages.NearbyRequest;
 import io.natrix.ride.geo.GeoService;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.testkit.UnassignedPorts;
 import org.HdrHistogram.Histogram;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
@@ -22,7 +23,6 @@ import redis.clients.jedis.args.GeoUnit;
 import redis.clients.jedis.params.GeoSearchParam;
 import redis.clients.jedis.resps.GeoRadiusResponse;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,10 +204,7 @@ final class GeoBench {
     private record RedisServer(Process process, int port, io.natrix.testkit.OrphanGuard guard) {
 
         static RedisServer start() throws Exception {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = UnassignedPorts.choose();
             Path dir = Files.createTempDirectory("natrix-redis-");
             Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--dir", dir.toString())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natrix.Natrix;
 import io.natrix.testkit.NatsServerExtension;
+import io.natrix.testkit.UnassignedPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,10 +113,8 @@ class IngestPortTest {
 
     @Test
     void aTakenIngestPortFailsTheStartAndLeavesNothingBehind() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-             ServerSocket free = new ServerSocket(0)) {
-            int gatewayPort = free.getLocalPort();
-            free.close();
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int gatewayPort = UnassignedPorts.choose();
             assertThatThrownBy(() -> Gateway.builder(natrix).port(gatewayPort).ingestPort(taken.getLocalPort())
                     .stream(StreamRoute.publish(PATH, "ms.geo.UpdatePoint")).start())
                     .isInstanceOf(UncheckedIOException.class)

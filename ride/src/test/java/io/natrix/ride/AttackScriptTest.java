@@ -2,6 +2,7 @@ package io.natrix.ride;
 
 import io.natrix.ride.harness.RideProcesses;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.testkit.UnassignedPorts;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,10 +26,7 @@ class AttackScriptTest {
         RideSecurity security = RideSecurity.reuse(home);
         Path adminToken = Files.writeString(home.resolve("admin.token"), security.adminToken());
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = UnassignedPorts.choose();
         try (RideProcesses _ = RideProcesses.start(server.url(), security, 1, new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)),
                 "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1")) {
             Process attack = new ProcessBuilder("bash", Path.of("..", "scripts", "attack.sh").toString(),

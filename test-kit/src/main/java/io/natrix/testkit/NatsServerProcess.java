@@ -3,7 +3,6 @@ package io.natrix.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,8 +166,8 @@ public final class NatsServerProcess {
         String executable = NatsServerBinary.find();
         List<NatsServerProcess> started = new ArrayList<>();
         try {
-            int[] ports = freePorts(count * 3); // client ports, cluster route ports, monitoring ports
-            if (preferredPort > 0 && isFree(preferredPort) && java.util.Arrays.stream(ports).noneMatch(p -> p == preferredPort)) {
+            int[] ports = UnassignedPorts.choose(count * 3); // client ports, cluster route ports, monitoring ports
+            if (preferredPort > 0 && UnassignedPorts.free(preferredPort) && java.util.Arrays.stream(ports).noneMatch(p -> p == preferredPort)) {
                 ports[0] = preferredPort;
             }
             for (int i = 0; i < count; i++) {
@@ -388,31 +387,6 @@ public final class NatsServerProcess {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
-    }
-
-    static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                held.add(socket); // held open until all are chosen, so no port is handed out twice
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : held) {
-                socket.close();
-            }
-        }
-        return ports;
     }
 
     private void deleteWorkDir() {

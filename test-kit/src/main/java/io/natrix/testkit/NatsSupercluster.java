@@ -146,7 +146,7 @@ public final class NatsSupercluster implements AutoCloseable {
             throws IOException {
         int servers = names.size() * perRegion;
         // per regional server: client, route, gateway, leaf and monitoring ports; the leaf: client and monitoring
-        int[] ports = NatsServerProcess.freePorts(servers * 5 + 2);
+        int[] ports = UnassignedPorts.choose(servers * 5 + 2);
         List<Address> addresses = new ArrayList<>();
         for (int at = 0; at < servers; at++) {
             addresses.add(new Address("127.0.0.1", ports[at], ports[servers + at], ports[2 * servers + at],

@@ -5,6 +5,7 @@ import io.natrix.Natrix;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.testkit.UnassignedPorts;
 
 import java.io.PrintStream;
 import java.time.Duration;

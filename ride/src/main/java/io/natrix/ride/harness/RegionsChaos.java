@@ -4,6 +4,7 @@ import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.ride.sim.StreetGrid;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.testkit.UnassignedPorts;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.testkit.UnassignedPorts;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class RideDemo {
         /**
          * The two gateways' ports, then their two ingest ports (where the drivers' location WebSockets go):
          * {@code port} and the three after it, or four free ports when {@code port} is 0 ({@link UnassignedPorts}: none
-         * that a process binding port 0 meanwhile, as the demo's nats-server, could be given first).
+         * that another bind to port 0 could be given first, nor one the demo's nats-server is given too).
          */
         int[] gatewayPorts() {
             if (port != 0) {

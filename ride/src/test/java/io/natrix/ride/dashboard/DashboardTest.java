@@ -4,6 +4,7 @@ import io.natrix.ride.harness.RideProcesses;
 import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsServerProcess;
+import io.natrix.testkit.UnassignedPorts;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -47,7 +48,7 @@ class DashboardTest {
         // secured as the demo is: NATS users and TLS, and the dashboard for an admin who logs in by its link
         RideSecurity security = RideSecurity.reuse(Files.createTempDirectory("natrix-keys-"));
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();
-        int port = freePort();
+        int port = UnassignedPorts.choose();
         // the demo's processes, one of each: every service and the gateway a JVM of its own, each traced
         try (RideProcesses _ = RideProcesses.start(server.url(), security, 1, new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)),
                 "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
@@ -90,12 +91,6 @@ class DashboardTest {
             }
         } finally {
             server.stop();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
