@@ -4,6 +4,7 @@ import io.natrix.ride.harness.RideProcesses;
 import io.natrix.testkit.NatsServerProcess;
 import io.natrix.testkit.UnassignedPorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,22 +22,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AttackScriptTest {
 
     @Test
-    void everyAttackFailsAndTheVictimsStateIsUnchanged() throws Exception {
-        Path home = Files.createTempDirectory("natrix-attack-");
+    void everyAttackFailsAndTheVictimsStateIsUnchanged(@TempDir Path home) throws Exception {
+        // the keys and the admin's token in a folder JUnit removes after the test, however it ends
         RideSecurity security = RideSecurity.reuse(home);
         Path adminToken = Files.writeString(home.resolve("admin.token"), security.adminToken());
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();
         int port = UnassignedPorts.choose();
-        try (RideProcesses _ = RideProcesses.start(server.url(), security, 1, new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)),
-                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1")) {
-            Process attack = new ProcessBuilder("bash", Path.of("..", "scripts", "attack.sh").toString(),
-                    "http://127.0.0.1:" + port, adminToken.toString()).redirectErrorStream(true).start();
-            boolean ended = attack.waitFor(120, TimeUnit.SECONDS);
-            String output = new String(attack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            System.out.println(output);
-            assertThat(ended).as("the attack script ended within 2 minutes").isTrue();
-            assertThat(attack.exitValue()).as(output).isZero();
-            assertThat(output).contains("every attack failed");
+        try {
+            RideProcesses processes = RideProcesses.start(server.url(), security, 1,
+                    new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)), "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+            try (processes) {
+                Process attack = new ProcessBuilder("bash", Path.of("..", "scripts", "attack.sh").toString(),
+                        "http://127.0.0.1:" + port, adminToken.toString()).redirectErrorStream(true).start();
+                boolean ended = attack.waitFor(120, TimeUnit.SECONDS);
+                String output = new String(attack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                System.out.println(output);
+                assertThat(ended).as("the attack script ended within 2 minutes").isTrue();
+                assertThat(attack.exitValue()).as(output).isZero();
+                assertThat(output).contains("every attack failed");
+            }
+            processes.deleteLogs(); // kept when the test fails, for whoever reads why
         } finally {
             server.stop();
         }

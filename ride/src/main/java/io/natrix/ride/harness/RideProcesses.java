@@ -135,12 +135,25 @@ public final class RideProcesses implements AutoCloseable {
         system.regions = regions;
         List<String> options = new ArrayList<>(List.of(jvmOptions));
         regions.ifPresent(shards -> options.add("-Dnatrix.geo.regions=" + shards));
+        // a JVM that ends while the instances start (a Ctrl-C during a demo's start) stops those already started
+        // at once and says where their logs are: a start that hung is what they explain
+        Thread cutShort = Thread.ofPlatform().unstarted(() -> {
+            system.close();
+            System.out.println("natrix: the ride system's start was cut short; its logs are kept in " + system.logs());
+        });
+        Runtime.getRuntime().addShutdownHook(cutShort);
         try {
             system.launch(natsUrl, replicas, layout, options);
             return system;
         } catch (Exception e) {
             system.close();
             throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cutShort);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs
+            }
         }
     }
 

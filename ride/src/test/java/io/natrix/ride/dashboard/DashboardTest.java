@@ -6,6 +6,7 @@ import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsServerProcess;
 import io.natrix.testkit.UnassignedPorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -40,55 +41,59 @@ class DashboardTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @Test
-    void driversAppearAndMoveAndTheServicePanelsShowTraffic() throws Exception {
+    void driversAppearAndMoveAndTheServicePanelsShowTraffic(@TempDir Path keys) throws Exception {
         assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
                 .as("Debian's chromium and chromium-driver are needed (./natrix test installs them): "
                         + "apt-get install -y chromium chromium-driver").isTrue();
         Path profile = Files.createTempDirectory("natrix-chromium-");
         // secured as the demo is: NATS users and TLS, and the dashboard for an admin who logs in by its link
-        RideSecurity security = RideSecurity.reuse(Files.createTempDirectory("natrix-keys-"));
+        RideSecurity security = RideSecurity.reuse(keys); // in a folder JUnit removes after the test, however it ends
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();
         int port = UnassignedPorts.choose();
         // the demo's processes, one of each: every service and the gateway a JVM of its own, each traced
-        try (RideProcesses _ = RideProcesses.start(server.url(), security, 1, new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)),
-                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
-             Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + port),
-                     40, 10, 2.0, 60, Duration.ofSeconds(60)))) {
-            simulator.start();
-            ChromeDriver browser = browser(profile);
-            try {
-                browser.get("http://127.0.0.1:" + port + "/dashboard");
-                assertThat(browser.getPageSource()).as("without the admin's link").contains("\"status\":401");
-                browser.manage().logs().get(LogType.BROWSER); // drained: that 401 was asked for; none after it is
-                browser.get("http://127.0.0.1:" + port + "/dashboard?token=" + security.adminToken());
-                assertThat(browser.getCurrentUrl()).as("the token leaves the address bar").endsWith("/dashboard");
-                JavascriptExecutor page = browser;
-                await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) page.executeScript(
-                        "return window.natrixDashboard.snapshot ? window.natrixDashboard.snapshot.drivers.length : 0")).intValue() >= 40);
-                Map<String, List<Double>> before = positions(page);
-                byte[] first = browser.getScreenshotAs(OutputType.BYTES);
+        try {
+            RideProcesses processes = RideProcesses.start(server.url(), security, 1,
+                    new RideProcesses.Layout(1, 1, 1, 1, 1, 1, List.of(port)), "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+            try (processes;
+                 Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + port),
+                         40, 10, 2.0, 60, Duration.ofSeconds(60)))) {
+                simulator.start();
+                ChromeDriver browser = browser(profile);
+                try {
+                    browser.get("http://127.0.0.1:" + port + "/dashboard");
+                    assertThat(browser.getPageSource()).as("without the admin's link").contains("\"status\":401");
+                    browser.manage().logs().get(LogType.BROWSER); // drained: that 401 was asked for; none after it is
+                    browser.get("http://127.0.0.1:" + port + "/dashboard?token=" + security.adminToken());
+                    assertThat(browser.getCurrentUrl()).as("the token leaves the address bar").endsWith("/dashboard");
+                    JavascriptExecutor page = browser;
+                    await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) page.executeScript(
+                            "return window.natrixDashboard.snapshot ? window.natrixDashboard.snapshot.drivers.length : 0")).intValue() >= 40);
+                    Map<String, List<Double>> before = positions(page);
+                    byte[] first = browser.getScreenshotAs(OutputType.BYTES);
 
-                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> moved(before, positions(page)) >= 5);
-                byte[] second = browser.getScreenshotAs(OutputType.BYTES);
-                Files.write(Path.of("target", "dashboard.png"), second);
+                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> moved(before, positions(page)) >= 5);
+                    byte[] second = browser.getScreenshotAs(OutputType.BYTES);
+                    Files.write(Path.of("target", "dashboard.png"), second);
 
-                assertThat(moved(before, positions(page))).as("drivers that moved").isGreaterThanOrEqualTo(5);
-                assertThat(Arrays.equals(first, second)).as("the two screenshots differ").isFalse();
-                assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("live");
-                // the panels are redrawn every second: read them in one script, not element by element
-                List<String> geo = await().atMost(Duration.ofSeconds(10)).until(() -> cells(page, "#services tr[data-service='geo'] td"),
-                        row -> row.size() > 2 && Double.parseDouble(row.get(2)) > 0);
-                assertThat(geo.get(1)).as("geo's instances").isEqualTo("1");
-                assertThat(cells(page, "#topology text")).contains("gateway", "dispatch ×1", "geo ×1");
-                await().atMost(Duration.ofSeconds(15)).until(() -> cells(page, "#topology line").size() >= 3);
-                Files.write(Path.of("target", "dashboard.png"), browser.getScreenshotAs(OutputType.BYTES));
-                List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                        .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-                assertThat(errors).as("console errors").isEmpty();
-            } finally {
-                browser.quit();
+                    assertThat(moved(before, positions(page))).as("drivers that moved").isGreaterThanOrEqualTo(5);
+                    assertThat(Arrays.equals(first, second)).as("the two screenshots differ").isFalse();
+                    assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("live");
+                    // the panels are redrawn every second: read them in one script, not element by element
+                    List<String> geo = await().atMost(Duration.ofSeconds(10)).until(() -> cells(page, "#services tr[data-service='geo'] td"),
+                            row -> row.size() > 2 && Double.parseDouble(row.get(2)) > 0);
+                    assertThat(geo.get(1)).as("geo's instances").isEqualTo("1");
+                    assertThat(cells(page, "#topology text")).contains("gateway", "dispatch ×1", "geo ×1");
+                    await().atMost(Duration.ofSeconds(15)).until(() -> cells(page, "#topology line").size() >= 3);
+                    Files.write(Path.of("target", "dashboard.png"), browser.getScreenshotAs(OutputType.BYTES));
+                    List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                            .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+                    assertThat(errors).as("console errors").isEmpty();
+                } finally {
+                    browser.quit();
+                }
             }
+            processes.deleteLogs(); // kept when the test fails, for whoever reads why
         } finally {
             server.stop();
         }

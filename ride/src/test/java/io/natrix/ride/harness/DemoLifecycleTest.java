@@ -104,13 +104,14 @@ class DemoLifecycleTest {
                     assertThat(started.stream().filter(DemoLifecycleTest::running).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
                             .as("processes left after SIG" + signal).isEmpty());
             assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofSeconds(5));
+            Path logs = logs(output);
             if (!signal.equals("KILL")) {
                 // a run without errors cleans up after itself; one with errors keeps its logs and says where
-                Path logs = logs(output);
                 if (output.stream().noneMatch(line -> line.contains("logs kept in " + logs))) {
                     assertThat(logs).as("the logs of a run without errors").doesNotExist();
                 }
             }
+            deleteKeptLogs(logs); // a killed demo, or one whose apps saw errors, kept them; a failed test keeps them
         } finally {
             demo.destroyForcibly();
         }
@@ -122,6 +123,17 @@ class DemoLifecycleTest {
             return Files.readString(Path.of("/proc/" + process.pid() + "/cmdline")).replace('\0', ' ');
         } catch (IOException gone) {
             return "";
+        }
+    }
+
+    /** Removes the logs a demo kept (for a person to read), once a test has passed with them. */
+    static void deleteKeptLogs(Path logs) throws IOException {
+        if (Files.exists(logs)) {
+            try (var files = Files.walk(logs)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
         }
     }
 
@@ -146,6 +158,14 @@ class DemoLifecycleTest {
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                     assertThat(started.stream().filter(DemoLifecycleTest::running).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
                             .as("processes left after a SIGTERM during start-up").isEmpty());
+            // the instances' logs are what explains a start that hung: kept, and said where
+            String kept = "natrix: the ride system's start was cut short; its logs are kept in ";
+            await().atMost(Duration.ofSeconds(5)).until(() -> output.stream().anyMatch(line -> line.startsWith(kept)));
+            Path logs = Path.of(output.stream().filter(line -> line.startsWith(kept)).findFirst().orElseThrow().substring(kept.length()));
+            try (var files = Files.list(logs)) {
+                assertThat(files.map(file -> file.getFileName().toString())).anyMatch(name -> name.startsWith("users-"));
+            }
+            deleteKeptLogs(logs);
         } finally {
             demo.destroyForcibly();
         }
@@ -174,11 +194,7 @@ class DemoLifecycleTest {
             try (var files = Files.list(logs)) {
                 assertThat(files.map(file -> file.getFileName().toString())).anyMatch(name -> name.startsWith("dispatch-"));
             }
-            try (var files = Files.walk(logs)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file); // kept for a person; this test has read them
-                }
-            }
+            deleteKeptLogs(logs); // kept for a person; this test has read them
         } finally {
             demo.destroyForcibly();
         }
