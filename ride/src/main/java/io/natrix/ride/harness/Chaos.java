@@ -129,7 +129,7 @@ public final class Chaos {
         } else {
             System.out.println("chaos: no ride lost, none assigned twice, every fault recovered within its window");
         }
-        System.exit(clean && stuck.isEmpty() ? 0 : 1);
+        System.exit(survived(rows) ? 0 : 1);
     }
 
     /** Starts everything, runs every fault, prints the table and returns its rows. */
@@ -141,12 +141,14 @@ public final class Chaos {
         int[] ports = UnassignedPorts.choose(4); // two gateways, and their ingest ports
         RideProcesses system = null;
         Thread cleanUp = null;
+        boolean survived = false;
         try {
             RideProcesses.Layout layout = RideProcesses.Layout.demo(List.of(ports[0], ports[1]), List.of(ports[2], ports[3]));
             out.printf("chaos: NATS cluster %s; starting the ride system (%s; %d processes, every one traced;"
                     + " JetStream replicas 3)%n", url, layout, layout.processes());
             system = RideProcesses.start(url, security, 3, layout,
                     "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+            out.printf("chaos: the instances' logs are in %s (kept if a fault is not survived)%n", system.logs());
             RideProcesses started = system;
             cleanUp = Thread.ofPlatform().unstarted(() -> {
                 started.close();
@@ -162,7 +164,9 @@ public final class Chaos {
                 out.printf("simulating %d drivers and %d riders (a ride every 15 s per rider); settling %d s%n",
                         options.drivers(), options.riders(), options.settle().toSeconds());
                 Thread.sleep(options.settle());
-                return new Chaos(options, servers, security, system, simulator, gateways, out).faults();
+                List<Row> rows = new Chaos(options, servers, security, system, simulator, gateways, out).faults();
+                survived = survived(rows);
+                return rows;
             }
         } finally {
             if (cleanUp != null) {
@@ -172,6 +176,27 @@ public final class Chaos {
                 system.close();
             }
             servers.forEach(NatsServerProcess::stop);
+            if (system != null) {
+                keepLogsUnless(survived, system, out);
+            }
+        }
+    }
+
+    /** Whether every fault was survived: no ride lost, none assigned twice, each normal again within its window. */
+    static boolean survived(List<Row> rows) {
+        return rows.stream().allMatch(row -> row.lost() == 0 && row.doubled() == 0 && row.recovered());
+    }
+
+    /** The instances' logs go with a run that survived every fault; otherwise they stay, and the run says where. */
+    private static void keepLogsUnless(boolean survived, RideProcesses system, PrintStream out) {
+        if (!survived) {
+            out.println("chaos: logs kept in " + system.logs());
+            return;
+        }
+        try {
+            system.deleteLogs();
+        } catch (java.io.IOException e) {
+            out.println("chaos: could not delete the logs in " + system.logs() + ": " + e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -45,5 +46,9 @@ class ChaosTest {
                 .containsPattern("reconnected to another: median \\d+ ms, slowest \\d+ ms")
                 .doesNotContain("NOT within the limit")
                 .containsPattern("connected to another \\d+ ms after it");
+        String said = "chaos: the instances' logs are in ";
+        String logs = printed.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith(said)).findFirst().orElseThrow();
+        assertThat(Path.of(logs.substring(said.length(), logs.indexOf(" (kept")))).as("the logs of a run that survived every fault")
+                .doesNotExist();
     }
 }
