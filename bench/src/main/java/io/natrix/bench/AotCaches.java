@@ -1,5 +1,7 @@
 package io.natrix.bench;
 
+import io.natrix.testkit.Folders;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,16 +66,7 @@ final class AotCaches {
 
     /** Removes the caches and their folder. */
     void delete() throws IOException {
-        deleteTree(folder);
-    }
-
-    /** Removes a folder the bench made, with all it holds (a run's caches, a secured run's keys). */
-    static void deleteTree(Path folder) throws IOException {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        Folders.delete(folder);
     }
 
     /**

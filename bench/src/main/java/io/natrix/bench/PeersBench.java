@@ -1,5 +1,6 @@
 package io.natrix.bench;
 
+import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 import org.HdrHistogram.Histogram;
@@ -120,7 +121,7 @@ final class PeersBench {
             if (aot.isPresent()) {
                 aot.get().delete();
             }
-            AotCaches.deleteTree(keys);
+            Folders.delete(keys);
         }
     }
 

@@ -5,12 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Regions of real {@code nats-server} processes on loopback: each region a cluster of its own servers, the
@@ -499,8 +497,8 @@ public final class NatsSupercluster implements AutoCloseable {
     @Override
     public void close() {
         all().stream().filter(java.util.Objects::nonNull).forEach(NatsServerProcess::stop);
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            Folders.delete(dir);
         } catch (IOException e) {
             // a temp directory left behind is not worth failing for
         }

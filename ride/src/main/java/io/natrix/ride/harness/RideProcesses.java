@@ -6,6 +6,7 @@ import io.natrix.ride.RideRole;
 import io.natrix.ride.RideSecurity;
 import io.natrix.ride.geo.GeoRegions;
 import io.natrix.Natrix;
+import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsSecurity;
 
 import java.io.BufferedReader;
@@ -332,11 +333,7 @@ public final class RideProcesses implements AutoCloseable {
 
     /** Deletes every instance's log: for a run that went well. Call after {@link #close()}. */
     public void deleteLogs() throws IOException {
-        try (var files = Files.walk(logs)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        Folders.delete(logs);
     }
 
     /** Every running instance, gateways last. */

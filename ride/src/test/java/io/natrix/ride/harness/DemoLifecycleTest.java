@@ -1,6 +1,7 @@
 package io.natrix.ride.harness;
 
 import io.natrix.ride.ServiceMain;
+import io.natrix.testkit.Folders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -111,7 +112,7 @@ class DemoLifecycleTest {
                     assertThat(logs).as("the logs of a run without errors").doesNotExist();
                 }
             }
-            deleteKeptLogs(logs); // a killed demo, or one whose apps saw errors, kept them; a failed test keeps them
+            Folders.delete(logs); // a killed demo, or one whose apps saw errors, kept them; a failed test keeps them
         } finally {
             demo.destroyForcibly();
         }
@@ -123,17 +124,6 @@ class DemoLifecycleTest {
             return Files.readString(Path.of("/proc/" + process.pid() + "/cmdline")).replace('\0', ' ');
         } catch (IOException gone) {
             return "";
-        }
-    }
-
-    /** Removes the logs a demo kept (for a person to read), once a test has passed with them. */
-    static void deleteKeptLogs(Path logs) throws IOException {
-        if (Files.exists(logs)) {
-            try (var files = Files.walk(logs)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
         }
     }
 
@@ -165,7 +155,7 @@ class DemoLifecycleTest {
             try (var files = Files.list(logs)) {
                 assertThat(files.map(file -> file.getFileName().toString())).anyMatch(name -> name.startsWith("users-"));
             }
-            deleteKeptLogs(logs);
+            Folders.delete(logs);
         } finally {
             demo.destroyForcibly();
         }
@@ -194,7 +184,7 @@ class DemoLifecycleTest {
             try (var files = Files.list(logs)) {
                 assertThat(files.map(file -> file.getFileName().toString())).anyMatch(name -> name.startsWith("dispatch-"));
             }
-            deleteKeptLogs(logs); // kept for a person; this test has read them
+            Folders.delete(logs); // kept for a person; this test has read them
         } finally {
             demo.destroyForcibly();
         }
