@@ -177,7 +177,7 @@ public final class Chaos {
             }
             servers.forEach(NatsServerProcess::stop);
             if (system != null) {
-                keepLogsUnless(survived, system, out);
+                system.keepLogsIf(!survived, "chaos: ", "", out);
             }
         }
     }
@@ -185,19 +185,6 @@ public final class Chaos {
     /** Whether every fault was survived: no ride lost, none assigned twice, each normal again within its window. */
     static boolean survived(List<Row> rows) {
         return rows.stream().allMatch(row -> row.lost() == 0 && row.doubled() == 0 && row.recovered());
-    }
-
-    /** The instances' logs go with a run that survived every fault; otherwise they stay, and the run says where. */
-    private static void keepLogsUnless(boolean survived, RideProcesses system, PrintStream out) {
-        if (!survived) {
-            out.println("chaos: logs kept in " + system.logs());
-            return;
-        }
-        try {
-            system.deleteLogs();
-        } catch (java.io.IOException e) {
-            out.println("chaos: could not delete the logs in " + system.logs() + ": " + e.getMessage());
-        }
     }
 
     private List<Row> faults() throws Exception {

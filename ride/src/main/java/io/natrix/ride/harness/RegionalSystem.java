@@ -126,15 +126,7 @@ final class RegionalSystem implements AutoCloseable {
     /** Deletes every process's log, or keeps them and says where when {@code keep}. */
     void logs(boolean keep, PrintStream out) {
         for (RideProcesses system : processes) {
-            if (keep) {
-                out.println("logs kept in " + system.logs());
-            } else {
-                try {
-                    system.deleteLogs();
-                } catch (IOException e) {
-                    out.println("could not delete the logs in " + system.logs() + ": " + e.getMessage());
-                }
-            }
+            system.keepLogsIf(keep, "", "", out);
         }
     }
 }

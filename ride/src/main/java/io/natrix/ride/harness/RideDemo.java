@@ -6,7 +6,6 @@ import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 import io.natrix.testkit.UnassignedPorts;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,17 +253,9 @@ public final class RideDemo {
         }
         Simulator seen = apps;
         long errors = seen == null ? 0 : seen.errors();
-        if (errors > 0 || !troubles.isEmpty()) {
-            System.out.println("natrix demo: logs kept in " + processes.logs() + ": "
-                    + (errors > 0 ? String.format("the apps saw %,d errors", errors) + (troubles.isEmpty() ? "" : "; ") : "")
-                    + String.join("; ", troubles));
-        } else {
-            try {
-                processes.deleteLogs();
-            } catch (IOException e) {
-                System.out.println("natrix demo: could not delete the logs in " + processes.logs() + ": " + e.getMessage());
-            }
-        }
+        processes.keepLogsIf(errors > 0 || !troubles.isEmpty(), "natrix demo: ", ": "
+                + (errors > 0 ? String.format("the apps saw %,d errors", errors) + (troubles.isEmpty() ? "" : "; ") : "")
+                + String.join("; ", troubles), System.out);
         processes = null;
     }
 

@@ -11,6 +11,7 @@ import io.natrix.testkit.NatsSecurity;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -329,6 +330,22 @@ public final class RideProcesses implements AutoCloseable {
         List<Instance> ended = instances().stream().filter(instance -> !instance.process().isAlive()).toList();
         ended.forEach(this::forget);
         return ended;
+    }
+
+    /**
+     * After {@link #close()}: keeps the instances' logs when {@code keep} and says where ({@code <prefix>logs kept
+     * in DIR<reason>}), for a run that went wrong; deletes them otherwise, saying so only when that fails.
+     */
+    public void keepLogsIf(boolean keep, String prefix, String reason, PrintStream out) {
+        if (keep) {
+            out.println(prefix + "logs kept in " + logs + reason);
+            return;
+        }
+        try {
+            deleteLogs();
+        } catch (IOException e) {
+            out.println(prefix + "could not delete the logs in " + logs + ": " + e.getMessage());
+        }
     }
 
     /** Deletes every instance's log: for a run that went well. Call after {@link #close()}. */
