@@ -48,7 +48,8 @@ class ChaosTest {
                 .containsPattern("connected to another \\d+ ms after it");
         String said = "chaos: the instances' logs are in ";
         String logs = printed.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith(said)).findFirst().orElseThrow();
-        assertThat(Path.of(logs.substring(said.length(), logs.indexOf(" (kept")))).as("the logs of a run that survived every fault")
-                .doesNotExist();
+        Path folder = Path.of(logs.substring(said.length(), logs.indexOf(" (kept")));
+        assertThat(folder.getFileName().toString()).as("the folder chaos named").startsWith("natrix-ride-");
+        assertThat(folder).as("the logs of a run that survived every fault").doesNotExist();
     }
 }
