@@ -162,6 +162,7 @@ final class CoreConnection implements AutoCloseable {
 
     /** Connects to the first server of the list that takes the connection; fails if none does. */
     static CoreConnection connect(Settings settings) throws IOException {
+        ReaderAsCarrier.tellIfUnavailable();
         CoreConnection connection = new CoreConnection(settings);
         IOException last = null;
         for (int i = 0; i < connection.servers.size(); i++) {
@@ -311,11 +312,14 @@ final class CoreConnection implements AutoCloseable {
         }
 
         void read() {
+            ReaderAsCarrier.becomeReader();
             try {
                 new CoreReader(in, this).run();
                 lost(this, new IOException("the server closed the connection"));
             } catch (IOException | RuntimeException e) {
                 lost(this, e);
+            } finally {
+                ReaderAsCarrier.leave();
             }
         }
 

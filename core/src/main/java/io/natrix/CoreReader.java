@@ -74,7 +74,11 @@ final class CoreReader {
             return false;
         }
         end += read;
-        parse();
+        try {
+            parse();
+        } finally {
+            ReaderAsCarrier.runNext(in); // the virtual thread this read woke last, here rather than on a carrier
+        }
         return true;
     }
 

@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -40,6 +41,7 @@ final class EndpointRunner<Q, R> {
     private volatile boolean onReader; // a non-blocking endpoint that has kept to its word so far
     private final ReaderThreadWord word = new ReaderThreadWord();
     private final Mailbox<Message> admission;
+    private final ThreadFactory handlers;
 
     EndpointRunner(CoreConnection connection, JsonCodec codec, String service, String instance, Observers observers,
                    EndpointSpec<Q, R> spec) {
@@ -56,6 +58,7 @@ final class EndpointRunner<Q, R> {
         this.permits = new Semaphore(maxInFlight);
         this.onReader = options.nonBlockingHandler();
         this.admission = new Mailbox<>("natrix-admission " + subject, this::onMessage);
+        this.handlers = ReaderAsCarrier.threads("endpoint " + subject);
     }
 
     /**
@@ -89,7 +92,7 @@ final class EndpointRunner<Q, R> {
     /** Admission only, on the thread that delivers the request: the work goes to a virtual thread of its own. */
     private void onMessage(Message request) {
         if (admitted(request)) {
-            Thread.startVirtualThread(() -> serve(request));
+            handlers.newThread(() -> serve(request)).start();
         }
     }
 

@@ -56,6 +56,18 @@ public interface Natrix extends AutoCloseable {
         return JsonCodec.defaultMapper();
     }
 
+    /**
+     * A builder of virtual threads whose calls go on, when their reply arrives, on the connection's reader thread
+     * that read it, instead of waiting for one of the JDK's carriers to wake: what natrix does for its handlers,
+     * for threads of your own that call (a loop, a job, a client). A call's round trip at one caller costs about
+     * two thirds of what it costs from a plain virtual thread (BENCHMARKS.md). Needs {@code --add-opens
+     * java.base/java.lang=ALL-UNNAMED}; without it, this is {@link Thread#ofVirtual()}. A thread that holds the
+     * reader long is moved to the carriers (core/README.md, "The reader as a carrier").
+     */
+    static Thread.Builder.OfVirtual virtualThreads() {
+        return ReaderAsCarrier.builder("the virtual threads of Natrix.virtualThreads()");
+    }
+
     /** Starts describing a service of this name, served over this connection. */
     Service.Builder service(String name);
 

@@ -32,6 +32,12 @@ final class LoadRun {
 
     /** One closed-loop run of {@code duration}, no warm-up: the caller decides what warms up. */
     static Result drive(Client client, int concurrency, Duration duration) throws InterruptedException {
+        return drive(client, Thread.ofVirtual(), concurrency, duration);
+    }
+
+    /** {@link #drive(Client, int, Duration)}, every caller a thread of {@code threads}. */
+    static Result drive(Client client, Thread.Builder threads, int concurrency, Duration duration)
+            throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder errors = new LongAdder();
         // one histogram that every caller records into: a histogram per caller cost 200 MB at 1,024 callers,
@@ -41,7 +47,7 @@ final class LoadRun {
         long startedAt = StallLog.epochNanos();
         long started = System.nanoTime();
         for (int i = 0; i < concurrency; i++) {
-            callers.add(Thread.ofVirtual().start(() -> {
+            callers.add(threads.start(() -> {
                 while (running.get()) {
                     long t0 = System.nanoTime();
                     try {

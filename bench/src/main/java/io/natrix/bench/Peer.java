@@ -179,7 +179,9 @@ public final class Peer {
                     case "natrix-inline" -> ".EchoInline";
                     default -> ".EchoJson";
                 };
-                requests(closedLoop(kind, size -> kind.equals("natrix-json") ? json(natrix, subject, size) : bytes(natrix, subject, size)),
+                // callers on natrix's own virtual threads, as its handlers are: their replies go on on the reader
+                requests(closedLoop(kind, Natrix.virtualThreads(),
+                                size -> kind.equals("natrix-json") ? json(natrix, subject, size) : bytes(natrix, subject, size)),
                         (count, maxMillis, size) -> {
                             byte[] payload = payload(size); // made once, as every peer does
                             return publishFor(count, maxMillis, () -> natrix.publish(prefix + ".events", payload),
@@ -206,7 +208,7 @@ public final class Peer {
                 };
                 requests(kind.equals("jnats-async")
                         ? (callers, duration, size, latencies) -> AsyncLoop.run(raw, subject, payload(size), callers, duration, latencies)
-                        : closedLoop(kind, calls), publisher);
+                        : closedLoop(kind, Thread.ofVirtual(), calls), publisher);
                 raw.close();
             }
             default -> throw new IllegalArgumentException("no requester of kind " + kind);
@@ -237,9 +239,9 @@ public final class Peer {
     }
 
     /** The closed loop of {@link LoadRun}: every caller on its own virtual thread, blocking on {@code calls}. */
-    private static Loop closedLoop(String kind, Function<Integer, Client.Call> calls) {
+    private static Loop closedLoop(String kind, Thread.Builder threads, Function<Integer, Client.Call> calls) {
         return (callers, duration, size, latencies) -> {
-            LoadRun.Result r = LoadRun.drive(Client.of(kind, calls.apply(size)), callers, duration);
+            LoadRun.Result r = LoadRun.drive(Client.of(kind, calls.apply(size)), threads, callers, duration);
             if (latencies != null) {
                 Latencies.write(r.histogram(), latencies);
             }

@@ -539,7 +539,9 @@ final class PeersBench {
          */
         LazyProcess java(String name, String... args) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = Stream.of(Stream.of(java, "-Xlog:disable", "-Xlog:all=warning:stderr"),
+            // natrix's readers run the virtual threads they wake (core/README.md, "The reader as a carrier")
+            List<String> command = Stream.of(Stream.of(java, "-Xlog:disable", "-Xlog:all=warning:stderr",
+                            "--add-opens=java.base/java.lang=ALL-UNNAMED"),
                     jvmOptions(name).stream(), Stream.of("-cp", classPath,
                     Peer.class.getName()), Arrays.stream(args)).flatMap(part -> part).toList();
             return start(name, Path.of("."), true, command.toArray(String[]::new));

@@ -20,7 +20,7 @@ record ResponderProcess(Process process, List<Integer> httpPorts) implements Aut
 
     static ResponderProcess start(String natsUrl) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+        Process process = new ProcessBuilder(java, "-XX:+UseParallelGC", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Responder.class.getName(), natsUrl)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

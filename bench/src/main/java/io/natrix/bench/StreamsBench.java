@@ -36,7 +36,7 @@ final class StreamsBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         NatsServerProcess nats = NatsServerProcess.start(1, false).getFirst();
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process gateway = new ProcessBuilder(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+        Process gateway = new ProcessBuilder(java, "-XX:+UseParallelGC", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 StreamGateway.class.getName(), nats.url(), Integer.toString(streams))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader gatewayOut = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));

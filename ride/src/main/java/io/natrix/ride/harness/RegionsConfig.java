@@ -74,7 +74,7 @@ final class RegionsConfig {
                     "export NATRIX_REGION=" + region,
                     "export NATRIX_GEO_REGIONS='" + RegionalSystem.REGIONS + "'",
                     "NATS='" + nats + "'",
-                    "run() { \"$JAVA\" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \"$@\" & }"));
+                    "run() { \"$JAVA\" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \"$@\" & }"));
             List<RideRole> roles = new ArrayList<>(List.of(RideRole.USERS, RideRole.GEO, RideRole.ETA_QUICK, RideRole.ETA_CAREFUL,
                     RideRole.DISPATCH));
             if (region.equals("south")) {

@@ -208,7 +208,8 @@ public final class RideProcesses implements AutoCloseable {
         if (ingestPort != 0) {
             command.add("-Dnatrix.ingestPort=" + ingestPort);
         }
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dnatrix.exitWithParent=true",
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "-Dnatrix.exitWithParent=true",
                 "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
         Path log;
         synchronized (this) {

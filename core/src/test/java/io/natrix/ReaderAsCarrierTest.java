@@ -1,0 +1,124 @@
+package io.natrix;
+
+import io.natrix.testkit.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A connection's reader runs the virtual thread its message woke (a handler, a caller whose reply came) when the
+ * JVM lets it ({@code --add-opens java.base/java.lang}, which the build gives the tests), moves an owner whose
+ * threads hold it long to the carriers, and without the option everything runs on the carriers as before. Where
+ * a virtual thread runs shows in its name: {@code VirtualThread[#42]/runnable@natrix-core-reader ...}.
+ */
+class ReaderAsCarrierTest {
+
+    private static final String READER = "@natrix-core-reader";
+    private static final String CARRIER = "@ForkJoinPool";
+
+    @RegisterExtension
+    static final NatsServerExtension nats = NatsServerExtension.single();
+
+    @Test
+    void handlersAndTheirCallersGoOnOnTheReaderThatReadTheirMessage() throws Exception {
+        assertThat(ReaderAsCarrier.available()).as(ReaderAsCarrier.unavailable()).isTrue();
+        try (Natrix natrix = TestNatrix.connect(nats)) {
+            natrix.service("where").endpoint("Handler", String.class, ignored -> Thread.currentThread().toString()).start();
+            List<String> handlers = new ArrayList<>();
+            List<String> callers = new ArrayList<>();
+            Thread caller = Natrix.virtualThreads().start(() -> {
+                for (int i = 0; i < 20; i++) {
+                    handlers.add(natrix.call("ms.where.Handler", "", String.class, Duration.ofSeconds(5)));
+                    callers.add(Thread.currentThread().toString());
+                }
+            });
+            assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
+            // one caller on a quiet connection: nothing else to read when a message has been handled, so the
+            // reader runs its thread; a PING from the server read in the same moment may send one to a carrier
+            assertThat(handlers).hasSize(20).filteredOn(where -> where.contains(READER)).hasSizeGreaterThan(15);
+            assertThat(callers).hasSize(20).filteredOn(where -> where.contains(READER)).hasSizeGreaterThan(15);
+        }
+    }
+
+    @Test
+    void aPlainVirtualThreadStillWaitsForACarrier() throws Exception {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
+            natrix.service("plain").endpoint("Echo", String.class, text -> text).start();
+            List<String> callers = new ArrayList<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(natrix.call("ms.plain.Echo", "x", String.class, Duration.ofSeconds(5))).isEqualTo("x");
+                    callers.add(Thread.currentThread().toString());
+                }
+            });
+            assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
+            assertThat(callers).hasSize(5).allMatch(where -> where.contains(CARRIER), "on a carrier");
+        }
+    }
+
+    @Test
+    void handlersThatHoldTheReaderLongMoveToTheCarriers() throws Exception {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
+            natrix.service("slow").endpoint("Spin", String.class, ignored -> {
+                long until = System.nanoTime() + ReaderAsCarrier.LIMIT.toNanos() * 2;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                return Thread.currentThread().toString();
+            }).start();
+            AtomicReference<String> first = new AtomicReference<>();
+            AtomicReference<String> last = new AtomicReference<>();
+            Thread caller = Natrix.virtualThreads().start(() -> {
+                for (int i = 0; i < ReaderAsCarrier.RUNS + 20; i++) {
+                    String where = natrix.call("ms.slow.Spin", "", String.class, Duration.ofSeconds(5));
+                    first.compareAndSet(null, where);
+                    last.set(where);
+                }
+            });
+            assertThat(caller.join(Duration.ofSeconds(60))).isTrue();
+            assertThat(first.get()).contains(READER);
+            assertThat(last.get()).contains(CARRIER);
+        }
+    }
+
+    @Test
+    void withoutTheOpenPackageEveryThreadRunsOnTheCarriersAndTheFirstConnectionSaysHow() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                nats.url()).redirectErrorStream(true).start();
+        List<String> lines;
+        try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = out.lines().toList();
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as("%s", lines).isZero();
+        assertThat(lines).anyMatch(line -> line.contains(
+                "readers cannot run virtual threads without --add-opens java.base/java.lang=ALL-UNNAMED"));
+        assertThat(lines).filteredOn(line -> line.startsWith("handler ") || line.startsWith("caller "))
+                .hasSize(2).allMatch(line -> line.contains(CARRIER), "on a carrier");
+    }
+
+    /** A JVM without {@code --add-opens}: prints where a handler and its caller ran. */
+    static final class Child {
+        public static void main(String[] args) throws Exception {
+            try (Natrix natrix = Natrix.builder().servers(args[0]).shutdownHook(false).connect()) {
+                natrix.service("child").endpoint("Where", String.class, ignored -> Thread.currentThread().toString()).start();
+                Thread caller = Natrix.virtualThreads().start(() -> {
+                    System.out.println("handler " + natrix.call("ms.child.Where", "", String.class, Duration.ofSeconds(5)));
+                    System.out.println("caller " + Thread.currentThread());
+                });
+                caller.join();
+            }
+        }
+    }
+}
