@@ -20,9 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * keeps reading and the carriers keep every core busy.
  *
  * <p>Each owner of such threads (an endpoint, a builder from {@link Natrix#virtualThreads()}) has its own instance,
- * the threads' scheduler. An owner whose threads hold the reader longer than {@link #LIMIT} in more than
- * {@link #OVER_LIMIT} of {@link #RUNS} runs is moved to the carriers for good, and logged: a thread that computes
- * for long would keep the connection from reading meanwhile.
+ * the threads' scheduler. A thread that computes for long would keep the connection from reading meanwhile, so an
+ * owner whose threads hold the reader longer than {@link #LIMIT} more than {@link #OVER_LIMIT} times within
+ * {@link #RUNS} runs is moved to the carriers, and logged; it comes back after {@link #COOL_OFF}, twice as long
+ * each time it is moved again (up to {@link #LONGEST_COOL_OFF}), and a window of runs within its word brings the
+ * cool-off back to the first. Coming back matters: an endpoint's first runs are its slowest (code not yet
+ * compiled, classes loading), and on a machine with more runnable threads than cores a run is sometimes
+ * descheduled midway (wall time is what is measured: a thread's CPU time costs 1.4 µs a read on this machine).
  *
  * <p>The JDK gives a virtual thread a scheduler of its own only through a constructor it keeps for its tests,
  * reached by reflection, which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED} (natrix's launchers give
@@ -37,6 +41,10 @@ final class ReaderAsCarrier implements Executor {
     static final int RUNS = 100;
     /** Runs over {@link #LIMIT} among {@link #RUNS} that move an owner's threads to the carriers. */
     static final int OVER_LIMIT = 10;
+    /** How long an owner's threads stay on the carriers the first time they are moved. */
+    static final Duration COOL_OFF = Duration.ofSeconds(10);
+    /** The longest they stay there, after being moved again and again. */
+    static final Duration LONGEST_COOL_OFF = Duration.ofMinutes(10);
 
     private static final System.Logger LOG = System.getLogger(ReaderAsCarrier.class.getName());
     private static final long LIMIT_NANOS = LIMIT.toNanos();
@@ -45,12 +53,17 @@ final class ReaderAsCarrier implements Executor {
     private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private final String owner;
+    private final long firstCoolOffNanos;
     private volatile boolean onReaders = true;
+    private volatile long offUntil;
+    private long coolOffNanos;
     private int runs;
     private int overLimit;
 
-    private ReaderAsCarrier(String owner) {
+    private ReaderAsCarrier(String owner, Duration coolOff) {
         this.owner = owner;
+        this.firstCoolOffNanos = coolOff.toNanos();
+        this.coolOffNanos = firstCoolOffNanos;
     }
 
     /** Whether this JVM lets natrix's readers run virtual threads; if not, {@link #unavailable()} says why. */
@@ -78,11 +91,16 @@ final class ReaderAsCarrier implements Executor {
 
     /** A new builder of {@code owner}'s virtual threads (builders are not thread-safe). */
     static Thread.Builder.OfVirtual builder(String owner) {
+        return builder(owner, COOL_OFF);
+    }
+
+    /** {@link #builder(String)} with a first cool-off of its own (tests). */
+    static Thread.Builder.OfVirtual builder(String owner, Duration coolOff) {
         if (!available()) {
             return Thread.ofVirtual();
         }
         try {
-            return (Thread.Builder.OfVirtual) SUPPORT.builder.newInstance(new ReaderAsCarrier(owner));
+            return (Thread.Builder.OfVirtual) SUPPORT.builder.newInstance(new ReaderAsCarrier(owner, coolOff));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the JDK refused a virtual thread builder it made before", e);
         }
@@ -131,7 +149,7 @@ final class ReaderAsCarrier implements Executor {
     /** The scheduler's side: called by the JDK whenever one of this owner's threads is started or woken. */
     @Override
     public void execute(Runnable task) {
-        if (onReaders && !Thread.currentThread().isVirtual()) {
+        if (!Thread.currentThread().isVirtual() && mayUseReader()) {
             Slot slot = SLOT.get();
             if (slot != null) {
                 slot.put(task, this);
@@ -141,21 +159,43 @@ final class ReaderAsCarrier implements Executor {
         SUPPORT.carriers.execute(task);
     }
 
+    private boolean mayUseReader() {
+        if (onReaders) {
+            return true;
+        }
+        if (System.nanoTime() - offUntil < 0) {
+            return false;
+        }
+        onReaders = true; // the cool-off is over: its threads try the reader again
+        return true;
+    }
+
     private synchronized void ran(long nanos) {
         if (nanos > LIMIT_NANOS) {
             overLimit++;
         }
-        if (++runs < RUNS) {
-            return;
+        runs++;
+        if (overLimit > OVER_LIMIT) {
+            if (onReaders) {
+                moveToCarriers();
+            }
+            runs = 0;
+            overLimit = 0;
+        } else if (runs == RUNS) {
+            coolOffNanos = firstCoolOffNanos; // a window within its word
+            runs = 0;
+            overLimit = 0;
         }
-        if (overLimit > OVER_LIMIT && onReaders) {
-            onReaders = false;
-            LOG.log(Level.INFO, "natrix: " + owner + " held the connection's reader thread over " + LIMIT.toMillis()
-                    + " ms in " + overLimit + " of " + RUNS + " runs; its virtual threads run on the JDK's carriers "
-                    + "from now on");
-        }
-        runs = 0;
-        overLimit = 0;
+    }
+
+    private void moveToCarriers() {
+        offUntil = System.nanoTime() + coolOffNanos;
+        onReaders = false;
+        LOG.log(Level.INFO, "natrix: " + owner + " held the connection's reader thread over " + LIMIT.toMillis()
+                + " ms " + overLimit + " times within " + runs + " runs; its virtual threads run on the JDK's "
+                + "carriers for the next " + (coolOffNanos < 1_000_000_000 ? coolOffNanos / 1_000_000 + " ms"
+                : coolOffNanos / 1_000_000_000 + " s"));
+        coolOffNanos = Math.min(coolOffNanos * 2, Math.max(firstCoolOffNanos, LONGEST_COOL_OFF.toNanos()));
     }
 
     /** The one thread a reader runs next, and whose scheduler it is. Used by its reader thread only. */

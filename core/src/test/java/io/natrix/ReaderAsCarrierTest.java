@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A connection's reader runs the virtual thread its message woke (a handler, a caller whose reply came) when the
  * JVM lets it ({@code --add-opens java.base/java.lang}, which the build gives the tests), moves an owner whose
- * threads hold it long to the carriers, and without the option everything runs on the carriers as before. Where
+ * threads hold it long to the carriers until its cool-off is over, and without the option everything runs on the carriers as before. Where
  * a virtual thread runs shows in its name: {@code VirtualThread[#42]/runnable@natrix-core-reader ...}.
  */
 class ReaderAsCarrierTest {
@@ -70,16 +70,13 @@ class ReaderAsCarrierTest {
     void handlersThatHoldTheReaderLongMoveToTheCarriers() throws Exception {
         try (Natrix natrix = TestNatrix.connect(nats)) {
             natrix.service("slow").endpoint("Spin", String.class, ignored -> {
-                long until = System.nanoTime() + ReaderAsCarrier.LIMIT.toNanos() * 2;
-                while (System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
+                spin(ReaderAsCarrier.LIMIT.multipliedBy(2));
                 return Thread.currentThread().toString();
             }).start();
             AtomicReference<String> first = new AtomicReference<>();
             AtomicReference<String> last = new AtomicReference<>();
             Thread caller = Natrix.virtualThreads().start(() -> {
-                for (int i = 0; i < ReaderAsCarrier.RUNS + 20; i++) {
+                for (int i = 0; i < ReaderAsCarrier.OVER_LIMIT + 5; i++) { // within its first cool-off (10 s)
                     String where = natrix.call("ms.slow.Spin", "", String.class, Duration.ofSeconds(5));
                     first.compareAndSet(null, where);
                     last.set(where);
@@ -88,6 +85,43 @@ class ReaderAsCarrierTest {
             assertThat(caller.join(Duration.ofSeconds(60))).isTrue();
             assertThat(first.get()).contains(READER);
             assertThat(last.get()).contains(CARRIER);
+        }
+    }
+
+    @Test
+    void anOwnerMovedToTheCarriersComesBackAfterItsCoolOff() throws Exception {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
+            natrix.service("back").endpoint("Echo", String.class, text -> text).start();
+            List<String> holding = new ArrayList<>();
+            List<String> after = new ArrayList<>();
+            Thread caller = ReaderAsCarrier.builder("a test's caller", Duration.ofMillis(300)).start(() -> {
+                for (int i = 0; i < ReaderAsCarrier.OVER_LIMIT + 5; i++) {
+                    natrix.call("ms.back.Echo", "x", String.class, Duration.ofSeconds(5));
+                    holding.add(Thread.currentThread().toString());
+                    spin(ReaderAsCarrier.LIMIT.multipliedBy(2)); // where the reply woke it: the reader, at first
+                }
+                try {
+                    Thread.sleep(Duration.ofMillis(600));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < 10; i++) {
+                    natrix.call("ms.back.Echo", "x", String.class, Duration.ofSeconds(5));
+                    after.add(Thread.currentThread().toString());
+                }
+            });
+            assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
+            assertThat(holding).hasSize(ReaderAsCarrier.OVER_LIMIT + 5);
+            assertThat(holding.getFirst()).contains(READER);
+            assertThat(holding.getLast()).contains(CARRIER);
+            assertThat(after).hasSize(10).filteredOn(where -> where.contains(READER)).hasSizeGreaterThan(5);
+        }
+    }
+
+    private static void spin(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
         }
     }
 

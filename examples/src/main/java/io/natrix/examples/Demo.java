@@ -48,8 +48,10 @@ public final class Demo implements AutoCloseable {
             heardByGeo.add(GeoBroadcast.listen(connect("geo-" + i)));
         }
         Natrix caller = connect("demo-callers");
+        // callers on natrix's virtual threads: a reply goes on on the reader that read it, no hand-off to a carrier
+        Thread.Builder callers = Natrix.virtualThreads().name("demo-caller-", 1);
         for (int i = 0; i < CALLERS; i++) {
-            load.add(Thread.ofVirtual().start(() -> callUsers(caller)));
+            load.add(callers.start(() -> callUsers(caller)));
         }
         Natrix drivers = connect("demo-drivers");
         load.add(Thread.ofVirtual().start(() -> driveAround(drivers)));
