@@ -14,6 +14,7 @@ module io.natrix {
     requires io.github.resilience4j.circuitbreaker;
     requires io.github.resilience4j.core;
     requires HdrHistogram;
+    requires java.management; // a reader's CPU clock (ReaderAsCarrier)
 
     // the discovery and error answers are records read and written by Jackson
     opens io.natrix to com.fasterxml.jackson.databind;

@@ -3,6 +3,8 @@ package io.natrix;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -20,13 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * keeps reading and the carriers keep every core busy.
  *
  * <p>Each owner of such threads (an endpoint, a builder from {@link Natrix#virtualThreads()}) has its own instance,
- * the threads' scheduler. A thread that computes for long would keep the connection from reading meanwhile, so an
- * owner whose threads hold the reader longer than {@link #LIMIT} more than {@link #OVER_LIMIT} times within
- * {@link #RUNS} runs is moved to the carriers, and logged; it comes back after {@link #COOL_OFF}, twice as long
- * each time it is moved again (up to {@link #LONGEST_COOL_OFF}), and a window of runs within its word brings the
- * cool-off back to the first. Coming back matters: an endpoint's first runs are its slowest (code not yet
- * compiled, classes loading), and on a machine with more runnable threads than cores a run is sometimes
- * descheduled midway (wall time is what is measured: a thread's CPU time costs 1.4 µs a read on this machine).
+ * the threads' scheduler. A thread that computes for long would keep the connection from reading meanwhile, so
+ * one run of an owner's threads in {@link #TIMED_EVERY} is timed (the reader's CPU time: a run descheduled midway
+ * on a busy machine is not the thread's doing, and reading a thread's CPU clock is a system call, 1.4 µs on this
+ * machine), and an owner whose timed runs take longer than {@link #LIMIT} more than {@link #OVER_LIMIT} times
+ * within {@link #RUNS} is moved to the carriers, and logged. It comes back after {@link #COOL_OFF}, twice as long
+ * each time it is moved again (up to {@link #LONGEST_COOL_OFF}), and a window of timed runs within its word
+ * brings the cool-off back to the first: an endpoint's first runs are its slowest (code not yet compiled,
+ * classes loading), and that must not move it for good.
  *
  * <p>The JDK gives a virtual thread a scheduler of its own only through a constructor it keeps for its tests,
  * reached by reflection, which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED} (natrix's launchers give
@@ -35,11 +38,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ReaderAsCarrier implements Executor {
 
-    /** A run of a thread on the reader longer than this counts against its owner. */
+    /** A timed run of a thread on the reader that took more CPU than this counts against its owner. */
     static final Duration LIMIT = Duration.ofMillis(1);
-    /** Runs counted at a time. */
+    /** One run of an owner's threads on the reader in this many is timed. */
+    static final int TIMED_EVERY = 4;
+    /** Timed runs counted at a time. */
     static final int RUNS = 100;
-    /** Runs over {@link #LIMIT} among {@link #RUNS} that move an owner's threads to the carriers. */
+    /** Timed runs over {@link #LIMIT} among {@link #RUNS} that move an owner's threads to the carriers. */
     static final int OVER_LIMIT = 10;
     /** How long an owner's threads stay on the carriers the first time they are moved. */
     static final Duration COOL_OFF = Duration.ofSeconds(10);
@@ -51,6 +56,7 @@ final class ReaderAsCarrier implements Executor {
     private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();
     private static final Support SUPPORT = Support.find();
     private static final AtomicBoolean TOLD = new AtomicBoolean();
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final String owner;
     private final long firstCoolOffNanos;
@@ -59,6 +65,7 @@ final class ReaderAsCarrier implements Executor {
     private long coolOffNanos;
     private int runs;
     private int overLimit;
+    private int untimed; // runs since the last timed one: only readers touch it, a race merely shifts the sample
 
     private ReaderAsCarrier(String owner, Duration coolOff) {
         this.owner = owner;
@@ -192,7 +199,7 @@ final class ReaderAsCarrier implements Executor {
         offUntil = System.nanoTime() + coolOffNanos;
         onReaders = false;
         LOG.log(Level.INFO, "natrix: " + owner + " held the connection's reader thread over " + LIMIT.toMillis()
-                + " ms " + overLimit + " times within " + runs + " runs; its virtual threads run on the JDK's "
+                + " ms of CPU in " + overLimit + " of " + runs + " timed runs; its virtual threads run on the JDK's "
                 + "carriers for the next " + (coolOffNanos < 1_000_000_000 ? coolOffNanos / 1_000_000 + " ms"
                 : coolOffNanos / 1_000_000_000 + " s"));
         coolOffNanos = Math.min(coolOffNanos * 2, Math.max(firstCoolOffNanos, LONGEST_COOL_OFF.toNanos()));
@@ -223,9 +230,14 @@ final class ReaderAsCarrier implements Executor {
             ReaderAsCarrier owner = scheduler;
             task = null;
             scheduler = null;
-            long started = System.nanoTime();
-            next.run(); // mounts the virtual thread here until it waits or ends; it handles its own failures
-            owner.ran(System.nanoTime() - started);
+            if (++owner.untimed < TIMED_EVERY) {
+                next.run(); // mounts the virtual thread here until it waits or ends; it handles its own failures
+                return;
+            }
+            owner.untimed = 0;
+            long started = CPU.getCurrentThreadCpuTime();
+            next.run();
+            owner.ran(CPU.getCurrentThreadCpuTime() - started);
         }
     }
 
