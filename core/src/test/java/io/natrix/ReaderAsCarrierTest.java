@@ -70,14 +70,14 @@ class ReaderAsCarrierTest {
     void handlersThatHoldTheReaderLongMoveToTheCarriers() throws Exception {
         try (Natrix natrix = TestNatrix.connect(nats)) {
             natrix.service("slow").endpoint("Spin", String.class, ignored -> {
-                spin(ReaderAsCarrier.LIMIT.multipliedBy(4));
+                spin(ReaderShare.LIMIT.multipliedBy(4));
                 return Thread.currentThread().toString();
             }).start();
             AtomicReference<String> first = new AtomicReference<>();
             AtomicReference<String> last = new AtomicReference<>();
             Thread caller = Natrix.virtualThreads().start(() -> {
                 // enough timed runs to move it, within its first cool-off (10 s)
-                for (int i = 0; i < ReaderAsCarrier.TIMED_EVERY * (ReaderAsCarrier.OVER_LIMIT + 5); i++) {
+                for (int i = 0; i < ReaderShare.TIMED_EVERY * (ReaderShare.OVER_LIMIT + 5); i++) {
                     String where = natrix.call("ms.slow.Spin", "", String.class, Duration.ofSeconds(5));
                     first.compareAndSet(null, where);
                     last.set(where);
@@ -96,10 +96,10 @@ class ReaderAsCarrierTest {
             List<String> holding = new ArrayList<>();
             List<String> after = new ArrayList<>();
             Thread caller = ReaderAsCarrier.builder("a test's caller", Duration.ofMillis(300)).start(() -> {
-                for (int i = 0; i < ReaderAsCarrier.TIMED_EVERY * (ReaderAsCarrier.OVER_LIMIT + 5); i++) {
+                for (int i = 0; i < ReaderShare.TIMED_EVERY * (ReaderShare.OVER_LIMIT + 5); i++) {
                     natrix.call("ms.back.Echo", "x", String.class, Duration.ofSeconds(5));
                     holding.add(Thread.currentThread().toString());
-                    spin(ReaderAsCarrier.LIMIT.multipliedBy(4)); // where the reply woke it: the reader, at first
+                    spin(ReaderShare.LIMIT.multipliedBy(4)); // where the reply woke it: the reader, at first
                 }
                 try {
                     Thread.sleep(Duration.ofMillis(600));
@@ -112,7 +112,7 @@ class ReaderAsCarrierTest {
                 }
             });
             assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
-            assertThat(holding).hasSize(ReaderAsCarrier.TIMED_EVERY * (ReaderAsCarrier.OVER_LIMIT + 5));
+            assertThat(holding).hasSize(ReaderShare.TIMED_EVERY * (ReaderShare.OVER_LIMIT + 5));
             assertThat(holding.getFirst()).contains(READER);
             assertThat(holding.getLast()).contains(CARRIER);
             assertThat(after).hasSize(10).filteredOn(where -> where.contains(READER)).hasSizeGreaterThan(5);

@@ -1,0 +1,104 @@
+package io.natrix;
+
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+
+/**
+ * How much of a connection's reader one owner's virtual threads take when the reader runs them
+ * ({@link ReaderAsCarrier}), and whether they may go on: a thread that computes for long would keep the connection
+ * from reading meanwhile. One run in {@link #TIMED_EVERY} is timed by the reader's CPU clock (a run descheduled
+ * midway on a busy machine is not the thread's doing, and reading a thread's CPU clock is a system call, 1.4 µs on
+ * this machine); an owner whose timed runs take longer than {@link #LIMIT} more than {@link #OVER_LIMIT} times
+ * within {@link #RUNS} is moved to the carriers, and logged. It comes back after its cool-off ({@link #COOL_OFF}
+ * at first), twice as long each time it is moved again (up to {@link #LONGEST_COOL_OFF}), and a window of timed
+ * runs within its word brings the cool-off back to the first: an endpoint's first runs are its slowest (code not
+ * yet compiled, classes loading), and that must not move it for good.
+ */
+final class ReaderShare {
+
+    /** A timed run on the reader that took more CPU than this counts against its owner. */
+    static final Duration LIMIT = Duration.ofMillis(1);
+    /** One run of an owner's threads on the reader in this many is timed. */
+    static final int TIMED_EVERY = 4;
+    /** Timed runs counted at a time. */
+    static final int RUNS = 100;
+    /** Timed runs over {@link #LIMIT} among {@link #RUNS} that move an owner's threads to the carriers. */
+    static final int OVER_LIMIT = 10;
+    /** How long an owner's threads stay on the carriers the first time they are moved. */
+    static final Duration COOL_OFF = Duration.ofSeconds(10);
+    /** The longest they stay there, after being moved again and again. */
+    static final Duration LONGEST_COOL_OFF = Duration.ofMinutes(10);
+
+    private static final System.Logger LOG = System.getLogger(ReaderShare.class.getName());
+    private static final long LIMIT_NANOS = LIMIT.toNanos();
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    private final String owner;
+    private final long firstCoolOffNanos;
+    private volatile boolean onReaders = true;
+    private volatile long offUntil;
+    private long coolOffNanos;
+    private int runs;
+    private int overLimit;
+    private int untimed; // runs since the last timed one: only readers touch it, a race merely shifts the sample
+
+    ReaderShare(String owner, Duration coolOff) {
+        this.owner = owner;
+        this.firstCoolOffNanos = coolOff.toNanos();
+        this.coolOffNanos = firstCoolOffNanos;
+    }
+
+    /** Whether the owner's threads may wait for a reader now: yes unless moved and still cooling off. */
+    boolean mayUseReader() {
+        if (onReaders) {
+            return true;
+        }
+        if (System.nanoTime() - offUntil < 0) {
+            return false;
+        }
+        onReaders = true; // the cool-off is over: its threads try the reader again
+        return true;
+    }
+
+    /** Runs {@code run} (one of the owner's threads, mounted on the calling reader), timing one run in a few. */
+    void run(Runnable run) {
+        if (++untimed < TIMED_EVERY) {
+            run.run();
+            return;
+        }
+        untimed = 0;
+        long started = CPU.getCurrentThreadCpuTime();
+        run.run();
+        ran(CPU.getCurrentThreadCpuTime() - started);
+    }
+
+    private synchronized void ran(long cpuNanos) {
+        if (cpuNanos > LIMIT_NANOS) {
+            overLimit++;
+        }
+        runs++;
+        if (overLimit > OVER_LIMIT) {
+            if (onReaders) {
+                moveToCarriers();
+            }
+            runs = 0;
+            overLimit = 0;
+        } else if (runs == RUNS) {
+            coolOffNanos = firstCoolOffNanos; // a window within its word
+            runs = 0;
+            overLimit = 0;
+        }
+    }
+
+    private void moveToCarriers() {
+        offUntil = System.nanoTime() + coolOffNanos;
+        onReaders = false;
+        LOG.log(Level.INFO, "natrix: " + owner + " held the connection's reader thread over " + LIMIT.toMillis()
+                + " ms of CPU in " + overLimit + " of " + runs + " timed runs; its virtual threads run on the JDK's "
+                + "carriers for the next " + (coolOffNanos < 1_000_000_000 ? coolOffNanos / 1_000_000 + " ms"
+                : coolOffNanos / 1_000_000_000 + " s"));
+        coolOffNanos = Math.min(coolOffNanos * 2, Math.max(firstCoolOffNanos, LONGEST_COOL_OFF.toNanos()));
+    }
+}
