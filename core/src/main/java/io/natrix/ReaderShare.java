@@ -9,8 +9,8 @@ import java.time.Duration;
  * How much of a connection's reader one owner's virtual threads take when the reader runs them
  * ({@link ReaderAsCarrier}), and whether they may go on: a thread that computes for long would keep the connection
  * from reading meanwhile. One run in {@link #TIMED_EVERY} is timed by the reader's CPU clock (a run descheduled
- * midway on a busy machine is not the thread's doing, and reading a thread's CPU clock is a system call, 1.4 µs on
- * this machine); an owner whose timed runs take longer than {@link #LIMIT} more than {@link #OVER_LIMIT} times
+ * midway on a busy machine is not the thread's doing, and reading a thread's CPU clock is a system call, 1.6-1.9 µs
+ * on this machine); an owner whose timed runs take longer than {@link #LIMIT} more than {@link #OVER_LIMIT} times
  * within {@link #RUNS} is moved to the carriers, and logged. It comes back after its cool-off ({@link #COOL_OFF}
  * at first), twice as long each time it is moved again (up to {@link #LONGEST_COOL_OFF}), and a window of timed
  * runs within its word brings the cool-off back to the first: an endpoint's first runs are its slowest (code not
