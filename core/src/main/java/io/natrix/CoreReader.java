@@ -34,14 +34,20 @@ final class CoreReader {
 
     private static final String STATUS_LINE = "NATS/1.0";
 
+    private static final boolean QUIET_READS = !"false".equals(System.getProperty("natrix.quietReads")); // A/B only
+
     private final InputStream in;
+    private final boolean plainSocket;
     private final Events events;
     private byte[] buffer = new byte[1 << 16];
     private int start;
     private int end;
+    private int messages;
 
-    CoreReader(InputStream in, Events events) {
+    /** {@code plainSocket}: {@code in} is a plain (not TLS) socket's, whose read takes all it holds up to what it asks. */
+    CoreReader(InputStream in, boolean plainSocket, Events events) {
         this.in = in;
+        this.plainSocket = plainSocket && QUIET_READS;
         this.events = events;
     }
 
@@ -69,15 +75,21 @@ final class CoreReader {
                 buffer = Arrays.copyOf(buffer, buffer.length * 2);
             }
         }
-        int read = in.read(buffer, end, buffer.length - end);
+        int asked = buffer.length - end;
+        int read = in.read(buffer, end, asked);
         if (read < 0) {
             return false;
         }
         end += read;
+        int before = messages;
         try {
             parse();
         } finally {
-            ReaderAsCarrier.runNext(in); // the virtual thread this read woke last, here rather than on a carrier
+            // the virtual thread this read woke last, here rather than on a carrier: unless more bytes wait. A
+            // plain socket's read that got less than it asked for, and whole messages, one at most, found the
+            // connection quiet a moment ago, which spares asking the socket again (a system call, 1.4 µs here);
+            // a read of several messages is a busy connection, where more may have come while they were handled
+            ReaderAsCarrier.runNext(in, plainSocket && read < asked && start == end && messages - before <= 1);
         }
         return true;
     }
@@ -140,6 +152,7 @@ final class CoreReader {
             message = new NatsMessage(subject, replyTo, null, data);
         }
         start = payloadStart + size + 2;
+        messages++;
         events.message(sid, message);
         return true;
     }
