@@ -34,8 +34,6 @@ final class CoreReader {
 
     private static final String STATUS_LINE = "NATS/1.0";
 
-    private static final boolean QUIET_READS = !"false".equals(System.getProperty("natrix.quietReads")); // A/B only
-
     private final InputStream in;
     private final boolean plainSocket;
     private final Events events;
@@ -47,7 +45,7 @@ final class CoreReader {
     /** {@code plainSocket}: {@code in} is a plain (not TLS) socket's, whose read takes all it holds up to what it asks. */
     CoreReader(InputStream in, boolean plainSocket, Events events) {
         this.in = in;
-        this.plainSocket = plainSocket && QUIET_READS;
+        this.plainSocket = plainSocket;
         this.events = events;
     }
 
