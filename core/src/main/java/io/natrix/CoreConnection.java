@@ -314,7 +314,7 @@ final class CoreConnection implements AutoCloseable {
         void read() {
             ReaderAsCarrier.becomeReader();
             try {
-                new CoreReader(in, !(socket instanceof SSLSocket), this).run();
+                new CoreReader(in, this).run();
                 lost(this, new IOException("the server closed the connection"));
             } catch (IOException | RuntimeException e) {
                 lost(this, e);

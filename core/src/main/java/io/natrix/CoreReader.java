@@ -35,17 +35,13 @@ final class CoreReader {
     private static final String STATUS_LINE = "NATS/1.0";
 
     private final InputStream in;
-    private final boolean plainSocket;
     private final Events events;
     private byte[] buffer = new byte[1 << 16];
     private int start;
     private int end;
-    private int messages;
 
-    /** {@code plainSocket}: {@code in} is a plain (not TLS) socket's, whose read takes all it holds up to what it asks. */
-    CoreReader(InputStream in, boolean plainSocket, Events events) {
+    CoreReader(InputStream in, Events events) {
         this.in = in;
-        this.plainSocket = plainSocket;
         this.events = events;
     }
 
@@ -73,21 +69,15 @@ final class CoreReader {
                 buffer = Arrays.copyOf(buffer, buffer.length * 2);
             }
         }
-        int asked = buffer.length - end;
-        int read = in.read(buffer, end, asked);
+        int read = in.read(buffer, end, buffer.length - end);
         if (read < 0) {
             return false;
         }
         end += read;
-        int before = messages;
         try {
             parse();
         } finally {
-            // the virtual thread this read woke last, here rather than on a carrier: unless more bytes wait. A
-            // plain socket's read that got less than it asked for, and whole messages, one at most, found the
-            // connection quiet a moment ago, which spares asking the socket again (a system call, 1.4 µs here);
-            // a read of several messages is a busy connection, where more may have come while they were handled
-            ReaderAsCarrier.runNext(in, plainSocket && read < asked && start == end && messages - before <= 1);
+            ReaderAsCarrier.runNext(in); // the virtual thread this read woke last, here rather than on a carrier
         }
         return true;
     }
@@ -150,7 +140,6 @@ final class CoreReader {
             message = new NatsMessage(subject, replyTo, null, data);
         }
         start = payloadStart + size + 2;
-        messages++;
         events.message(sid, message);
         return true;
     }

@@ -101,14 +101,13 @@ final class ReaderAsCarrier implements Executor {
     /**
      * Called by a reader when it has handled everything it read: runs the thread its reads woke last, unless more
      * bytes already wait on {@code socket}, in which case the thread goes to the carriers and the reader reads on.
-     * {@code quiet}: the reader knows the socket had nothing more a moment ago, so it is not asked.
      */
-    static void runNext(InputStream socket, boolean quiet) {
+    static void runNext(InputStream socket) {
         Slot slot = SLOT.get();
         if (slot == null || slot.task == null) {
             return;
         }
-        if (!quiet && moreToRead(socket)) {
+        if (moreToRead(socket)) {
             slot.toCarriers();
         } else {
             slot.run();
