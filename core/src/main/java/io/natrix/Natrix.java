@@ -60,8 +60,8 @@ public interface Natrix extends AutoCloseable {
      * A builder of virtual threads whose calls go on, when their reply arrives, on the connection's reader thread
      * that read it, instead of waiting for one of the JDK's carriers to wake: what natrix does for its handlers,
      * for threads of your own that call (a loop, a job, a client). With one caller and natrix's endpoint
-     * answering, 1.3-1.5x the round trips a second of the same code with this turned off, for a third less CPU
-     * (BENCHMARKS.md). Needs {@code --add-opens
+     * answering, 1.57x nats.go's round trips a second where the same code with this turned off made 1.14x
+     * (medians of seven alternated runs), for 33-45% less CPU a call (BENCHMARKS.md). Needs {@code --add-opens
      * java.base/java.lang=ALL-UNNAMED}; without it, this is {@link Thread#ofVirtual()}. A thread that holds the
      * reader long is moved to the carriers (core/README.md, "The reader as a carrier").
      */

@@ -25,8 +25,10 @@ class ReaderAsCarrierTest {
     private static final String READER = "@natrix-core-reader";
     private static final String CARRIER = "@ForkJoinPool";
 
-    /** Runs before giving up on seeing an owner moved: enough for several times the runs that move it. */
-    private static final int MOST_RUNS = 4 * ReaderShare.TIMED_EVERY * (ReaderShare.OVER_LIMIT + 1);
+    /** Runs on the reader that move an owner whose every timed run is over the limit. */
+    private static final int RUNS_THAT_MOVE = ReaderShare.TIMED_EVERY * (ReaderShare.OVER_LIMIT + 1);
+    /** Runs before giving up on seeing an owner moved: several times the runs that move it. */
+    private static final int MOST_RUNS = 4 * RUNS_THAT_MOVE;
     /** Runs in a row on the carriers that say an owner was moved: one now and then goes there anyway. */
     private static final int IN_A_ROW = 5;
 
@@ -130,8 +132,7 @@ class ReaderAsCarrierTest {
      */
     private static void assertMostlyOnTheReaderBeforeTheMove(List<String> wheres) {
         List<String> before = wheres.subList(0, wheres.size() - IN_A_ROW);
-        int moving = ReaderShare.TIMED_EVERY * (ReaderShare.OVER_LIMIT + 1);
-        assertThat(before).filteredOn(where -> where.contains(READER)).as("%s", runs(wheres)).hasSizeGreaterThanOrEqualTo(moving);
+        assertThat(before).filteredOn(where -> where.contains(READER)).as("%s", runs(wheres)).hasSizeGreaterThanOrEqualTo(RUNS_THAT_MOVE);
         assertThat(before).filteredOn(where -> where.contains(CARRIER)).as("%s", runs(wheres)).hasSizeLessThan(before.size() / 4);
     }
 
