@@ -112,19 +112,12 @@ final class SimRider {
 
     /** An answer with drivers (or none near): freshness from the moment the gateway asked. */
     private void onNearby(NearbyAnswer answer) {
-        stats.nearbyAnswer(answer.estimator(), answer.drivers() > 0);
         long now = System.currentTimeMillis();
         long last = lastNearby.getAndSet(now);
-        if (last > 0) {
-            stats.nearbyGapMillis.recordValue(Math.min(3_600_000, now - last));
-        }
         long askedAt = answer.askedAt();
-        if (askedAt > 0) {
-            stats.freshnessMillis.recordValue(Math.min(3_600_000, Math.max(0, now - askedAt)));
-        }
-        if (answer.freshestAgeMillis() != Long.MAX_VALUE) {
-            stats.positionAgeMillis.recordValue(Math.max(0, Math.min(answer.freshestAgeMillis(), 3_600_000)));
-        }
+        stats.nearbyAnswer(answer.estimator(), answer.drivers() > 0, askedAt > 0 ? Math.max(0, now - askedAt) : -1,
+                answer.freshestAgeMillis() != Long.MAX_VALUE ? Math.max(0, answer.freshestAgeMillis()) : -1,
+                last > 0 ? Math.max(0, now - last) : -1);
     }
 
     /** A ride ended: when it is the one under way (or that one is not known yet), the rider may ask again. */

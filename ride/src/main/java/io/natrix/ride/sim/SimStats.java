@@ -10,6 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -67,6 +70,8 @@ final class SimStats {
     private final Histogram freshnessTotal = new Histogram(3_600_000, 3);
     private final Histogram positionAgeTotal = new Histogram(3_600_000, 3);
     private final Histogram matchTotal = new Histogram(3_600_000, 3);
+    /** Shared while an answer is counted and sampled, held alone while a window is taken: never half of one. */
+    private final ReadWriteLock answering = new ReentrantReadWriteLock();
     /** The first description of each cause of error, so that every kind is told in words once. */
     private final Map<String, String> firstByCause = new ConcurrentHashMap<>();
     private volatile String lastError = "";
@@ -99,12 +104,40 @@ final class SimStats {
                 : failure.getClass().getSimpleName(), what + ": " + failure.getMessage());
     }
 
-    /** A nearby answer: counted by estimator, with or without drivers. */
-    void nearbyAnswer(String estimator, boolean withDrivers) {
-        nearbyUpdates.increment();
-        nearbyByEstimator.computeIfAbsent(estimator.isEmpty() ? "?" : estimator, k -> new LongAdder()).increment();
-        if (withDrivers) {
-            nearbyWithDrivers.increment();
+    /**
+     * A nearby answer, counted (by estimator, with or without drivers) and sampled as one step, so that a window
+     * ({@link #betweenAnswers}) holds as many freshness samples as answers: its freshness, the age of its freshest
+     * position and the gap since the rider's last answer, in milliseconds, each negative when not known.
+     */
+    void nearbyAnswer(String estimator, boolean withDrivers, long freshness, long positionAge, long gap) {
+        answering.readLock().lock();
+        try {
+            nearbyUpdates.increment();
+            nearbyByEstimator.computeIfAbsent(estimator.isEmpty() ? "?" : estimator, k -> new LongAdder()).increment();
+            if (withDrivers) {
+                nearbyWithDrivers.increment();
+            }
+            record(freshnessMillis, freshness);
+            record(positionAgeMillis, positionAge);
+            record(nearbyGapMillis, gap);
+        } finally {
+            answering.readLock().unlock();
+        }
+    }
+
+    private static void record(Recorder recorder, long millis) {
+        if (millis >= 0) {
+            recorder.recordValue(Math.min(millis, 3_600_000));
+        }
+    }
+
+    /** {@code read}'s result, read while no nearby answer is half counted: a window's counts and samples agree. */
+    <T> T betweenAnswers(Supplier<T> read) {
+        answering.writeLock().lock();
+        try {
+            return read.get();
+        } finally {
+            answering.writeLock().unlock();
         }
     }
 

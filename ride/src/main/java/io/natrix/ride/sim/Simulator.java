@@ -315,13 +315,16 @@ public final class Simulator implements AutoCloseable {
 
     /** Watches for {@code length} and returns what was seen in that time only. */
     public Window measure(Duration length) throws InterruptedException {
-        stats.interval(); // drop what came before
-        Counters before = counters();
+        Counters before = stats.betweenAnswers(() -> {
+            stats.interval(); // drop what came before
+            return counters();
+        });
         long started = System.nanoTime();
         Thread.sleep(length);
-        Histogram[] seen = stats.interval();
+        Taken taken = stats.betweenAnswers(() -> new Taken(stats.interval(), counters()));
         double seconds = (System.nanoTime() - started) / 1e9;
-        Counters after = counters();
+        Histogram[] seen = taken.samples();
+        Counters after = taken.counters();
         long answers = after.nearbyUpdates() - before.nearbyUpdates();
         return new Window(length, stats.driversOnline.get(), stats.ridersOnline.get(),
                 (after.locationUpdates() - before.locationUpdates()) / seconds, answers / seconds, answers,
@@ -330,6 +333,10 @@ public final class Simulator implements AutoCloseable {
                 seen[0], seen[2], seen[3], after.ridesAccepted() - before.ridesAccepted(),
                 after.ridesCompleted() - before.ridesCompleted(), after.errors() - before.errors(),
                 SimStats.minus(after.errorsByCause(), before.errorsByCause()), after.lastError());
+    }
+
+    /** A window's samples and the counters at its end, taken between two answers. */
+    private record Taken(Histogram[] samples, Counters counters) {
     }
 
     /** Prints a status line every second for the options' duration, then the summary. */
