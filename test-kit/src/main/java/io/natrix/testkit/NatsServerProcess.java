@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * JetStream store, all removed when it stops.
  *
  * <p>The server runs in a session of its own ({@code setsid}), so a Ctrl-C in the terminal reaches only the
- * Java program, which can then drain its services before it stops the server. An {@link OrphanGuard} ends it if
- * the Java program dies without stopping it (SIGKILL included). It is ready when the server on its port greets
+ * Java program, which can then drain its services before it stops the server. An {@link OrphanGuard} ends it,
+ * and removes its files, if the Java program dies without stopping it (SIGKILL included). It is ready when the server on its port greets
  * a client with this start's own name: an older server still holding the port is never taken for it.
  */
 public final class NatsServerProcess {
@@ -50,7 +50,7 @@ public final class NatsServerProcess {
         this.monitorPort = monitorPort;
         this.workDir = workDir;
         this.name = name;
-        this.guard = OrphanGuard.watch(process.pid());
+        this.guard = OrphanGuard.watch(process.pid(), workDir);
     }
 
     /**

@@ -13,17 +13,24 @@ import java.util.List;
  *
  * <p>A watchdog ({@code sh}, in a session of its own so a Ctrl-C meant for this JVM does not reach it) waits on
  * a pipe whose only writer is this JVM. The kernel closes the pipe when the JVM dies, whatever killed it; the
- * watchdog then sends the child SIGTERM, and SIGKILL if it is still there 3 s later. A JVM that ends normally
- * stops its children first and closes their guards, so the guard only ever acts on an orphan.
+ * watchdog then sends the child SIGTERM, and SIGKILL if it is still there 3 s later, and removes the child's
+ * folder if it was given one (a server's config, log and store), which the dead JVM can no longer do. A JVM that
+ * ends normally stops its children first and closes their guards, so the guard only ever acts on an orphan.
  *
  * <p>Why a pipe and not {@code PR_SET_PDEATHSIG}: that signal follows the thread that started the child, not
  * the process, and a JVM's threads come and go while the JVM lives.
  */
 public final class OrphanGuard implements AutoCloseable {
 
-    /** What the watchdog runs: wait for the pipe to close, then end {@code $1}, politely first. */
-    private static final String WATCHDOG = "cat >/dev/null; kill -TERM \"$1\" 2>/dev/null || exit 0;"
-            + " for i in 1 2 3 4 5 6; do kill -0 \"$1\" 2>/dev/null || exit 0; sleep 0.5; done; kill -KILL \"$1\" 2>/dev/null";
+    /**
+     * What the watchdog runs: wait for the pipe to close, then end {@code $1}, politely first, and remove the
+     * folder {@code $2} unless it is empty.
+     */
+    private static final String WATCHDOG = "cat >/dev/null;"
+            + " if kill -TERM \"$1\" 2>/dev/null; then"
+            + " for i in 1 2 3 4 5 6; do kill -0 \"$1\" 2>/dev/null || break; sleep 0.5; done;"
+            + " kill -KILL \"$1\" 2>/dev/null; fi;"
+            + " [ -z \"$2\" ] || rm -rf -- \"$2\"";
 
     private final Process watchdog;
 
@@ -33,7 +40,16 @@ public final class OrphanGuard implements AutoCloseable {
 
     /** Guards the process {@code pid}: it ends within about 3 s of this JVM's death. */
     public static OrphanGuard watch(long pid) {
-        List<String> command = inSessionOfItsOwn("/bin/sh", "-c", WATCHDOG, "natrix-orphan-guard", Long.toString(pid));
+        return watch(pid, "");
+    }
+
+    /** Guards the process {@code pid} as {@link #watch(long)} does, and then removes {@code folder}, its files. */
+    public static OrphanGuard watch(long pid, Path folder) {
+        return watch(pid, folder.toAbsolutePath().toString());
+    }
+
+    private static OrphanGuard watch(long pid, String folder) {
+        List<String> command = inSessionOfItsOwn("/bin/sh", "-c", WATCHDOG, "natrix-orphan-guard", Long.toString(pid), folder);
         try {
             return new OrphanGuard(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start());

@@ -105,6 +105,13 @@ class DemoLifecycleTest {
                     assertThat(started.stream().filter(DemoLifecycleTest::running).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
                             .as("processes left after SIG" + signal).isEmpty());
             assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofSeconds(5));
+            // nor its files: the nats-server's folder (config, log, JetStream store) goes with it, SIGKILL included
+            List<Path> serverFolders = commands.stream().filter(command -> command.contains("nats-server --config"))
+                    .map(command -> Path.of(command.substring(command.indexOf("--config ") + 9).split(" ")[0]).getParent())
+                    .toList();
+            assertThat(serverFolders).isNotEmpty();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(serverFolders).as("the nats-server's folder after SIG" + signal).noneMatch(Files::exists));
             Path logs = logs(output);
             if (!signal.equals("KILL")) {
                 // a run without errors cleans up after itself; one with errors keeps its logs and says where
