@@ -3,6 +3,7 @@ package io.natrix.ride.dashboard;
 import io.natrix.ride.harness.RideProcesses;
 import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
+import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsServerProcess;
 import io.natrix.testkit.UnassignedPorts;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +98,16 @@ class DashboardTest {
             processes.deleteLogs(); // kept when the test fails, for whoever reads why
         } finally {
             server.stop();
+            deleteProfile(profile);
+        }
+    }
+
+    /** The browser's profile, once it quit; one it still writes to stays where it is, which fails no test. */
+    private static void deleteProfile(Path profile) {
+        try {
+            Folders.delete(profile);
+        } catch (IOException e) {
+            System.err.println("DashboardTest: the browser profile " + profile + " stays: " + e.getMessage());
         }
     }
 
