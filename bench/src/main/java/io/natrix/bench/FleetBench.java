@@ -4,10 +4,12 @@ import io.natrix.ride.harness.RideProcesses;
 import io.natrix.ride.RideSecurity;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.ride.sim.SimulatorProcesses;
+import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsServerProcess;
 import io.natrix.testkit.UnassignedPorts;
 import org.HdrHistogram.Histogram;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,6 +164,8 @@ final class FleetBench {
         });
         Runtime.getRuntime().addShutdownHook(cleanUp);
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
+        List<Path> logs = new ArrayList<>(List.of(pauses.folder())); // kept for a run that missed, deleted after one that held
+        boolean keepLogs = true;
         try {
             // every JVM logs its stops of the world, so a step that missed says which process stood still
             String[] jvm = java.util.stream.Stream.concat(options.serviceJvm().stream(), java.util.stream.Stream.of(pauses.jvmOption()))
@@ -170,8 +174,11 @@ final class FleetBench {
             RideProcesses system = security.isPresent() ? RideProcesses.start(nats.url(), security.get(), 1, layout, jvm)
                     : RideProcesses.start(nats.url(), 1, layout, jvm);
             started.add(system);
+            logs.add(system.logs());
             List<String> ingest = ingestPorts.stream().map(port -> "ws://127.0.0.1:" + port).toList();
-            SimulatorProcesses simulator = SimulatorProcesses.start(simProcesses, gateways, ingest, simJvm, SimulatorProcesses.logs());
+            Path simLogs = SimulatorProcesses.logs();
+            logs.add(simLogs);
+            SimulatorProcesses simulator = SimulatorProcesses.start(simProcesses, gateways, ingest, simJvm, simLogs);
             started.add(simulator);
             Map<String, List<ProcessHandle>> roles = roles(system, nats, simulator);
             coldStart(simulator, options, maxFiles, simProcesses, gatewayCount);
@@ -231,6 +238,7 @@ final class FleetBench {
                     break;
                 }
             }
+            keepLogs = !held;
             System.out.println();
             if (simulator.counters().errors() > 0) {
                 System.out.println("the first error of each kind: " + simulator.firstOfEach());
@@ -247,6 +255,25 @@ final class FleetBench {
                 cleanUp.run();
             } catch (IllegalStateException shuttingDown) {
                 // the hook does it
+            }
+            keepOrDelete(logs, keepLogs);
+        }
+    }
+
+    /**
+     * The processes' logs and stops of the world: kept, and said where, after a run in which a step missed (or
+     * that ended early), for whoever reads why; deleted after a run in which every step held.
+     */
+    private static void keepOrDelete(List<Path> logs, boolean keep) {
+        if (keep) {
+            System.out.println("logs kept in " + logs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
+            return;
+        }
+        for (Path folder : logs) {
+            try {
+                Folders.delete(folder);
+            } catch (java.io.IOException e) {
+                System.out.println("could not delete " + folder + ": " + e.getMessage());
             }
         }
     }

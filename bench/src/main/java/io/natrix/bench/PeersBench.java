@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
@@ -78,8 +79,12 @@ final class PeersBench {
                 ? Optional.of(NatsSecurity.generate(keys, PeerSecurity.users())) : Optional.empty();
         NatsServerProcess nats = (security.isPresent() ? NatsServerProcess.start(1, false, 0, security.get())
                 : NatsServerProcess.start(1, false)).getFirst();
-        List<PeerProcess> processes = new ArrayList<>();
+        List<PeerProcess> processes = new CopyOnWriteArrayList<>();
         Optional<AotCaches> aot = options.aot() ? Optional.of(AotCaches.create()) : Optional.empty();
+        // Ctrl-C or a timeout runs no finally block: a hook stops the peers and the server and removes the keys
+        // and caches, or they would outlive the bench
+        Thread cleanUp = Thread.ofPlatform().unstarted(() -> stopAndRemove(processes, nats, aot, keys));
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             System.out.printf("natrix bench peers: nats-server %s, %d cores, java %s, %s%n", nats.url(),
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), options);
@@ -114,14 +119,43 @@ final class PeersBench {
             }
             broadcast(peers.broadcast(), options);
         } finally {
-            for (PeerProcess process : processes.reversed()) {
-                process.close();
+            if (withdrawn(cleanUp)) {
+                stopAndRemove(processes, nats, aot, keys);
             }
-            nats.stop();
+        }
+    }
+
+    /** Takes {@code hook} back; false when the JVM is shutting down already, and the hook does the work. */
+    private static boolean withdrawn(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    /** The peers, last first, then the server; then the run's keys and caches. Once is enough; twice is harmless. */
+    private static void stopAndRemove(List<PeerProcess> processes, NatsServerProcess nats, Optional<AotCaches> aot,
+                                      Path keys) {
+        boolean interrupted = false;
+        for (PeerProcess process : processes.reversed()) {
+            try {
+                process.close();
+            } catch (InterruptedException e) {
+                interrupted = true; // the others, the server and the files all the same
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        nats.stop();
+        try {
             if (aot.isPresent()) {
                 aot.get().delete();
             }
             Folders.delete(keys);
+        } catch (IOException e) {
+            System.err.println("natrix bench peers: could not remove " + keys + " or the AOT caches: " + e.getMessage());
         }
     }
 
