@@ -103,25 +103,40 @@ final class DefaultNatrix implements Natrix {
         }
         builder.natsOptions.accept(options);
         Options built = options.build();
+        CoreConnection core = null;
         Connection connection = null;
         try {
+            // natrix's own connection first: a server that refuses the client (credentials it does not know, or
+            // none) fails it at once, where jnats waits out its whole connection timeout (25 s with TLS)
+            core = CoreConnection.connect(CoreConnection.Settings.of(built, errors::serverError));
             connection = Nats.connect(built);
-            CoreConnection core = CoreConnection.connect(CoreConnection.Settings.of(built, errors::serverError));
             return new DefaultNatrix(connection, core, natsExecutor, errors, builder);
         } catch (IOException e) {
-            closeQuietly(connection);
+            closeQuietly(connection, core);
             natsExecutor.close();
             throw new ConnectionException(null, "could not connect to " + builder.servers + " (" + e.getMessage()
-                    + "): is nats-server running there?", e);
+                    + "): " + hint(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(connection);
+            closeQuietly(connection, core);
             natsExecutor.close();
             throw new ConnectionException(null, "interrupted while connecting to " + builder.servers, e);
         }
     }
 
-    private static void closeQuietly(Connection connection) {
+    /** What to look at when a connection failed: the credentials when the server refused them, else the server. */
+    private static String hint(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("Authorization Violation")) {
+            return "the server does not accept these credentials: check the seed (credentials) against its users";
+        }
+        return "is nats-server running there?";
+    }
+
+    private static void closeQuietly(Connection connection, CoreConnection core) {
+        if (core != null) {
+            core.close();
+        }
         if (connection != null) {
             try {
                 connection.close();
