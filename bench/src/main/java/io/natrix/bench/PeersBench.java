@@ -243,6 +243,7 @@ final class PeersBench {
         List<Cell> cells = new ArrayList<>();
         java.util.Random order = new java.util.Random(42);
         Path latencies = Files.createTempFile("natrix-peer-latencies", ".txt");
+        latencies.toFile().deleteOnExit(); // a run stopped midway (SIGTERM, Ctrl-C) leaves it too
         for (int round = 0; round < options.rounds(); round++) {
             for (int payload : options.payloads()) {
                 for (int callers : options.concurrency()) {
