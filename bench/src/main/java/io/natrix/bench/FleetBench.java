@@ -166,6 +166,7 @@ final class FleetBench {
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
         List<Path> logs = new ArrayList<>(List.of(pauses.folder())); // kept for a run that missed, deleted after one that held
         boolean keepLogs = true;
+        boolean toldWhere = false;
         try {
             // every JVM logs its stops of the world, so a step that missed says which process stood still
             String[] jvm = java.util.stream.Stream.concat(options.serviceJvm().stream(), java.util.stream.Stream.of(pauses.jvmOption()))
@@ -240,6 +241,10 @@ final class FleetBench {
             }
             keepLogs = !held;
             System.out.println();
+            if (keepLogs) { // said here: the last two lines are the unit costs and the fleet held
+                System.out.println(logsKept(logs));
+                toldWhere = true;
+            }
             if (simulator.counters().errors() > 0) {
                 System.out.println("the first error of each kind: " + simulator.firstOfEach());
             }
@@ -256,19 +261,23 @@ final class FleetBench {
             } catch (IllegalStateException shuttingDown) {
                 // the hook does it
             }
-            keepOrDelete(logs, keepLogs);
+            if (!keepLogs) {
+                delete(logs);
+            } else if (!toldWhere) {
+                System.out.println(logsKept(logs)); // a run that ended early
+            }
         }
     }
 
     /**
-     * The processes' logs and stops of the world: kept, and said where, after a run in which a step missed (or
-     * that ended early), for whoever reads why; deleted after a run in which every step held.
+     * The processes' logs and stops of the world are kept after a run in which a step missed (or that ended
+     * early), for whoever reads why, and deleted after a run in which every step held.
      */
-    private static void keepOrDelete(List<Path> logs, boolean keep) {
-        if (keep) {
-            System.out.println("logs kept in " + logs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
-            return;
-        }
+    private static String logsKept(List<Path> logs) {
+        return "logs kept in " + logs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static void delete(List<Path> logs) {
         for (Path folder : logs) {
             try {
                 Folders.delete(folder);
