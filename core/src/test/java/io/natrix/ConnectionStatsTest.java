@@ -1,5 +1,7 @@
 package io.natrix;
 
+import io.natrix.testkit.NatsSecurity;
+
 import io.natrix.testkit.NatsServerProcess;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +15,8 @@ class ConnectionStatsTest {
 
     @Test
     void callsAreCountedAndALostServerIsNotConnected() {
-        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).drainTimeout(Duration.ofMillis(200)).connect()) {
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).drainTimeout(Duration.ofMillis(200)).connect()) {
             natrix.service("counted").endpoint("Echo", String.class, text -> text).start();
             ConnectionStats before = natrix.connectionStats();
             for (int i = 0; i < 10; i++) {

@@ -184,7 +184,7 @@ class ReaderAsCarrierTest {
     void withoutTheOpenPackageEveryThreadRunsOnTheCarriersAndTheFirstConnectionSaysHow() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-                nats.url()).redirectErrorStream(true).start();
+                nats.url(), nats.seed().toString(), nats.ca().toString()).redirectErrorStream(true).start();
         List<String> lines;
         try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             lines = out.lines().toList();
@@ -200,7 +200,8 @@ class ReaderAsCarrierTest {
     /** A JVM without {@code --add-opens}: prints where a handler and its caller ran. */
     static final class Child {
         public static void main(String[] args) throws Exception {
-            try (Natrix natrix = Natrix.builder().servers(args[0]).shutdownHook(false).connect()) {
+            try (Natrix natrix = Natrix.builder().servers(args[0]).credentials(java.nio.file.Path.of(args[1]))
+                    .trust(java.nio.file.Path.of(args[2])).shutdownHook(false).connect()) {
                 natrix.service("child").endpoint("Where", String.class, ignored -> Thread.currentThread().toString()).start();
                 Thread caller = Natrix.virtualThreads().start(() -> {
                     System.out.println("handler " + natrix.call("ms.child.Where", "", String.class, Duration.ofSeconds(5)));

@@ -49,7 +49,7 @@ class CliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
         tracing = NatrixTracing.builder(natrix).serviceName("users").install();
         for (int instance = 0; instance < 2; instance++) {
             natrix.service("users").version("1.2.0").description("Riders and drivers")
@@ -60,7 +60,7 @@ class CliTest {
                         return new User(request.id(), "Ada");
                     }).start();
         }
-        plain = Nats.connect(nats.url());
+        plain = Nats.connect(nats.options().build());
         legacy = new ServiceBuilder().connection(plain).name("legacy").version("0.9.0").description("not Natrix")
                 .addServiceEndpoint(ServiceEndpoint.builder().endpointName("Echo").endpointSubject("legacy.echo")
                         .handler(message -> message.respond(plain, message.getData())).build())
@@ -82,10 +82,14 @@ class CliTest {
     static Run natrix(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        String[] withServer = new String[args.length + 2];
+        String[] withServer = new String[args.length + 6];
         System.arraycopy(args, 0, withServer, 0, args.length);
         withServer[args.length] = "--nats";
         withServer[args.length + 1] = nats.url();
+        withServer[args.length + 2] = "--creds";
+        withServer[args.length + 3] = nats.seed().toString();
+        withServer[args.length + 4] = "--ca";
+        withServer[args.length + 5] = nats.ca().toString();
         int code = NatrixCli.run(new PrintWriter(out, true), new PrintWriter(err, true), withServer);
         return new Run(code, out.toString(), err.toString());
     }
@@ -191,7 +195,8 @@ class CliTest {
         StringWriter err = new StringWriter();
         int code = NatrixCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "ls", "--nats", "nats://127.0.0.1:1");
         StringWriter emptyErr = new StringWriter();
-        int emptyCode = NatrixCli.run(new PrintWriter(new StringWriter()), new PrintWriter(emptyErr, true), "ls", "--nats", empty.url());
+        int emptyCode = NatrixCli.run(new PrintWriter(new StringWriter()), new PrintWriter(emptyErr, true), "ls", "--nats", empty.url(),
+                "--creds", empty.seed().toString(), "--ca", empty.ca().toString());
 
         assertThat(code).isEqualTo(3);
         assertThat(err.toString()).contains("no NATS server at nats://127.0.0.1:1", "is the demo running", "--nats URL");

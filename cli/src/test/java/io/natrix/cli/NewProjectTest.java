@@ -47,13 +47,13 @@ class NewProjectTest {
         assertThat(test.exitValue()).as(tested).isZero();
         assertThat(tested).contains("Tests run: 1, Failures: 0, Errors: 0");
 
-        Process run = start(project, Map.of("NATS_URL", nats.url()), "./run", "-o");
+        Process run = start(project, Map.of("NATS_URL", nats.url(), "NATS_NKEY", nats.seed().toString(), "NATS_CA", nats.ca().toString()), "./run", "-o");
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> lines.lines()
                     .filter(line -> line.startsWith("fares serving")).findFirst().orElse("ended without serving"));
             assertThat(serving.get(2, TimeUnit.MINUTES)).contains("[ms.fares.Greet]");
-            try (Natrix caller = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+            try (Natrix caller = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
                 Map<?, ?> answer = caller.call("ms.fares.Greet", Map.of("who", "Ada"), Map.class, Duration.ofSeconds(5));
                 assertThat(answer.get("text")).isEqualTo("Hello, Ada!");
             }

@@ -1,5 +1,7 @@
 package io.natrix.blackbox;
 
+import io.natrix.testkit.NatsSecurity;
+
 import io.natrix.Natrix;
 import io.natrix.NoRespondersException;
 import io.natrix.Service;
@@ -67,8 +69,8 @@ class DrainTest {
 
     @Test
     void closeDoesNotWaitOutTheDrainTimeoutWhenTheServerIsGone() {
-        io.natrix.testkit.NatsServerProcess server = io.natrix.testkit.NatsServerProcess.start(1, false).getFirst();
-        Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(30))
+        io.natrix.testkit.NatsServerProcess server = io.natrix.testkit.NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(30))
                 .connect();
         natrix.service("orphan").endpoint("Hi", String.class, s -> "hi")
                 .broadcastListener("ms.orphan.Tick", String.class, s -> { })

@@ -6,7 +6,14 @@ import io.natrix.NatrixException;
 import io.natrix.examples.GeoBroadcast.Point;
 import io.natrix.examples.UsersService.GetUser;
 import io.natrix.examples.UsersService.User;
+import io.natrix.testkit.Folders;
+import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -20,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code ./natrix demo}: starts a nats-server it owns, 3 users instances and 3 geo instances, then shows
- * GetUser balanced over the users instances and every UpdatePoint reaching every geo instance, live.
+ * {@code ./natrix demo-core}: starts a secured nats-server it owns (TLS, one nkey user, keys made for the run and
+ * removed after), 3 users instances and 3 geo instances, then shows GetUser balanced over the users instances and
+ * every UpdatePoint reaching every geo instance, live.
  */
 public final class Demo implements AutoCloseable {
 
@@ -30,7 +38,10 @@ public final class Demo implements AutoCloseable {
     static final int DRIVERS = 100;
 
     private final NatsServerProcess ownedServer;
+    private final Path ownedKeys;
     private final String url;
+    private final Path creds;
+    private final Path ca;
     private final List<Natrix> connections = new ArrayList<>();
     private final Map<String, LongAdder> servedBy = new ConcurrentHashMap<>();
     private final List<List<Point>> heardByGeo = new ArrayList<>();
@@ -40,9 +51,32 @@ public final class Demo implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> load = new ArrayList<>();
 
-    Demo(String natsUrl) {
-        this.ownedServer = natsUrl == null ? NatsServerProcess.start(1, false).getFirst() : null;
-        this.url = natsUrl == null ? ownedServer.url() : natsUrl;
+    /** On a secured server of its own. */
+    Demo() {
+        try {
+            this.ownedKeys = Files.createTempDirectory("natrix-demo-core-keys-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make a folder for the demo's keys", e);
+        }
+        NatsSecurity security = NatsSecurity.generate(ownedKeys, Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()));
+        this.ownedServer = NatsServerProcess.start(1, false, 0, security).getFirst();
+        this.url = ownedServer.url();
+        this.creds = security.seed(NatsSecurity.ADMIN);
+        this.ca = security.ca();
+        start();
+    }
+
+    /** On the server at {@code natsUrl}, as the user of seed file {@code creds} trusting {@code ca} (both null: open). */
+    Demo(String natsUrl, Path creds, Path ca) {
+        this.ownedServer = null;
+        this.ownedKeys = null;
+        this.url = natsUrl;
+        this.creds = creds;
+        this.ca = ca;
+        start();
+    }
+
+    private void start() {
         for (int i = 1; i <= INSTANCES; i++) {
             UsersService.start(connect("users-" + i), "users#" + i);
             heardByGeo.add(GeoBroadcast.listen(connect("geo-" + i)));
@@ -58,7 +92,8 @@ public final class Demo implements AutoCloseable {
     }
 
     private Natrix connect(String name) {
-        Natrix natrix = Natrix.builder().servers(url).connectionName(name).shutdownHook(false).connect();
+        Natrix.Builder builder = Natrix.builder().servers(url).connectionName(name).shutdownHook(false);
+        Natrix natrix = (creds == null ? builder : builder.credentials(creds).trust(ca)).connect();
         connections.add(natrix);
         return natrix;
     }
@@ -140,6 +175,11 @@ public final class Demo implements AutoCloseable {
         }
         if (ownedServer != null) {
             ownedServer.stop();
+            try {
+                Folders.delete(ownedKeys);
+            } catch (IOException e) {
+                System.err.println("natrix demo-core: could not remove its keys in " + ownedKeys + ": " + e.getMessage());
+            }
         }
     }
 
@@ -157,7 +197,7 @@ public final class Demo implements AutoCloseable {
             return;
         }
         PrintStream out = System.out;
-        Demo demo = new Demo(options.natsUrl());
+        Demo demo = options.natsUrl() == null ? new Demo() : new Demo(options.natsUrl(), options.creds(), options.ca());
         Thread stop = Thread.ofPlatform().unstarted(() -> {
             out.println(System.lineSeparator() + "stopping: draining " + 2 * INSTANCES + " services"
                     + (options.natsUrl() == null ? " and stopping nats-server" : ""));
@@ -165,7 +205,8 @@ public final class Demo implements AutoCloseable {
             out.println("stopped; nothing left running");
         });
         Runtime.getRuntime().addShutdownHook(stop);
-        out.println("Natrix demo on " + demo.url() + (options.natsUrl() == null ? " (a nats-server this demo started)" : ""));
+        out.println("Natrix demo on " + demo.url() + (options.natsUrl() == null
+                ? " (a nats-server this demo started: TLS, one nkey user, keys made for this run)" : ""));
         out.println(INSTANCES + " users instances answer ms.users.GetUser in one queue group; " + INSTANCES
                 + " geo instances each hear every ms.geo.UpdatePoint from " + DRIVERS + " drivers a second.");
         out.println(options.smoke() ? "Smoke run: " + options.duration().toSeconds() + " s." : "Ctrl-C stops everything.");

@@ -41,7 +41,7 @@ public final class DurableFares {
     }
 
     public static void main(String[] args) throws Exception {
-        try (Natrix natrix = Natrix.connect(args.length > 0 ? args[0] : "nats://127.0.0.1:4222")) {
+        try (Natrix natrix = Connect.from(args)) {
             List<Fare> charged = startBilling(natrix);
             System.out.println("stored: " + completeRide(natrix, new Fare("r-1", 2_350)));
             System.out.println("stored again: " + completeRide(natrix, new Fare("r-1", 2_350)));

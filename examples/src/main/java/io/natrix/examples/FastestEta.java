@@ -30,7 +30,7 @@ public final class FastestEta {
     }
 
     public static void main(String[] args) {
-        try (Natrix natrix = Natrix.connect(args.length > 0 ? args[0] : "nats://127.0.0.1:4222")) {
+        try (Natrix natrix = Connect.from(args)) {
             startEstimator(natrix, "quick", Duration.ofMillis(5));
             startEstimator(natrix, "careful", Duration.ofMillis(300));
             System.out.println(estimate(natrix, new Trip(32.0853, 34.7818, 32.1093, 34.8555)));

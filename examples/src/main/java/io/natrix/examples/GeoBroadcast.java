@@ -20,7 +20,7 @@ public final class GeoBroadcast {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        try (Natrix natrix = Natrix.connect(args.length > 0 ? args[0] : "nats://127.0.0.1:4222")) {
+        try (Natrix natrix = Connect.from(args)) {
             List<Point> first = listen(natrix);
             List<Point> second = listen(natrix);
             natrix.publish("ms.geo.UpdatePoint", new Point("driver-7", 32.0853, 34.7818));

@@ -55,7 +55,7 @@ public final class TracedUsers {
     }
 
     public static void main(String[] args) {
-        try (Natrix natrix = Natrix.connect(args.length > 0 ? args[0] : "nats://127.0.0.1:4222");
+        try (Natrix natrix = Connect.from(args);
              NatrixTracing tracing = NatrixTracing.builder(natrix).serviceName("profiles-and-rides").install()) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             System.out.print(slowCallExplained(natrix, registry));

@@ -52,7 +52,7 @@ public final class TypedFares {
     }
 
     public static void main(String[] args) {
-        try (Natrix natrix = Natrix.connect(args.length > 0 ? args[0] : "nats://127.0.0.1:4222")) {
+        try (Natrix natrix = Connect.from(args)) {
             start(natrix);
             System.out.println(quoteAndReceipt(natrix, 7.5));
         }

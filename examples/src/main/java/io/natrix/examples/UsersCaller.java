@@ -30,7 +30,7 @@ public final class UsersCaller {
     }
 
     public static void main(String[] args) {
-        try (Natrix natrix = Natrix.connect(args.length > 0 ? args[0] : "nats://127.0.0.1:4222")) {
+        try (Natrix natrix = Connect.from(args)) {
             lookUp(natrix, "1", "2", "3", "42").forEach(System.out::println);
         }
     }

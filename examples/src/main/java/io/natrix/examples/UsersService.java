@@ -29,7 +29,7 @@ public final class UsersService {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Natrix natrix = Natrix.connect(args.length > 0 ? args[0] : "nats://127.0.0.1:4222");
+        Natrix natrix = Connect.from(args);
         start(natrix, ProcessHandle.current().pid() + "");
         System.out.println("users service running; Ctrl-C drains and stops it");
         Thread.currentThread().join(); // the shutdown hook closes the connection and drains the service

@@ -17,7 +17,7 @@ class DemoTest {
 
     @Test
     void theDemoBalancesCallsAndBroadcastsEvents() {
-        try (Demo demo = new Demo(nats.url())) {
+        try (Demo demo = new Demo(nats.url(), nats.seed(), nats.ca())) {
             await().atMost(Duration.ofSeconds(10)).until(() -> demo.servedBy().size() == Demo.INSTANCES
                     && demo.servedBy().values().stream().allMatch(n -> n >= 10));
             await().until(() -> demo.published() >= Demo.DRIVERS
@@ -29,11 +29,15 @@ class DemoTest {
 
     @Test
     void theDemoOwnsAndStopsItsServerWhenNoneIsGiven() {
-        Demo demo = new Demo(null);
+        Demo demo = new Demo();
         String url = demo.url();
-        assertThat(url).startsWith("nats://").isNotEqualTo(nats.url());
-        demo.close();
+        assertThat(url).as("its own server, secured").startsWith("tls://").isNotEqualTo(nats.url());
+        // an anonymous client is refused while it runs
         assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url).shutdownHook(false)
+                .natsOptions(o -> o.connectionTimeout(Duration.ofSeconds(2))).connect())
+                .isInstanceOf(io.natrix.ConnectionException.class);
+        demo.close();
+        assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false)
                 .natsOptions(o -> o.connectionTimeout(Duration.ofMillis(300))).connect())
                 .isInstanceOf(io.natrix.ConnectionException.class);
     }
@@ -42,7 +46,11 @@ class DemoTest {
     void demoOptionsSayWhatIsWrong() {
         assertThat(DemoOptions.parse("--smoke").duration()).isEqualTo(Duration.ofSeconds(5));
         assertThat(DemoOptions.parse("--nats", "nats://x:1", "--duration", "12s"))
-                .isEqualTo(new DemoOptions("nats://x:1", Duration.ofSeconds(12), false));
+                .isEqualTo(new DemoOptions("nats://x:1", null, null, Duration.ofSeconds(12), false));
+        assertThat(DemoOptions.parse("--nats", "tls://x:1", "--creds", "a.nk", "--ca", "ca.pem").creds())
+                .isEqualTo(java.nio.file.Path.of("a.nk"));
+        assertThatThrownBy(() -> DemoOptions.parse("--nats", "tls://x:1", "--creds", "a.nk")).hasMessageContaining("both --creds and --ca");
+        assertThatThrownBy(() -> DemoOptions.parse("--creds", "a.nk", "--ca", "ca.pem")).hasMessageContaining("--nats");
         assertThatThrownBy(() -> DemoOptions.parse("--port")).hasMessageContaining("unknown option --port");
         assertThatThrownBy(() -> DemoOptions.parse("--duration", "soon")).hasMessageContaining("takes seconds");
     }

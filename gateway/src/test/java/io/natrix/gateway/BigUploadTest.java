@@ -28,7 +28,7 @@ class BigUploadTest {
     void aGibibyteRoundTripsThroughASmallHeapGatewayWithTheSameSha256() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process gateway = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                SmallHeapGateway.class.getName(), nats.url())
+                SmallHeapGateway.class.getName(), nats.url(), nats.seed().toString(), nats.ca().toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             String ready = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8)).readLine();

@@ -1,5 +1,7 @@
 package io.natrix.gateway;
 
+import io.natrix.testkit.NatsSecurity;
+
 import io.natrix.Natrix;
 import io.natrix.testkit.NatsServerProcess;
 import org.junit.jupiter.api.Test;
@@ -34,8 +36,8 @@ class GatewayLifecycleTest {
 
     @Test
     void notReadyWhileNatsIsDownAndCallsAreAnswered503WhenNoReconnectComes() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).connect();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).route(Route.get("/v1/users/{id}", "ms.users.GetUser")).start()) {
             natrix.service("users").endpoint("GetUser", Map.class, request -> request).start();
             assertThat(get(gateway.port(), "/health/ready").statusCode()).isEqualTo(200);
@@ -56,9 +58,9 @@ class GatewayLifecycleTest {
 
     @Test
     void closeFinishesRequestsInFlightThenRefusesConnections() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
         Semaphore entered = new Semaphore(0);
-        try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             natrix.service("reports").endpoint("Build", Map.class, request -> {
                 entered.release();
@@ -88,8 +90,8 @@ class GatewayLifecycleTest {
                   {"method": "delete", "path": "/v1/users/{id}", "subject": "ms.users.DeleteUser"}
                 ]}
                 """);
-        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).connect();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).routes(file).start()) {
             natrix.service("users").endpoint("GetUser", Map.class, request -> Map.of("user", request.get("id"))).start();
             HttpResponse<String> response = get(gateway.port(), "/v1/users/9");
@@ -104,8 +106,8 @@ class GatewayLifecycleTest {
 
     @Test
     void closeEndsOpenStreamsWithAFinalMessage() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).connect()) {
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect()) {
             natrix.service("geo").endpoint("Nearby", Map.class, request -> Map.of("drivers", 3)).start();
             Gateway gateway = Gateway.builder(natrix).port(0)
                     .stream(StreamRoute.subscribe("/v1/offers", "ms.offers"))

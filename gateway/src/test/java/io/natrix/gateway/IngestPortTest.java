@@ -46,7 +46,7 @@ class IngestPortTest {
 
     @BeforeAll
     static void connect() {
-        natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     @AfterAll

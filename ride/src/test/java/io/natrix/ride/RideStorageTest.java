@@ -1,5 +1,7 @@
 package io.natrix.ride;
 
+import io.natrix.testkit.NatsSecurity;
+
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -20,8 +22,8 @@ class RideStorageTest {
 
     @Test
     void aServiceOnUnprovisionedStorageFailsAtStartSayingWhatToDo() {
-        NatsServerProcess server = NatsServerProcess.start(1, true).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).shutdownHook(false).connect()) {
+        NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
+        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect()) {
             assertThatThrownBy(() -> UsersService.start(natrix))
                     .hasMessageContaining("KV_users does not exist").hasMessageContaining("provisioned by an admin");
             assertThatThrownBy(() -> Dispatch.start(natrix, DispatchConfig.defaults()))
@@ -36,8 +38,8 @@ class RideStorageTest {
 
     @Test
     void provisioningTwiceChangesNothingAndBringsAnExistingStreamToItsLimits() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, true).getFirst();
-        try (Connection admin = Nats.connect(server.url())) {
+        NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
+        try (Connection admin = Nats.connect(NatsSecurity.forTests().as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder().server(server.url())).build())) {
             JetStreamManagement management = admin.jetStreamManagement();
             management.addStream(StreamConfiguration.builder().name(RideStorage.RIDES).subjects(io.natrix.ride.dispatch.DispatchApi.EVENTS + ".>")
                     .storageType(StorageType.File).build()); // unbounded, as before storage was provisioned

@@ -56,7 +56,7 @@ class TracedRideTest {
     void oneRideRequestIsOneTraceWithTheRightParentsAcrossEveryHop() throws Exception {
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            Provision.storage(nats.url(), 1);
+            Provision.storage(nats, 1);
             Natrix users = traced("users", open);
             Natrix geo = traced("geo", open);
             Natrix eta = traced("eta", open);
@@ -125,7 +125,7 @@ class TracedRideTest {
     }
 
     private static Natrix connect(List<AutoCloseable> open) {
-        Natrix natrix = Natrix.builder().servers(nats.url()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
+        Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
         open.add(natrix);
         return natrix;
     }

@@ -1,6 +1,21 @@
 package io.natrix.testkit;
 
 import io.nats.client.NKey;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +24,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.io.OutputStream;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.Key;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -26,8 +50,8 @@ import java.util.stream.Collectors;
 /**
  * What a secured nats-server needs, generated into a folder of its own (0700, files 0600): one nkey per user
  * (Ed25519; the server's config holds only public keys, no secret crosses the wire), each user's permissions,
- * a certificate authority and a server certificate for {@code 127.0.0.1}/{@code localhost} made with the JDK's
- * {@code keytool}, and a user and password for the routes between clustered servers.
+ * a certificate authority and a server certificate for {@code 127.0.0.1}/{@code localhost} (made in-process with
+ * BouncyCastle, milliseconds), and a user and password for the routes between clustered servers.
  *
  * <pre>{@code
  * NatsSecurity security = NatsSecurity.generate(dir, Map.of(
@@ -90,10 +114,19 @@ public final class NatsSecurity {
 
     /**
      * Generates keys and certificates for {@code users} into {@code dir} (created if needed), which must include
-     * an {@link #ADMIN} user. Takes about a second (keytool).
+     * an {@link #ADMIN} user.
      */
     public static NatsSecurity generate(Path dir, Map<String, User> users) {
         return generate(dir, users, List.of("ip:127.0.0.1", "dns:localhost"));
+    }
+
+    /**
+     * This JVM's keys for tests, made on first use and removed when it exits: one {@link #ADMIN} user and one
+     * certificate authority, which {@link NatsServerExtension}'s servers share too. For a test that starts its
+     * servers itself ({@link NatsServerProcess#start(int, boolean, int, NatsSecurity)}).
+     */
+    public static NatsSecurity forTests() {
+        return TestKeys.security();
     }
 
     /**
@@ -115,7 +148,7 @@ public final class NatsSecurity {
     }
 
     private static NatsSecurity prepare(Path given, Map<String, User> users, List<String> serverNames, boolean reuse) {
-        Path dir = given.toAbsolutePath(); // keytool runs in it, and the server's config names its files
+        Path dir = given.toAbsolutePath(); // the server's config names its files
         if (!users.containsKey(ADMIN)) {
             throw new IllegalArgumentException("a secured server needs an '" + ADMIN + "' user: the test kit connects as it");
         }
@@ -164,9 +197,6 @@ public final class NatsSecurity {
             throw new UncheckedIOException("could not generate NATS credentials in " + dir + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("could not generate NATS credentials: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while generating NATS credentials", e);
         }
     }
 
@@ -296,46 +326,84 @@ public final class NatsSecurity {
     }
 
     /**
-     * A certificate authority and a server certificate signed by it, made with the JDK's own {@code keytool}
-     * (EC P-256, 30 days; the server's names: {@code 127.0.0.1} and {@code localhost}), written as the PEM files
-     * nats-server reads. keytool exports certificates but not private keys, so the server's key is read back
-     * from its PKCS#12 store and written as PKCS#8.
+     * A certificate authority and a server certificate signed by it, made in this process with BouncyCastle's
+     * certificate builder (EC P-256, 30 days; the server's names: {@code 127.0.0.1} and {@code localhost}),
+     * written as the PEM files nats-server reads, and the authority alone in a PKCS#12 trust store for jnats.
      */
     private static final class Certificates {
 
-        /** The stores' password: they hold nothing a process reading this folder could not read anyway. */
+        /** The trust store's password: it holds nothing a process reading this folder could not read anyway. */
         static final String PASSWORD = "changeit";
 
-        static void generate(Path dir, String names) throws IOException, InterruptedException, GeneralSecurityException {
-            Path ca = dir.resolve("ca.p12");
-            Path server = dir.resolve("server.p12");
-            Files.deleteIfExists(ca);
-            Files.deleteIfExists(server);
-            keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
-                    "-dname", "CN=Natrix demo CA", "-ext", "bc:c", "-keystore", ca.toString(), "-storetype", "PKCS12");
-            keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file",
-                    dir.resolve("ca.pem").toString());
-            keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
-                    "-dname", "CN=localhost", "-keystore", server.toString(), "-storetype", "PKCS12");
-            Path request = dir.resolve("server.csr");
-            keytool(dir, "-certreq", "-alias", "server", "-keystore", server.toString(), "-file", request.toString());
-            keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
-                    "-outfile", dir.resolve("server-cert.pem").toString(), "-validity", "30",
-                    "-ext", "san=" + names, "-ext", "eku=serverAuth,clientAuth"); // routes are mutual TLS
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(server)) {
-                store.load(in, PASSWORD.toCharArray());
+        static void generate(Path dir, String names) throws IOException, GeneralSecurityException {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair caKeys = generator.generateKeyPair();
+            KeyPair serverKeys = generator.generateKeyPair();
+            X500Name caName = new X500Name("CN=Natrix demo CA");
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            Instant now = Instant.now();
+            Date notBefore = Date.from(now.minus(Duration.ofHours(1))); // a little clock skew between hosts
+            Date notAfter = Date.from(now.plus(Duration.ofDays(30)));
+            SecureRandom random = new SecureRandom();
+            try {
+                X509Certificate ca = signed(new JcaX509v3CertificateBuilder(caName, new BigInteger(64, random), notBefore,
+                        notAfter, caName, caKeys.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                        .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(caKeys.getPublic())),
+                        caKeys);
+                X509Certificate server = signed(new JcaX509v3CertificateBuilder(caName, new BigInteger(64, random), notBefore,
+                        notAfter, new X500Name("CN=localhost"), serverKeys.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                        // routes are mutual TLS: each server is the other's client
+                        .addExtension(Extension.extendedKeyUsage, false,
+                                new ExtendedKeyUsage(new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                        .addExtension(Extension.subjectAlternativeName, false, alternativeNames(names))
+                        .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(serverKeys.getPublic()))
+                        .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca)),
+                        caKeys);
+                Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()), StandardCharsets.US_ASCII);
+                Files.writeString(dir.resolve("server-cert.pem"), pem("CERTIFICATE", server.getEncoded()), StandardCharsets.US_ASCII);
+                privately(dir.resolve("server-key.pem"), pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+                KeyStore truststore = KeyStore.getInstance("PKCS12"); // the authority's certificate alone, for Java clients
+                truststore.load(null, null);
+                truststore.setCertificateEntry("ca", ca);
+                Path truststoreFile = dir.resolve("truststore.p12");
+                Files.deleteIfExists(truststoreFile);
+                try (OutputStream out = Files.newOutputStream(truststoreFile)) {
+                    truststore.store(out, PASSWORD.toCharArray());
+                }
+            } catch (OperatorCreationException e) {
+                throw new GeneralSecurityException("could not sign with the authority's key: " + e.getMessage(), e);
             }
-            Key key = store.getKey("server", PASSWORD.toCharArray());
-            String pem = "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n";
-            privately(dir.resolve("server-key.pem"), pem.getBytes(StandardCharsets.US_ASCII));
-            Files.delete(request);
-            Path truststore = dir.resolve("truststore.p12"); // the authority's certificate alone, for Java clients
-            Files.deleteIfExists(truststore);
-            keytool(dir, "-importcert", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
-                    "-keystore", truststore.toString(), "-storetype", "PKCS12");
+        }
+
+        private static X509Certificate signed(X509v3CertificateBuilder certificate, KeyPair issuer)
+                throws OperatorCreationException, CertificateException {
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
+            return new JcaX509CertificateConverter().getCertificate(certificate.build(signer));
+        }
+
+        /** {@code ip:127.0.0.1,dns:localhost} (the form the names file keeps) as the extension's names. */
+        private static GeneralNames alternativeNames(String names) {
+            List<GeneralName> general = new ArrayList<>();
+            for (String name : names.split(",")) {
+                String value = name.substring(name.indexOf(':') + 1);
+                switch (name.substring(0, name.indexOf(':')).toLowerCase(java.util.Locale.ROOT)) {
+                    case "ip" -> general.add(new GeneralName(GeneralName.iPAddress, value));
+                    case "dns" -> general.add(new GeneralName(GeneralName.dNSName, value));
+                    default -> throw new IllegalArgumentException("a server name is ip:ADDRESS or dns:NAME, got " + name);
+                }
+            }
+            return new GeneralNames(general.toArray(GeneralName[]::new));
+        }
+
+        private static String pem(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                    + "\n-----END " + type + "-----\n";
         }
 
         /** The CA and the server certificate are there and valid for at least another day. */
@@ -359,18 +427,6 @@ public final class NatsSecurity {
                 return true;
             } catch (java.security.cert.CertificateException unreadable) {
                 return false;
-            }
-        }
-
-        private static void keytool(Path dir, String... arguments) throws IOException, InterruptedException {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-            command.addAll(List.of(arguments));
-            command.addAll(List.of("-storepass", PASSWORD, "-noprompt"));
-            Process keytool = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!keytool.waitFor(30, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-                throw new IOException("keytool " + arguments[0] + " failed: " + output.strip());
             }
         }
     }

@@ -4,11 +4,16 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.nats.client.Options;
+
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Runs real {@code nats-server} processes on free ports for the tests of one class, and stops them after.
+ * Secured, as natrix is by default: TLS only, and every client authenticates with an nkey ({@link #seed()}) and
+ * checks the server's certificate against {@link #ca()}; an anonymous or plaintext client is refused.
  *
  * <pre>{@code
  * class UsersTest {
@@ -17,30 +22,34 @@ import java.util.stream.Collectors;
  *
  *     @Test
  *     void answers() {
- *         try (Natrix natrix = Natrix.connect(nats.url())) { ... }
+ *         try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).connect()) { ... }
  *     }
  * }
  * }</pre>
  *
  * <p>Register it as a {@code static} field so one server serves the whole class (a start costs tens of
  * milliseconds; sharing keeps suites fast). {@link #cluster(int)} runs several servers routed into one
- * cluster, for failure tests that stop a node. If {@code nats-server} is not installed the tests fail with the
- * command that installs it.
+ * cluster (routes authenticated, over TLS), for failure tests that stop a node. The keys and certificates are
+ * made once per JVM ({@link TestKeys}: one user, {@link NatsSecurity#ADMIN}, allowed everything; a test of
+ * permissions makes its own {@link NatsSecurity}). {@link #open()} is for tests of the open mode alone. If
+ * {@code nats-server} is not installed the tests fail with the command that installs it.
  */
 public final class NatsServerExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final int nodes;
     private final boolean jetStream;
+    private final boolean secured;
     private List<NatsServerProcess> servers = List.of();
 
-    private NatsServerExtension(int nodes, boolean jetStream) {
+    private NatsServerExtension(int nodes, boolean jetStream, boolean secured) {
         this.nodes = nodes;
         this.jetStream = jetStream;
+        this.secured = secured;
     }
 
-    /** One server. */
+    /** One secured server. */
     public static NatsServerExtension single() {
-        return new NatsServerExtension(1, false);
+        return new NatsServerExtension(1, false, true);
     }
 
     /** Several servers joined in one cluster; clients given {@link #url()} can reach and fail over to each. */
@@ -48,17 +57,26 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
         if (nodes < 2) {
             throw new IllegalArgumentException("a cluster needs at least 2 nodes, got " + nodes);
         }
-        return new NatsServerExtension(nodes, false);
+        return new NatsServerExtension(nodes, false, true);
     }
 
     /** The same servers with JetStream enabled, each with a store directory of its own. */
     public NatsServerExtension withJetStream() {
-        return new NatsServerExtension(nodes, true);
+        return new NatsServerExtension(nodes, true, secured);
+    }
+
+    /**
+     * The same servers open: plaintext, anyone connects. Only for a test of what natrix does without security
+     * (its open mode); every other test runs secured.
+     */
+    public NatsServerExtension open() {
+        return new NatsServerExtension(nodes, jetStream, false);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        servers = NatsServerProcess.start(nodes, jetStream);
+        servers = secured ? NatsServerProcess.start(nodes, jetStream, 0, TestKeys.security())
+                : NatsServerProcess.start(nodes, jetStream);
     }
 
     @Override
@@ -71,6 +89,30 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
     public String url() {
         requireStarted();
         return servers.stream().map(NatsServerProcess::url).collect(Collectors.joining(","));
+    }
+
+    /** The keys and certificates the servers require (this JVM's {@link TestKeys}); none when {@link #open()}. */
+    public NatsSecurity security() {
+        if (!secured) {
+            throw new IllegalStateException("these servers are open: they have no keys");
+        }
+        return TestKeys.security();
+    }
+
+    /** The seed file of the {@link NatsSecurity#ADMIN} user, whom the servers allow everything. */
+    public Path seed() {
+        return security().seed(NatsSecurity.ADMIN);
+    }
+
+    /** The certificate authority a client trusts to reach the servers (PEM). */
+    public Path ca() {
+        return security().ca();
+    }
+
+    /** A jnats connection's options for these servers: their URLs and, when secured, the admin's key and the CA. */
+    public Options.Builder options() {
+        Options.Builder options = new Options.Builder().servers(url().split(","));
+        return secured ? security().as(NatsSecurity.ADMIN, options) : options;
     }
 
     /** The servers, in start order. */

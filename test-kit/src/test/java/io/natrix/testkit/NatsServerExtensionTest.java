@@ -22,14 +22,38 @@ class NatsServerExtensionTest {
         nats.beforeAll(null);
         System.out.printf("single server ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         String url = nats.url();
-        try (Connection connection = Nats.connect(url)) {
+        Options options = nats.options().maxReconnects(0).connectionTimeout(Duration.ofSeconds(5)).build();
+        try (Connection connection = Nats.connect(options)) {
             assertThat(connection.getStatus()).isEqualTo(Connection.Status.CONNECTED);
         } finally {
             nats.afterAll(null);
         }
         assertThatThrownBy(nats::url).isInstanceOf(IllegalStateException.class).hasMessageContaining("@RegisterExtension");
-        assertThatThrownBy(() -> Nats.connect(new Options.Builder().server(url).maxReconnects(0)
-                .connectionTimeout(Duration.ofMillis(300)).build())).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> Nats.connect(options)).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void aServerIsSecuredUnlessAskedOpen() throws Exception {
+        NatsServerExtension secured = NatsServerExtension.single();
+        NatsServerExtension open = NatsServerExtension.single().open();
+        secured.beforeAll(null);
+        open.beforeAll(null);
+        try {
+            assertThat(secured.url()).startsWith("tls://");
+            // an anonymous client over TLS is refused: the server wants a user
+            Options anonymous = new Options.Builder().server(secured.url()).maxReconnects(0)
+                    .connectionTimeout(Duration.ofSeconds(2)).truststorePath(secured.ca().resolveSibling("truststore.p12").toString())
+                    .truststorePassword("changeit".toCharArray()).build();
+            assertThatThrownBy(() -> Nats.connect(anonymous)).isInstanceOf(Exception.class);
+            assertThat(open.url()).startsWith("nats://");
+            assertThatThrownBy(open::seed).isInstanceOf(IllegalStateException.class).hasMessageContaining("open");
+            try (Connection connection = Nats.connect(open.url())) {
+                assertThat(connection.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+            }
+        } finally {
+            secured.afterAll(null);
+            open.afterAll(null);
+        }
     }
 
     @Test
@@ -38,8 +62,8 @@ class NatsServerExtensionTest {
         long started = System.nanoTime();
         nats.beforeAll(null);
         System.out.printf("3-node cluster ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-        try (Connection first = Nats.connect(nats.servers().get(0).url());
-             Connection last = Nats.connect(nats.servers().get(2).url())) {
+        try (Connection first = Nats.connect(nats.security().as(NatsSecurity.ADMIN, new Options.Builder().server(nats.servers().get(0).url())).build());
+             Connection last = Nats.connect(nats.security().as(NatsSecurity.ADMIN, new Options.Builder().server(nats.servers().get(2).url())).build())) {
             Subscription subscription = last.subscribe("routed");
             last.flush(Duration.ofSeconds(1));
             Duration waited = Duration.ZERO;
@@ -62,7 +86,7 @@ class NatsServerExtensionTest {
     void withJetStreamEachServerHasItsOwnStore() throws Exception {
         NatsServerExtension nats = NatsServerExtension.single().withJetStream();
         nats.beforeAll((ExtensionContext) null);
-        try (Connection connection = Nats.connect(nats.url())) {
+        try (Connection connection = Nats.connect(nats.options().build())) {
             assertThat(connection.getServerInfo().isJetStreamAvailable()).isTrue();
         } finally {
             nats.afterAll(null);
@@ -71,7 +95,7 @@ class NatsServerExtensionTest {
 
     @Test
     void killEndsTheServerAtOnceLikeACrash() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
         long pid = server.pid();
         assertThat(ProcessHandle.of(pid)).hasValueSatisfying(handle -> assertThat(handle.isAlive()).isTrue());
         server.kill();

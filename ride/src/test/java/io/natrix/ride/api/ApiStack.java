@@ -10,6 +10,7 @@ import io.natrix.ride.eta.EtaService;
 import io.natrix.ride.geo.GeoIndex;
 import io.natrix.ride.geo.GeoService;
 import io.natrix.ride.users.UsersService;
+import io.natrix.testkit.NatsServerExtension;
 
 import java.time.Duration;
 
@@ -26,10 +27,10 @@ final class ApiStack implements AutoCloseable {
     final Gateway gateway;
     final String base;
 
-    ApiStack(String natsUrl) {
-        Provision.storage(natsUrl, 1);
-        services = Natrix.builder().servers(natsUrl).shutdownHook(false).connect();
-        edge = Natrix.builder().servers(natsUrl).shutdownHook(false).connect();
+    ApiStack(NatsServerExtension nats) {
+        Provision.storage(nats, 1);
+        services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
         UsersService.start(services);
         geo = GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
         EtaService.startQuick(services);

@@ -50,7 +50,7 @@ class FloodOfBadRequestsTest {
 
     @Test
     void validRidersGetNo503WhileBadRequestsFloodAColdSystem() throws Exception {
-        try (ApiStack stack = new ApiStack(nats.url());
+        try (ApiStack stack = new ApiStack(nats);
              HttpClient http = HttpClient.newHttpClient();
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Natrix services = stack.services;

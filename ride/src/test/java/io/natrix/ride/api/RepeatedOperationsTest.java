@@ -36,7 +36,7 @@ class RepeatedOperationsTest {
 
     @BeforeAll
     static void start() {
-        stack = new ApiStack(nats.url());
+        stack = new ApiStack(nats);
     }
 
     @AfterAll

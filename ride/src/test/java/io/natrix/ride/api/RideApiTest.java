@@ -39,7 +39,7 @@ class RideApiTest {
 
     @BeforeAll
     static void provision() {
-        Provision.storage(nats.url(), 1);
+        Provision.storage(nats, 1);
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -47,8 +47,8 @@ class RideApiTest {
 
     @Test
     void aRiderRequestsADriverAcceptsPicksUpAndCompletesThroughTheGateway() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).shutdownHook(false).connect()) {
+        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
             UsersService.start(services);
             GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
             EtaService.startQuick(services);

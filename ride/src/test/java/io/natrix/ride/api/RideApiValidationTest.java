@@ -48,7 +48,7 @@ class RideApiValidationTest {
 
     @BeforeAll
     static void start() {
-        stack = new ApiStack(nats.url());
+        stack = new ApiStack(nats);
         edge = stack.edge;
         geo = stack.geo;
         base = stack.base;

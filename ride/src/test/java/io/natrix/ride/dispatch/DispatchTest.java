@@ -1,5 +1,7 @@
 package io.natrix.ride.dispatch;
 
+import io.natrix.testkit.NatsSecurity;
+
 import io.natrix.ride.geo.GeoApi;
 import io.natrix.ride.geo.GeoMessages.DriverAvailability;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,10 +55,10 @@ class DispatchTest {
 
     @BeforeEach
     void startGeoAndEta() throws Exception {
-        nats = NatsServerProcess.start(1, true).getFirst();
-        Provision.storage(nats.url(), 1);
-        services = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
-        client = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        nats = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
+        Provision.storage(nats.url(), NatsSecurity.forTests(), 1);
+        services = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        client = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
         GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
         EtaService.startQuick(services);
     }
@@ -190,7 +192,7 @@ class DispatchTest {
 
     @Test
     void fiftyRidersAtOnceNearTwentyDriversOnTwoInstancesNeverDoubleAssign() throws Exception {
-        Natrix second = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        Natrix second = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
         closing.add(second);
         dispatch(services);
         dispatch(second);
@@ -224,7 +226,7 @@ class DispatchTest {
 
     @Test
     void aRestartedInstanceResumesRidesFromTheStream() throws Exception {
-        Natrix first = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        Natrix first = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
         Dispatch original = Dispatch.start(first, FAST.offerTimeout(Duration.ofSeconds(2)).matchingWindow(Duration.ofSeconds(30)));
         Ride waiting = call("RequestRide", new RequestRide("rider-9", 32.0853, 34.7818)); // no driver yet
         original.close();
@@ -232,7 +234,7 @@ class DispatchTest {
 
         driverAt("late", 32.0856, 34.7820);
         drivers(true, "late");
-        Natrix restarted = Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        Natrix restarted = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
         closing.add(restarted);
         dispatch(restarted);
         assertThat(call("GetRide", new GetRide(waiting.rideId())).status()).as("rebuilt from the stream").isEqualTo(Status.REQUESTED);

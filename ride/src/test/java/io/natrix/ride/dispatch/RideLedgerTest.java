@@ -31,7 +31,7 @@ class RideLedgerTest {
 
     @BeforeAll
     static void open() throws Exception {
-        connection = Nats.connect(nats.url());
+        connection = Nats.connect(nats.options().build());
         RideStorage.provision(connection, 3);
         ledger = RideLedger.open(connection);
     }

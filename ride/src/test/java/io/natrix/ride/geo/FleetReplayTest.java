@@ -25,7 +25,7 @@ class FleetReplayTest {
 
     @Test
     void aReplaySlowerThanTheFleetStillEndsAtWhatWasStoredWhenItBegan() throws Exception {
-        try (Connection connection = Nats.connect(nats.url())) {
+        try (Connection connection = Nats.connect(nats.options().build())) {
             JetStreamManagement streams = connection.jetStreamManagement();
             streams.addStream(StreamConfiguration.builder().name("FLEET_REPLAY_TEST").subjects("replay.fleet.>")
                     .storageType(StorageType.Memory).maxMessages(2_000).build());

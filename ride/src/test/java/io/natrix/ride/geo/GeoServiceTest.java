@@ -30,11 +30,11 @@ class GeoServiceTest {
 
     @BeforeAll
     static void provision() {
-        Provision.storage(nats.url(), 1);
+        Provision.storage(nats, 1);
     }
 
     static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     static NearbyDrivers nearby(Natrix natrix, double lat, double lng, double radius) {

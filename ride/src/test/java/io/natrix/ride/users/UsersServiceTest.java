@@ -29,11 +29,11 @@ class UsersServiceTest {
 
     @BeforeAll
     static void provision() {
-        Provision.storage(nats.url(), 1);
+        Provision.storage(nats, 1);
     }
 
     static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).shutdownHook(false).connect();
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     static User call(Natrix natrix, String endpoint, Object request) {
