@@ -91,6 +91,8 @@ final class DefaultNatrix implements Natrix {
                 // jnats writes and flushes every request on its own by default; letting its writer batch what is
                 // queued instead took natrix call from 23k to 79k req/s at 256 callers (BENCHMARKS.md, peers)
                 .dontForceFlushOnRequest()
+                // jnats's own socket waits 1 s for its reader at every close and reconnect over TLS; this one not
+                .dataPortType(io.natrix.jnats.PromptCloseDataPort.class.getName())
                 .errorListener(errors)
                 .executor(natsExecutor)
                 .readerThreadFactory(Thread.ofPlatform().name("natrix-nats-reader-", 0).daemon().factory())
