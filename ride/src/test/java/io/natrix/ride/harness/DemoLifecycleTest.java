@@ -72,10 +72,22 @@ class DemoLifecycleTest {
 
     /** Waits for the apps' first status line; failing, says what the demo printed and whether it still runs. */
     static void awaitStatusLine(Process demo, List<String> output) {
-        await().atMost(Duration.ofSeconds(120)).alias("a status line from the demo").untilAsserted(() -> assertThat(output)
+        awaitLine(demo, output, "a status line from the demo", line -> line.matches("\\s*\\d+s  drivers .*"));
+    }
+
+    /**
+     * Waits until every process has started and the system answers: both gateways answered nearby queries and
+     * the users service (the simulated apps start after it, inside the demo's own JVM).
+     */
+    static void awaitReady(Process demo, List<String> output) {
+        awaitLine(demo, output, "the demo's 'system ready' line", line -> line.startsWith("system ready: "));
+    }
+
+    private static void awaitLine(Process demo, List<String> output, String what, java.util.function.Predicate<String> line) {
+        await().atMost(Duration.ofSeconds(120)).alias(what).untilAsserted(() -> assertThat(output)
                 .as("the demo's output so far (%s)%n%s", demo.isAlive() ? "still running" : "ended with " + demo.exitValue(),
                         String.join("\n", output))
-                .anyMatch(line -> line.matches("\\s*\\d+s  drivers .*")));
+                .anyMatch(line));
     }
 
     static void signal(Process process, String signal) throws Exception {
@@ -88,8 +100,8 @@ class DemoLifecycleTest {
         List<String> output = new CopyOnWriteArrayList<>();
         Process demo = demo(output, "--port", "0");
         try {
-            // the apps run: a status line (riders start after the drivers, once these show in nearby answers)
-            awaitStatusLine(demo, output);
+            // every process started and the system answers (the apps, started after this, run in the demo's JVM)
+            awaitReady(demo, output);
             List<ProcessHandle> started = demo.toHandle().descendants().toList();
             List<String> commands = started.stream().map(child -> child.info().commandLine().orElse("")).toList();
             assertThat(commands).as("the demo's nats-server").anyMatch(command -> command.contains("nats-server --config"));
