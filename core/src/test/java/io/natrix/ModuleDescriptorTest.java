@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Core's module descriptor, as a JPMS application would meet it: resolved against the very jars the build uses,
- * it exports the API and the SPI and nothing else.
+ * it exports the API and the SPI to everyone, and to jnats alone the socket jnats builds by name.
  */
 class ModuleDescriptorTest {
 
@@ -30,8 +30,14 @@ class ModuleDescriptorTest {
             descriptor = ModuleDescriptor.read(in);
         }
         assertThat(descriptor.name()).isEqualTo("io.natrix");
-        assertThat(descriptor.exports()).map(ModuleDescriptor.Exports::source).containsExactlyInAnyOrder("io.natrix", "io.natrix.spi");
-        assertThat(descriptor.exports()).allMatch(export -> !export.isQualified());
+        assertThat(descriptor.exports()).filteredOn(export -> !export.isQualified()).map(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("io.natrix", "io.natrix.spi");
+        // the socket jnats builds by name, for jnats alone
+        assertThat(descriptor.exports()).filteredOn(ModuleDescriptor.Exports::isQualified)
+                .singleElement().satisfies(export -> {
+                    assertThat(export.source()).isEqualTo("io.natrix.jnats");
+                    assertThat(export.targets()).containsExactly("io.nats.jnats");
+                });
         assertThat(descriptor.packages()).as("every package of core is in the module").contains("io.natrix", "io.natrix.spi");
 
         // the jars of core's own dependencies, from the test's class path (test libraries left out)
@@ -47,5 +53,14 @@ class ModuleDescriptorTest {
         Module core = layer.findModule("io.natrix").orElseThrow();
         assertThat(core.getDescriptor().requires()).map(ModuleDescriptor.Requires::name).contains("io.nats.jnats");
         assertThat(layer.findLoader("io.natrix").loadClass("io.natrix.Natrix").getModule()).isEqualTo(core);
+        // jnats, a module there, can build natrix's socket by its name, as natrix asks it to
+        ClassLoader loader = layer.findLoader("io.nats.jnats");
+        Class<?> builderClass = loader.loadClass("io.nats.client.Options$Builder");
+        Object builder = builderClass.getConstructor().newInstance();
+        builderClass.getMethod("dataPortType", String.class).invoke(builder, "io.natrix.jnats.PromptCloseDataPort");
+        Object options = builderClass.getMethod("build").invoke(builder);
+        Object dataPort = options.getClass().getMethod("buildDataPort").invoke(options);
+        assertThat(dataPort.getClass().getName()).isEqualTo("io.natrix.jnats.PromptCloseDataPort");
+        assertThat(dataPort.getClass().getModule()).isEqualTo(core);
     }
 }

@@ -3,8 +3,14 @@ package io.natrix.ride.sim;
 import io.natrix.Natrix;
 import io.natrix.ride.RideStack;
 import io.natrix.ride.dispatch.DispatchConfig;
+import io.natrix.ride.RideSecurity;
+import io.natrix.testkit.Folders;
+import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +18,9 @@ import java.util.List;
 /**
  * {@code ./natrix sim [--gateway URL[,URL]] [--ingest WS_URL[,WS_URL]] [--drivers 200] [--riders 50] [--duration 60s] [--request-every 30]
  * [--speed 12] [--port 8080]}. Without {@code --gateway} it runs the whole ride system in this process on a
- * nats-server it starts, with the gateway on {@code --port}. {@code --ingest} gives each gateway's ingest address,
+ * nats-server it starts, with the gateway on {@code --port}, secured as the demo is: TLS and nkeys on NATS (this one
+ * process connects as the admin), bearer tokens on HTTP, keyed from the demo's folder ({@code -Dnatrix.home},
+ * {@code .natrix/}) or, without one, from keys made for the run. {@code --ingest} gives each gateway's ingest address,
  * where its drivers open their location WebSockets.
  */
 public final class SimMain {
@@ -22,6 +30,11 @@ public final class SimMain {
             + " [--duration 60s] [--request-every 30] [--speed 12] [--port 8080]";
 
     private SimMain() {
+    }
+
+    private static Natrix admin(NatsServerProcess nats, RideSecurity security, String name) {
+        return Natrix.builder().servers(nats.url()).connectionName(name).shutdownHook(false)
+                .credentials(security.nats().seed(NatsSecurity.ADMIN)).trust(security.nats().ca()).connect();
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,14 +77,29 @@ public final class SimMain {
         Natrix edge = null;
         RideStack stack = null;
         if (gateways.isEmpty()) {
-            nats = NatsServerProcess.start(1, true).getFirst();
-            services = Natrix.builder().servers(nats.url()).connectionName("sim-services").shutdownHook(false).connect();
-            edge = Natrix.builder().servers(nats.url()).connectionName("sim-gateway").shutdownHook(false).connect();
-            stack = RideStack.services(services, DispatchConfig.defaults()).withGateway(edge, port);
+            String home = System.getProperty("natrix.home");
+            Path keys = home != null ? Path.of(home) : Files.createTempDirectory("natrix-sim-keys-");
+            if (home == null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Folders.delete(keys);
+                    } catch (IOException e) {
+                        System.err.println("natrix sim: could not remove its keys in " + keys + ": " + e.getMessage());
+                    }
+                }));
+            }
+            RideSecurity security = RideSecurity.reuse(keys);
+            nats = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();
+            services = admin(nats, security, "sim-services");
+            edge = admin(nats, security, "sim-gateway");
+            stack = RideStack.services(services, DispatchConfig.defaults(), security.tokens()).withGateway(edge, port);
             gateways = List.of("http://127.0.0.1:" + stack.port());
-            System.out.println("ride system on " + nats.url() + ", gateway on " + gateways.getFirst()
-                    + " (try: curl -N -H 'Accept: text/event-stream' '" + gateways.getFirst()
-                    + "/v1/riders/me/nearby?lat=32.08&lng=34.78')");
+            System.out.println("ride system on " + nats.url() + " (TLS, nkeys; keys in " + keys + "), gateway on "
+                    + gateways.getFirst() + " (bearer tokens)");
+            System.out.println("try:  TOKEN=$(curl -s -H 'Content-Type: application/json' -d '{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}' "
+                    + gateways.getFirst() + "/v1/riders | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')");
+            System.out.println("      curl -N -H \"Authorization: Bearer $TOKEN\" -H 'Accept: text/event-stream' '" + gateways.getFirst()
+                    + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
         }
         if (!ingest.isEmpty() && ingest.size() != gateways.size()) {
             System.err.println("give one --ingest address per --gateway\n" + USAGE);
