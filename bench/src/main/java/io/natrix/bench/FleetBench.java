@@ -278,13 +278,7 @@ final class FleetBench {
     }
 
     private static void delete(List<Path> logs) {
-        for (Path folder : logs) {
-            try {
-                Folders.delete(folder);
-            } catch (java.io.IOException e) {
-                System.out.println("could not delete " + folder + ": " + e.getMessage());
-            }
-        }
+        logs.forEach(folder -> Folders.deleteOrSay(folder, "natrix bench ride fleet"));
     }
 
     /**

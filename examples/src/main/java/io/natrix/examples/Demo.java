@@ -175,11 +175,7 @@ public final class Demo implements AutoCloseable {
         }
         if (ownedServer != null) {
             ownedServer.stop();
-            try {
-                Folders.delete(ownedKeys);
-            } catch (IOException e) {
-                System.err.println("natrix demo-core: could not remove its keys in " + ownedKeys + ": " + e.getMessage());
-            }
+            Folders.deleteOrSay(ownedKeys, "natrix demo-core");
         }
     }
 

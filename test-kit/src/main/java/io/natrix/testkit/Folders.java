@@ -12,6 +12,28 @@ public final class Folders {
     private Folders() {
     }
 
+    /**
+     * Removes {@code folder} as {@link #delete(Path)} does, for a clean-up that must not fail what it cleans after:
+     * a failure is told on standard error ({@code WHO: could not remove FOLDER: why}) and the folder stays.
+     *
+     * @return whether the folder is gone
+     */
+    public static boolean deleteOrSay(Path folder, String who) {
+        try {
+            delete(folder);
+            return true;
+        } catch (IOException e) {
+            System.err.println(who + ": could not remove " + folder + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Removes {@code folder} when this JVM exits (a shutdown hook; see {@link #deleteOrSay(Path, String)}). */
+    public static void deleteAtExit(Path folder, String who) {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("natrix-remove-" + folder.getFileName())
+                .unstarted(() -> deleteOrSay(folder, who)));
+    }
+
     /** Removes {@code folder} with all it holds; a folder already gone is no error. */
     public static void delete(Path folder) throws IOException {
         if (!Files.exists(folder)) {

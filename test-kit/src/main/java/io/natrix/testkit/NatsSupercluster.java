@@ -497,11 +497,7 @@ public final class NatsSupercluster implements AutoCloseable {
     @Override
     public void close() {
         all().stream().filter(java.util.Objects::nonNull).forEach(NatsServerProcess::stop);
-        try {
-            Folders.delete(dir);
-        } catch (IOException e) {
-            // a temp directory left behind is not worth failing for
-        }
+        Folders.deleteOrSay(dir, "natrix supercluster"); // a folder left behind fails nothing
     }
 
     @Override

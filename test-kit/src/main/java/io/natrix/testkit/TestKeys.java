@@ -22,13 +22,7 @@ final class TestKeys {
         if (security == null) {
             try {
                 Path dir = Files.createTempDirectory("natrix-test-keys-");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        Folders.delete(dir);
-                    } catch (IOException e) {
-                        System.err.println("natrix test kit: could not remove " + dir + ": " + e.getMessage());
-                    }
-                }, "natrix-test-keys-removal"));
+                Folders.deleteAtExit(dir, "natrix test kit");
                 security = NatsSecurity.generate(dir, Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not make a folder for the test servers' keys: " + e.getMessage(), e);

@@ -8,7 +8,6 @@ import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,13 +79,7 @@ public final class SimMain {
             String home = System.getProperty("natrix.home");
             Path keys = home != null ? Path.of(home) : Files.createTempDirectory("natrix-sim-keys-");
             if (home == null) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        Folders.delete(keys);
-                    } catch (IOException e) {
-                        System.err.println("natrix sim: could not remove its keys in " + keys + ": " + e.getMessage());
-                    }
-                }));
+                Folders.deleteAtExit(keys, "natrix sim");
             }
             RideSecurity security = RideSecurity.reuse(keys);
             nats = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();

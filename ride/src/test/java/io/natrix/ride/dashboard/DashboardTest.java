@@ -19,7 +19,6 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,11 +103,7 @@ class DashboardTest {
 
     /** The browser's profile, once it quit; one it still writes to stays where it is, which fails no test. */
     private static void deleteProfile(Path profile) {
-        try {
-            Folders.delete(profile);
-        } catch (IOException e) {
-            System.err.println("DashboardTest: the browser profile " + profile + " stays: " + e.getMessage());
-        }
+        Folders.deleteOrSay(profile, "DashboardTest (the browser's profile)");
     }
 
     private static ChromeDriver browser(Path profile) {
