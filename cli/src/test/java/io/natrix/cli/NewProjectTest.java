@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code natrix new}: the project it writes, in a folder outside this repository, builds offline against the local
@@ -60,6 +63,42 @@ class NewProjectTest {
         } finally {
             run.destroy(); // SIGTERM: the service drains and ends
             assertThat(run.waitFor(30, TimeUnit.SECONDS)).as("./run ends on SIGTERM").isTrue();
+        }
+
+        // without NATS_URL: on a secured nats-server of its own, which ends with it
+        Process own = start(project, Map.of(), "./run", "-o");
+        String url;
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(own.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> lines.lines()
+                    .filter(line -> line.startsWith("fares serving")).findFirst().orElse("ended without serving"));
+            Matcher on = Pattern.compile(" on (tls://\\S+);").matcher(serving.get(2, TimeUnit.MINUTES));
+            assertThat(on.find()).as("served on a secured server").isTrue();
+            url = on.group(1);
+            Path keys = project.resolve(".nats");
+            assertThat(Files.readString(project.resolve(".gitignore"))).contains(".nats/");
+            try (Natrix caller = Natrix.builder().servers(url).credentials(keys.resolve("admin.nk")).trust(keys.resolve("ca.pem"))
+                    .shutdownHook(false).connect()) {
+                Map<?, ?> answer = caller.call("ms.fares.Greet", Map.of("who", "Grace"), Map.class, Duration.ofSeconds(5));
+                assertThat(answer.get("text")).isEqualTo("Hello, Grace!");
+            }
+            assertThatThrownBy(() -> Natrix.builder().servers(url).trust(keys.resolve("ca.pem")).shutdownHook(false).connect())
+                    .as("an anonymous client").isInstanceOf(io.natrix.ConnectionException.class);
+        } finally {
+            own.destroy();
+            assertThat(own.waitFor(30, TimeUnit.SECONDS)).as("./run ends on SIGTERM").isTrue();
+        }
+        int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).alias("its nats-server stopped with it")
+                .until(() -> !listening(port));
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
         }
     }
 
