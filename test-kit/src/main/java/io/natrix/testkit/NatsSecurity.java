@@ -19,13 +19,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.io.OutputStream;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -36,9 +36,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -390,8 +390,9 @@ public final class NatsSecurity {
         private static GeneralNames alternativeNames(String names) {
             List<GeneralName> general = new ArrayList<>();
             for (String name : names.split(",")) {
-                String value = name.substring(name.indexOf(':') + 1);
-                switch (name.substring(0, name.indexOf(':')).toLowerCase(java.util.Locale.ROOT)) {
+                int colon = name.indexOf(':');
+                String value = name.substring(colon + 1);
+                switch (colon < 0 ? "" : name.substring(0, colon).toLowerCase(java.util.Locale.ROOT)) {
                     case "ip" -> general.add(new GeneralName(GeneralName.iPAddress, value));
                     case "dns" -> general.add(new GeneralName(GeneralName.dNSName, value));
                     default -> throw new IllegalArgumentException("a server name is ip:ADDRESS or dns:NAME, got " + name);
