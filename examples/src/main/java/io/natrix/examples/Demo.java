@@ -11,11 +11,10 @@ import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
