@@ -24,7 +24,8 @@ class CircuitBreakerTest {
     }
 
     private static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1))
+        return Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1))
                 .circuitBreaker(CircuitBreakerConfig.from(CircuitBreakers.defaultConfig())
                         .waitDurationInOpenState(Duration.ofMillis(300)).build())
                 .connect();
@@ -152,7 +153,8 @@ class CircuitBreakerTest {
 
     @Test
     void circuitBreakingCanBeTurnedOff() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker().connect()) {
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker().connect()) {
             for (int i = 0; i < 30; i++) {
                 assertThatThrownBy(() -> natrix.call("ms.gone.Get", new Ask("x"), Ask.class, Duration.ofSeconds(1)))
                         .isInstanceOf(NoRespondersException.class);

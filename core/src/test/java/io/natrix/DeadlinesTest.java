@@ -34,7 +34,8 @@ class DeadlinesTest {
 
     @BeforeAll
     static void start() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker()
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker()
                 .drainTimeout(Duration.ofSeconds(1)).connect();
         natrix.service("inner").version("1.0.0")
                 .endpoint("Budget", Ask.class, ask -> {

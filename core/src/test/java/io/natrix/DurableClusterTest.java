@@ -27,8 +27,10 @@ class DurableClusterTest {
         AtomicInteger deliveries = new AtomicInteger();
         AtomicInteger publishRetries = new AtomicInteger();
         // both on the first server (the list in order), which then dies: the worst case for each of them
-        try (Natrix publisher = Natrix.builder().servers(cluster.url()).credentials(cluster.seed()).trust(cluster.ca()).natsOptions(o -> o.noRandomize()).shutdownHook(false).connect();
-             Natrix worker = Natrix.builder().servers(cluster.url()).credentials(cluster.seed()).trust(cluster.ca()).natsOptions(o -> o.noRandomize()).shutdownHook(false).connect()) {
+        try (Natrix publisher = Natrix.builder().servers(cluster.url())
+                .credentials(cluster.seed()).trust(cluster.ca()).natsOptions(o -> o.noRandomize()).shutdownHook(false).connect();
+             Natrix worker = Natrix.builder().servers(cluster.url())
+                     .credentials(cluster.seed()).trust(cluster.ca()).natsOptions(o -> o.noRandomize()).shutdownHook(false).connect()) {
             Durable durable = Durable.stream("FARES", "ms.fares.completed").replicas(3).ackWait(Duration.ofSeconds(2));
             worker.service("fares").version("1.0.0").durableListener(durable, Fare.class, fare -> {
                 deliveries.incrementAndGet();

@@ -36,7 +36,8 @@ class DurableListenerTest {
 
     @BeforeAll
     static void connect() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
     }
 
     @AfterAll

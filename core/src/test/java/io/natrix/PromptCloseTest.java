@@ -37,6 +37,7 @@ class PromptCloseTest {
     }
 
     private static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        return Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 }

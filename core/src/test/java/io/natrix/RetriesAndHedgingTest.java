@@ -34,7 +34,8 @@ class RetriesAndHedgingTest {
 
     @BeforeAll
     static void start() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker()
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker()
                 .drainTimeout(Duration.ofSeconds(1)).connect();
         natrix.service("retry").version("1.0.0")
                 // the first request of each test sleeps past its attempt's share, the next ones answer at once
@@ -71,7 +72,8 @@ class RetriesAndHedgingTest {
         CallOptions options = CallOptions.timeout(Duration.ofSeconds(3)).retries(8)
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(200));
         AtomicInteger foundNobody = new AtomicInteger();
-        try (Natrix caller = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker().connect();
+        try (Natrix caller = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).noCircuitBreaker().connect();
              var background = Executors.newVirtualThreadPerTaskExecutor()) {
             caller.observe(hop -> new HopObserver.Scope() {
                 @Override

@@ -9,7 +9,8 @@ public final class TestNatrix {
     }
 
     public static Natrix connect(NatsServerExtension nats) {
-        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        return Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     /**

@@ -49,7 +49,8 @@ class CliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
         tracing = NatrixTracing.builder(natrix).serviceName("users").install();
         for (int instance = 0; instance < 2; instance++) {
             natrix.service("users").version("1.2.0").description("Riders and drivers")

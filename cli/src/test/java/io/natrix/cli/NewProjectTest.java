@@ -56,7 +56,8 @@ class NewProjectTest {
             CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> lines.lines()
                     .filter(line -> line.startsWith("fares serving")).findFirst().orElse("ended without serving"));
             assertThat(serving.get(2, TimeUnit.MINUTES)).contains("[ms.fares.Greet]");
-            try (Natrix caller = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+            try (Natrix caller = Natrix.builder().servers(nats.url())
+                    .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
                 Map<?, ?> answer = caller.call("ms.fares.Greet", Map.of("who", "Ada"), Map.class, Duration.ofSeconds(5));
                 assertThat(answer.get("text")).isEqualTo("Hello, Ada!");
             }

@@ -48,7 +48,8 @@ class CallFailuresTest {
 
     @BeforeAll
     static void startUsers() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
         natrix.service("users").version("1.0.0")
                 .endpoint("GetUser", GetUser.class, request -> switch (request.id()) {
                     case "missing" -> throw new ServiceException(404, "no user 'missing'");

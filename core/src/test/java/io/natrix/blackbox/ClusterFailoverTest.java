@@ -23,9 +23,11 @@ class ClusterFailoverTest {
         List<String> urls = cluster.servers().stream().map(s -> s.url()).toList();
         String serviceFirst = String.join(",", urls);
         String callerFirst = String.join(",", urls.get(2), urls.get(1), urls.get(0));
-        try (Natrix service = Natrix.builder().servers(serviceFirst).credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false)
+        try (Natrix service = Natrix.builder().servers(serviceFirst)
+                .credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false)
                      .natsOptions(o -> o.noRandomize()).connect();
-             Natrix caller = Natrix.builder().servers(callerFirst).credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false)
+             Natrix caller = Natrix.builder().servers(callerFirst)
+                     .credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false)
                      .natsOptions(o -> o.noRandomize()).connect()) {
             service.service("users").endpoint("GetUser", String.class, id -> "user " + id).start();
             assertThat(service.nats().getConnectedUrl()).contains(":" + cluster.servers().getFirst().port());
@@ -53,9 +55,11 @@ class ClusterFailoverTest {
     void aServiceOnAFrozenNodeFindsOutFromItsPingsAndMoves() {
         NatsServerProcess frozen = cluster.servers().get(1);
         List<String> urls = cluster.servers().stream().map(s -> s.url()).toList();
-        try (Natrix service = Natrix.builder().servers(String.join(",", urls.get(1), urls.get(2), urls.get(0))).credentials(cluster.seed()).trust(cluster.ca())
+        try (Natrix service = Natrix.builder().servers(String.join(",", urls.get(1), urls.get(2), urls.get(0)))
+                .credentials(cluster.seed()).trust(cluster.ca())
                      .shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).natsOptions(o -> o.noRandomize()).connect();
-             Natrix caller = Natrix.builder().servers(String.join(",", urls.get(2), urls.get(0))).credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false)
+             Natrix caller = Natrix.builder().servers(String.join(",", urls.get(2), urls.get(0)))
+                     .credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false)
                      .natsOptions(o -> o.noRandomize()).connect()) {
             service.service("fares").endpoint("Quote", String.class, id -> "fare " + id).start();
             assertThat(service.nats().getConnectedUrl()).contains(":" + frozen.port());

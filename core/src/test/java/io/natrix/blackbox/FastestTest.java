@@ -28,7 +28,8 @@ class FastestTest {
 
     @BeforeAll
     static void startEstimators() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(3)).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(3)).connect();
         estimator("Fast", 20);
         estimator("Accurate", 600);
         estimator("Thorough", 800);

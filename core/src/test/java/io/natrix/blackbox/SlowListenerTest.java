@@ -23,7 +23,8 @@ class SlowListenerTest {
     void aListenerThatFallsBehindIsReportedAndTheServiceGoesOn() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         AtomicInteger fastListenerGot = new AtomicInteger();
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
              Natrix publisher = TestNatrix.connect(nats)) {
             Service geo = natrix.service("geo")
                     .listenerBacklog(10)

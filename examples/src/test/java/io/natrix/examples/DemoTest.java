@@ -37,7 +37,8 @@ class DemoTest {
                 .natsOptions(o -> o.connectionTimeout(Duration.ofSeconds(2))).connect())
                 .isInstanceOf(io.natrix.ConnectionException.class);
         demo.close();
-        assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false)
+        assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url)
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false)
                 .natsOptions(o -> o.connectionTimeout(Duration.ofMillis(300))).connect())
                 .isInstanceOf(io.natrix.ConnectionException.class);
     }

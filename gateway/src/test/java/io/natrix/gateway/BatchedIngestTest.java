@@ -38,7 +38,8 @@ class BatchedIngestTest {
 
     @BeforeAll
     static void start() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
         gateway = Gateway.builder(natrix).port(0)
                 .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.pos.{driverId}")
                         .batched("ms.pos.batch", Duration.ofMillis(50)))

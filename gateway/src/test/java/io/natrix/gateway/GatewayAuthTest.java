@@ -57,7 +57,8 @@ class GatewayAuthTest {
         rider = issuer.issue(new Actor("RIDER", "r-1"), Duration.ofHours(1)).value();
         driver = issuer.issue(new Actor("DRIVER", "d-1"), Duration.ofHours(1)).value();
         admin = issuer.issue(new Actor(Actor.ADMIN, "ops"), Duration.ofHours(1)).value();
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
         // the service answers with what it received and who the request acts for
         natrix.service("echo").endpoint("Echo", Map.class, request -> Map.of("request", request,
                 "actor", RequestContext.current().flatMap(c -> c.header(RequestContext.ACTOR)).orElse("none"))).start();

@@ -40,8 +40,10 @@ class GatewayFailoverTest {
         String first = cluster.servers().getFirst().url();
         String others = String.join(",", cluster.servers().stream().skip(1).map(s -> s.url()).toList());
         // the gateway on the first server (which dies), the service on the others
-        try (Natrix edge = Natrix.builder().servers(first + "," + others).credentials(cluster.seed()).trust(cluster.ca()).natsOptions(o -> o.noRandomize()).shutdownHook(false).connect();
-             Natrix service = Natrix.builder().servers(others).credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false).connect();
+        try (Natrix edge = Natrix.builder().servers(first + "," + others)
+                .credentials(cluster.seed()).trust(cluster.ca()).natsOptions(o -> o.noRandomize()).shutdownHook(false).connect();
+             Natrix service = Natrix.builder().servers(others)
+                     .credentials(cluster.seed()).trust(cluster.ca()).shutdownHook(false).connect();
              HttpClient http = HttpClient.newHttpClient();
              var clients = Executors.newVirtualThreadPerTaskExecutor()) {
             service.service("orders").endpoint("Place", Map.class, request -> {

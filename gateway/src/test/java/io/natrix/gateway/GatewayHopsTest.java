@@ -33,7 +33,8 @@ class GatewayHopsTest {
     @Test
     void requestsAreHopsByRouteAndStatusAndTheObserversContextReachesTheService() throws Exception {
         List<String> hops = new CopyOnWriteArrayList<>();
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
             natrix.observe(hop -> {
                 if (hop.kind() != Hop.Kind.HTTP) {
                     return HopObserver.Scope.NONE;

@@ -49,7 +49,8 @@ class GatewayLimitsTest {
     static void start() {
         TokenKeys keys = TokenKeys.reuse(dir.resolve("tokens"));
         issuer = TokenIssuer.load(keys.signingKey());
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
         natrix.service("echo").endpoint("Echo", Map.class, request -> request).start();
         gateway = Gateway.builder(natrix).port(0)
                 .authentication(TokenVerifier.load(keys.publicKeys()))

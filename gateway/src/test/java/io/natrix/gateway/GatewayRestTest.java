@@ -55,7 +55,8 @@ class GatewayRestTest {
 
     @BeforeAll
     static void start() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
         natrix.service("users")
                 .endpoint("GetUser", Map.class, request -> switch (String.valueOf(request.get("id"))) {
                     case "missing" -> throw new ServiceException(404, "no user missing");

@@ -51,7 +51,8 @@ class GatewayStreamTest {
 
     @BeforeAll
     static void start() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
         natrix.service("geo").endpoint("Nearby", Map.class, request -> Map.of("riderId", request.get("riderId"),
                 "n", polls.incrementAndGet())).start();
         natrix.service("cells").endpoint("Nearby", JsonNode.class, request -> {

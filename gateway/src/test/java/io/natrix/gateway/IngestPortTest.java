@@ -46,7 +46,8 @@ class IngestPortTest {
 
     @BeforeAll
     static void connect() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     @AfterAll

@@ -43,9 +43,12 @@ class SharedBetweenGatewaysTest {
     @Test
     void oneGatewayAsksForBothAndTheOtherTakesOverWhenItStops() throws Exception {
         AtomicInteger asked = new AtomicInteger();
-        try (Natrix service = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeA = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeB = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix service = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edgeA = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edgeB = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              HttpClient http = HttpClient.newHttpClient()) {
             service.service("cells").endpoint("Nearby", JsonNode.class,
                     request -> Map.of("x", request.get("x").asDouble(), "n", asked.incrementAndGet())).start();
@@ -95,7 +98,8 @@ class SharedBetweenGatewaysTest {
     void aPollerStartingAsItsGatewayStopsEndsQuietly() throws Exception {
         List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        try (Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix edge = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
             SharedSubscriptions subscriptions = new SharedSubscriptions(edge.nats());
             SharedPolls polls = new SharedPolls(new PollAnswers(edge, StreamRoute.poll("/v1/cells", "ms.cells.Nearby",
                     INTERVAL), Natrix.defaultObjectMapper()), INTERVAL,
@@ -119,9 +123,12 @@ class SharedBetweenGatewaysTest {
      */
     @Test
     void aGatewaysFailedAskIsNotSharedAndDoesNotSilenceTheOthers() throws Exception {
-        try (Natrix service = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeA = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeB = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix service = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edgeA = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edgeB = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              HttpClient http = HttpClient.newHttpClient()) {
             service.service("slow-cells").endpoint("Nearby", JsonNode.class, request -> {
                 Thread.sleep(100);

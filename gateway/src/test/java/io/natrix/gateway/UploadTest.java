@@ -32,7 +32,8 @@ class UploadTest {
 
     @BeforeAll
     static void start() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
         gateway = Gateway.builder(natrix).port(0).uploads("/v1/uploads/{bucket}/{name}", "photos")
                 .maxUploadBytes(20 * 1024 * 1024).start();
     }

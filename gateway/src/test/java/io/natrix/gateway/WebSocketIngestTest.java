@@ -39,7 +39,8 @@ class WebSocketIngestTest {
     @ParameterizedTest
     @ValueSource(strings = {"gateway", "ingest"})
     void eachMessageIsPublishedAsItArrivesAndABadOneIsAnsweredOnTheSocket(String which) throws Exception {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).maxLineBytes(256).ingestPort(0)
                      .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint")).start()) {
             int port = which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow();
@@ -78,7 +79,8 @@ class WebSocketIngestTest {
     @ParameterizedTest
     @ValueSource(strings = {"gateway", "ingest"})
     void aTwoWaySocketDeliversItsOwnSubjectsMessagesBesideItsRejections(String which) throws Exception {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(LOCATIONS, "ms.geo.UpdatePoint")
                      .deliversOnWebSocket("ms.drivers.{driverId}.offers")).start()) {
             int port = which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow();
@@ -112,7 +114,8 @@ class WebSocketIngestTest {
     @ParameterizedTest
     @ValueSource(strings = {"gateway", "ingest"})
     void aClientThatReadsNoneOfItsDeliveriesIsToldAndClosedOnceItFallsTooFarBehind(String which) throws Exception {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(LOCATIONS, "ms.geo.UpdatePoint")
                      .deliversOnWebSocket("ms.drivers.{driverId}.offers")).start();
              Socket socket = new Socket("127.0.0.1", which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow())) {

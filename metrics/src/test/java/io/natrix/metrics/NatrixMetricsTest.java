@@ -51,7 +51,8 @@ class NatrixMetricsTest {
 
     @BeforeAll
     static void start() {
-        natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).connectionName("metrics-test").shutdownHook(false).connect();
+        natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).connectionName("metrics-test").shutdownHook(false).connect();
         users = natrix.service("users").version("1.0.0")
                 .endpoint("GetUser", GetUser.class, request -> {
                     if (request.id().equals("missing")) {

@@ -34,8 +34,10 @@ class SimulatorCountsErrorsTest {
 
     @Test
     void errorLinesOnTheNearbyStreamAreErrorsNeverUpdates() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0);
              Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
@@ -57,7 +59,8 @@ class SimulatorCountsErrorsTest {
 
     @Test
     void theAppsDoNotStartOnASystemThatDoesNotAnswerAndSayWhy() throws Exception {
-        try (Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix edge = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
                      0, 1, 3_600, 12, Duration.ofSeconds(10)))) {
@@ -66,7 +69,8 @@ class SimulatorCountsErrorsTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("the users service did not answer through http://127.0.0.1:" + gateway.port() + " within 3 s")
                     .hasMessageContaining("503");
-            try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+            try (Natrix services = Natrix.builder().servers(nats.url())
+                    .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
                  AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0)) {
                 assertThatThrownBy(() -> simulator.awaitReady(Duration.ofSeconds(3)))
                         .as("users answers, dispatch does not")
@@ -78,8 +82,10 @@ class SimulatorCountsErrorsTest {
 
     @Test
     void aDriverRefusedWhileGeoIsDownTriesAgainAndGetsOnlineOnceGeoIsUp() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0);
              Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),

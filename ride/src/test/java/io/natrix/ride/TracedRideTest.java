@@ -125,7 +125,8 @@ class TracedRideTest {
     }
 
     private static Natrix connect(List<AutoCloseable> open) {
-        Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
+        Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1)).connect();
         open.add(natrix);
         return natrix;
     }

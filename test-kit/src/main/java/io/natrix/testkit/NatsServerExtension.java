@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *
  *     @Test
  *     void answers() {
- *         try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).connect()) { ... }
+ *         try (Natrix natrix = Natrix.builder().servers(nats.url())
+ *                 .credentials(nats.seed()).trust(nats.ca()).connect()) { ... }
  *     }
  * }
  * }</pre>

@@ -29,7 +29,8 @@ class NatrixTracingTest {
     static final NatsServerExtension nats = NatsServerExtension.single();
 
     private static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        return Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     @Test

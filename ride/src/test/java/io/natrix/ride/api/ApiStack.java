@@ -29,8 +29,10 @@ final class ApiStack implements AutoCloseable {
 
     ApiStack(NatsServerExtension nats) {
         Provision.storage(nats, 1);
-        services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-        edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        edge = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
         UsersService.start(services);
         geo = GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
         EtaService.startQuick(services);

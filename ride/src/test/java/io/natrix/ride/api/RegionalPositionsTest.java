@@ -39,8 +39,10 @@ class RegionalPositionsTest {
 
     @Test
     void eachPositionGoesToItsRegionAndANearOneToTheNeighboursRingToo() throws Exception {
-        try (Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix listener = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix edge = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix listener = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              Gateway gateway = RideApi.routes(Gateway.builder(edge).port(0), Optional.of(REGIONS)).start()) {
             Map<String, List<String>> drivers = new ConcurrentHashMap<>(); // subject -> driver ids, in order
             Dispatcher heard = listener.nats().createDispatcher(message -> {

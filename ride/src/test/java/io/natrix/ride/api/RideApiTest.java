@@ -47,8 +47,10 @@ class RideApiTest {
 
     @Test
     void aRiderRequestsADriverAcceptsPicksUpAndCompletesThroughTheGateway() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
             UsersService.start(services);
             GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
             EtaService.startQuick(services);

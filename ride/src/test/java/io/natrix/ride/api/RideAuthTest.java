@@ -62,8 +62,10 @@ class RideAuthTest {
     static void start() {
         TokenKeys keys = TokenKeys.reuse(dir.resolve("tokens"));
         admin = TokenIssuer.load(keys.signingKey()).issue(new Actor(Actor.ADMIN, "ops"), Duration.ofHours(1)).value();
-        services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
-        edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
+        edge = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(2)).connect();
         stack = RideStack.services(services, DispatchConfig.defaults(), keys).withGateway(edge, 0);
         base = "http://127.0.0.1:" + stack.port();
     }

@@ -29,7 +29,8 @@ class EtaServiceTest {
 
     @Test
     void theQuickEstimateWinsWhenTheCarefulOneIsLate() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
             EtaService.startQuick(natrix);
             EtaService.startCareful(natrix, Duration.ofMillis(500));
             long started = System.nanoTime();
@@ -42,7 +43,8 @@ class EtaServiceTest {
 
     @Test
     void theCarefulEstimateIsUsedWhenItAnswersFirst() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
             EtaService.startCareful(natrix, Duration.ZERO);
             Etas etas = EtaService.estimate(natrix, REQUEST, Duration.ofMillis(500));
             assertThat(etas.estimator()).isEqualTo("careful"); // the quick service is not running
@@ -55,7 +57,8 @@ class EtaServiceTest {
 
     @Test
     void bothLateTimesOutCleanly() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
             EtaService.startCareful(natrix, Duration.ofSeconds(2));
             assertThatThrownBy(() -> EtaService.estimate(natrix, REQUEST, Duration.ofMillis(200)))
                     .isInstanceOf(CallTimeoutException.class);

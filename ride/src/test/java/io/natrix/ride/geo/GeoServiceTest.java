@@ -34,7 +34,8 @@ class GeoServiceTest {
     }
 
     static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        return Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     static NearbyDrivers nearby(Natrix natrix, double lat, double lng, double radius) {

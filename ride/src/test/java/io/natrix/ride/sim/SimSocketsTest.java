@@ -49,8 +49,10 @@ class SimSocketsTest {
 
     @Test
     void aDriverTicksOnceASecondItsPositionsGoOutAndABadOneIsAnsweredOnItsSocket() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("a")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();
@@ -84,8 +86,10 @@ class SimSocketsTest {
 
     @Test
     void anUpgradeWithoutTheDriversTokenIsRefusedWithItsStatus() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("b")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();
@@ -101,8 +105,10 @@ class SimSocketsTest {
 
     @Test
     void aGatewayThatGoesAwayEndsTheSocketAndTheSocketSaysWhy() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              HttpClient client = HttpClient.newHttpClient();
              SimSockets sockets = new SimSockets(bugs::add)) {
             RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("c")))
@@ -120,8 +126,10 @@ class SimSocketsTest {
 
     @Test
     void aLineStreamHandsOnEveryLineAsItComesAndARefusedOneSaysItsStatusAndWords() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("d")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();

@@ -31,8 +31,10 @@ class SimulatorProcessesTest {
 
     @Test
     void twoWorkersShareTheFleetAndTheirWindowsAddUp() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edge = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("keys")))
                      .withGateway(edge, 0)) {
             List<Process> processes;

@@ -30,9 +30,12 @@ class SimulatorTest {
     @Test
     void simulatedDriversAndRidersCompleteRidesThroughTwoGateways() throws Exception {
         TokenKeys keys = TokenKeys.reuse(dir.resolve("tokens"));
-        try (Natrix services = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeA = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeB = Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edgeA = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+             Natrix edgeB = Natrix.builder().servers(nats.url())
+                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
              // both stacks with the same token keys, as the demo's: a token from one gateway's sign-up works on the other
              RideStack stack = RideStack.services(services, DispatchConfig.defaults().matchingWindow(Duration.ofSeconds(10)), keys)
                      .withGateway(edgeA, 0);

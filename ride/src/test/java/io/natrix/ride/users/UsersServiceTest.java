@@ -33,7 +33,8 @@ class UsersServiceTest {
     }
 
     static Natrix connect() {
-        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        return Natrix.builder().servers(nats.url())
+                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
     }
 
     static User call(Natrix natrix, String endpoint, Object request) {
