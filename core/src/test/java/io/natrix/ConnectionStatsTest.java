@@ -16,7 +16,9 @@ class ConnectionStatsTest {
     @Test
     void callsAreCountedAndALostServerIsNotConnected() {
         NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).drainTimeout(Duration.ofMillis(200)).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(server.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).drainTimeout(Duration.ofMillis(200)).connect()) {
             natrix.service("counted").endpoint("Echo", String.class, text -> text).start();
             ConnectionStats before = natrix.connectionStats();
             for (int i = 0; i < 10; i++) {

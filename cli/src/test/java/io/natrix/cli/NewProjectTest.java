@@ -50,7 +50,9 @@ class NewProjectTest {
         assertThat(test.exitValue()).as(tested).isZero();
         assertThat(tested).contains("Tests run: 1, Failures: 0, Errors: 0");
 
-        Process run = start(project, Map.of("NATS_URL", nats.url(), "NATS_NKEY", nats.seed().toString(), "NATS_CA", nats.ca().toString()), "./run", "-o");
+        Map<String, String> given = Map.of("NATS_URL", nats.url(), "NATS_NKEY", nats.seed().toString(),
+                "NATS_CA", nats.ca().toString());
+        Process run = start(project, given, "./run", "-o");
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> lines.lines()

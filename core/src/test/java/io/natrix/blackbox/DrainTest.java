@@ -70,7 +70,9 @@ class DrainTest {
     @Test
     void closeDoesNotWaitOutTheDrainTimeoutWhenTheServerIsGone() {
         io.natrix.testkit.NatsServerProcess server = io.natrix.testkit.NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
-        Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(30))
+        Natrix natrix = Natrix.builder().servers(server.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).drainTimeout(Duration.ofSeconds(30))
                 .connect();
         natrix.service("orphan").endpoint("Hi", String.class, s -> "hi")
                 .broadcastListener("ms.orphan.Tick", String.class, s -> { })

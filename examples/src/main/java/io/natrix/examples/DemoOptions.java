@@ -9,7 +9,8 @@ import java.time.Duration;
  */
 record DemoOptions(String natsUrl, Path creds, Path ca, Duration duration, boolean smoke) {
 
-    static final String USAGE = "usage: natrix demo-core [--nats tls://host:4222 [--creds SEED_FILE --ca CA_PEM]] [--duration 30s] [--smoke]";
+    static final String USAGE = "usage: natrix demo-core [--nats tls://host:4222 [--creds SEED_FILE --ca CA_PEM]]"
+            + " [--duration 30s] [--smoke]";
 
     static DemoOptions parse(String... args) {
         String nats = null;

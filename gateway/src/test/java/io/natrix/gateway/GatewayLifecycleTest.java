@@ -37,7 +37,9 @@ class GatewayLifecycleTest {
     @Test
     void notReadyWhileNatsIsDownAndCallsAreAnswered503WhenNoReconnectComes() throws Exception {
         NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(server.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).route(Route.get("/v1/users/{id}", "ms.users.GetUser")).start()) {
             natrix.service("users").endpoint("GetUser", Map.class, request -> request).start();
             assertThat(get(gateway.port(), "/health/ready").statusCode()).isEqualTo(200);
@@ -60,7 +62,9 @@ class GatewayLifecycleTest {
     void closeFinishesRequestsInFlightThenRefusesConnections() throws Exception {
         NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
         Semaphore entered = new Semaphore(0);
-        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(server.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).connect();
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             natrix.service("reports").endpoint("Build", Map.class, request -> {
                 entered.release();
@@ -91,7 +95,9 @@ class GatewayLifecycleTest {
                 ]}
                 """);
         NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(server.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).routes(file).start()) {
             natrix.service("users").endpoint("GetUser", Map.class, request -> Map.of("user", request.get("id"))).start();
             HttpResponse<String> response = get(gateway.port(), "/v1/users/9");
@@ -107,7 +113,9 @@ class GatewayLifecycleTest {
     @Test
     void closeEndsOpenStreamsWithAFinalMessage() throws Exception {
         NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(server.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).connect()) {
             natrix.service("geo").endpoint("Nearby", Map.class, request -> Map.of("drivers", 3)).start();
             Gateway gateway = Gateway.builder(natrix).port(0)
                     .stream(StreamRoute.subscribe("/v1/offers", "ms.offers"))

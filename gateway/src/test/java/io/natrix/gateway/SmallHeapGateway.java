@@ -6,8 +6,8 @@ import io.natrix.Natrix;
 public final class SmallHeapGateway {
 
     public static void main(String[] args) throws Exception {
-        try (Natrix natrix = Natrix.builder().servers(args[0]).credentials(java.nio.file.Path.of(args[1])).trust(java.nio.file.Path.of(args[2]))
-                .shutdownHook(false).connect();
+        try (Natrix natrix = Natrix.builder().servers(args[0])
+                .credentials(java.nio.file.Path.of(args[1])).trust(java.nio.file.Path.of(args[2])).shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).uploads("/v1/uploads/{bucket}/{name}", "big").start()) {
             System.out.println("port " + gateway.port() + " maxHeap " + Runtime.getRuntime().maxMemory());
             System.out.flush();

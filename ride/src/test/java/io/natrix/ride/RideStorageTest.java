@@ -23,7 +23,9 @@ class RideStorageTest {
     @Test
     void aServiceOnUnprovisionedStorageFailsAtStartSayingWhatToDo() {
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
-        try (Natrix natrix = Natrix.builder().servers(server.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = Natrix.builder().servers(server.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).connect()) {
             assertThatThrownBy(() -> UsersService.start(natrix))
                     .hasMessageContaining("KV_users does not exist").hasMessageContaining("provisioned by an admin");
             assertThatThrownBy(() -> Dispatch.start(natrix, DispatchConfig.defaults()))
@@ -39,7 +41,8 @@ class RideStorageTest {
     @Test
     void provisioningTwiceChangesNothingAndBringsAnExistingStreamToItsLimits() throws Exception {
         NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
-        try (Connection admin = Nats.connect(NatsSecurity.forTests().as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder().server(server.url())).build())) {
+        try (Connection admin = Nats.connect(NatsSecurity.forTests().as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder().server(server.url()))
+                .build())) {
             JetStreamManagement management = admin.jetStreamManagement();
             management.addStream(StreamConfiguration.builder().name(RideStorage.RIDES).subjects(io.natrix.ride.dispatch.DispatchApi.EVENTS + ".>")
                     .storageType(StorageType.File).build()); // unbounded, as before storage was provisioned

@@ -366,7 +366,8 @@ public final class NatsSecurity {
                         caKeys);
                 Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()), StandardCharsets.US_ASCII);
                 Files.writeString(dir.resolve("server-cert.pem"), pem("CERTIFICATE", server.getEncoded()), StandardCharsets.US_ASCII);
-                privately(dir.resolve("server-key.pem"), pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+                byte[] serverKey = pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII);
+                privately(dir.resolve("server-key.pem"), serverKey);
                 KeyStore truststore = KeyStore.getInstance("PKCS12"); // the authority's certificate alone, for Java clients
                 truststore.load(null, null);
                 truststore.setCertificateEntry("ca", ca);

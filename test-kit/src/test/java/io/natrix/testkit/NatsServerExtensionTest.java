@@ -62,8 +62,8 @@ class NatsServerExtensionTest {
         long started = System.nanoTime();
         nats.beforeAll(null);
         System.out.printf("3-node cluster ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-        try (Connection first = Nats.connect(nats.security().as(NatsSecurity.ADMIN, new Options.Builder().server(nats.servers().get(0).url())).build());
-             Connection last = Nats.connect(nats.security().as(NatsSecurity.ADMIN, new Options.Builder().server(nats.servers().get(2).url())).build())) {
+        try (Connection first = Nats.connect(adminOn(nats, 0));
+             Connection last = Nats.connect(adminOn(nats, 2))) {
             Subscription subscription = last.subscribe("routed");
             last.flush(Duration.ofSeconds(1));
             Duration waited = Duration.ZERO;
@@ -104,5 +104,10 @@ class NatsServerExtensionTest {
         server.kill();
         server.stop();
         assertThat(server.toString()).contains("stopped");
+    }
+
+    /** A connection's options to node {@code node} alone, as the admin. */
+    private static Options adminOn(NatsServerExtension nats, int node) {
+        return nats.security().as(NatsSecurity.ADMIN, new Options.Builder().server(nats.servers().get(node).url())).build();
     }
 }

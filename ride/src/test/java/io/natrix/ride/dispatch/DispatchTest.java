@@ -57,10 +57,17 @@ class DispatchTest {
     void startGeoAndEta() throws Exception {
         nats = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
         Provision.storage(nats.url(), NatsSecurity.forTests(), 1);
-        services = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
-        client = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        services = connect();
+        client = connect();
         GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
         EtaService.startQuick(services);
+    }
+
+    /** A connection to this test's server, as its admin. */
+    Natrix connect() {
+        return Natrix.builder().servers(nats.url())
+                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .shutdownHook(false).connect();
     }
 
     @AfterEach
@@ -192,7 +199,7 @@ class DispatchTest {
 
     @Test
     void fiftyRidersAtOnceNearTwentyDriversOnTwoInstancesNeverDoubleAssign() throws Exception {
-        Natrix second = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        Natrix second = connect();
         closing.add(second);
         dispatch(services);
         dispatch(second);
@@ -226,7 +233,7 @@ class DispatchTest {
 
     @Test
     void aRestartedInstanceResumesRidesFromTheStream() throws Exception {
-        Natrix first = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        Natrix first = connect();
         Dispatch original = Dispatch.start(first, FAST.offerTimeout(Duration.ofSeconds(2)).matchingWindow(Duration.ofSeconds(30)));
         Ride waiting = call("RequestRide", new RequestRide("rider-9", 32.0853, 34.7818)); // no driver yet
         original.close();
@@ -234,7 +241,7 @@ class DispatchTest {
 
         driverAt("late", 32.0856, 34.7820);
         drivers(true, "late");
-        Natrix restarted = Natrix.builder().servers(nats.url()).credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca()).shutdownHook(false).connect();
+        Natrix restarted = connect();
         closing.add(restarted);
         dispatch(restarted);
         assertThat(call("GetRide", new GetRide(waiting.rideId())).status()).as("rebuilt from the stream").isEqualTo(Status.REQUESTED);
