@@ -20,10 +20,14 @@ class ExamplesTest {
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @Test
     void theCallerGetsTypedRepliesAndTypedErrorsFromTheUsersService() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = connect()) {
             assertThat(UsersCaller.lookUp(natrix, "1")).containsExactly("1: no instance is serving 'ms.users.GetUser': is the service running?");
             UsersService.start(natrix, "a");
             assertThat(UsersCaller.lookUp(natrix, "1", "42"))
@@ -33,8 +37,7 @@ class ExamplesTest {
 
     @Test
     void aTraceShowsWhichHopASlowRequestSpentItsTimeIn() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix natrix = connect();
              var tracing = io.natrix.tracing.NatrixTracing.builder(natrix).serviceName("examples").install()) {
             var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                     io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
@@ -49,8 +52,7 @@ class ExamplesTest {
 
     @Test
     void aTypedContractIsTheServicesWireApi() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = connect()) {
             TypedFares.start(natrix);
             assertThat(TypedFares.quoteAndReceipt(natrix, 7.5))
                     .isEqualTo("7.5 km: 11.50 (asked on [ms.fares.Quote, billing.receipts.Issue])");
@@ -63,8 +65,7 @@ class ExamplesTest {
 
     @Test
     void everyGeoInstanceHearsEveryPoint() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = connect()) {
             List<GeoBroadcast.Point> first = GeoBroadcast.listen(natrix);
             List<GeoBroadcast.Point> second = GeoBroadcast.listen(natrix);
             natrix.publish("ms.geo.UpdatePoint", new GeoBroadcast.Point("d1", 32.1, 34.8));
@@ -75,8 +76,7 @@ class ExamplesTest {
 
     @Test
     void theFastestEstimateIsTheQuickOne() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = connect()) {
             FastestEta.startEstimator(natrix, "quick", Duration.ofMillis(5));
             FastestEta.startEstimator(natrix, "careful", Duration.ofMillis(300));
             FastestEta.Eta eta = FastestEta.estimate(natrix, new FastestEta.Trip(32.0853, 34.7818, 32.1093, 34.8555));

@@ -40,15 +40,17 @@ class SharedBetweenGatewaysTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(500);
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @Test
     void oneGatewayAsksForBothAndTheOtherTakesOverWhenItStops() throws Exception {
         AtomicInteger asked = new AtomicInteger();
-        try (Natrix service = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeA = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeB = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix service = connect();
+             Natrix edgeA = connect();
+             Natrix edgeB = connect();
              HttpClient http = HttpClient.newHttpClient()) {
             service.service("cells").endpoint("Nearby", JsonNode.class,
                     request -> Map.of("x", request.get("x").asDouble(), "n", asked.incrementAndGet())).start();
@@ -98,8 +100,7 @@ class SharedBetweenGatewaysTest {
     void aPollerStartingAsItsGatewayStopsEndsQuietly() throws Exception {
         List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        try (Natrix edge = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix edge = connect()) {
             SharedSubscriptions subscriptions = new SharedSubscriptions(edge.nats());
             SharedPolls polls = new SharedPolls(new PollAnswers(edge, StreamRoute.poll("/v1/cells", "ms.cells.Nearby",
                     INTERVAL), Natrix.defaultObjectMapper()), INTERVAL,
@@ -123,12 +124,9 @@ class SharedBetweenGatewaysTest {
      */
     @Test
     void aGatewaysFailedAskIsNotSharedAndDoesNotSilenceTheOthers() throws Exception {
-        try (Natrix service = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeA = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeB = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix service = connect();
+             Natrix edgeA = connect();
+             Natrix edgeB = connect();
              HttpClient http = HttpClient.newHttpClient()) {
             service.service("slow-cells").endpoint("Nearby", JsonNode.class, request -> {
                 Thread.sleep(100);

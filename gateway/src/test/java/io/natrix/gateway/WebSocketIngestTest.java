@@ -36,11 +36,15 @@ class WebSocketIngestTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gateway", "ingest"})
     void eachMessageIsPublishedAsItArrivesAndABadOneIsAnsweredOnTheSocket(String which) throws Exception {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix natrix = connect();
              Gateway gateway = Gateway.builder(natrix).port(0).maxLineBytes(256).ingestPort(0)
                      .stream(StreamRoute.publish("/v1/drivers/{driverId}/locations", "ms.geo.UpdatePoint")).start()) {
             int port = which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow();
@@ -79,8 +83,7 @@ class WebSocketIngestTest {
     @ParameterizedTest
     @ValueSource(strings = {"gateway", "ingest"})
     void aTwoWaySocketDeliversItsOwnSubjectsMessagesBesideItsRejections(String which) throws Exception {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix natrix = connect();
              Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(LOCATIONS, "ms.geo.UpdatePoint")
                      .deliversOnWebSocket("ms.drivers.{driverId}.offers")).start()) {
             int port = which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow();
@@ -114,8 +117,7 @@ class WebSocketIngestTest {
     @ParameterizedTest
     @ValueSource(strings = {"gateway", "ingest"})
     void aClientThatReadsNoneOfItsDeliveriesIsToldAndClosedOnceItFallsTooFarBehind(String which) throws Exception {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix natrix = connect();
              Gateway gateway = Gateway.builder(natrix).port(0).ingestPort(0).stream(StreamRoute.publish(LOCATIONS, "ms.geo.UpdatePoint")
                      .deliversOnWebSocket("ms.drivers.{driverId}.offers")).start();
              Socket socket = new Socket("127.0.0.1", which.equals("gateway") ? gateway.port() : gateway.ingestPort().orElseThrow())) {

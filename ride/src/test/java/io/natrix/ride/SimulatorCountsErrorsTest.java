@@ -27,6 +27,11 @@ class SimulatorCountsErrorsTest {
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @BeforeAll
     static void provision() {
         Provision.storage(nats, 1);
@@ -34,10 +39,8 @@ class SimulatorCountsErrorsTest {
 
     @Test
     void errorLinesOnTheNearbyStreamAreErrorsNeverUpdates() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edge = connect();
              AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0);
              Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
@@ -59,8 +62,7 @@ class SimulatorCountsErrorsTest {
 
     @Test
     void theAppsDoNotStartOnASystemThatDoesNotAnswerAndSayWhy() throws Exception {
-        try (Natrix edge = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix edge = connect();
              Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),
                      0, 1, 3_600, 12, Duration.ofSeconds(10)))) {
@@ -69,8 +71,7 @@ class SimulatorCountsErrorsTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("the users service did not answer through http://127.0.0.1:" + gateway.port() + " within 3 s")
                     .hasMessageContaining("503");
-            try (Natrix services = Natrix.builder().servers(nats.url())
-                    .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+            try (Natrix services = connect();
                  AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0)) {
                 assertThatThrownBy(() -> simulator.awaitReady(Duration.ofSeconds(3)))
                         .as("users answers, dispatch does not")
@@ -82,10 +83,8 @@ class SimulatorCountsErrorsTest {
 
     @Test
     void aDriverRefusedWhileGeoIsDownTriesAgainAndGetsOnlineOnceGeoIsUp() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edge = connect();
              AutoCloseable users = RideRole.USERS.start(services, DispatchConfig.defaults(), 0);
              Gateway gateway = (Gateway) RideRole.GATEWAY.start(edge, DispatchConfig.defaults(), 0);
              Simulator simulator = new Simulator(new Simulator.Options(List.of("http://127.0.0.1:" + gateway.port()),

@@ -37,12 +37,15 @@ class RegionalPositionsTest {
 
     static final GeoRegions REGIONS = GeoRegions.parse("north:32.0,34.0,33.0,36.0;south:31.0,34.0,32.0,36.0");
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @Test
     void eachPositionGoesToItsRegionAndANearOneToTheNeighboursRingToo() throws Exception {
-        try (Natrix edge = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix listener = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix edge = connect();
+             Natrix listener = connect();
              Gateway gateway = RideApi.routes(Gateway.builder(edge).port(0), Optional.of(REGIONS)).start()) {
             Map<String, List<String>> drivers = new ConcurrentHashMap<>(); // subject -> driver ids, in order
             Dispatcher heard = listener.nats().createDispatcher(message -> {

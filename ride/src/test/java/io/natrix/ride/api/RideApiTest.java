@@ -37,6 +37,11 @@ class RideApiTest {
     @RegisterExtension
     static final NatsServerExtension nats = NatsServerExtension.single().withJetStream();
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @BeforeAll
     static void provision() {
         Provision.storage(nats, 1);
@@ -47,10 +52,8 @@ class RideApiTest {
 
     @Test
     void aRiderRequestsADriverAcceptsPicksUpAndCompletesThroughTheGateway() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix services = connect();
+             Natrix edge = connect()) {
             UsersService.start(services);
             GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
             EtaService.startQuick(services);

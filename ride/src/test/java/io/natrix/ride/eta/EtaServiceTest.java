@@ -27,10 +27,14 @@ class EtaServiceTest {
     static final EtaRequest REQUEST = new EtaRequest(32.0853, 34.7818, List.of(
             new Candidate("far", 32.1093, 34.8555), new Candidate("near", 32.0870, 34.7830)), NOON);
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @Test
     void theQuickEstimateWinsWhenTheCarefulOneIsLate() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = connect()) {
             EtaService.startQuick(natrix);
             EtaService.startCareful(natrix, Duration.ofMillis(500));
             long started = System.nanoTime();
@@ -43,8 +47,7 @@ class EtaServiceTest {
 
     @Test
     void theCarefulEstimateIsUsedWhenItAnswersFirst() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = connect()) {
             EtaService.startCareful(natrix, Duration.ZERO);
             Etas etas = EtaService.estimate(natrix, REQUEST, Duration.ofMillis(500));
             assertThat(etas.estimator()).isEqualTo("careful"); // the quick service is not running
@@ -57,8 +60,7 @@ class EtaServiceTest {
 
     @Test
     void bothLateTimesOutCleanly() {
-        try (Natrix natrix = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect()) {
+        try (Natrix natrix = connect()) {
             EtaService.startCareful(natrix, Duration.ofSeconds(2));
             assertThatThrownBy(() -> EtaService.estimate(natrix, REQUEST, Duration.ofMillis(200)))
                     .isInstanceOf(CallTimeoutException.class);

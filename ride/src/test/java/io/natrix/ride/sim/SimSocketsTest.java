@@ -47,12 +47,15 @@ class SimSocketsTest {
         assertThat(bugs).isEmpty();
     }
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @Test
     void aDriverTicksOnceASecondItsPositionsGoOutAndABadOneIsAnsweredOnItsSocket() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edge = connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("a")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();
@@ -86,10 +89,8 @@ class SimSocketsTest {
 
     @Test
     void anUpgradeWithoutTheDriversTokenIsRefusedWithItsStatus() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edge = connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("b")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();
@@ -105,10 +106,8 @@ class SimSocketsTest {
 
     @Test
     void aGatewayThatGoesAwayEndsTheSocketAndTheSocketSaysWhy() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edge = connect();
              HttpClient client = HttpClient.newHttpClient();
              SimSockets sockets = new SimSockets(bugs::add)) {
             RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("c")))
@@ -126,10 +125,8 @@ class SimSocketsTest {
 
     @Test
     void aLineStreamHandsOnEveryLineAsItComesAndARefusedOneSaysItsStatusAndWords() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edge = connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("d")))
                      .withGateway(edge, 0);
              HttpClient client = HttpClient.newHttpClient();

@@ -29,12 +29,15 @@ class SimulatorProcessesTest {
     @TempDir
     static Path dir;
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @Test
     void twoWorkersShareTheFleetAndTheirWindowsAddUp() throws Exception {
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edge = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edge = connect();
              RideStack stack = RideStack.services(services, DispatchConfig.defaults(), TokenKeys.reuse(dir.resolve("keys")))
                      .withGateway(edge, 0)) {
             List<Process> processes;

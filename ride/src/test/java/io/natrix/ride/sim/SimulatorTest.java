@@ -27,15 +27,17 @@ class SimulatorTest {
     @TempDir
     static Path dir;
 
+    /** A connection to this class's server, as its admin. */
+    private static Natrix connect() {
+        return Natrix.builder().servers(nats.url()).credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+    }
+
     @Test
     void simulatedDriversAndRidersCompleteRidesThroughTwoGateways() throws Exception {
         TokenKeys keys = TokenKeys.reuse(dir.resolve("tokens"));
-        try (Natrix services = Natrix.builder().servers(nats.url())
-                .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeA = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
-             Natrix edgeB = Natrix.builder().servers(nats.url())
-                     .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).connect();
+        try (Natrix services = connect();
+             Natrix edgeA = connect();
+             Natrix edgeB = connect();
              // both stacks with the same token keys, as the demo's: a token from one gateway's sign-up works on the other
              RideStack stack = RideStack.services(services, DispatchConfig.defaults().matchingWindow(Duration.ofSeconds(10)), keys)
                      .withGateway(edgeA, 0);
