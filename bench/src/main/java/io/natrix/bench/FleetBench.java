@@ -165,8 +165,8 @@ final class FleetBench {
         Runtime.getRuntime().addShutdownHook(cleanUp);
         List<String> gateways = ports.stream().map(port -> "http://127.0.0.1:" + port).toList();
         List<Path> logs = new ArrayList<>(List.of(pauses.folder())); // kept for a run that missed, deleted after one that held
-        boolean keepLogs = true;
-        boolean toldWhere = false;
+        boolean held = true; // every step so far held
+        boolean reachedTheEnd = false; // a run stopped midway keeps its logs too
         try {
             // every JVM logs its stops of the world, so a step that missed says which process stood still
             String[] jvm = java.util.stream.Stream.concat(options.serviceJvm().stream(), java.util.stream.Stream.of(pauses.jvmOption()))
@@ -189,7 +189,6 @@ final class FleetBench {
                     + " | errors (whole step) | CPU % by process | holds | longest stop of the world ms (whole step) | the machine |");
             System.out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|---|---|");
             Step largest = null;
-            boolean held = true; // every step so far held
             List<UnitCosts.Sample> measured = new ArrayList<>();
             List<UnitCosts.Sample> heldSamples = new ArrayList<>();
             for (Step step : options.steps()) {
@@ -239,11 +238,10 @@ final class FleetBench {
                     break;
                 }
             }
-            keepLogs = !held;
+            reachedTheEnd = true;
             System.out.println();
-            if (keepLogs) { // said here: the last two lines are the unit costs and the fleet held
+            if (!held) { // said here: the last two lines are the unit costs and the fleet held
                 System.out.println(logsKept(logs));
-                toldWhere = true;
             }
             if (simulator.counters().errors() > 0) {
                 System.out.println("the first error of each kind: " + simulator.firstOfEach());
@@ -261,10 +259,10 @@ final class FleetBench {
             } catch (IllegalStateException shuttingDown) {
                 // the hook does it
             }
-            if (!keepLogs) {
+            if (!reachedTheEnd) {
+                System.out.println(logsKept(logs));
+            } else if (held) {
                 delete(logs);
-            } else if (!toldWhere) {
-                System.out.println(logsKept(logs)); // a run that ended early
             }
         }
     }
