@@ -15,9 +15,9 @@ class ConnectionStatsTest {
 
     @Test
     void callsAreCountedAndALostServerIsNotConnected() {
-        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.temporary()).getFirst();
         try (Natrix natrix = Natrix.builder().servers(server.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).drainTimeout(Duration.ofMillis(200)).connect()) {
             natrix.service("counted").endpoint("Echo", String.class, text -> text).start();
             ConnectionStats before = natrix.connectionStats();

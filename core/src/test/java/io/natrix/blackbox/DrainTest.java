@@ -69,9 +69,9 @@ class DrainTest {
 
     @Test
     void closeDoesNotWaitOutTheDrainTimeoutWhenTheServerIsGone() {
-        io.natrix.testkit.NatsServerProcess server = io.natrix.testkit.NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        io.natrix.testkit.NatsServerProcess server = io.natrix.testkit.NatsServerProcess.start(1, false, 0, NatsSecurity.temporary()).getFirst();
         Natrix natrix = Natrix.builder().servers(server.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).drainTimeout(Duration.ofSeconds(30))
                 .connect();
         natrix.service("orphan").endpoint("Hi", String.class, s -> "hi")

@@ -6,14 +6,10 @@ import io.natrix.NatrixException;
 import io.natrix.examples.GeoBroadcast.Point;
 import io.natrix.examples.UsersService.GetUser;
 import io.natrix.examples.UsersService.User;
-import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +33,6 @@ public final class Demo implements AutoCloseable {
     static final int DRIVERS = 100;
 
     private final NatsServerProcess ownedServer;
-    private final Path ownedKeys;
     private final String url;
     private final Path creds;
     private final Path ca;
@@ -50,14 +45,9 @@ public final class Demo implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> load = new ArrayList<>();
 
-    /** On a secured server of its own. */
+    /** On a secured server of its own (keys for this JVM alone, removed when it exits). */
     Demo() {
-        try {
-            this.ownedKeys = Files.createTempDirectory("natrix-demo-core-keys-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not make a folder for the demo's keys", e);
-        }
-        NatsSecurity security = NatsSecurity.generate(ownedKeys, Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()));
+        NatsSecurity security = NatsSecurity.temporary();
         this.ownedServer = NatsServerProcess.start(1, false, 0, security).getFirst();
         this.url = ownedServer.url();
         this.creds = security.seed(NatsSecurity.ADMIN);
@@ -68,7 +58,6 @@ public final class Demo implements AutoCloseable {
     /** On the server at {@code natsUrl}, as the user of seed file {@code creds} trusting {@code ca} (both null: open). */
     Demo(String natsUrl, Path creds, Path ca) {
         this.ownedServer = null;
-        this.ownedKeys = null;
         this.url = natsUrl;
         this.creds = creds;
         this.ca = ca;
@@ -174,7 +163,6 @@ public final class Demo implements AutoCloseable {
         }
         if (ownedServer != null) {
             ownedServer.stop();
-            Folders.deleteOrSay(ownedKeys, "natrix demo-core");
         }
     }
 

@@ -36,9 +36,9 @@ class GatewayLifecycleTest {
 
     @Test
     void notReadyWhileNatsIsDownAndCallsAreAnswered503WhenNoReconnectComes() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.temporary()).getFirst();
         try (Natrix natrix = Natrix.builder().servers(server.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).route(Route.get("/v1/users/{id}", "ms.users.GetUser")).start()) {
             natrix.service("users").endpoint("GetUser", Map.class, request -> request).start();
@@ -60,10 +60,10 @@ class GatewayLifecycleTest {
 
     @Test
     void closeFinishesRequestsInFlightThenRefusesConnections() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.temporary()).getFirst();
         Semaphore entered = new Semaphore(0);
         try (Natrix natrix = Natrix.builder().servers(server.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).connect();
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             natrix.service("reports").endpoint("Build", Map.class, request -> {
@@ -94,9 +94,9 @@ class GatewayLifecycleTest {
                   {"method": "delete", "path": "/v1/users/{id}", "subject": "ms.users.DeleteUser"}
                 ]}
                 """);
-        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.temporary()).getFirst();
         try (Natrix natrix = Natrix.builder().servers(server.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).connect();
              Gateway gateway = Gateway.builder(natrix).port(0).routes(file).start()) {
             natrix.service("users").endpoint("GetUser", Map.class, request -> Map.of("user", request.get("id"))).start();
@@ -112,9 +112,9 @@ class GatewayLifecycleTest {
 
     @Test
     void closeEndsOpenStreamsWithAFinalMessage() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.temporary()).getFirst();
         try (Natrix natrix = Natrix.builder().servers(server.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).connect()) {
             natrix.service("geo").endpoint("Nearby", Map.class, request -> Map.of("drivers", 3)).start();
             Gateway gateway = Gateway.builder(natrix).port(0)

@@ -22,9 +22,9 @@ class RideStorageTest {
 
     @Test
     void aServiceOnUnprovisionedStorageFailsAtStartSayingWhatToDo() {
-        NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.temporary()).getFirst();
         try (Natrix natrix = Natrix.builder().servers(server.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).connect()) {
             assertThatThrownBy(() -> UsersService.start(natrix))
                     .hasMessageContaining("KV_users does not exist").hasMessageContaining("provisioned by an admin");
@@ -40,8 +40,8 @@ class RideStorageTest {
 
     @Test
     void provisioningTwiceChangesNothingAndBringsAnExistingStreamToItsLimits() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
-        try (Connection admin = Nats.connect(NatsSecurity.forTests().as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder().server(server.url()))
+        NatsServerProcess server = NatsServerProcess.start(1, true, 0, NatsSecurity.temporary()).getFirst();
+        try (Connection admin = Nats.connect(NatsSecurity.temporary().as(NatsSecurity.ADMIN, new io.nats.client.Options.Builder().server(server.url()))
                 .build())) {
             JetStreamManagement management = admin.jetStreamManagement();
             management.addStream(StreamConfiguration.builder().name(RideStorage.RIDES).subjects(io.natrix.ride.dispatch.DispatchApi.EVENTS + ".>")

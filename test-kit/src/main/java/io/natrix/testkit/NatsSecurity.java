@@ -121,12 +121,13 @@ public final class NatsSecurity {
     }
 
     /**
-     * This JVM's keys for tests, made on first use and removed when it exits: one {@link #ADMIN} user and one
-     * certificate authority, which {@link NatsServerExtension}'s servers share too. For a test that starts its
-     * servers itself ({@link NatsServerProcess#start(int, boolean, int, NatsSecurity)}).
+     * Keys for this JVM alone, made on first use and removed when it exits: one {@link #ADMIN} user and one
+     * certificate authority. What {@link NatsServerExtension}'s servers require, what a test that starts its servers
+     * itself passes to {@link NatsServerProcess#start(int, boolean, int, NatsSecurity)}, and what a program's own
+     * short-lived server needs (the core demo's).
      */
-    public static NatsSecurity forTests() {
-        return TestKeys.security();
+    public static NatsSecurity temporary() {
+        return TemporaryKeys.security();
     }
 
     /**

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * <p>Register it as a {@code static} field so one server serves the whole class (a start costs tens of
  * milliseconds; sharing keeps suites fast). {@link #cluster(int)} runs several servers routed into one
  * cluster (routes authenticated, over TLS), for failure tests that stop a node. The keys and certificates are
- * made once per JVM ({@link NatsSecurity#forTests()}: one user, {@link NatsSecurity#ADMIN}, allowed everything; a test of
+ * made once per JVM ({@link NatsSecurity#temporary()}: one user, {@link NatsSecurity#ADMIN}, allowed everything; a test of
  * permissions makes its own {@link NatsSecurity}). {@link #open()} is for tests of the open mode alone. If
  * {@code nats-server} is not installed the tests fail with the command that installs it.
  */
@@ -76,7 +76,7 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        servers = secured ? NatsServerProcess.start(nodes, jetStream, 0, NatsSecurity.forTests())
+        servers = secured ? NatsServerProcess.start(nodes, jetStream, 0, NatsSecurity.temporary())
                 : NatsServerProcess.start(nodes, jetStream);
     }
 
@@ -93,14 +93,14 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
     }
 
     /**
-     * The keys and certificates the servers require: this JVM's {@link NatsSecurity#forTests()}. An {@link #open()}
+     * The keys and certificates the servers require: this JVM's {@link NatsSecurity#temporary()}. An {@link #open()}
      * server has none.
      */
     public NatsSecurity security() {
         if (!secured) {
             throw new IllegalStateException("these servers are open: they have no keys");
         }
-        return NatsSecurity.forTests();
+        return NatsSecurity.temporary();
     }
 
     /** The seed file of the {@link NatsSecurity#ADMIN} user, whom the servers allow everything. */

@@ -95,7 +95,7 @@ class NatsServerExtensionTest {
 
     @Test
     void killEndsTheServerAtOnceLikeACrash() throws Exception {
-        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.forTests()).getFirst();
+        NatsServerProcess server = NatsServerProcess.start(1, false, 0, NatsSecurity.temporary()).getFirst();
         long pid = server.pid();
         assertThat(ProcessHandle.of(pid)).hasValueSatisfying(handle -> assertThat(handle.isAlive()).isTrue());
         server.kill();

@@ -54,6 +54,17 @@ public final class RideApi {
      * verifies tokens: sign-ups are open (they answer the token), a path's rider or driver id must be the
      * token's ({@code me} stands for it), and the ids in a body that say who acts are the token's.
      */
+    /**
+     * What to try first against a gateway that requires tokens, as a person types it: sign up as a rider (its
+     * answer holds the bearer token), then open that rider's nearby stream with it. Two lines, for a demo to print.
+     */
+    public static String tryIt(String gateway) {
+        return "try:  TOKEN=$(curl -s -H 'Content-Type: application/json' -d '{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}' "
+                + gateway + "/v1/riders | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')\n"
+                + "      curl -N -H \"Authorization: Bearer $TOKEN\" -H 'Accept: text/event-stream' '" + gateway
+                + "/v1/riders/me/nearby?lat=32.08&lng=34.78'";
+    }
+
     public static Gateway.Builder routes(Gateway.Builder gateway) {
         return routes(gateway, Optional.empty());
     }

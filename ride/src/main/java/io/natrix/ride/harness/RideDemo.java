@@ -1,6 +1,7 @@
 package io.natrix.ride.harness;
 
 import io.natrix.ride.RideSecurity;
+import io.natrix.ride.api.RideApi;
 import io.natrix.ride.sim.Simulator;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
@@ -109,10 +110,7 @@ public final class RideDemo {
                     .map(instance -> instance.role() + " " + instance.metrics().replace("http://127.0.0.1:", ":").replace("/metrics", ""))
                     .collect(Collectors.joining(", ")) + "  (http://127.0.0.1:PORT/metrics)");
             if (admin.isPresent()) {
-                System.out.println("try:  TOKEN=$(curl -s -H 'Content-Type: application/json' -d '{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}' "
-                        + gateways.getFirst() + "/v1/riders | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')");
-                System.out.println("      curl -N -H \"Authorization: Bearer $TOKEN\" -H 'Accept: text/event-stream' '" + gateways.getFirst()
-                        + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
+                System.out.println(RideApi.tryIt(gateways.getFirst()));
             } else {
                 System.out.println("try:  curl -N -H 'Accept: text/event-stream' '" + gateways.getFirst()
                         + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");

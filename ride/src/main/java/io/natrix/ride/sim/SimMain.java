@@ -4,6 +4,7 @@ import io.natrix.Natrix;
 import io.natrix.ride.RideStack;
 import io.natrix.ride.dispatch.DispatchConfig;
 import io.natrix.ride.RideSecurity;
+import io.natrix.ride.api.RideApi;
 import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
@@ -89,10 +90,7 @@ public final class SimMain {
             gateways = List.of("http://127.0.0.1:" + stack.port());
             System.out.println("ride system on " + nats.url() + " (TLS, nkeys; keys in " + keys + "), gateway on "
                     + gateways.getFirst() + " (bearer tokens)");
-            System.out.println("try:  TOKEN=$(curl -s -H 'Content-Type: application/json' -d '{\"name\":\"Ada\",\"phone\":\"+972 50 000 0001\"}' "
-                    + gateways.getFirst() + "/v1/riders | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')");
-            System.out.println("      curl -N -H \"Authorization: Bearer $TOKEN\" -H 'Accept: text/event-stream' '" + gateways.getFirst()
-                    + "/v1/riders/me/nearby?lat=32.08&lng=34.78'");
+            System.out.println(RideApi.tryIt(gateways.getFirst()));
         }
         if (!ingest.isEmpty() && ingest.size() != gateways.size()) {
             System.err.println("give one --ingest address per --gateway\n" + USAGE);

@@ -55,8 +55,8 @@ class DispatchTest {
 
     @BeforeEach
     void startGeoAndEta() throws Exception {
-        nats = NatsServerProcess.start(1, true, 0, NatsSecurity.forTests()).getFirst();
-        Provision.storage(nats.url(), NatsSecurity.forTests(), 1);
+        nats = NatsServerProcess.start(1, true, 0, NatsSecurity.temporary()).getFirst();
+        Provision.storage(nats.url(), NatsSecurity.temporary(), 1);
         services = connect();
         client = connect();
         GeoService.start(services, new GeoIndex(Duration.ofSeconds(30), System::currentTimeMillis));
@@ -66,7 +66,7 @@ class DispatchTest {
     /** A connection to this test's server, as its admin. */
     Natrix connect() {
         return Natrix.builder().servers(nats.url())
-                .credentials(NatsSecurity.forTests().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.forTests().ca())
+                .credentials(NatsSecurity.temporary().seed(NatsSecurity.ADMIN)).trust(NatsSecurity.temporary().ca())
                 .shutdownHook(false).connect();
     }
 
