@@ -74,9 +74,11 @@ class ClusterFailoverTest {
                 System.out.printf("calls answered again %d ms after the service's node froze%n",
                         Duration.ofNanos(System.nanoTime() - froze).toMillis());
                 // jnats's connection (JetStream, KV) finds out from its own pings and moves too, its TLS handshake
-                // a moment after natrix's own connection's (measured: 0.1 s later; 0.9 s before PromptCloseDataPort)
+                // a moment after natrix's own connection's (on jnats's own socket a second later: PromptCloseDataPort)
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                         .until(() -> service.nats().getConnectedUrl() != null);
+                System.out.printf("jnats's connection moved %d ms after the service's node froze%n",
+                        Duration.ofNanos(System.nanoTime() - froze).toMillis());
                 assertThat(service.nats().getConnectedUrl()).doesNotContain(":" + frozen.port());
             } finally {
                 frozen.resume();
