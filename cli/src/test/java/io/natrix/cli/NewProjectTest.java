@@ -86,7 +86,8 @@ class NewProjectTest {
                 assertThat(answer.get("text")).isEqualTo("Hello, Grace!");
             }
             assertThatThrownBy(() -> Natrix.builder().servers(url).trust(keys.resolve("ca.pem")).shutdownHook(false).connect())
-                    .as("an anonymous client").isInstanceOf(io.natrix.ConnectionException.class);
+                    .as("an anonymous client").isInstanceOf(io.natrix.ConnectionException.class)
+                    .hasMessageContaining("does not accept these credentials");
         } finally {
             own.destroy();
             assertThat(own.waitFor(30, TimeUnit.SECONDS)).as("./run ends on SIGTERM").isTrue();

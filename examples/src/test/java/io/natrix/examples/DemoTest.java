@@ -32,10 +32,10 @@ class DemoTest {
         Demo demo = new Demo();
         String url = demo.url();
         assertThat(url).as("its own server, secured").startsWith("tls://").isNotEqualTo(nats.url());
-        // an anonymous client is refused while it runs
-        assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url).shutdownHook(false)
+        // a client without a key is refused while it runs, though it trusts the server's authority (this JVM's keys)
+        assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url).trust(nats.ca()).shutdownHook(false)
                 .natsOptions(o -> o.connectionTimeout(Duration.ofSeconds(2))).connect())
-                .isInstanceOf(io.natrix.ConnectionException.class);
+                .isInstanceOf(io.natrix.ConnectionException.class).hasMessageContaining("does not accept these credentials");
         demo.close();
         assertThatThrownBy(() -> io.natrix.Natrix.builder().servers(url)
                 .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false)

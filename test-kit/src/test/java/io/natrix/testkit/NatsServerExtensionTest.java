@@ -1,6 +1,7 @@
 package io.natrix.testkit;
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,11 +43,22 @@ class NatsServerExtensionTest {
         open.beforeAll(null);
         try {
             assertThat(secured.url()).startsWith("tls://");
-            // an anonymous client over TLS is refused: the server wants a user
+            // an anonymous client over TLS, trusting the same authority, is refused: the server wants a user
+            try (Connection admin = Nats.connect(secured.options().build())) {
+                assertThat(admin.getStatus()).as("the same TLS settings with the admin's key").isEqualTo(Connection.Status.CONNECTED);
+            }
+            List<String> errors = new CopyOnWriteArrayList<>();
             Options anonymous = new Options.Builder().server(secured.url()).maxReconnects(0)
                     .connectionTimeout(Duration.ofSeconds(2)).truststorePath(secured.ca().resolveSibling("truststore.p12").toString())
-                    .truststorePassword("changeit".toCharArray()).build();
+                    .truststorePassword("changeit".toCharArray())
+                    .errorListener(new ErrorListener() {
+                        @Override
+                        public void errorOccurred(Connection connection, String error) {
+                            errors.add(error);
+                        }
+                    }).build();
             assertThatThrownBy(() -> Nats.connect(anonymous)).isInstanceOf(Exception.class);
+            assertThat(errors).as("what the server said").anyMatch(error -> error.contains("Authorization Violation"));
             assertThat(open.url()).startsWith("nats://");
             assertThatThrownBy(open::seed).isInstanceOf(IllegalStateException.class).hasMessageContaining("open");
             try (Connection connection = Nats.connect(open.url())) {
