@@ -312,14 +312,30 @@ final class CoreConnection implements AutoCloseable {
         }
 
         void read() {
-            ReaderAsCarrier.becomeReader();
+            read(new CoreReader(in, this));
+        }
+
+        /** Reads with {@code reader} on this thread until the socket ends or another thread takes the reading over. */
+        private void read(CoreReader reader) {
+            Thread self = Thread.currentThread();
+            ReaderAsCarrier.becomeReader(() -> takeOver(reader, self));
             try {
-                new CoreReader(in, this).run();
-                lost(this, new IOException("the server closed the connection"));
+                if (reader.run()) {
+                    lost(this, new IOException("the server closed the connection"));
+                }
             } catch (IOException | RuntimeException e) {
                 lost(this, e);
             } finally {
                 ReaderAsCarrier.leave();
+            }
+        }
+
+        /** A thread that {@code held} ran holds it ({@link ReaderWatch}): another reads on where it stopped. */
+        private void takeOver(CoreReader reader, Thread held) {
+            if (!over) {
+                Thread next = readerThread(() -> read(reader));
+                output.readBy(held, next);
+                next.start();
             }
         }
 
@@ -426,7 +442,7 @@ final class CoreConnection implements AutoCloseable {
                 connectedUrl = server.toString();
                 pingsOut.set(0);
                 status = Status.CONNECTED;
-                Thread reader = Thread.ofPlatform().daemon().name("natrix-core-reader " + settings.name()).unstarted(opened::read);
+                Thread reader = readerThread(opened::read);
                 output.attach(opened.out, reader);
                 reader.start();
             }
@@ -573,6 +589,10 @@ final class CoreConnection implements AutoCloseable {
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private Thread readerThread(Runnable read) {
+        return Thread.ofPlatform().daemon().name("natrix-core-reader " + settings.name()).unstarted(read);
     }
 
     /** One line of the server's, before the reader starts; {@code expected} (when not null) must begin it. */

@@ -81,6 +81,18 @@ final class CoreOutput implements AutoCloseable {
         drain();
     }
 
+    /** {@code next} reads the attached socket from now on in place of {@code held}, if that read it (see {@link #attach}). */
+    void readBy(Thread held, Thread next) {
+        lock.lock();
+        try {
+            if (reader == held) {
+                reader = next;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops sending; what is appended from now on waits for the next {@link #attach}. */
     void detach() {
         lock.lock();

@@ -45,18 +45,26 @@ final class CoreReader {
         this.events = events;
     }
 
-    /** Reads until the stream ends or fails; returns normally at its end. */
-    void run() throws IOException {
+    /**
+     * Reads until the stream ends or fails, or until another thread takes the reading over from this one (a
+     * virtual thread held it: {@link ReaderWatch}); returns true at the stream's end, false when another thread reads
+     * on from where this one stopped.
+     */
+    boolean run() throws IOException {
         // the loop's body is a method of its own, compiled once called a few thousand times: a loop is compiled
         // in place only after tens of thousands of iterations, and at one caller's pace (a read per round trip)
         // the reader's body ran interpreted for its first 14 s (issue 15)
-        while (readOnce()) {
-            // next read
-        }
+        Read read;
+        do {
+            read = readOnce();
+        } while (read == Read.ON);
+        return read == Read.END;
     }
 
-    /** One read from the socket and every whole message it completes; false at the stream's end. */
-    private boolean readOnce() throws IOException {
+    private enum Read { ON, END, TAKEN_OVER }
+
+    /** One read from the socket and every whole message it completes. */
+    private Read readOnce() throws IOException {
         if (start > 0 && start == end) {
             start = end = 0;
         }
@@ -71,15 +79,12 @@ final class CoreReader {
         }
         int read = in.read(buffer, end, buffer.length - end);
         if (read < 0) {
-            return false;
+            return Read.END;
         }
         end += read;
-        try {
-            parse();
-        } finally {
-            ReaderAsCarrier.runNext(in); // the virtual thread this read woke last, here rather than on a carrier
-        }
-        return true;
+        parse(); // if it fails, the thread it woke goes to the carriers when the reader leaves
+        // the virtual thread this read woke last, here rather than on a carrier
+        return ReaderAsCarrier.runNext(in) ? Read.ON : Read.TAKEN_OVER;
     }
 
     /** Handles every whole protocol message in the buffer; leaves {@code start} at the first partial one. */

@@ -2,6 +2,8 @@ package io.natrix;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -21,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Each owner of such threads (an endpoint, a builder from {@link Natrix#virtualThreads()}) has its own instance,
  * the threads' scheduler, and its {@link ReaderShare}: an owner whose threads hold the reader long is moved to the
- * carriers for a while.
+ * carriers for a while. A thread that cannot leave the reader while it waits (pinned) is seen by the
+ * {@link ReaderWatch}, and another thread reads on in the reader's place.
  *
  * <p>The JDK gives a virtual thread a scheduler of its own only through a constructor it keeps for its tests,
  * reached by reflection, which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED} (natrix's launchers give
@@ -82,10 +85,16 @@ final class ReaderAsCarrier implements Executor {
         }
     }
 
-    /** Makes the current (platform) thread a reader that runs the threads it wakes; {@link #leave} undoes it. */
-    static void becomeReader() {
+    /**
+     * Makes the current (platform) thread a reader that runs the threads it wakes; {@link #leave} undoes it. If one
+     * of them holds the reader for {@link ReaderWatch#HELD}, {@code takeOver} is called, from another thread, to
+     * start a thread that reads on in this one's place.
+     */
+    static void becomeReader(Runnable takeOver) {
         if (available()) {
-            SLOT.set(new Slot());
+            Slot slot = new Slot(takeOver);
+            SLOT.set(slot);
+            ReaderWatch.add(slot);
         }
     }
 
@@ -94,6 +103,7 @@ final class ReaderAsCarrier implements Executor {
         Slot slot = SLOT.get();
         if (slot != null) {
             SLOT.remove();
+            ReaderWatch.remove(slot);
             slot.toCarriers();
         }
     }
@@ -101,17 +111,18 @@ final class ReaderAsCarrier implements Executor {
     /**
      * Called by a reader when it has handled everything it read: runs the thread its reads woke last, unless more
      * bytes already wait on {@code socket}, in which case the thread goes to the carriers and the reader reads on.
+     * Returns false if that thread held the reader so long that another thread now reads in this one's place.
      */
-    static void runNext(InputStream socket) {
+    static boolean runNext(InputStream socket) {
         Slot slot = SLOT.get();
         if (slot == null || slot.task == null) {
-            return;
+            return true;
         }
         if (moreToRead(socket)) {
             slot.toCarriers();
-        } else {
-            slot.run();
+            return true;
         }
+        return slot.run();
     }
 
     private static boolean moreToRead(InputStream socket) {
@@ -135,10 +146,30 @@ final class ReaderAsCarrier implements Executor {
         SUPPORT.carriers.execute(task);
     }
 
-    /** The one thread a reader runs next, and its owner's share of the reader. Used by its reader thread only. */
-    private static final class Slot {
+    /**
+     * The one thread a reader runs next, and its owner's share of the reader; used by its reader thread only, but
+     * for what the {@link ReaderWatch} sees of it: the run in progress, and whose thread it is.
+     */
+    private static final class Slot implements ReaderWatch.Watched {
+        private static final VarHandle RUNS;
+
+        static {
+            try {
+                RUNS = MethodHandles.lookup().findVarHandle(Slot.class, "runs", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Runnable takeOver;
         private Runnable task;
         private ReaderShare share;
+        private ReaderShare running; // the watch reads it after reading runs, which is written after it
+        private volatile long runs; // odd while running a thread
+
+        Slot(Runnable takeOver) {
+            this.takeOver = takeOver;
+        }
 
         void put(Runnable next, ReaderShare owners) {
             toCarriers();
@@ -155,12 +186,32 @@ final class ReaderAsCarrier implements Executor {
             }
         }
 
-        void run() {
+        /** Runs the thread waiting; false if it held the reader so long that another thread reads on meanwhile. */
+        boolean run() {
             Runnable next = task;
             ReaderShare owners = share;
             task = null;
             share = null;
+            running = owners;
+            long started = runs + 1;
+            RUNS.setRelease(this, started); // the watch needs to see it soon, not at once
             owners.run(next); // mounts the virtual thread here until it waits or ends; it handles its own failures
+            return RUNS.compareAndSet(this, started, started + 1);
+        }
+
+        @Override
+        public long runs() {
+            return runs;
+        }
+
+        @Override
+        public boolean handOver(long held) {
+            if (!RUNS.compareAndSet(this, held, held + 1)) {
+                return false; // it ended meanwhile
+            }
+            running.heldTheReader();
+            takeOver.run();
+            return true;
         }
     }
 

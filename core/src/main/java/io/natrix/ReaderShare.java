@@ -92,13 +92,26 @@ final class ReaderShare {
         }
     }
 
+    /**
+     * One of the owner's threads held a reader for {@link ReaderWatch#HELD} and another thread took the reading over
+     * ({@link ReaderWatch}): the owner moves to the carriers, as one whose runs take too much CPU does.
+     */
+    synchronized void heldTheReader() {
+        moveToCarriers(owner + " held the connection's reader thread for over " + ReaderWatch.HELD.toMillis()
+                + " ms in one run (waiting where a virtual thread cannot leave its carrier: inside a class initializer,"
+                + " a native frame, blocking file I/O; or computing); another thread reads on");
+    }
+
     private void moveToCarriers() {
+        moveToCarriers(owner + " held the connection's reader thread over " + LIMIT.toMillis() + " ms of CPU in "
+                + overLimit + " of " + runs + " timed runs");
+    }
+
+    private void moveToCarriers(String why) {
         offUntil = System.nanoTime() + coolOffNanos;
         onReaders = false;
-        LOG.log(Level.INFO, "natrix: " + owner + " held the connection's reader thread over " + LIMIT.toMillis()
-                + " ms of CPU in " + overLimit + " of " + runs + " timed runs; its virtual threads run on the JDK's "
-                + "carriers for the next " + (coolOffNanos < 1_000_000_000 ? coolOffNanos / 1_000_000 + " ms"
-                : coolOffNanos / 1_000_000_000 + " s"));
+        LOG.log(Level.INFO, "natrix: " + why + "; its virtual threads run on the JDK's carriers for the next "
+                + (coolOffNanos < 1_000_000_000 ? coolOffNanos / 1_000_000 + " ms" : coolOffNanos / 1_000_000_000 + " s"));
         coolOffNanos = Math.min(coolOffNanos * 2, Math.max(firstCoolOffNanos, LONGEST_COOL_OFF.toNanos()));
     }
 }

@@ -133,6 +133,52 @@ class ReaderAsCarrierTest {
         }
     }
 
+    @Test
+    void aThreadPinnedToTheReaderWhileItWaitsForAReplyHandsTheReadingToAnotherThread() throws Exception {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
+            AtomicReference<Thread> waiting = new AtomicReference<>();
+            forPinned = natrix;
+            natrix.service("pinned")
+                    .endpoint("Echo", String.class, text -> text)
+                    .endpoint("Init", String.class, ignored -> {
+                        replyOnceWaiting(waiting);
+                        return Thread.currentThread() + " " + WaitsInItsInitializer.ANSWER;
+                    }).start();
+            AtomicReference<Object> answer = new AtomicReference<>();
+            Thread caller = Natrix.virtualThreads().start(() -> {
+                waiting.set(Thread.currentThread());
+                try {
+                    answer.set(natrix.call("ms.pinned.Init", "", String.class, Duration.ofSeconds(20)));
+                } catch (RuntimeException e) {
+                    answer.set(e);
+                }
+            });
+            assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
+            // the handler ran on the reader and waited there for Echo's reply, pinned by the class initializer:
+            // only another thread could read that reply
+            assertThat(answer.get()).asString().contains(READER).endsWith(" echoed");
+            assertThat(natrix.call("ms.pinned.Echo", "after", String.class, Duration.ofSeconds(5))).isEqualTo("after");
+            // the thread that was held left once its run ended: one reader again
+            String reader = answer.get().toString().split("@", 2)[1].split(" echoed")[0];
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (readers(reader) > 1 && System.nanoTime() - until < 0) {
+                Thread.sleep(10);
+            }
+            assertThat(readers(reader)).as("threads named %s", reader).isOne();
+        }
+    }
+
+    private static long readers(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals(name)).count();
+    }
+
+    private static volatile Natrix forPinned;
+
+    /** Calls while initialized: a thread waiting inside a class initializer cannot leave its carrier. */
+    private static final class WaitsInItsInitializer {
+        static final String ANSWER = forPinned.call("ms.pinned.Echo", "echoed", String.class, Duration.ofSeconds(10));
+    }
+
     /**
      * Returns once {@code caller} waits for its reply, so that the reply wakes it where the reply is read. Without
      * this a caller on a carrier that the OS keeps from parking for a whole round trip (a busy machine, the JIT at
