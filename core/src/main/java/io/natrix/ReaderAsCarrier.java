@@ -87,8 +87,8 @@ final class ReaderAsCarrier implements Executor {
 
     /**
      * Makes the current (platform) thread a reader that runs the threads it wakes; {@link #leave} undoes it. If one
-     * of them holds the reader for {@link ReaderWatch#HELD}, {@code takeOver} is called, from another thread, to
-     * start a thread that reads on in this one's place.
+     * of them waits pinned to the reader for {@link ReaderWatch#HELD}, {@code takeOver} is called, from another
+     * thread, to start a thread that reads on in this one's place.
      */
     static void becomeReader(Runnable takeOver) {
         if (available()) {
@@ -111,7 +111,7 @@ final class ReaderAsCarrier implements Executor {
     /**
      * Called by a reader when it has handled everything it read: runs the thread its reads woke last, unless more
      * bytes already wait on {@code socket}, in which case the thread goes to the carriers and the reader reads on.
-     * Returns false if that thread held the reader so long that another thread now reads in this one's place.
+     * Returns false if that thread waited pinned to the reader so long that another thread now reads in its place.
      */
     static boolean runNext(InputStream socket) {
         Slot slot = SLOT.get();
@@ -161,6 +161,7 @@ final class ReaderAsCarrier implements Executor {
             }
         }
 
+        private final Thread reader = Thread.currentThread();
         private final Runnable takeOver;
         private Runnable task;
         private ReaderShare share;
@@ -186,7 +187,7 @@ final class ReaderAsCarrier implements Executor {
             }
         }
 
-        /** Runs the thread waiting; false if it held the reader so long that another thread reads on meanwhile. */
+        /** Runs the thread waiting; false if it held the reader so long that another thread reads in its place. */
         boolean run() {
             Runnable next = task;
             ReaderShare owners = share;
@@ -202,6 +203,12 @@ final class ReaderAsCarrier implements Executor {
         @Override
         public long runs() {
             return runs;
+        }
+
+        @Override
+        public boolean waiting() {
+            Thread.State state = reader.getState();
+            return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
         }
 
         @Override

@@ -93,13 +93,13 @@ final class ReaderShare {
     }
 
     /**
-     * One of the owner's threads held a reader for {@link ReaderWatch#HELD} and another thread took the reading over
+     * One of the owner's threads waited pinned to a reader for {@link ReaderWatch#HELD} and another thread took the reading over
      * ({@link ReaderWatch}): the owner moves to the carriers, as one whose runs take too much CPU does.
      */
     synchronized void heldTheReader() {
         moveToCarriers(owner + " held the connection's reader thread for over " + ReaderWatch.HELD.toMillis()
-                + " ms in one run (waiting where a virtual thread cannot leave its carrier: inside a class initializer,"
-                + " a native frame, blocking file I/O; or computing); another thread reads on");
+                + " ms in one run, waiting where a virtual thread cannot leave its carrier (inside a class initializer"
+                + " or a native frame); another thread reads on");
     }
 
     private void moveToCarriers() {

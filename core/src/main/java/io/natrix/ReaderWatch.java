@@ -8,12 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Watches the readers that run virtual threads ({@link ReaderAsCarrier}) for one run that holds its reader long:
- * a thread that waits while pinned (inside a class initializer or a native frame) or in blocking file I/O cannot
- * leave the reader, which reads nothing meanwhile; if it waits for a reply on the same connection, only another
- * thread could read that reply. A run seen going on for {@link #HELD} by this watch's own clock is handed over:
- * another thread reads on, and the one held leaves when its run ends. Go's runtime does the same for a thread
- * held in a system call. Its own clock, because a pause of the whole JVM (a collection) is no reader's doing.
+ * Watches the readers that run virtual threads ({@link ReaderAsCarrier}) for a thread that waits pinned to its
+ * reader: one that waits inside a class initializer or a native frame cannot leave the reader, which then reads
+ * nothing; if it waits for a reply on the same connection, only another thread could read that reply. A run seen
+ * going on for {@link #HELD} by this watch's own clock, its reader waiting (parked or blocked), is handed over:
+ * another thread reads on where it stopped, and the one held leaves when its run ends. Go's runtime does the like
+ * for a thread held in a system call. Its own clock, because a pause of the whole JVM (a collection) is no
+ * reader's doing; waiting, because a reader that computes or that the machine keeps from a core would gain
+ * nothing from another thread (computing long is {@link ReaderShare}'s to judge).
  *
  * <p>One daemon thread per JVM, awake every {@link #TICK} while a reader exists.
  */
@@ -34,6 +36,9 @@ final class ReaderWatch {
     interface Watched {
         /** Counts the reader's runs and their ends: odd while it runs a thread, so each run has a number of its own. */
         long runs();
+
+        /** Whether the reader thread waits (parked or blocked), as it does only under a thread pinned to it. */
+        boolean waiting();
 
         /** Ends {@code run} as far as the reader is concerned and starts another thread reading; false if it ended. */
         boolean handOver(long run);
@@ -72,7 +77,7 @@ final class ReaderWatch {
                 if ((run & 1) == 0 || first.run != run) {
                     first.run = run;
                     first.at = now;
-                } else if (now - first.at >= held && reader.handOver(run)) {
+                } else if (now - first.at >= held && reader.waiting() && reader.handOver(run)) {
                     READERS.remove(reader);
                     seen.remove(reader);
                 }

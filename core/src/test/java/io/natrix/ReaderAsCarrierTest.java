@@ -172,6 +172,32 @@ class ReaderAsCarrierTest {
         return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals(name)).count();
     }
 
+    @Test
+    void aThreadThatComputesLongOnTheReaderIsNotHandedOver() throws Exception {
+        try (Natrix natrix = TestNatrix.connect(nats)) {
+            AtomicReference<Thread> waiting = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            natrix.service("computes").endpoint("Once", String.class, ignored -> {
+                replyOnceWaiting(waiting);
+                if (first.getAndSet(false)) {
+                    spin(ReaderWatch.HELD.multipliedBy(3)); // runnable all along: the watch sees it, and leaves it
+                }
+                return Thread.currentThread().toString();
+            }).start();
+            List<String> handlers = new ArrayList<>();
+            Thread caller = Natrix.virtualThreads().start(() -> {
+                waiting.set(Thread.currentThread());
+                for (int i = 0; i < 10; i++) {
+                    handlers.add(natrix.call("ms.computes.Once", "", String.class, Duration.ofSeconds(5)));
+                }
+            });
+            assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
+            // handed over, the endpoint would have been moved to the carriers for its cool-off (10 s)
+            assertThat(handlers.getFirst()).contains(READER);
+            assertThat(handlers.subList(1, 10)).as("%s", runs(handlers)).filteredOn(where -> where.contains(READER)).hasSizeGreaterThan(6);
+        }
+    }
+
     private static volatile Natrix forPinned;
 
     /** Calls while initialized: a thread waiting inside a class initializer cannot leave its carrier. */
