@@ -28,10 +28,17 @@ public final class Folders {
         }
     }
 
-    /** Removes {@code folder} when this JVM exits (a shutdown hook; see {@link #deleteOrSay(Path, String)}). */
+    /**
+     * Removes {@code folder} when this JVM ends, however it ends: a shutdown hook when it exits (see
+     * {@link #deleteOrSay(Path, String)}), an {@link OrphanGuard} when it is killed and runs none of its code.
+     */
     public static void deleteAtExit(Path folder, String who) {
+        OrphanGuard guard = OrphanGuard.removeAfterDeath(folder);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("natrix-remove-" + folder.getFileName())
-                .unstarted(() -> deleteOrSay(folder, who)));
+                .unstarted(() -> {
+                    deleteOrSay(folder, who);
+                    guard.close();
+                }));
     }
 
     /** Removes {@code folder} with all it holds; a folder already gone is no error. */

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Ends a child process when this JVM ends, however it ends (SIGKILL, an OOM kill, a closed terminal), for a
- * program that does not watch its parent itself ({@code nats-server}, {@code redis-server}).
+ * program that does not watch its parent itself ({@code nats-server}, {@code redis-server}); or removes a folder
+ * of this JVM's own that it had no time to remove.
  *
  * <p>A watchdog ({@code sh}, in a session of its own so a Ctrl-C meant for this JVM does not reach it) waits on
  * a pipe whose only writer is this JVM. The kernel closes the pipe when the JVM dies, whatever killed it; the
@@ -23,11 +24,11 @@ import java.util.List;
 public final class OrphanGuard implements AutoCloseable {
 
     /**
-     * What the watchdog runs: wait for the pipe to close, then end {@code $1}, politely first, and remove the
-     * folder {@code $2} unless it is empty.
+     * What the watchdog runs: wait for the pipe to close, then end {@code $1} (a pid above 1; none when empty),
+     * politely first, and remove the folder {@code $2} (unless empty).
      */
     private static final String WATCHDOG = "cat >/dev/null;"
-            + " if kill -TERM \"$1\" 2>/dev/null; then"
+            + " if [ \"${1:-0}\" -gt 1 ] && kill -TERM \"$1\" 2>/dev/null; then"
             + " for i in 1 2 3 4 5 6; do kill -0 \"$1\" 2>/dev/null || break; sleep 0.5; done;"
             + " kill -KILL \"$1\" 2>/dev/null; fi;"
             + " [ -z \"$2\" ] || rm -rf -- \"$2\"";
@@ -40,21 +41,37 @@ public final class OrphanGuard implements AutoCloseable {
 
     /** Guards the process {@code pid}: it ends within about 3 s of this JVM's death. */
     public static OrphanGuard watch(long pid) {
-        return watch(pid, "");
+        return watch(one(pid), "", "process " + pid);
     }
 
     /** Guards the process {@code pid} as {@link #watch(long)} does, and then removes {@code folder}, its files. */
     public static OrphanGuard watch(long pid, Path folder) {
-        return watch(pid, folder.toAbsolutePath().toString());
+        return watch(one(pid), folder.toAbsolutePath().toString(), "process " + pid);
     }
 
-    private static OrphanGuard watch(long pid, String folder) {
-        List<String> command = inSessionOfItsOwn("/bin/sh", "-c", WATCHDOG, "natrix-orphan-guard", Long.toString(pid), folder);
+    /** A pid that names one process: {@code kill} takes 0 as this process group, -1 as every process, -N as group N. */
+    private static String one(long pid) {
+        if (pid <= 1) {
+            throw new IllegalArgumentException("not the pid of a child process: " + pid);
+        }
+        return Long.toString(pid);
+    }
+
+    /**
+     * Removes {@code folder} if this JVM dies without removing it (SIGKILL): a folder of its own, such as a run's
+     * keys. A JVM that removes the folder itself closes the guard after.
+     */
+    public static OrphanGuard removeAfterDeath(Path folder) {
+        return watch("", folder.toAbsolutePath().toString(), folder.toString());
+    }
+
+    private static OrphanGuard watch(String pid, String folder, String what) {
+        List<String> command = inSessionOfItsOwn("/bin/sh", "-c", WATCHDOG, "natrix-orphan-guard", pid, folder);
         try {
             return new OrphanGuard(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start());
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the watchdog of process " + pid + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not start the watchdog of " + what + ": " + e.getMessage(), e);
         }
     }
 

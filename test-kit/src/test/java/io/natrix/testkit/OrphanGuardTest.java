@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A JVM killed with SIGKILL runs none of its code, yet the nats-server it started ends within seconds, and the
- * server's folder (its config, log and JetStream store) goes with it.
+ * server's folder (its config, log and JetStream store) goes with it; so does a folder the JVM was to remove at
+ * its exit (its keys).
  */
 class OrphanGuardTest {
 
@@ -31,17 +32,32 @@ class OrphanGuardTest {
             Path folder = configFolder(server).orElseThrow();
             assertThat(folder.resolve("nats-server.log")).exists();
 
+            String keysLine = out.readLine();
+            assertThat(keysLine).as("the parent's keys").isNotNull().startsWith("keys ");
+            Path keys = Path.of(keysLine.substring(5));
+            assertThat(keys.resolve(NatsSecurity.ADMIN + ".nk")).exists();
+
             parent.destroyForcibly(); // SIGKILL
             assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
             long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while ((alive(server) || Files.exists(folder)) && System.nanoTime() - until < 0) {
+            while ((alive(server) || Files.exists(folder) || Files.exists(keys)) && System.nanoTime() - until < 0) {
                 Thread.sleep(100);
             }
             assertThat(alive(server)).as("the orphaned server").isFalse();
             assertThat(folder).as("its folder").doesNotExist();
+            assertThat(keys).as("the killed JVM's keys, a folder to remove at its exit").doesNotExist();
         } finally {
             parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPidThatWouldSignalMoreThanOneProcessIsRefused() {
+        // kill -TERM 0 ends this process group, -1 every process the user may signal
+        for (long pid : new long[] {0, -1, -42, 1}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> OrphanGuard.watch(pid))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the pid of a child process");
         }
     }
 
@@ -66,11 +82,12 @@ class OrphanGuardTest {
         }
     }
 
-    /** Starts a nats-server with JetStream, says its pid, and waits to be killed. */
+    /** Starts a nats-server with JetStream, says its pid and where this JVM's keys are, and waits to be killed. */
     static final class Parent {
         public static void main(String[] args) throws Exception {
             NatsServerProcess server = NatsServerProcess.start(1, true).getFirst();
             System.out.println("server " + server.pid());
+            System.out.println("keys " + NatsSecurity.temporary().seed(NatsSecurity.ADMIN).getParent());
             System.out.flush();
             Thread.sleep(Duration.ofMinutes(2));
         }
