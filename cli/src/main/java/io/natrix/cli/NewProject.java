@@ -99,6 +99,7 @@ final class NewProject {
         values.put("@Name@", className());
         values.put("@package@", javaPackage);
         values.put("@packagePath@", javaPackage.replace('.', '/'));
+        values.put("@inboxPrefix@", "_INBOX_" + name.replace('-', '_')); // NatsSecurity.User.inboxPrefix's
         values.put("@natrixVersion@", versions.getProperty("natrix"));
         values.put("@junitVersion@", versions.getProperty("junit"));
         values.put("@assertjVersion@", versions.getProperty("assertj"));
@@ -135,6 +136,7 @@ final class NewProject {
         files.put("Service.java.tmpl", "src/main/java/@packagePath@/@Name@Service.java");
         files.put("Main.java.tmpl", "src/main/java/@packagePath@/@Name@Main.java");
         files.put("ServiceTest.java.tmpl", "src/test/java/@packagePath@/@Name@ServiceTest.java");
+        files.put("DevServer.java.tmpl", "src/test/java/@packagePath@/@Name@DevServer.java");
         return files;
     }
 }

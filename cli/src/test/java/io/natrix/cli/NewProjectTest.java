@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,13 +70,21 @@ class NewProjectTest {
             assertThat(run.waitFor(30, TimeUnit.SECONDS)).as("./run ends on SIGTERM").isTrue();
         }
 
-        // without NATS_URL: on a secured nats-server of its own, which ends with it
+        // without NATS_URL: on a secured nats-server of its own, which ends with it, as the service's own user
         Process own = start(project, Map.of(), "./run", "-o");
+        List<String> said = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> serving = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            new BufferedReader(new InputStreamReader(own.getInputStream(), StandardCharsets.UTF_8)).lines().forEach(line -> {
+                said.add(line);
+                if (line.startsWith("fares serving")) {
+                    serving.complete(line);
+                }
+            });
+            serving.complete("ended without serving");
+        });
         String url;
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(own.getInputStream(), StandardCharsets.UTF_8));
-            CompletableFuture<String> serving = CompletableFuture.supplyAsync(() -> lines.lines()
-                    .filter(line -> line.startsWith("fares serving")).findFirst().orElse("ended without serving"));
             Matcher on = Pattern.compile(" on (tls://\\S+);").matcher(serving.get(2, TimeUnit.MINUTES));
             assertThat(on.find()).as("served on a secured server").isTrue();
             url = on.group(1);
@@ -88,10 +98,19 @@ class NewProjectTest {
             assertThatThrownBy(() -> Natrix.builder().servers(url).trust(keys.resolve("ca.pem")).shutdownHook(false).connect())
                     .as("an anonymous client").isInstanceOf(io.natrix.ConnectionException.class)
                     .hasMessageContaining("does not accept these credentials");
+            // the service's user may do what the service does, and no more
+            try (Natrix asTheService = Natrix.builder().servers(url).credentials(keys.resolve("fares.nk"))
+                    .trust(keys.resolve("ca.pem")).inboxPrefix("_INBOX_fares").shutdownHook(false).connect()) {
+                asTheService.publish("ms.other.Thing", Map.of("what", "not its to send"));
+                await().atMost(Duration.ofSeconds(5)).alias("a publish outside its permissions refused")
+                        .until(() -> asTheService.permissionViolations() == 1);
+            }
         } finally {
             own.destroy();
             assertThat(own.waitFor(30, TimeUnit.SECONDS)).as("./run ends on SIGTERM").isTrue();
         }
+        assertThat(said).as("./run's output").noneMatch(line -> line.contains("Permissions Violation"))
+                .anyMatch(line -> line.startsWith("fares serving"));
         int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).alias("its nats-server stopped with it")
                 .until(() -> !listening(port));

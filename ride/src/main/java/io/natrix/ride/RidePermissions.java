@@ -35,7 +35,7 @@ final class RidePermissions {
 
     /** The reply prefix of a role's connection: {@code _INBOX_dispatch}. */
     static String inboxPrefix(RideRole role) {
-        return "_INBOX_" + role.label().replace('-', '_');
+        return NatsSecurity.User.inboxPrefix(role.label());
     }
 
     /** Every role's user, and the admin. */
@@ -116,16 +116,9 @@ final class RidePermissions {
         return NatsSecurity.User.allowing(publish, subscribe);
     }
 
-    /**
-     * The service's endpoints, each only in the service's queue group (so a plain subscription, which would get
-     * a copy of every request, is refused), and its discovery subjects.
-     */
+    /** The contract's endpoints, each only in the service's queue group, and its discovery subjects. */
     private static void serves(List<String> subscribe, Contract.Subjects contract) {
-        for (String endpoint : contract.all()) {
-            subscribe.add(endpoint + " " + contract.service());
-        }
-        String service = contract.service();
-        subscribe.addAll(List.of("$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.*." + service, "$SRV.*." + service + ".*"));
+        subscribe.addAll(NatsSecurity.User.serving(contract.service(), contract.all()));
     }
 
     private static void eachRegion(Optional<GeoRegions> regions, String name, java.util.function.Consumer<List<String>> allow,

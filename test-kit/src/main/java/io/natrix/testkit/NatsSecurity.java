@@ -98,6 +98,34 @@ public final class NatsSecurity {
         public static User allowing(List<String> publish, List<String> subscribe) {
             return new User(publish, subscribe, true, false);
         }
+
+        /**
+         * An instance of {@code service}: serves {@code endpoints} ({@link #serving}), reads replies only under its
+         * own {@link #inboxPrefix}, hears {@code hears}, publishes {@code publishes}, and answers the requests it
+         * receives. Its connections must use that inbox prefix ({@code Natrix.Builder.inboxPrefix}).
+         */
+        public static User service(String service, List<String> endpoints, List<String> hears, List<String> publishes) {
+            List<String> subscribe = new ArrayList<>(serving(service, endpoints));
+            subscribe.add(inboxPrefix(service) + ".>");
+            subscribe.addAll(hears);
+            return allowing(publishes, subscribe);
+        }
+
+        /**
+         * What serving {@code endpoints} takes: each only in {@code service}'s queue group (a plain subscription,
+         * which would take a copy of every request, is refused), and the discovery subjects an instance answers.
+         */
+        public static List<String> serving(String service, List<String> endpoints) {
+            List<String> subscribe = new ArrayList<>();
+            endpoints.forEach(endpoint -> subscribe.add(endpoint + " " + service));
+            subscribe.addAll(List.of("$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.*." + service, "$SRV.*." + service + ".*"));
+            return subscribe;
+        }
+
+        /** The reply prefix of {@code user}'s connections, the one inbox it may read: {@code _INBOX_ride_quotes}. */
+        public static String inboxPrefix(String user) {
+            return "_INBOX_" + user.replace('-', '_');
+        }
     }
 
     private final Path dir;
