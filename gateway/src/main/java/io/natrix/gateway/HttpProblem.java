@@ -86,6 +86,12 @@ final class HttpProblem extends RuntimeException {
         return new HttpProblem(503, "the gateway has lost NATS (" + natsStatus + "); retry shortly", Optional.of(1));
     }
 
+    /** A 503: jnats could not subscribe just now ({@code why}, its words). */
+    static HttpProblem cannotSubscribe(String why) {
+        return new HttpProblem(503, "the gateway could not subscribe on NATS just now (" + why + "); retry shortly",
+                Optional.of(1));
+    }
+
     static HttpProblem tooManyStreams(int max) {
         return new HttpProblem(503, "this gateway already holds " + max + " streams; retry shortly or use another instance",
                 Optional.of(1));

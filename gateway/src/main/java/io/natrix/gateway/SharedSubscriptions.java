@@ -19,9 +19,19 @@ final class SharedSubscriptions {
         this.dispatcher = connection.createDispatcher();
     }
 
-    /** The handler must not block: it runs on the dispatcher every stream shares. */
+    /**
+     * The handler must not block: it runs on the dispatcher every stream shares. A subscription jnats cannot make
+     * now is a 503 the client may retry, not a 500: its output queue full or busy, its writer having fallen behind
+     * (seen in a fleet run's cold start, every JVM compiling on two cores), or the dispatcher closed (the gateway
+     * stopping).
+     */
     Subscription subscribe(String subject, MessageHandler handler) {
-        Subscription subscription = dispatcher.subscribe(subject, handler);
+        Subscription subscription;
+        try {
+            subscription = dispatcher.subscribe(subject, handler);
+        } catch (IllegalStateException notNow) {
+            throw HttpProblem.cannotSubscribe(notNow.getMessage());
+        }
         held.incrementAndGet();
         return subscription;
     }
