@@ -38,7 +38,7 @@ final class EndpointRunner<Q, R> {
     private final LongAdder processingNanos = new LongAdder();
     private final LatencyWindow latencies = new LatencyWindow();
     private volatile String lastError;
-    private volatile boolean onReader; // a non-blocking endpoint that has kept to its word so far
+    private final boolean nonBlocking;
     private final ReaderThreadWord word = new ReaderThreadWord();
     private final Mailbox<Message> admission;
     private final ThreadFactory handlers;
@@ -56,7 +56,7 @@ final class EndpointRunner<Q, R> {
         this.queueGroup = options.queueGroupFor(service);
         this.maxInFlight = options.maxInFlight();
         this.permits = new Semaphore(maxInFlight);
-        this.onReader = options.nonBlockingHandler();
+        this.nonBlocking = options.nonBlockingHandler();
         this.admission = new Mailbox<>("natrix-admission " + subject, this::onMessage);
         this.handlers = ReaderAsCarrier.threads("endpoint " + subject);
     }
@@ -82,7 +82,7 @@ final class EndpointRunner<Q, R> {
     private void onReaderThread(Message request) {
         if (admission.waiting() > 0 || maxInFlight - permits.availablePermits() >= ADMIT_ON_READER_BELOW) {
             admission.put(request);
-        } else if (onReader) {
+        } else if (nonBlocking && word.onReader()) {
             serveOnReader(request);
         } else {
             onMessage(request);
@@ -97,8 +97,8 @@ final class EndpointRunner<Q, R> {
     }
 
     /**
-     * A non-blocking endpoint's request, served where it was read, while the handler keeps to its word; only this
-     * thread decides, so the strikes need no lock.
+     * A non-blocking endpoint's request, served where it was read, while the handler keeps to its word; only the
+     * reader decides, so the strikes need no lock.
      */
     private void serveOnReader(Message request) {
         if (!admitted(request)) {
@@ -108,7 +108,6 @@ final class EndpointRunner<Q, R> {
         serve(request);
         long took = System.nanoTime() - started;
         if (word.broken(started, took)) {
-            onReader = false;
             LOG.log(Level.WARNING, word.broke("endpoint " + subject, "requests", took, "on virtual threads"));
         }
     }

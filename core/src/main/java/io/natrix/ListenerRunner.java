@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  * falls behind its backlog, later events are dropped, counted and logged (a slow consumer), and the listener
  * keeps going without holding up the others. A
  * listener that never drops has no backlog limit; one declared non-blocking runs on the reader thread while
- * nothing is queued, until events take it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT} too often.
+ * nothing is queued, but for a cool-off after events took it longer than {@link ListenerOptions#NON_BLOCKING_LIMIT}
+ * too often ({@link ReaderThreadWord}).
  */
 final class ListenerRunner<E> {
 
@@ -33,10 +34,10 @@ final class ListenerRunner<E> {
     private final CoreConnection.Subscription subscription;
     private volatile String lastError;
     private volatile boolean accepting = true;
+    private final boolean nonBlocking;
     /** Read and written on the reader thread only. */
-    private boolean onReader;
     private boolean slow;
-    private final ReaderThreadWord word = new ReaderThreadWord();
+    private final ReaderThreadWord word;
 
     ListenerRunner(CoreConnection connection, JsonCodec codec, String service, String instance, Observers observers,
                    int backlog, ListenerSpec<E> spec) {
@@ -47,7 +48,8 @@ final class ListenerRunner<E> {
         this.codec = codec;
         ListenerOptions options = spec.options();
         this.limit = options.dropsNothing() ? 0 : options.backlog().orElse(backlog);
-        this.onReader = options.isNonBlocking();
+        this.nonBlocking = options.isNonBlocking();
+        this.word = new ReaderThreadWord();
         this.mailbox = new Mailbox<>("natrix-listener " + spec.subject(), this::listen);
         try {
             this.subscription = connection.subscribe(spec.subject(), spec.balanced() ? service : null, this::onReaderThread);
@@ -63,12 +65,11 @@ final class ListenerRunner<E> {
             return;
         }
         int queued = mailbox.waiting();
-        if (onReader && queued == 0) { // nothing queued, so nothing is being handled: no event beside another
+        if (nonBlocking && queued == 0 && word.onReader()) { // nothing queued, so nothing is being handled
             long started = System.nanoTime();
             listen(message);
             long took = System.nanoTime() - started;
             if (word.broken(started, took)) {
-                onReader = false;
                 LOG.log(Level.WARNING, word.broke("listener on " + spec.subject(), "events", took, "on its virtual thread"));
             }
             return;

@@ -69,7 +69,7 @@ final class ReaderAsCarrier implements Executor {
 
     /** A new builder of {@code owner}'s virtual threads (builders are not thread-safe). */
     static Thread.Builder.OfVirtual builder(String owner) {
-        return builder(owner, ReaderShare.COOL_OFF);
+        return builder(owner, CoolOff.FIRST);
     }
 
     /** {@link #builder(String)} with a first cool-off of its own (tests). */

@@ -11,10 +11,9 @@ import java.time.Duration;
  * from reading meanwhile. One run in {@link #TIMED_EVERY} is timed by the reader's CPU clock (a run descheduled
  * midway on a busy machine is not the thread's doing, and reading a thread's CPU clock is a system call, 1.6-1.9 µs
  * on this machine); an owner whose timed runs take longer than {@link #LIMIT} more than {@link #OVER_LIMIT} times
- * within {@link #RUNS} is moved to the carriers, and logged. It comes back after its cool-off ({@link #COOL_OFF}
- * at first), twice as long each time it is moved again (up to {@link #LONGEST_COOL_OFF}), and a window of timed
- * runs within its word brings the cool-off back to the first: an endpoint's first runs are its slowest (code not
- * yet compiled, classes loading), and that must not move it for good.
+ * within {@link #RUNS} is moved to the carriers, and logged. It comes back after its {@link CoolOff}, and a window
+ * of timed runs within its word brings the cool-off back to the first: an endpoint's first runs are its slowest
+ * (code not yet compiled, classes loading), and that must not move it for good.
  */
 final class ReaderShare {
 
@@ -26,40 +25,25 @@ final class ReaderShare {
     static final int RUNS = 100;
     /** Timed runs over {@link #LIMIT} among {@link #RUNS} that move an owner's threads to the carriers. */
     static final int OVER_LIMIT = 10;
-    /** How long an owner's threads stay on the carriers the first time they are moved. */
-    static final Duration COOL_OFF = Duration.ofSeconds(10);
-    /** The longest they stay there, after being moved again and again. */
-    static final Duration LONGEST_COOL_OFF = Duration.ofMinutes(10);
 
     private static final System.Logger LOG = System.getLogger(ReaderShare.class.getName());
     private static final long LIMIT_NANOS = LIMIT.toNanos();
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final String owner;
-    private final long firstCoolOffNanos;
-    private volatile boolean onReaders = true;
-    private volatile long offUntil;
-    private long coolOffNanos;
+    private final CoolOff coolOff;
     private int runs;
     private int overLimit;
     private int untimed; // runs since the last timed one: only readers touch it, a race merely shifts the sample
 
     ReaderShare(String owner, Duration coolOff) {
         this.owner = owner;
-        this.firstCoolOffNanos = coolOff.toNanos();
-        this.coolOffNanos = firstCoolOffNanos;
+        this.coolOff = new CoolOff(coolOff);
     }
 
     /** Whether the owner's threads may wait for a reader now: yes unless moved and still cooling off. */
     boolean mayUseReader() {
-        if (onReaders) {
-            return true;
-        }
-        if (System.nanoTime() - offUntil < 0) {
-            return false;
-        }
-        onReaders = true; // the cool-off is over: its threads try the reader again
-        return true;
+        return coolOff.onReader();
     }
 
     /** Runs {@code run} (one of the owner's threads, mounted on the calling reader), timing one run in a few. */
@@ -80,13 +64,13 @@ final class ReaderShare {
         }
         runs++;
         if (overLimit > OVER_LIMIT) {
-            if (onReaders) {
+            if (coolOff.onReader()) {
                 moveToCarriers();
             }
             runs = 0;
             overLimit = 0;
         } else if (runs == RUNS) {
-            coolOffNanos = firstCoolOffNanos; // a window within its word
+            coolOff.forgive(); // a window within its word
             runs = 0;
             overLimit = 0;
         }
@@ -108,10 +92,7 @@ final class ReaderShare {
     }
 
     private void moveToCarriers(String why) {
-        offUntil = System.nanoTime() + coolOffNanos;
-        onReaders = false;
         LOG.log(Level.INFO, "natrix: " + why + "; its virtual threads run on the JDK's carriers for the next "
-                + (coolOffNanos < 1_000_000_000 ? coolOffNanos / 1_000_000 + " ms" : coolOffNanos / 1_000_000_000 + " s"));
-        coolOffNanos = Math.min(coolOffNanos * 2, Math.max(firstCoolOffNanos, LONGEST_COOL_OFF.toNanos()));
+                + coolOff.start());
     }
 }

@@ -1,20 +1,49 @@
 package io.natrix;
 
+import java.time.Duration;
+
 /**
  * A non-blocking handler's word, kept on the connection's reader thread: it breaks it when
  * {@link ListenerOptions#NON_BLOCKING_STRIKES} runs take longer than {@link ListenerOptions#NON_BLOCKING_LIMIT}
- * within {@link ListenerOptions#NON_BLOCKING_WINDOW}, and is then moved off that thread for good. One rule for
- * non-blocking listeners and endpoints. Only the reader thread uses it, so it needs no lock.
+ * within {@link ListenerOptions#NON_BLOCKING_WINDOW}, and is then moved off that thread for a {@link CoolOff}:
+ * twice as long each time it breaks it again within {@link CoolOff#LONGEST} of the last time, the first again
+ * after that. Wall time, not the reader's CPU ({@link ReaderShare}'s measure): a non-blocking handler that blocks
+ * holds the reader without computing. And a cool-off, not for good: a collection or a core taken away in the middle
+ * of three runs is no broken word, and on a busy machine it happens (geo's index of positions was moved for good
+ * so in benchmark runs). One rule for non-blocking listeners and endpoints. Only the reader thread judges runs.
  */
 final class ReaderThreadWord {
 
     private static final long LIMIT_NANOS = ListenerOptions.NON_BLOCKING_LIMIT.toNanos();
     private static final long WINDOW_NANOS = ListenerOptions.NON_BLOCKING_WINDOW.toNanos();
+    private static final long FORGIVEN_AFTER_NANOS = CoolOff.LONGEST.toNanos();
 
+    private final CoolOff coolOff;
     private int strikes;
+    private int struck;
     private long firstStrike;
+    private long lastBroken;
+    private boolean brokenBefore;
+    private String coolingFor;
 
-    /** Whether the run that started at {@code started} and took {@code took} nanoseconds broke the word. */
+    ReaderThreadWord() {
+        this(CoolOff.FIRST);
+    }
+
+    /** With a first cool-off of its own (tests). */
+    ReaderThreadWord(Duration firstCoolOff) {
+        this.coolOff = new CoolOff(firstCoolOff);
+    }
+
+    /** Whether the handler runs on the reader now: yes unless it broke its word and is still cooling off. */
+    boolean onReader() {
+        return coolOff.onReader();
+    }
+
+    /**
+     * Whether the run that started at {@code started} and took {@code took} nanoseconds broke the word; if so, the
+     * handler is off the reader for its cool-off from now on.
+     */
     boolean broken(long started, long took) {
         if (took <= LIMIT_NANOS) {
             return false;
@@ -23,13 +52,24 @@ final class ReaderThreadWord {
             strikes = 0;
             firstStrike = started;
         }
-        return ++strikes >= ListenerOptions.NON_BLOCKING_STRIKES;
+        if (++strikes < ListenerOptions.NON_BLOCKING_STRIKES) {
+            return false;
+        }
+        struck = strikes;
+        strikes = 0;
+        if (brokenBefore && started - lastBroken > FORGIVEN_AFTER_NANOS) {
+            coolOff.forgive();
+        }
+        brokenBefore = true;
+        lastBroken = started;
+        coolingFor = coolOff.start();
+        return true;
     }
 
-    /** The warning's words: what {@code handler} did, and {@code where} it runs from now on. */
+    /** The warning's words: what {@code handler} did, and {@code where} it runs for its cool-off. */
     String broke(String handler, String runs, long tookNanos, String where) {
-        return handler + " is declared non-blocking but " + strikes + " " + runs + " took it over "
+        return handler + " is declared non-blocking but " + struck + " " + runs + " took it over "
                 + ListenerOptions.NON_BLOCKING_LIMIT.toMillis() + " ms on the connection's reader thread (the last "
-                + tookNanos / 1_000_000 + " ms); it runs " + where + " from now on";
+                + tookNanos / 1_000_000 + " ms); it runs " + where + " for the next " + coolingFor;
     }
 }
