@@ -65,7 +65,7 @@ final class OutboundStream implements Forwarder {
         Mailbox mailbox = !route.conflate() ? Mailbox.queue(QUEUE)
                 : delivered.isPresent() ? Mailbox.latestOnlyAnd(QUEUE) : Mailbox.latestOnly();
         // a poll's delivered subject is subscribed to before the stream's first line: an open stream misses nothing
-        Optional<Subscription> delivering = delivered.map(d -> subscriptions.subscribe(d, message -> mailbox.deliver(message.getData())));
+        Optional<Subscription> delivering = delivered.map(d -> subscriptions.subscribeForClient(d, message -> mailbox.deliver(message.getData())));
         try (StreamCounter.Slot _ = streams.openOutbound(mailbox);
              IdleWatch.Watch watch = idle.watchCurrentThread();
              StreamWriter writer = StreamWriter.open(exchange.request(), exchange.response(), watch)) {
@@ -85,7 +85,7 @@ final class OutboundStream implements Forwarder {
     }
 
     private void relay(String subject, StreamWriter writer, Mailbox mailbox) throws IOException, InterruptedException {
-        Subscription subscription = subscriptions.subscribe(subject, message -> mailbox.offer(message.getData()));
+        Subscription subscription = subscriptions.subscribeForClient(subject, message -> mailbox.offer(message.getData()));
         try {
             drain(writer, mailbox);
         } finally {

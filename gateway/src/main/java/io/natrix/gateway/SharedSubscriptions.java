@@ -20,20 +20,26 @@ final class SharedSubscriptions {
     }
 
     /**
-     * The handler must not block: it runs on the dispatcher every stream shares. A subscription jnats cannot make
-     * now is a 503 the client may retry, not a 500: its output queue full or busy, its writer having fallen behind
-     * (seen in a fleet run's cold start, every JVM compiling on two cores), or the dispatcher closed (the gateway
-     * stopping).
+     * The handler must not block: it runs on the dispatcher every stream shares. Throws jnats's
+     * {@link IllegalStateException} when it cannot subscribe now (see {@link #subscribeForClient}).
      */
     Subscription subscribe(String subject, MessageHandler handler) {
-        Subscription subscription;
+        Subscription subscription = dispatcher.subscribe(subject, handler);
+        held.incrementAndGet();
+        return subscription;
+    }
+
+    /**
+     * {@link #subscribe} for a stream a client is opening: a subscription jnats cannot make now is a 503 the client
+     * may retry, not a 500: its output queue full or busy, its writer having fallen behind (seen in a fleet run's
+     * cold start, every JVM compiling on two cores), or the dispatcher closed (the gateway stopping).
+     */
+    Subscription subscribeForClient(String subject, MessageHandler handler) {
         try {
-            subscription = dispatcher.subscribe(subject, handler);
+            return subscribe(subject, handler);
         } catch (IllegalStateException notNow) {
             throw HttpProblem.cannotSubscribe(notNow.getMessage());
         }
-        held.incrementAndGet();
-        return subscription;
     }
 
     /** Ends a stream's subscription; one whose dispatcher already stopped with the gateway has nothing left to end. */

@@ -56,8 +56,15 @@ record WebSocketRoute(IngestEvents events, PathTemplate path, Access access, Gua
         Map<String, String> carried = new LinkedHashMap<>();
         carried.put(RequestContext.REQUEST_ID, requestId);
         admitted.actor().ifPresent(actor -> carried.put(RequestContext.ACTOR, actor.header()));
-        Optional<Subscription> delivering = deliveredFrom.map(subject -> subscriptions.subscribe(subject,
-                message -> outbox.accept(message.getData())));
+        Optional<Subscription> delivering;
+        try {
+            delivering = deliveredFrom.map(subject -> subscriptions.subscribeForClient(subject,
+                    message -> outbox.accept(message.getData())));
+        } catch (HttpProblem cannotSubscribe) {
+            slot.close();
+            actorStream.close();
+            throw cannotSubscribe;
+        }
         return new WebSocketEvents(events, target, RequestContext.of(carried), json, () -> {
             delivering.ifPresent(subscriptions::unsubscribe);
             slot.close();

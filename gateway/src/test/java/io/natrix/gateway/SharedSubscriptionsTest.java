@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * A stream's subscription that jnats cannot make now (its output queue full or busy under load, its dispatcher
- * closed) is answered 503 with Retry-After, which a client retries, instead of an internal error.
+ * closed) is answered 503 with Retry-After, which a client retries, instead of an internal error. (The gateway's
+ * own pollers see jnats's exception: {@code SharedBetweenGatewaysTest}.)
  */
 class SharedSubscriptionsTest {
 
@@ -26,7 +27,7 @@ class SharedSubscriptionsTest {
             subscriptions.close(); // as when the gateway stops: jnats says "Dispatcher is closed"
 
             HttpProblem problem = catchThrowableOfType(HttpProblem.class,
-                    () -> subscriptions.subscribe("stream.two", message -> { }));
+                    () -> subscriptions.subscribeForClient("stream.two", message -> { }));
             assertThat(problem.status()).isEqualTo(503);
             assertThat(problem.retryAfterSeconds()).contains(1);
             assertThat(problem).hasMessageContaining("could not subscribe on NATS just now");
