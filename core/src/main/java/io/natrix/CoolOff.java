@@ -44,7 +44,9 @@ final class CoolOff {
         until = System.nanoTime() + length;
         off = true;
         nextNanos = Math.min(length * 2, Math.max(firstNanos, LONGEST.toNanos()));
-        return length < 1_000_000_000 ? length / 1_000_000 + " ms" : length / 1_000_000_000 + " s";
+        long seconds = length / 1_000_000_000;
+        return length < 1_000_000_000 ? length / 1_000_000 + " ms"
+                : seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
     }
 
     /** The handler kept to its rule for a while: its next cool-off is the first again. */

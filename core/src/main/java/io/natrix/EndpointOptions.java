@@ -91,8 +91,8 @@ public final class EndpointOptions {
      * nobody can read. So the rule of a non-blocking listener holds ({@link ListenerOptions#nonBlocking()}): when
      * {@link ListenerOptions#NON_BLOCKING_STRIKES} requests take it longer than
      * {@link ListenerOptions#NON_BLOCKING_LIMIT} within {@link ListenerOptions#NON_BLOCKING_WINDOW}, it is served
-     * on virtual threads for a cool-off (10 s, twice as long each time again) and a warning says so. Under load
-     * (many requests in flight) requests go to virtual threads anyway.
+     * on virtual threads for 10 minutes and a warning says so. Under load (many requests in flight) requests go to
+     * virtual threads anyway.
      */
     public EndpointOptions nonBlocking() {
         return new EndpointOptions(subject, queueGroup, everyInstance, maxInFlight, metadata, true);

@@ -25,11 +25,10 @@ import java.util.OptionalInt;
  * {@link #nonBlocking()}: it then runs on the connection's socket reader thread as each event is read, with no
  * hand-off between threads, which is most of what an event costs. If {@link #NON_BLOCKING_STRIKES} events take
  * longer than {@link #NON_BLOCKING_LIMIT} there within {@link #NON_BLOCKING_WINDOW}, the listener is logged and
- * moved to its virtual thread for a cool-off, its order kept: 10 s, twice as long each time it is moved again
- * within 10 minutes (up to 10 minutes). A mistaken declaration costs a few stalls of the connection now and then,
- * not every event's; one slow event (the first, loading classes; a thread the machine paused) does not move a
- * listener that keeps its word, and three that the machine slowed (a collection, a busy core) do not move it for
- * good.
+ * moved to its virtual thread for 10 minutes, its order kept. A mistaken declaration costs a few stalls of the
+ * connection every 10 minutes, not every event's; one slow event (the first, loading classes; a thread the machine
+ * paused) does not move a listener that keeps its word, and three that the machine slowed (a collection, a busy
+ * core) do not move it for good.
  */
 public final class ListenerOptions {
 

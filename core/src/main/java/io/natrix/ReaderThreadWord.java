@@ -5,18 +5,21 @@ import java.time.Duration;
 /**
  * A non-blocking handler's word, kept on the connection's reader thread: it breaks it when
  * {@link ListenerOptions#NON_BLOCKING_STRIKES} runs take longer than {@link ListenerOptions#NON_BLOCKING_LIMIT}
- * within {@link ListenerOptions#NON_BLOCKING_WINDOW}, and is then moved off that thread for a {@link CoolOff}:
- * twice as long each time it breaks it again within {@link CoolOff#LONGEST} of the last time, the first again
- * after that. Wall time, not the reader's CPU ({@link ReaderShare}'s measure): a non-blocking handler that blocks
- * holds the reader without computing. And a cool-off, not for good: a collection or a core taken away in the middle
- * of three runs is no broken word, and on a busy machine it happens (geo's index of positions was moved for good
- * so in benchmark runs). One rule for non-blocking listeners and endpoints. Only the reader thread judges runs.
+ * within {@link ListenerOptions#NON_BLOCKING_WINDOW}, and is then moved off that thread for a {@link CoolOff} of
+ * {@link #COOL_OFF}. Wall time, not the reader's CPU ({@link ReaderShare}'s measure): a non-blocking handler that
+ * blocks holds the reader without computing. For a while, not for good: a collection or a core taken away in the
+ * middle of three runs is no broken word (geo's index of positions was moved for good so in benchmark runs); a
+ * while as long as the longest cool-off, because a machine busy enough to break the word once breaks it again
+ * (a first cool-off of 10 s had geo's handlers moved 23 times in one fleet run, on and off the reader). One rule
+ * for non-blocking listeners and endpoints. Only the reader thread judges runs.
  */
 final class ReaderThreadWord {
 
     private static final long LIMIT_NANOS = ListenerOptions.NON_BLOCKING_LIMIT.toNanos();
     private static final long WINDOW_NANOS = ListenerOptions.NON_BLOCKING_WINDOW.toNanos();
     private static final long FORGIVEN_AFTER_NANOS = CoolOff.LONGEST.toNanos();
+    /** How long a handler that broke its word stays off the reader. */
+    static final Duration COOL_OFF = CoolOff.LONGEST;
 
     private final CoolOff coolOff;
     private int strikes;
@@ -27,10 +30,10 @@ final class ReaderThreadWord {
     private String coolingFor;
 
     ReaderThreadWord() {
-        this(CoolOff.FIRST);
+        this(COOL_OFF);
     }
 
-    /** With a first cool-off of its own (tests). */
+    /** With a first cool-off of its own, doubling each time the word is broken again soon after (tests). */
     ReaderThreadWord(Duration firstCoolOff) {
         this.coolOff = new CoolOff(firstCoolOff);
     }
