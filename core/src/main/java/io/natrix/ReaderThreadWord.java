@@ -17,25 +17,21 @@ final class ReaderThreadWord {
 
     private static final long LIMIT_NANOS = ListenerOptions.NON_BLOCKING_LIMIT.toNanos();
     private static final long WINDOW_NANOS = ListenerOptions.NON_BLOCKING_WINDOW.toNanos();
-    private static final long FORGIVEN_AFTER_NANOS = CoolOff.LONGEST.toNanos();
-    /** How long a handler that broke its word stays off the reader. */
+    /** How long a handler that broke its word stays off the reader, each time. */
     static final Duration COOL_OFF = CoolOff.LONGEST;
 
     private final CoolOff coolOff;
     private int strikes;
-    private int struck;
     private long firstStrike;
-    private long lastBroken;
-    private boolean brokenBefore;
     private String coolingFor;
 
     ReaderThreadWord() {
         this(COOL_OFF);
     }
 
-    /** With a first cool-off of its own, doubling each time the word is broken again soon after (tests). */
-    ReaderThreadWord(Duration firstCoolOff) {
-        this.coolOff = new CoolOff(firstCoolOff);
+    /** With a cool-off of its own (tests). */
+    ReaderThreadWord(Duration coolOff) {
+        this.coolOff = new CoolOff(coolOff, coolOff);
     }
 
     /** Whether the handler runs on the reader now: yes unless it broke its word and is still cooling off. */
@@ -58,20 +54,14 @@ final class ReaderThreadWord {
         if (++strikes < ListenerOptions.NON_BLOCKING_STRIKES) {
             return false;
         }
-        struck = strikes;
         strikes = 0;
-        if (brokenBefore && started - lastBroken > FORGIVEN_AFTER_NANOS) {
-            coolOff.forgive();
-        }
-        brokenBefore = true;
-        lastBroken = started;
         coolingFor = coolOff.start();
         return true;
     }
 
     /** The warning's words: what {@code handler} did, and {@code where} it runs for its cool-off. */
     String broke(String handler, String runs, long tookNanos, String where) {
-        return handler + " is declared non-blocking but " + struck + " " + runs + " took it over "
+        return handler + " is declared non-blocking but " + ListenerOptions.NON_BLOCKING_STRIKES + " " + runs + " took it over "
                 + ListenerOptions.NON_BLOCKING_LIMIT.toMillis() + " ms on the connection's reader thread (the last "
                 + tookNanos / 1_000_000 + " ms); it runs " + where + " for the next " + coolingFor;
     }
