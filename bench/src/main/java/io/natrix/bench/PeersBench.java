@@ -73,6 +73,8 @@ final class PeersBench {
 
     static void run(List<String> args) throws Exception {
         Options options = Options.parse(args);
+        // before anything starts: a host without huge pages free ends the run here, with what to do
+        Optional<HugePages> hugePages = options.hugePages() ? Optional.of(HugePages.require()) : Optional.empty();
         Path root = root();
         Path keys = Files.createTempDirectory("natrix-peers-keys");
         Optional<NatsSecurity> security = options.secured()
@@ -83,7 +85,7 @@ final class PeersBench {
         Optional<AotCaches> aot = options.aot() ? Optional.of(AotCaches.create()) : Optional.empty();
         // Ctrl-C or a timeout runs no finally block: a hook stops the peers and the server and removes the keys
         // and caches, or they would outlive the bench
-        Thread cleanUp = Thread.ofPlatform().unstarted(() -> stopAndRemove(processes, nats, aot, keys));
+        Thread cleanUp = Thread.ofPlatform().unstarted(() -> stopAndRemove(processes, nats, aot, hugePages, keys));
         Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             System.out.printf("natrix bench peers: nats-server %s, %d cores, java %s, %s%n", nats.url(),
@@ -93,7 +95,8 @@ final class PeersBench {
             if (options.stallLog().isPresent()) {
                 environment.put(StallLog.ENVIRONMENT, Files.createDirectories(options.stallLog().get()).toString());
             }
-            Spawner spawner = new Spawner(processes, options.jvm(), environment);
+            Spawner spawner = new Spawner(processes, Stream.concat(options.jvm().stream(),
+                    hugePages.map(HugePages::jvmOptions).orElse(List.of()).stream()).toList(), environment);
             if (aot.isPresent()) {
                 Map<String, String> quiet = new HashMap<>(environment); // the training's slow calls are no one's
                 quiet.remove(StallLog.ENVIRONMENT);
@@ -105,6 +108,14 @@ final class PeersBench {
                         ProcessBuilder.Redirect.INHERIT);
             }
             Peers peers = Peers.start(root, nats, options, spawner);
+            if (hugePages.isPresent()) {
+                for (PeerProcess process : processes) {
+                    if (process.java()) {
+                        hugePages.get().check(process.name());
+                    }
+                }
+                System.err.println("  --huge-pages: every JVM peer's heap is in huge pages");
+            }
             if (!options.broadcastOnly()) {
                 warmUp(peers.requestReply(), options);
                 List<Cell> cells = requestReply(peers.requestReply(), nats, options);
@@ -120,7 +131,7 @@ final class PeersBench {
             broadcast(peers.broadcast(), options);
         } finally {
             if (withdrawn(cleanUp)) {
-                stopAndRemove(processes, nats, aot, keys);
+                stopAndRemove(processes, nats, aot, hugePages, keys);
             }
         }
     }
@@ -136,7 +147,7 @@ final class PeersBench {
 
     /** The peers, last first, then the server; then the run's keys and caches. Once is enough; twice is harmless. */
     private static void stopAndRemove(List<PeerProcess> processes, NatsServerProcess nats, Optional<AotCaches> aot,
-                                      Path keys) {
+                                      Optional<HugePages> hugePages, Path keys) {
         boolean interrupted = false;
         for (PeerProcess process : processes.reversed()) {
             try {
@@ -153,9 +164,12 @@ final class PeersBench {
             if (aot.isPresent()) {
                 aot.get().delete();
             }
+            if (hugePages.isPresent()) {
+                hugePages.get().delete();
+            }
             Folders.delete(keys);
         } catch (IOException e) {
-            System.err.println("natrix bench peers: could not remove " + keys + " or the AOT caches: " + e.getMessage());
+            System.err.println("natrix bench peers: could not remove " + keys + ", the AOT caches or the page-size logs: " + e.getMessage());
         }
     }
 
@@ -362,6 +376,30 @@ final class PeersBench {
                         ratio(n, find(cells, Peers.HTTP, callers, payload)));
             }
         }
+        printControl(cells, options);
+    }
+
+    /** Go's second pair against its first, cell by cell: the spread a ratio of two peers has when both are one stack. */
+    private static void printControl(List<Cell> cells, Options options) {
+        if (!options.control()) {
+            return;
+        }
+        System.out.println();
+        System.out.println("Control: Go's inline pair measured twice in this run (" + Peers.CONTROL + " / " + GO + " (reply inline)),");
+        System.out.println("the same ratios: two measurements of one stack differ by this much here");
+        System.out.println();
+        System.out.println("| payload | callers | req/s ratio | p99 ratio |");
+        System.out.println("|---|---:|---:|---:|");
+        for (int payload : options.payloads()) {
+            for (int callers : options.concurrency()) {
+                Optional<Cell> second = find(cells, Peers.CONTROL, callers, payload);
+                Optional<Cell> first = find(cells, GO + " (reply inline)", callers, payload);
+                if (second.isPresent() && first.isPresent() && second.get().roundsP99Micros() > 0 && first.get().roundsP99Micros() > 0) {
+                    System.out.printf("| %s | %,d | %.2f | %.2f |%n", size(payload), callers,
+                            second.get().perSecond() / first.get().perSecond(), second.get().roundsP99Micros() / first.get().roundsP99Micros());
+                }
+            }
+        }
     }
 
     private static String ratio(Cell natrix, Optional<Cell> other) {
@@ -456,16 +494,20 @@ final class PeersBench {
     /**
      * {@code peers [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]
      * [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured]
-     * [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR] [--aot]}: {@code --only} keeps the peers whose names contain
+     * [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR] [--aot] [--huge-pages] [--control]}: {@code --only} keeps the peers whose names contain
      * one of its words; {@code --broadcast-only} measures the broadcast alone; {@code --jvm} is every JVM peer's options
      * (natrix's and raw jnats's alike: a collector chosen for one is chosen for both); {@code --stall-log} has every
      * natrix and Go requester log its calls over 1 ms with the time each ended ({@link StallLog}); {@code {peer}} in a
      * {@code --jvm} option is each JVM peer's name ({@link Spawner#jvmOptions}); {@code --aot} trains an AOT cache
-     * for every JVM peer on the warm-up and measures them started from it ({@link AotCaches}).
+     * for every JVM peer on the warm-up and measures them started from it ({@link AotCaches}); {@code --huge-pages} puts
+     * every JVM peer's heap and code in the host's huge pages and checks that each got them ({@link HugePages});
+     * {@code --control} measures
+     * Go's inline pair a second time on processes of its own, whatever {@code --only} says, and prints the two pairs'
+     * ratios beside the goals: how far two measurements of one stack differ in the same run.
      */
     record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
                    int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly,
-                   List<String> jvm, Optional<Path> stallLog, boolean aot) {
+                   List<String> jvm, Optional<Path> stallLog, boolean aot, boolean control, boolean hugePages) {
 
         /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
         boolean includes(String peer) {
@@ -488,7 +530,19 @@ final class PeersBench {
             List<String> jvm = List.of("-XX:+UseParallelGC");
             Optional<Path> stallLog = Optional.empty();
             boolean aot = false;
+            boolean control = false;
+            boolean hugePages = false;
             for (int i = 0; i < args.size(); i += 2) {
+                if (args.get(i).equals("--huge-pages")) { // every JVM peer's heap and code in the host's huge pages
+                    hugePages = true;
+                    i--;
+                    continue;
+                }
+                if (args.get(i).equals("--control")) { // Go's inline pair twice: how far one stack's figures spread in a run
+                    control = true;
+                    i--;
+                    continue;
+                }
                 if (args.get(i).equals("--aot")) { // every JVM peer from an AOT cache trained on the warm-up
                     aot = true;
                     i--;
@@ -523,11 +577,11 @@ final class PeersBench {
                     case "--stall-log" -> stallLog = Optional.of(Path.of(value).toAbsolutePath());
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; usage: natrix bench peers"
                             + " [--seconds 2] [--warmup-ms 500] [--jit-warmup 2] [--rounds 3] [--concurrency 1,16,256,1024] [--payloads 16,4096]"
-                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR] [--aot]");
+                            + " [--listeners 1,3,10] [--events 100000] [--chart docs/bench/peers.png] [--only natrix,go,...] [--secured] [--broadcast-only] [--jvm '-XX:+UseParallelGC'] [--stall-log DIR] [--aot] [--huge-pages] [--control]");
                 }
             }
             return new Options(measure, warmup, jitWarmup, rounds, concurrency, payloads, listeners, events, chart, only, secured, broadcastOnly,
-                    jvm, stallLog, aot);
+                    jvm, stallLog, aot, control, hugePages);
         }
 
         private static int[] ints(String csv) {
@@ -541,6 +595,8 @@ final class PeersBench {
                     Arrays.toString(payloads), Arrays.toString(listeners), String.join(" ", jvm),
                     secured ? ", secured (TLS, an nkey user with an allow list)" : "")
                     + (aot ? ", every JVM peer started from an AOT cache trained on the warm-up (--aot)" : "")
+                    + (control ? ", Go's inline pair measured twice (--control)" : "")
+                    + (hugePages ? ", every JVM peer's heap (" + HugePages.HEAP + ", fixed) and code in huge pages (--huge-pages)" : "")
                     + stallLog.map(folder -> ", calls over 1 ms logged in " + folder).orElse("");
         }
     }
@@ -632,6 +688,8 @@ final class PeersBench {
         static final String MOLECULER = "Moleculer 0.15 (NATS transporter)";
         static final String JNATS_ASYNC = "raw jnats async (callbacks)";
         static final String HTTP = "HTTP: Go net/http → Helidon";
+        /** Go's inline pair once more, on processes of its own: two runs of one stack side by side ({@code --control}). */
+        static final String CONTROL = "control: " + GO + " (reply inline), a second pair";
 
         /** A peer before its processes start: they start only if {@code --only} keeps it. */
         private record Candidate(String name, LazyProcess requester, LazyProcess responder, boolean overNats, String listenerMode) {
@@ -671,6 +729,10 @@ final class PeersBench {
                     new Candidate(GO + " (reply inline)", goInlineRequester, goInline, true),
                     new Candidate(GO + " (goroutine per request)",
                             all.start("Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true)));
+            if (options.control()) { // measured whatever --only says, and never taken for the Go row
+                rr.add(new Candidate(CONTROL, all.start("Go requester (control)", root, goPeer.toString(), "request", url, "peer.goin2"),
+                        all.start("Go responder (control)", root, goPeer.toString(), "respond", url, "peer.goin2", "inline"), true));
+            }
             List<Candidate> broadcast = new ArrayList<>(List.of(
                     new Candidate("natrix broadcastListener (never drop)", natrixRequester, natrixResponder, true),
                     new Candidate("natrix broadcastListener (never drop, non-blocking)", natrixRequester, natrixResponder, true, " non-blocking"),
@@ -688,7 +750,7 @@ final class PeersBench {
             }
             List<RrPeer> requestReply = new ArrayList<>();
             for (Candidate peer : rr) {
-                if (options.includes(peer.name()) && !options.broadcastOnly()) {
+                if ((options.includes(peer.name()) || peer.name().equals(CONTROL)) && !options.broadcastOnly()) {
                     requestReply.add(new RrPeer(peer.name(), peer.requester().get(), peer.responder().get(), peer.overNats()));
                 }
             }
