@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * bench changes no setting of the kernel.
  * <p>
  * Why: on this machine one caller's slow calls were longer in a JVM than in Go (BENCHMARKS.md, issue 15, goal 4);
- * with the heap and code in 2 MiB pages they are not. Pages that are not on the kernel's LRU lists are out of reach
- * of its page aging (the host's {@code kdamond}), and a hundred times fewer pages need a hundred times fewer TLB
- * entries (which of the two matters here was not measured apart).
+ * with the heap and code in 2 MiB pages a call cost the requester a fifth less CPU and the p99 came nearer Go's, in most
+ * runs, not all (docs/latency.md). Pages that are not on the kernel's LRU lists are out of reach of its page aging
+ * (the host's {@code kdamond}), and 512 times fewer pages need as many fewer TLB entries (which of the two matters
+ * here was not measured apart).
  */
 final class HugePages {
 

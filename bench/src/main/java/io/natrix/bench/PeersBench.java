@@ -169,7 +169,8 @@ final class PeersBench {
             }
             Folders.delete(keys);
         } catch (IOException e) {
-            System.err.println("natrix bench peers: could not remove " + keys + ", the AOT caches or the page-size logs: " + e.getMessage());
+            System.err.println("natrix bench peers: could not remove " + keys + ", the AOT caches or the page-size logs: "
+                    + e.getMessage());
         }
     }
 
@@ -385,7 +386,7 @@ final class PeersBench {
             return;
         }
         System.out.println();
-        System.out.println("Control: Go's inline pair measured twice in this run (" + Peers.CONTROL + " / " + GO + " (reply inline)),");
+        System.out.println("Control: Go's inline pair measured twice in this run (" + Peers.CONTROL + " / " + Peers.GO_INLINE + "),");
         System.out.println("the same ratios: two measurements of one stack differ by this much here");
         System.out.println();
         System.out.println("| payload | callers | req/s ratio | p99 ratio |");
@@ -393,11 +394,12 @@ final class PeersBench {
         for (int payload : options.payloads()) {
             for (int callers : options.concurrency()) {
                 Optional<Cell> second = find(cells, Peers.CONTROL, callers, payload);
-                Optional<Cell> first = find(cells, GO + " (reply inline)", callers, payload);
-                if (second.isPresent() && first.isPresent() && second.get().roundsP99Micros() > 0 && first.get().roundsP99Micros() > 0) {
-                    System.out.printf("| %s | %,d | %.2f | %.2f |%n", size(payload), callers,
-                            second.get().perSecond() / first.get().perSecond(), second.get().roundsP99Micros() / first.get().roundsP99Micros());
+                Optional<Cell> first = find(cells, Peers.GO_INLINE, callers, payload);
+                if (second.isEmpty() || first.isEmpty() || !(second.get().roundsP99Micros() > 0) || !(first.get().roundsP99Micros() > 0)) {
+                    continue;
                 }
+                System.out.printf("| %s | %,d | %.2f | %.2f |%n", size(payload), callers, second.get().perSecond() / first.get().perSecond(),
+                        second.get().roundsP99Micros() / first.get().roundsP99Micros());
             }
         }
     }
@@ -501,9 +503,9 @@ final class PeersBench {
      * {@code --jvm} option is each JVM peer's name ({@link Spawner#jvmOptions}); {@code --aot} trains an AOT cache
      * for every JVM peer on the warm-up and measures them started from it ({@link AotCaches}); {@code --huge-pages} puts
      * every JVM peer's heap and code in the host's huge pages and checks that each got them ({@link HugePages});
-     * {@code --control} measures
-     * Go's inline pair a second time on processes of its own, whatever {@code --only} says, and prints the two pairs'
-     * ratios beside the goals: how far two measurements of one stack differ in the same run.
+     * {@code --control} measures Go's inline pair a second time on processes of its own, whatever {@code --only}
+     * says, and prints the two pairs' ratios beside the goals: how far two measurements of one stack differ in the
+     * same run.
      */
     record Options(Duration measure, Duration warmup, Duration jitWarmup, int rounds, int[] concurrency, int[] payloads,
                    int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly,
@@ -688,8 +690,9 @@ final class PeersBench {
         static final String MOLECULER = "Moleculer 0.15 (NATS transporter)";
         static final String JNATS_ASYNC = "raw jnats async (callbacks)";
         static final String HTTP = "HTTP: Go net/http → Helidon";
+        static final String GO_INLINE = GO + " (reply inline)";
         /** Go's inline pair once more, on processes of its own: two runs of one stack side by side ({@code --control}). */
-        static final String CONTROL = "control: " + GO + " (reply inline), a second pair";
+        static final String CONTROL = "control: " + GO_INLINE + ", a second pair";
 
         /** A peer before its processes start: they start only if {@code --only} keeps it. */
         private record Candidate(String name, LazyProcess requester, LazyProcess responder, boolean overNats, String listenerMode) {
@@ -726,7 +729,7 @@ final class PeersBench {
                     new Candidate("raw jnats requestWithTimeout().get()",
                             all.java("raw jnats future requester", "request", "jnats-future", url, "peer.jnats"), jnatsResponder, true),
                     new Candidate(JNATS_ASYNC, jnatsAsync, jnatsResponder, true),
-                    new Candidate(GO + " (reply inline)", goInlineRequester, goInline, true),
+                    new Candidate(GO_INLINE, goInlineRequester, goInline, true),
                     new Candidate(GO + " (goroutine per request)",
                             all.start("Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true)));
             if (options.control()) { // measured whatever --only says, and never taken for the Go row
