@@ -1,6 +1,6 @@
 import re,sys,glob,statistics as st
 rows=[]
-for f in sorted(glob.glob(sys.argv[1]), key=lambda x:int(re.findall(r'(\d+)\.txt',x)[0])):
+for f in sorted(glob.glob(sys.argv[1]), key=lambda x:(re.sub(r'\d+\.txt$','',x), int((re.findall(r'(\d+)\.txt$',x) or ['0'])[0]))):
     t=open(f).read()
     g=re.search(r'^\| 16 B \| 1 \| ([\d.]+) \| ([\d.]+) \|', t, re.M)
     c=re.findall(r'^\| 16 B \| 1 \| ([\d.]+) \| ([\d.]+) \|$', t, re.M)

@@ -32,7 +32,7 @@ final class HugePages {
     static final int PAGES_PER_JVM = 380;
 
     private static final Pattern HEAP_LINE = Pattern.compile("\\] Heap: .* page_size=(\\S+)");
-    private static final Pattern MEMINFO = Pattern.compile("(?m)^(HugePages_Total|HugePages_Free|Hugepagesize):\\s+(\\d+)");
+    private static final Pattern MEMINFO = Pattern.compile("(?m)^(HugePages_Total|HugePages_Free|HugePages_Rsvd|Hugepagesize):\\s+(\\d+)");
 
     private final Path folder;
 
@@ -40,11 +40,14 @@ final class HugePages {
         this.folder = folder;
     }
 
-    /** A folder for the JVM peers' page-size logs, once the host has huge pages free; or why not. */
+    /**
+     * A folder for the JVM peers' page-size logs, once the host has huge pages for at least one JVM peer; else
+     * {@link IllegalArgumentException} with what to reserve.
+     */
     static HugePages require() throws IOException {
         Meminfo host = Meminfo.read(Files.readString(Path.of("/proc/meminfo")));
-        if (host.free() == 0) {
-            throw new IllegalStateException(host.missing());
+        if (host.available() < PAGES_PER_JVM) { // said in one line, as a bad command line is: the run cannot be had here
+            throw new IllegalArgumentException(host.missing());
         }
         return in(Files.createTempDirectory("natrix-peers-huge-pages"));
     }
@@ -86,12 +89,16 @@ final class HugePages {
         Folders.delete(folder);
     }
 
-    /** The host's huge pages, from {@code /proc/meminfo}. */
-    record Meminfo(long total, long free, long sizeKb) {
+    /**
+     * The host's huge pages, from {@code /proc/meminfo}: a page a running JVM reserved and has not touched yet
+     * still counts as free, and as reserved.
+     */
+    record Meminfo(long total, long free, long reserved, long sizeKb) {
 
         static Meminfo read(String meminfo) {
             long total = 0;
             long free = 0;
+            long reserved = 0;
             long size = 0;
             Matcher line = MEMINFO.matcher(meminfo);
             while (line.find()) {
@@ -99,17 +106,23 @@ final class HugePages {
                 switch (line.group(1)) {
                     case "HugePages_Total" -> total = value;
                     case "HugePages_Free" -> free = value;
+                    case "HugePages_Rsvd" -> reserved = value;
                     default -> size = value;
                 }
             }
-            return new Meminfo(total, free, size);
+            return new Meminfo(total, free, reserved, size);
+        }
+
+        /** The pages a JVM starting now can have. */
+        long available() {
+            return Math.max(0, free - reserved);
         }
 
         /** What to do when a JVM peer found too few: the host's figures and the command that reserves more. */
         String missing() {
-            return String.format("--huge-pages needs about %d huge pages free per JVM peer; the host has %d of %d free"
-                            + " (%d kB each): reserve them as root first, e.g. sysctl -w vm.nr_hugepages=1024 for the two"
-                            + " JVM peers of one natrix pair", PAGES_PER_JVM, free, total, sizeKb);
+            return String.format("--huge-pages needs about %d huge pages per JVM peer; the host has %d of %d it can still"
+                            + " give (%d kB each): reserve them as root first, e.g. sysctl -w vm.nr_hugepages=1024 for"
+                            + " the two JVM peers of one natrix pair", PAGES_PER_JVM, available(), total, sizeKb);
         }
     }
 }
