@@ -61,8 +61,8 @@ final class ReaderThreadWord {
 
     /** The warning's words: what {@code handler} did, and {@code where} it runs for its cool-off. */
     String broke(String handler, String runs, long tookNanos, String where) {
-        return handler + " is declared non-blocking but " + ListenerOptions.NON_BLOCKING_STRIKES + " " + runs + " took it over "
-                + ListenerOptions.NON_BLOCKING_LIMIT.toMillis() + " ms on the connection's reader thread (the last "
+        return handler + " is declared non-blocking but " + ListenerOptions.NON_BLOCKING_STRIKES + " " + runs
+                + " took it over " + ListenerOptions.NON_BLOCKING_LIMIT.toMillis() + " ms on the connection's reader thread (the last "
                 + tookNanos / 1_000_000 + " ms); it runs " + where + " for the next " + coolingFor;
     }
 }

@@ -511,9 +511,13 @@ final class PeersBench {
                    int[] listeners, long events, Path chart, List<String> only, boolean secured, boolean broadcastOnly,
                    List<String> jvm, Optional<Path> stallLog, boolean aot, boolean control, boolean hugePages) {
 
-        /** Whether a peer is measured: all are, unless {@code --only} names parts of their names. */
+        /**
+         * Whether a peer is measured: all are, unless {@code --only} names parts of their names; the control is
+         * whenever it is asked for, whatever {@code --only} says.
+         */
         boolean includes(String peer) {
-            return only.isEmpty() || only.stream().anyMatch(part -> peer.toLowerCase().contains(part.toLowerCase()));
+            return peer.equals(Peers.CONTROL) ? control
+                    : only.isEmpty() || only.stream().anyMatch(part -> peer.toLowerCase().contains(part.toLowerCase()));
         }
 
         static Options parse(List<String> args) throws URISyntaxException {
@@ -732,7 +736,7 @@ final class PeersBench {
                     new Candidate(GO_INLINE, goInlineRequester, goInline, true),
                     new Candidate(GO + " (goroutine per request)",
                             all.start("Go requester (goroutine)", root, goPeer.toString(), "request", url, "peer.gogo"), goGoroutine, true)));
-            if (options.control()) { // measured whatever --only says, and never taken for the Go row
+            if (options.control()) { // never taken for the Go row (bestGo)
                 rr.add(new Candidate(CONTROL, all.start("Go requester (control)", root, goPeer.toString(), "request", url, "peer.goin2"),
                         all.start("Go responder (control)", root, goPeer.toString(), "respond", url, "peer.goin2", "inline"), true));
             }
@@ -753,7 +757,7 @@ final class PeersBench {
             }
             List<RrPeer> requestReply = new ArrayList<>();
             for (Candidate peer : rr) {
-                if ((options.includes(peer.name()) || peer.name().equals(CONTROL)) && !options.broadcastOnly()) {
+                if (options.includes(peer.name()) && !options.broadcastOnly()) {
                     requestReply.add(new RrPeer(peer.name(), peer.requester().get(), peer.responder().get(), peer.overNats()));
                 }
             }

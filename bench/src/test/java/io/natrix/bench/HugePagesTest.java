@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,11 +21,10 @@ class HugePagesTest {
         HugePages.Meminfo host = HugePages.Meminfo.read(Files.readString(Path.of("/proc/meminfo")));
         long tooMany = Math.max(host.sizeKb(), 2048) * (host.available() + 64) / 1024; // MB: more than the host can give
         HugePages pages = HugePages.in(dir);
+        List<String> options = pages.jvmOptions().stream()
+                .map(option -> option.startsWith("-Xm") ? option.substring(0, 4) + tooMany + "m" : option).toList();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
-        pages.jvmOptions().stream()
-                .map(option -> option.startsWith("-Xm") ? option.substring(0, 4) + tooMany + "m" : option)
-                .map(option -> option.replace("{peer}", "natrix-responder"))
-                .forEach(command::add);
+        command.addAll(new PeersBench.Spawner(new ArrayList<>(), options, Map.of()).jvmOptions("natrix responder"));
         command.add("-version");
         Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
         jvm.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());

@@ -18,6 +18,7 @@ class PeersOptionsTest {
         assertThat(options.rounds()).isEqualTo(5);
         assertThat(options.only()).containsExactly("natrix call (byte[])", "nats.go (reply");
         assertThat(options.toString()).contains("Go's inline pair measured twice (--control)");
+        assertThat(options.includes(PeersBench.Peers.CONTROL)).as("whatever --only keeps").isTrue();
     }
 
     @Test
@@ -25,6 +26,7 @@ class PeersOptionsTest {
         PeersBench.Options options = PeersBench.Options.parse(List.of("--concurrency", "1"));
 
         assertThat(options.control()).isFalse();
+        assertThat(options.includes(PeersBench.Peers.CONTROL)).isFalse();
         assertThat(options.toString()).doesNotContain("--control");
     }
 
