@@ -395,7 +395,13 @@ final class PeersBench {
             for (int callers : options.concurrency()) {
                 Optional<Cell> second = find(cells, Peers.CONTROL, callers, payload);
                 Optional<Cell> first = find(cells, Peers.GO_INLINE, callers, payload);
-                if (second.isEmpty() || first.isEmpty() || !(second.get().roundsP99Micros() > 0) || !(first.get().roundsP99Micros() > 0)) {
+                if (second.isEmpty() || first.isEmpty()) {
+                    continue;
+                }
+                if (second.get().errors() > 0 || first.get().errors() > 0 || !(second.get().roundsP99Micros() > 0)
+                        || !(first.get().roundsP99Micros() > 0)) { // as in the goals: no ratio of a failed cell
+                    System.out.printf("| %s | %,d | not judged: errors %d / %d | |%n", size(payload), callers,
+                            second.get().errors(), first.get().errors());
                     continue;
                 }
                 System.out.printf("| %s | %,d | %.2f | %.2f |%n", size(payload), callers, second.get().perSecond() / first.get().perSecond(),
