@@ -115,14 +115,18 @@ final class RegionsDemo {
 
     private volatile boolean failoverFailed;
 
-    /** Gateways first, the services, then the servers; the logs kept when the apps saw errors. */
+    /**
+     * The apps, then the gateways, the services and the servers; the logs kept when the apps saw errors before
+     * the stop (what the stop does to their streams is not the run's).
+     */
     private synchronized void stop() {
+        Simulator seen = apps;
+        long errors = seen == null ? 0 : seen.stopBeforeTheSystem(System.out);
         RegionalSystem started = system;
         system = null;
         if (started != null) {
             started.close();
-            Simulator seen = apps;
-            started.logs(seen != null && seen.errors() > 0, System.out);
+            started.logs(errors > 0, System.out);
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 /**
  * {@code ./natrix demo}: the whole ride system on one machine. A nats-server it owns (or three clustered, or
  * one you name), every service as separate processes (2 of each, 3 of geo), 2 gateways, and the simulator's
- * drivers and riders on both gateways. Ctrl-C stops the simulator, the gateways, the services, then NATS.
+ * drivers and riders on both gateways. Ctrl-C stops the simulator (its summary so far printed), the gateways, the
+ * services, then NATS.
  */
 public final class RideDemo {
 
@@ -237,10 +238,14 @@ public final class RideDemo {
     }
 
     /**
-     * The gateways and services (gateways first), then NATS; then the logs: deleted after a run that went well,
-     * kept and named when the apps saw errors, an instance ended by itself or the start failed.
+     * The apps, the gateways and services (gateways first), then NATS; then the logs: deleted after a run that
+     * went well, kept and named when the apps saw errors, an instance ended by itself or the start failed. The
+     * apps stop first and their errors are counted then, so that a Ctrl-C in the middle of a run does not count
+     * the streams it closes as the run's errors.
      */
     private synchronized void stop() {
+        Simulator seen = apps;
+        long errors = seen == null ? 0 : seen.stopBeforeTheSystem(System.out);
         if (processes != null) {
             processes.close();
         }
@@ -249,8 +254,6 @@ public final class RideDemo {
         if (processes == null) {
             return;
         }
-        Simulator seen = apps;
-        long errors = seen == null ? 0 : seen.errors();
         processes.keepLogsIf(errors > 0 || !troubles.isEmpty(), "natrix demo: ", ": "
                 + (errors > 0 ? String.format("the apps saw %,d errors", errors) + (troubles.isEmpty() ? "" : "; ") : "")
                 + String.join("; ", troubles), System.out);

@@ -102,7 +102,7 @@ public final class SimMain {
         Natrix ownedEdge = edge;
         RideStack ownedStack = stack;
         Thread stop = Thread.ofPlatform().unstarted(() -> {
-            simulator.close();
+            simulator.stopBeforeTheSystem(System.out); // Ctrl-C: the run's summary so far
             if (ownedStack != null) {
                 ownedStack.close();
                 ownedEdge.close();

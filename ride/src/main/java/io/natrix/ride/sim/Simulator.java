@@ -91,6 +91,9 @@ public final class Simulator implements AutoCloseable {
     private final int firstAgent;
     private int driversStarted;
     private int ridersStarted;
+    /** The summary is printed: the run reached its end. */
+    private volatile boolean summarized;
+    private volatile boolean closed;
 
     public Simulator(Options options) {
         this(options, 0);
@@ -339,7 +342,10 @@ public final class Simulator implements AutoCloseable {
     private record Taken(Histogram[] samples, Counters counters) {
     }
 
-    /** Prints a status line every second for the options' duration, then the summary. */
+    /**
+     * Prints a status line every second for the options' duration, then the summary; returns at once, saying no
+     * more, when the apps are stopped before then ({@link #stopBeforeTheSystem}).
+     */
     public void report(PrintStream out, boolean sameLine) throws InterruptedException {
         long started = System.nanoTime();
         long lastUpdates = 0;
@@ -347,6 +353,9 @@ public final class Simulator implements AutoCloseable {
         Set<String> told = new HashSet<>();
         while (Duration.ofNanos(System.nanoTime() - started).compareTo(options.duration()) < 0) {
             Thread.sleep(1000);
+            if (closed) {
+                return; // stopped before its end: stopBeforeTheSystem said what the run saw
+            }
             long updates = stats.locationUpdates.sum();
             long nearby = stats.nearbyUpdates.sum();
             Histogram[] recent = stats.interval();
@@ -374,6 +383,24 @@ public final class Simulator implements AutoCloseable {
         }
         out.println();
         out.println(summary());
+        summarized = true;
+    }
+
+    /**
+     * Stops the apps before the system they speak to stops (a demo stopped by Ctrl-C or a signal): when they
+     * still run and the run has not reached its end, prints its summary so far on {@code out}. Returns the errors
+     * the apps saw until now: what stopping the system would do to their streams and calls afterwards is not the
+     * run's.
+     */
+    public long stopBeforeTheSystem(PrintStream out) {
+        long errors = errors();
+        if (!summarized && !closed) {
+            out.println();
+            out.println("stopped: " + summary());
+            out.flush();
+        }
+        close();
+        return errors;
     }
 
     public String summary() {
@@ -468,6 +495,10 @@ public final class Simulator implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         agents.forEach(Thread::interrupt);
         for (Thread agent : agents) {
             try {
