@@ -224,7 +224,8 @@ public final class Simulator implements AutoCloseable {
      * Starts every driver and rider of the options (ramping up), spread over the gateways: the drivers first, and
      * the riders once every driver has joined and every gateway's nearby answers hold drivers ranked by pick-up time
      * ({@value #READY_ANSWERS} in a row), so the whole path a rider's poll takes (gateway, dispatch, geo, the ETA
-     * estimators) has answered before any rider counts on it, as in a city whose drivers come online first.
+     * estimators) has answered before any rider counts on it, as in a city whose drivers come online first; the
+     * riders then join {@value #RIDERS_JOINING_A_SECOND} a second.
      *
      * @throws IllegalStateException naming the gateway when its nearby answers hold no driver within a minute
      */
@@ -238,8 +239,26 @@ public final class Simulator implements AutoCloseable {
                         Duration.ofMinutes(1));
             }
         }
-        grow(options.drivers(), options.riders());
+        // the riders' apps open one after the other, not in one instant
+        long began = System.nanoTime();
+        int first = ridersStarted;
+        int count = options.riders() - first;
+        for (int r = 1; r <= count; r++) {
+            long due = began + TimeUnit.SECONDS.toNanos(r - 1) / RIDERS_JOINING_A_SECOND;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            grow(options.drivers(), first + r);
+        }
     }
+
+    /**
+     * How fast riders join at the start: a system just started, its JVMs still compiling the nearby path on two
+     * cores, answered the demo's 200 streams opened within one second with timeouts (504) in three runs of four;
+     * 200 over 5 s, none in four.
+     */
+    static final int RIDERS_JOINING_A_SECOND = 40;
 
     /**
      * Adds drivers and riders until there are {@code drivers} and {@code riders}, spread over the gateways. At

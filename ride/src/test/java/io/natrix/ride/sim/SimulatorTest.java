@@ -62,4 +62,41 @@ class SimulatorTest {
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("locations").contains("summary:");
         }
     }
+
+    /**
+     * The riders' apps open one after the other at the start, not in one instant: a system just started
+     * answered the demo's 200 streams opened at once with timeouts.
+     */
+    @Test
+    void ridersJoinPacedOneAfterTheOther() throws Exception {
+        TokenKeys keys = TokenKeys.reuse(dir.resolve("tokens"));
+        int riders = 40;
+        try (Natrix services = connect();
+             Natrix edge = connect();
+             RideStack stack = RideStack.services(services, DispatchConfig.defaults(), keys).withGateway(edge, 0)) {
+            Simulator.Options options = new Simulator.Options(List.of("http://127.0.0.1:" + stack.port()), 2, riders, 60, 10,
+                    Duration.ofSeconds(1));
+            try (Simulator simulator = new Simulator(options)) {
+                long[] firstAndLast = new long[2];
+                Thread watch = Thread.ofVirtual().start(() -> {
+                    try {
+                        while (simulator.stats().ridersOnline.get() < riders) {
+                            if (firstAndLast[0] == 0 && simulator.stats().ridersOnline.get() > 0) {
+                                firstAndLast[0] = System.nanoTime();
+                            }
+                            Thread.sleep(1);
+                        }
+                        firstAndLast[1] = System.nanoTime();
+                    } catch (InterruptedException stopped) {
+                        // the test gave up waiting
+                    }
+                });
+                simulator.start();
+                assertThat(watch.join(Duration.ofSeconds(30))).as("every rider online").isTrue();
+                // 40 a second: the last joins at least 39/40 s after the first's sign-up began
+                assertThat(Duration.ofNanos(firstAndLast[1] - firstAndLast[0]))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            }
+        }
+    }
 }
