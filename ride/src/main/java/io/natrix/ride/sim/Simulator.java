@@ -93,7 +93,9 @@ public final class Simulator implements AutoCloseable {
     private int ridersStarted;
     /** The summary is printed: the run reached its end. */
     private volatile boolean summarized;
-    private volatile boolean closed;
+    /** Set as the apps stop, before the lock {@link #grow} holds while it adds agents: it adds nobody more. */
+    private volatile boolean closing;
+    private boolean closed;
 
     public Simulator(Options options) {
         this(options, 0);
@@ -243,7 +245,7 @@ public final class Simulator implements AutoCloseable {
         long began = System.nanoTime();
         int first = ridersStarted;
         int count = options.riders() - first;
-        for (int r = 1; r <= count; r++) {
+        for (int r = 1; r <= count && !closing; r++) {
             long due = began + TimeUnit.SECONDS.toNanos(r - 1) / RIDERS_JOINING_A_SECOND;
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -255,8 +257,8 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * How fast riders join at the start: a system just started, its JVMs still compiling the nearby path on two
-     * cores, answered the demo's 200 streams opened within one second with timeouts (504) in three runs of four;
-     * 200 over 5 s, none in four.
+     * cores, answered the demo's 200 streams opened within one second with timeouts (504) in three runs of five;
+     * 200 over 5 s, in none of four (docs/bench/fresh-boot-2026-12-07).
      */
     static final int RIDERS_JOINING_A_SECOND = 40;
 
@@ -265,13 +267,13 @@ public final class Simulator implements AutoCloseable {
      * most {@value #JOINING} agents are signing up at once, so the ramp goes as fast as the system takes it.
      */
     public synchronized void grow(int drivers, int riders) throws InterruptedException {
-        for (int i = driversStarted; i < drivers; i++) {
+        for (int i = driversStarted; i < drivers && !closing; i++) {
             SimDriver driver = new SimDriver(http(i), options.grid(i % options.gateways().size()), stats, 1_000 + firstAgent + i, options.speedMetersPerSecond());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("driver-" + i).start(() -> driver.run(joining::release)));
         }
         driversStarted = Math.max(driversStarted, drivers);
-        for (int i = ridersStarted; i < riders; i++) {
+        for (int i = ridersStarted; i < riders && !closing; i++) {
             SimRider rider = new SimRider(http(i), options.grid(i % options.gateways().size()), stats, 50_000 + firstAgent + i, options.meanSecondsBetweenRequests());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("rider-" + i).start(() -> rider.run(joining::release)));
@@ -372,7 +374,7 @@ public final class Simulator implements AutoCloseable {
         Set<String> told = new HashSet<>();
         while (Duration.ofNanos(System.nanoTime() - started).compareTo(options.duration()) < 0) {
             Thread.sleep(1000);
-            if (closed) {
+            if (closing) {
                 return; // stopped before its end: stopBeforeTheSystem said what the run saw
             }
             long updates = stats.locationUpdates.sum();
@@ -413,7 +415,7 @@ public final class Simulator implements AutoCloseable {
      */
     public long stopBeforeTheSystem(PrintStream out) {
         long errors = errors();
-        if (!summarized && !closed) {
+        if (!summarized && !closing) {
             out.println();
             out.println("stopped: " + summary());
             out.flush();
@@ -513,11 +515,17 @@ public final class Simulator implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        closing = true; // a grow under way stops adding agents and lets go of the lock
+        synchronized (this) {
+            if (!closed) {
+                closed = true;
+                stopAgents();
+            }
         }
-        closed = true;
+    }
+
+    private void stopAgents() {
         agents.forEach(Thread::interrupt);
         for (Thread agent : agents) {
             try {
