@@ -63,6 +63,9 @@ final class RegionsDemo {
                 simulator.start();
                 Thread failover = options.smoke() ? demo.failoverDuringTheRun(options.duration()) : null;
                 simulator.report(System.out, System.console() != null && !options.smoke());
+                if (simulator.stopped()) {
+                    return; // a signal stops the demo: its shutdown hook stops the rest
+                }
                 if (failover != null) {
                     failover.join();
                 }

@@ -129,6 +129,9 @@ public final class RideDemo {
                     options.drivers(), options.riders());
             simulator.start();
             simulator.report(System.out, System.console() != null && !options.smoke());
+            if (simulator.stopped()) {
+                return; // a signal stops the demo: its shutdown hook stops the rest
+            }
             if (options.smoke()) {
                 // errors include every error line on the apps' streams; most answers must hold drivers (a sparse
                 // smoke fleet leaves a few riders with nobody near; an empty geo index would leave them all)

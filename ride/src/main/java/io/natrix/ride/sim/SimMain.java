@@ -114,6 +114,9 @@ public final class SimMain {
         System.out.printf("simulating %,d drivers and %,d riders for %d s; Ctrl-C stops%n", drivers, riders, duration.toSeconds());
         simulator.start();
         simulator.report(System.out, System.console() != null);
+        if (simulator.stopped()) {
+            return; // Ctrl-C: the shutdown hook stops the rest
+        }
         Runtime.getRuntime().removeShutdownHook(stop);
         stop.run();
     }

@@ -424,6 +424,15 @@ public final class Simulator implements AutoCloseable {
         return errors;
     }
 
+    /**
+     * The apps were stopped before the run reached its end ({@link #stopBeforeTheSystem}): a stop by signal is
+     * under way, and whoever reported them has nothing more to do (the JVM is stopping: its shutdown hooks may
+     * no longer be removed).
+     */
+    public boolean stopped() {
+        return closing && !summarized;
+    }
+
     public String summary() {
         Histogram freshness = stats.freshnessTotal();
         Histogram match = stats.matchTotal();

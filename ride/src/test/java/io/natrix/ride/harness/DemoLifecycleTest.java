@@ -124,6 +124,7 @@ class DemoLifecycleTest {
                 List<String> after = output.subList(linesBeforeTheSignal, output.size());
                 assertThat(after).as("the demo's lines after SIG" + signal).anyMatch(line -> line.startsWith("stopped: summary: "))
                         .noneMatch(line -> line.startsWith("first error of its kind"))
+                        .noneMatch(line -> line.startsWith("Exception in thread"))
                         .noneMatch(line -> line.startsWith("stopped: summary: ") && line.matches(".*(stream lost|IOException|is stopping).*"));
                 // a run without errors cleans up after itself; one with errors keeps its logs and says where
                 if (output.stream().noneMatch(line -> line.contains("logs kept in " + logs))) {
