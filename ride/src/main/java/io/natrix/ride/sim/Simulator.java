@@ -267,18 +267,18 @@ public final class Simulator implements AutoCloseable {
      * most {@value #JOINING} agents are signing up at once, so the ramp goes as fast as the system takes it.
      */
     public synchronized void grow(int drivers, int riders) throws InterruptedException {
-        for (int i = driversStarted; i < drivers && !closing; i++) {
+        for (; driversStarted < drivers && !closing; driversStarted++) {
+            int i = driversStarted;
             SimDriver driver = new SimDriver(http(i), options.grid(i % options.gateways().size()), stats, 1_000 + firstAgent + i, options.speedMetersPerSecond());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("driver-" + i).start(() -> driver.run(joining::release)));
         }
-        driversStarted = Math.max(driversStarted, drivers);
-        for (int i = ridersStarted; i < riders && !closing; i++) {
+        for (; ridersStarted < riders && !closing; ridersStarted++) {
+            int i = ridersStarted;
             SimRider rider = new SimRider(http(i), options.grid(i % options.gateways().size()), stats, 50_000 + firstAgent + i, options.meanSecondsBetweenRequests());
             joining.acquire();
             agents.add(Thread.ofVirtual().name("rider-" + i).start(() -> rider.run(joining::release)));
         }
-        ridersStarted = Math.max(ridersStarted, riders);
     }
 
     /**
