@@ -2,15 +2,16 @@
 # alternates one and two waiters: ab.sh PAIRS SECONDS
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 cd "$(dirname "$0")"
-/usr/lib/jvm/temurin-25-jdk-amd64/bin/javac -d . TwoWaiters.java || exit 1
+classes=$(mktemp -d); trap "rm -rf $classes" EXIT
+/usr/lib/jvm/temurin-25-jdk-amd64/bin/javac -d "$classes" TwoWaiters.java || exit 1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 nats-server -a 127.0.0.1 -p $port > /dev/null 2>&1 & ns=$!
 sleep 0.5
 for i in $(seq 1 $1); do
   for mode in one two; do
-    $J -XX:+UseParallelGC -cp . TwoWaiters responder $mode $port & r=$!
+    $J -XX:+UseParallelGC -cp "$classes" TwoWaiters responder $mode $port & r=$!
     sleep 0.5
-    $J -XX:+UseParallelGC -cp . TwoWaiters requester $mode $port $2
+    $J -XX:+UseParallelGC -cp "$classes" TwoWaiters requester $mode $port $2
     kill $r; wait $r 2>/dev/null
   done
 done
