@@ -258,9 +258,9 @@ public final class Simulator implements AutoCloseable {
     /**
      * How fast riders join at the start: a system just started, its JVMs still compiling the nearby path on two
      * cores, answered the demo's 200 streams opened within one second with timeouts (504) in three runs of five
-     * (docs/bench/fresh-boot-2026-12-07); 40 a second did on a quiet day, and on a noisy one the demo's first
-     * seconds had 596-1,082 errors in five runs; 10 a second (200 riders over 20 s), 0 in four and 4 in a fifth
-     * (docs/bench/noisy-day-2026-12-07).
+     * (docs/bench/fresh-boot-2026-12-07); at 40 a second, none in four on a quiet day, but on a noisy one the
+     * demo's first seconds had 596-1,082 errors in five runs; at 10 a second (200 riders over 20 s), 0 in four and
+     * 4 in a fifth (docs/bench/noisy-day-2026-12-07).
      */
     static final int RIDERS_JOINING_A_SECOND = 10;
 
