@@ -104,7 +104,7 @@ public class TwoWaiters {
         };
         conn.send((CONNECT + subscribe).getBytes(StandardCharsets.US_ASCII));
         Parser parser = new Parser();
-        Thread reader = Thread.ofPlatform().daemon().name("reader").start(() -> {
+        Thread.ofPlatform().daemon().name("reader").start(() -> {
             try {
                 while (true) {
                     int n = in.read(parser.buf, parser.end, parser.buf.length - parser.end);
@@ -242,8 +242,7 @@ public class TwoWaiters {
         // the corrected p99: a call of d at a mean interval m stands for d/m calls, as a steady caller would have made
         double mean = (double) total / l.length;
         java.util.List<Long> corrected = new java.util.ArrayList<>();
-        for (long x : latencies) {
-            if (x == 0) break;
+        for (long x : l) {
             for (long v = x; v > 0; v -= (long) mean) {
                 corrected.add(v);
             }
