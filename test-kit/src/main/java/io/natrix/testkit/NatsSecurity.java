@@ -63,12 +63,24 @@ import java.util.stream.Collectors;
  */
 public final class NatsSecurity {
 
+    /** BouncyCastle's switch between its native code and its Java ({@code java}). */
+    static final String BOUNCYCASTLE_NATIVE = "org.bouncycastle.native.cpu_variant";
+
     /** The name of the user {@link NatsServerProcess} itself connects as (to see that JetStream has a leader). */
     public static final String ADMIN = "admin";
     /** In a supercluster, the account every user is in. */
     public static final String APPLICATION_ACCOUNT = "APP";
     /** In a supercluster, the servers' own account (gateways and leaf nodes need one). */
     public static final String SYSTEM_ACCOUNT = "SYS";
+
+    static {
+        // BouncyCastle's LTS build unpacks native code into a bc-lts-jni* folder of java.io.tmpdir that only its
+        // shutdown hook removes: every JVM that made keys and was then killed (SIGKILL) left one behind. Making a
+        // run's keys and certificates needs no speed its native code would add; a user's own choice stands.
+        if (System.getProperty(BOUNCYCASTLE_NATIVE) == null) {
+            System.setProperty(BOUNCYCASTLE_NATIVE, "java");
+        }
+    }
 
     /**
      * One user's permissions: what it may publish and subscribe to ({@code "ms.users.* users"} names a queue

@@ -8,6 +8,7 @@ import io.natrix.ride.geo.GeoRegions;
 import io.natrix.Natrix;
 import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsSecurity;
+import io.natrix.testkit.OrphanGuard;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -91,14 +92,23 @@ public final class RideProcesses implements AutoCloseable {
     private final List<Instance> services = new ArrayList<>();
     private final List<Instance> gateways = new ArrayList<>();
     private final Path logs;
+    /**
+     * The instances' {@code java.io.tmpdir}: what they unpack there (H3's native library, in every geo instance
+     * and gateway) is removed on a normal exit only, so an instance killed with SIGKILL left its copy in /tmp.
+     * Removed with the instances ({@link #close()}), or after this JVM if it is killed.
+     */
+    private final Path scratch;
+    private final OrphanGuard scratchGuard;
     private String url;
     private List<String> jvmOptions = List.of();
     private Optional<RideSecurity> security = Optional.empty();
     private Optional<GeoRegions> regions = Optional.empty();
     private int launched;
 
-    private RideProcesses(Path logs) {
+    private RideProcesses(Path logs) throws IOException {
         this.logs = logs;
+        this.scratch = Files.createTempDirectory("natrix-scratch-");
+        this.scratchGuard = OrphanGuard.removeAfterDeath(scratch);
     }
 
     /**
@@ -209,7 +219,7 @@ public final class RideProcesses implements AutoCloseable {
             command.add("-Dnatrix.ingestPort=" + ingestPort);
         }
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "-Dnatrix.exitWithParent=true",
+                "-Dnatrix.exitWithParent=true", "-Djava.io.tmpdir=" + scratch,
                 "-cp", System.getProperty("java.class.path"), ServiceMain.class.getName(), role, url, Integer.toString(port)));
         Path log;
         synchronized (this) {
@@ -374,6 +384,8 @@ public final class RideProcesses implements AutoCloseable {
         }
         terminate(edge);
         terminate(rest);
+        Folders.deleteOrSay(scratch, "natrix");
+        scratchGuard.close();
     }
 
     private static void terminate(List<Instance> group) {

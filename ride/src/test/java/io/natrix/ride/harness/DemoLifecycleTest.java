@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code ./natrix demo} and everything it starts live and die together, on real processes: whatever signal
  * stops the demo (SIGKILL included, which runs no code of the demo's), none of its nats-server or service
- * processes is left 5 s later, and a signal a program can handle stops the apps first, with their summary, so that
+ * processes is left 5 s later, nor their folders (what the instances unpack included), and a signal a program can handle stops the apps first, with their summary, so that
  * the streams the stop closes are not counted as the run's errors; a port another program holds stops the demo at
  * once, with a message that names the port and what to do.
  */
@@ -101,6 +101,23 @@ class DemoLifecycleTest {
             assertThat(commands.stream().filter(command -> command.contains("-Dnatrix.exitWithParent=true")))
                     .as("its service and gateway processes").hasSizeGreaterThanOrEqualTo(14);
 
+            // what the instances unpack (H3's native library, removed on a normal exit only) is in the run's own folder
+            List<Path> scratch = commands.stream().filter(command -> command.contains("-Dnatrix.exitWithParent=true"))
+                    .map(command -> Path.of(command.substring(command.indexOf("-Djava.io.tmpdir=") + 17).split(" ")[0]))
+                    .distinct().toList();
+            assertThat(scratch).as("the instances' java.io.tmpdir").hasSize(1);
+            try (var files = Files.list(scratch.getFirst())) {
+                assertThat(files.map(file -> file.getFileName().toString())).as("what the instances unpacked")
+                        .anyMatch(name -> name.startsWith("libh3-java"));
+            }
+            List<String> mapped = java.util.stream.Stream.concat(java.util.stream.Stream.of(demo.toHandle()), started.stream())
+                    .flatMap(process -> mappedFiles(process).stream()).toList();
+            assertThat(mapped).as("native code the demo and its processes loaded from an unpacked file")
+                    .filteredOn(file -> file.contains("libh3-java")).isNotEmpty()
+                    .allMatch(file -> file.startsWith(scratch.getFirst().toString()));
+            // BouncyCastle's native code (unpacked into a folder only its shutdown hook removes) is not loaded
+            assertThat(mapped).noneMatch(file -> file.contains("bc-lts-jni"));
+
             int linesBeforeTheSignal = output.size();
             signal(demo, signal);
             boolean demoEnded = demo.waitFor(30, TimeUnit.SECONDS);
@@ -118,6 +135,8 @@ class DemoLifecycleTest {
             assertThat(serverFolders).isNotEmpty();
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                     assertThat(serverFolders).as("the nats-server's folder after SIG" + signal).noneMatch(Files::exists));
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(scratch).as("the instances' java.io.tmpdir after SIG" + signal).noneMatch(Files::exists));
             Path logs = logs(output);
             if (!signal.equals("KILL")) {
                 // the apps stop first and say what they saw; the streams the stop closes are not the run's errors
@@ -143,6 +162,18 @@ class DemoLifecycleTest {
             return Files.readString(Path.of("/proc/" + process.pid() + "/cmdline")).replace('\0', ' ');
         } catch (IOException gone) {
             return "";
+        }
+    }
+
+    /** The files a process has mapped (its code among them), from {@code /proc/PID/maps}; none once it ended. */
+    static List<String> mappedFiles(ProcessHandle process) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + process.pid() + "/maps")).stream()
+                    .map(line -> line.split("\\s+", 6))
+                    .filter(fields -> fields.length == 6 && fields[5].startsWith("/"))
+                    .map(fields -> fields[5]).distinct().toList();
+        } catch (IOException gone) {
+            return List.of();
         }
     }
 

@@ -37,8 +37,9 @@ import static org.awaitility.Awaitility.await;
  * as a caller allowed only to call it, and reads actuator over HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        // Boot 3's test support turns metrics export off unless asked; the scrape is part of what is tested
-        properties = "management.prometheus.metrics.export.enabled=true")
+        // Boot 3's test support turns metrics export off unless asked; the scrape is part of what is tested.
+        // Tomcat's working folder in target/, not a tomcat.0.* folder in /tmp that Boot leaves after every run
+        properties = {"management.prometheus.metrics.export.enabled=true", "server.tomcat.basedir=target/tomcat"})
 class FaresApplicationTest {
 
     @TempDir
