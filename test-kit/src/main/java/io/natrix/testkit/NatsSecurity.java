@@ -64,7 +64,7 @@ import java.util.stream.Collectors;
 public final class NatsSecurity {
 
     /** BouncyCastle's switch between its native code and its Java ({@code java}). */
-    static final String BOUNCYCASTLE_NATIVE = "org.bouncycastle.native.cpu_variant";
+    private static final String BOUNCYCASTLE_NATIVE = "org.bouncycastle.native.cpu_variant";
 
     /** The name of the user {@link NatsServerProcess} itself connects as (to see that JetStream has a leader). */
     public static final String ADMIN = "admin";

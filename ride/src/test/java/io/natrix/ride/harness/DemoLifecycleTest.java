@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,9 +27,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code ./natrix demo} and everything it starts live and die together, on real processes: whatever signal
  * stops the demo (SIGKILL included, which runs no code of the demo's), none of its nats-server or service
- * processes is left 5 s later, nor their folders (what the instances unpack included), and a signal a program can handle stops the apps first, with their summary, so that
- * the streams the stop closes are not counted as the run's errors; a port another program holds stops the demo at
- * once, with a message that names the port and what to do.
+ * processes is left 5 s later, nor their folders (what the instances unpack included), and a signal a program
+ * can handle stops the apps first, with their summary, so that the streams the stop closes are not counted as
+ * the run's errors; a port another program holds stops the demo at once, with a message that names the port and
+ * what to do.
  */
 class DemoLifecycleTest {
 
@@ -110,7 +112,7 @@ class DemoLifecycleTest {
                 assertThat(files.map(file -> file.getFileName().toString())).as("what the instances unpacked")
                         .anyMatch(name -> name.startsWith("libh3-java"));
             }
-            List<String> mapped = java.util.stream.Stream.concat(java.util.stream.Stream.of(demo.toHandle()), started.stream())
+            List<String> mapped = Stream.concat(Stream.of(demo.toHandle()), started.stream())
                     .flatMap(process -> mappedFiles(process).stream()).toList();
             assertThat(mapped).as("native code the demo and its processes loaded from an unpacked file")
                     .filteredOn(file -> file.contains("libh3-java")).isNotEmpty()
