@@ -50,9 +50,11 @@ final class TokenBench {
     /** One measuring JVM: prints "mint first cached" in milliseconds per token on its last line. */
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        TokenKeys keys = TokenKeys.reuse(Files.createTempDirectory("natrix-bench-tokens-"));
+        java.nio.file.Path keyFolder = Files.createTempDirectory("natrix-bench-tokens-");
+        TokenKeys keys = TokenKeys.reuse(keyFolder);
         TokenIssuer issuer = TokenIssuer.load(keys.signingKey());
         TokenVerifier verifier = TokenVerifier.load(keys.publicKeys());
+        io.natrix.testkit.Folders.delete(keyFolder); // read into memory: this run's keys leave nothing behind
         Method verify = TokenVerifier.class.getDeclaredMethod("verify", String.class); // package-private: a gateway's own
         verify.setAccessible(true);
         String[] minted = new String[n];
