@@ -127,7 +127,9 @@ final class FleetBench {
             }
         }
         RideProcesses.Layout layout = new RideProcesses.Layout(1, options.geo(), 1, 1, 1, 0, ports, ingestPorts);
-        java.util.Optional<RideSecurity> security = options.secured() ? java.util.Optional.of(runKeys()) : java.util.Optional.empty();
+        java.util.Optional<RideSecurity> security = options.secured()
+                ? java.util.Optional.of(RideSecurity.reuse(Folders.temporary("natrix-bench-keys-", "natrix bench ride fleet")))
+                : java.util.Optional.empty();
         NatsServerProcess nats = security.map(keys -> NatsServerProcess.start(1, true, 0, keys.nats()).getFirst())
                 .orElseGet(() -> NatsServerProcess.start(1, true).getFirst());
         boolean traced = options.serviceJvm().stream().noneMatch(option -> option.equals("-Dnatrix.tracing=off"));
@@ -470,12 +472,5 @@ final class FleetBench {
         List<String> shares = new ArrayList<>();
         microsPerSecond.forEach((role, micros) -> shares.add(String.format("%s %d", role, Math.round(micros / 10_000))));
         return String.join(" · ", shares);
-    }
-
-    /** Keys made for this run alone, removed when it ends, however it ends (a killed run included). */
-    private static RideSecurity runKeys() throws java.io.IOException {
-        Path keys = java.nio.file.Files.createTempDirectory("natrix-bench-keys-");
-        Folders.deleteAtExit(keys, "natrix bench ride fleet");
-        return RideSecurity.reuse(keys);
     }
 }

@@ -41,6 +41,16 @@ public final class Folders {
                 }));
     }
 
+    /**
+     * A new folder of this JVM's in java.io.tmpdir ({@code prefix} and a random suffix), removed when the JVM ends,
+     * however it ends ({@link #deleteAtExit(Path, String)}): a run's keys, say.
+     */
+    public static Path temporary(String prefix, String who) throws IOException {
+        Path folder = Files.createTempDirectory(prefix);
+        deleteAtExit(folder, who);
+        return folder;
+    }
+
     /** Removes {@code folder} with all it holds; a folder already gone is no error. */
     public static void delete(Path folder) throws IOException {
         if (!Files.exists(folder)) {

@@ -2,7 +2,6 @@ package io.natrix.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -21,8 +20,7 @@ final class TemporaryKeys {
     static synchronized NatsSecurity security() {
         if (security == null) {
             try {
-                Path dir = Files.createTempDirectory("natrix-keys-");
-                Folders.deleteAtExit(dir, "natrix");
+                Path dir = Folders.temporary("natrix-keys-", "natrix");
                 security = NatsSecurity.generate(dir, Map.of(NatsSecurity.ADMIN, NatsSecurity.User.admin()));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not make a folder for this run's NATS keys: " + e.getMessage(), e);

@@ -9,7 +9,6 @@ import io.natrix.testkit.Folders;
 import io.natrix.testkit.NatsSecurity;
 import io.natrix.testkit.NatsServerProcess;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -78,10 +77,7 @@ public final class SimMain {
         RideStack stack = null;
         if (gateways.isEmpty()) {
             String home = System.getProperty("natrix.home");
-            Path keys = home != null ? Path.of(home) : Files.createTempDirectory("natrix-sim-keys-");
-            if (home == null) {
-                Folders.deleteAtExit(keys, "natrix sim");
-            }
+            Path keys = home != null ? Path.of(home) : Folders.temporary("natrix-sim-keys-", "natrix sim");
             RideSecurity security = RideSecurity.reuse(keys);
             nats = NatsServerProcess.start(1, true, 0, security.nats()).getFirst();
             services = admin(nats, security, "sim-services");
