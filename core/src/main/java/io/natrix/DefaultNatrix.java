@@ -55,7 +55,7 @@ final class DefaultNatrix implements Natrix {
         this.codec = new JsonCodec(builder.objectMapper != null ? builder.objectMapper : JsonCodec.defaultMapper());
         this.timeouts = new CallTimeouts(String.valueOf(builder.connectionName));
         Exchange exchange = new Exchange(core, new ReplyRouter(core, timeouts), codec);
-        this.caller = new Caller(core, exchange, codec, CircuitBreakers.of(builder.circuitBreaker), observers);
+        this.caller = new Caller(core, exchange, codec, CircuitBreakers.of(builder.circuitBreaker, builder.firstAnswerGrace), observers);
         this.publisher = new Publisher(connection, core, exchange, codec, observers);
         this.defaultTimeout = builder.defaultTimeout;
         this.drainTimeout = builder.drainTimeout;

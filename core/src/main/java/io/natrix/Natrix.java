@@ -212,6 +212,7 @@ public interface Natrix extends AutoCloseable {
         ObjectMapper objectMapper;
         Duration defaultTimeout = DEFAULT_TIMEOUT;
         Optional<CircuitBreakerConfig> circuitBreaker = Optional.of(CircuitBreakers.defaultConfig());
+        Duration firstAnswerGrace = CircuitBreakers.FIRST_ANSWER_GRACE;
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         boolean shutdownHook = true;
         Consumer<Options.Builder> natsOptions = options -> { };
@@ -314,10 +315,18 @@ public interface Natrix extends AutoCloseable {
 
         /**
          * The circuit breaker every subject called through this connection gets (Resilience4j); by default 50%
-         * of the last 50 calls (at least 20) that found nobody answering open it for 2 s.
+         * of the last 50 calls (at least 20) that found nobody answering open it for 2 s. Nobody answering is no
+         * responders, or timeouts from a subject that answered nothing for 2 s, counted from 10 s after its
+         * first call (a system that has just started answers its first calls late).
          */
         public Builder circuitBreaker(CircuitBreakerConfig circuitBreaker) {
             this.circuitBreaker = Optional.of(Objects.requireNonNull(circuitBreaker, "circuitBreaker: noCircuitBreaker() turns breaking off"));
+            return this;
+        }
+
+        /** How long after its first call a subject's timeouts cannot open its circuit; shorter in tests. */
+        Builder firstAnswerGrace(Duration grace) {
+            this.firstAnswerGrace = Objects.requireNonNull(grace, "grace");
             return this;
         }
 

@@ -6,14 +6,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A dead dependency fails fast; a recovered one is called again; answers of any kind, and timeouts of a
- * dependency that answers other calls meanwhile, do not open the circuit.
+ * A dead dependency fails fast; a recovered one is called again; answers of any kind, timeouts of a
+ * dependency that answers other calls meanwhile, and the late first answers of one that has just started do not
+ * open the circuit.
  */
 class CircuitBreakerTest {
 
@@ -24,11 +26,14 @@ class CircuitBreakerTest {
     }
 
     private static Natrix connect() {
+        return builder().connect();
+    }
+
+    private static Natrix.Builder builder() {
         return Natrix.builder().servers(nats.url())
                 .credentials(nats.seed()).trust(nats.ca()).shutdownHook(false).drainTimeout(Duration.ofSeconds(1))
                 .circuitBreaker(CircuitBreakerConfig.from(CircuitBreakers.defaultConfig())
-                        .waitDurationInOpenState(Duration.ofMillis(300)).build())
-                .connect();
+                        .waitDurationInOpenState(Duration.ofMillis(300)).build());
     }
 
     @Test
@@ -126,20 +131,51 @@ class CircuitBreakerTest {
     }
 
     @Test
-    void aDependencyThatAnswersNothingOpensOnItsTimeouts() {
+    void aDependencyThatHasJustStartedMayAnswerItsFirstCallsLateWithoutOpeningTheCircuit() {
+        AtomicInteger asked = new AtomicInteger();
         try (Natrix natrix = connect()) {
+            natrix.service("cold").version("1.0.0")
+                    .endpoint("Get", Ask.class, ask -> {
+                        if (asked.incrementAndGet() <= 30) {
+                            Thread.sleep(500); // a JVM that has just started: loading classes, compiling
+                        }
+                        return ask;
+                    }).start();
+            for (int i = 0; i < 30; i++) {
+                assertThatThrownBy(() -> natrix.call("ms.cold.Get", new Ask("x"), Ask.class, Duration.ofMillis(20)))
+                        .isInstanceOf(CallTimeoutException.class);
+            }
+            assertThat(natrix.circuitState("ms.cold.Get"))
+                    .as("30 timeouts, but within %s of the subject's first call", CircuitBreakers.FIRST_ANSWER_GRACE)
+                    .isEqualTo(CircuitState.CLOSED);
+            assertThat(natrix.call("ms.cold.Get", new Ask("warm"), Ask.class, Duration.ofSeconds(1))).isEqualTo(new Ask("warm"));
+        }
+    }
+
+    @Test
+    void aDependencyThatAnswersNothingOpensOnItsTimeoutsOnceItsFirstCallsGraceIsOver() {
+        Duration grace = Duration.ofMillis(300);
+        try (Natrix natrix = builder().firstAnswerGrace(grace).connect()) {
             natrix.service("stuck").version("1.0.0")
                     .endpoint("Get", Ask.class, ask -> {
                         Thread.sleep(500);
                         return ask;
                     }).start();
-            for (int i = 0; i < 20; i++) {
-                assertThatThrownBy(() -> natrix.call("ms.stuck.Get", new Ask("x"), Ask.class, Duration.ofMillis(20)))
-                        .isInstanceOf(CallTimeoutException.class);
+            long first = System.nanoTime();
+            CircuitOpenException opened = null;
+            for (int i = 0; i < 200 && opened == null; i++) {
+                try {
+                    natrix.call("ms.stuck.Get", new Ask("x"), Ask.class, Duration.ofMillis(20));
+                } catch (CircuitOpenException e) {
+                    opened = e;
+                } catch (CallTimeoutException expected) {
+                    // counted once the grace is over
+                }
             }
-            assertThatThrownBy(() -> natrix.call("ms.stuck.Get", new Ask("x"), Ask.class, Duration.ofMillis(20)))
-                    .isInstanceOfSatisfying(CircuitOpenException.class, e ->
-                            assertThat(e.getMessage()).contains("'ms.stuck.Get' is failing fast").contains("found nobody to answer"));
+            assertThat(opened).as("the circuit opened within 200 calls").isNotNull();
+            assertThat(opened.getMessage()).contains("'ms.stuck.Get' is failing fast").contains("found nobody to answer");
+            assertThat(Duration.ofNanos(System.nanoTime() - first))
+                    .as("20 timeouts counted, each after the grace").isGreaterThan(grace.plusMillis(20 * 20));
         }
     }
 
