@@ -74,7 +74,8 @@ final class CircuitBreakers {
      * A subject's breaker, when it was first called and when it last answered a call (System.nanoTime), whatever
      * it said.
      */
-    private record Circuit(CircuitBreaker breaker, long firstCalled, AtomicLong lastAnswer) {
+    private record Circuit(CircuitBreaker breaker, long firstCalled, AtomicLong lastAnswer,
+                           java.util.concurrent.atomic.AtomicBoolean lastDownUnanswered) {
 
         /** Answered lately, or called first too lately to have answered yet: its timeouts say nothing. */
         boolean aliveOrStarting(long graceNanos) {
@@ -106,12 +107,13 @@ final class CircuitBreakers {
         }
         Circuit circuit = circuits.computeIfAbsent(subject, k -> {
             long now = System.nanoTime();
-            return new Circuit(registry.circuitBreaker(k), now, new AtomicLong(now - ALIVE_WITHIN.toNanos()));
+            return new Circuit(registry.circuitBreaker(k), now, new AtomicLong(now - ALIVE_WITHIN.toNanos()),
+                    new java.util.concurrent.atomic.AtomicBoolean());
         });
         CircuitBreaker breaker = circuit.breaker();
         if (!breaker.tryAcquirePermission()) {
             throw new CircuitOpenException(subject, breaker.getState() == CircuitBreaker.State.HALF_OPEN,
-                    breaker.getMetrics().getFailureRate(), openFor);
+                    breaker.getMetrics().getFailureRate(), openFor, circuit.lastDownUnanswered().get());
         }
         return new Permit() {
             @Override
@@ -123,7 +125,10 @@ final class CircuitBreakers {
             @Override
             public void failed(long nanos, NatrixException failure) {
                 switch (verdict(failure, circuit.aliveOrStarting(graceNanos))) {
-                    case DOWN -> breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+                    case DOWN -> {
+                        circuit.lastDownUnanswered().set(failure instanceof CallTimeoutException);
+                        breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+                    }
                     case UP -> succeeded(nanos);
                     case UNKNOWN -> breaker.releasePermission();
                 }

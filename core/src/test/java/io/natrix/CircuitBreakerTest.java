@@ -173,7 +173,9 @@ class CircuitBreakerTest {
                 }
             }
             assertThat(opened).as("the circuit opened within 200 calls").isNotNull();
-            assertThat(opened.getMessage()).contains("'ms.stuck.Get' is failing fast").contains("found nobody to answer");
+            assertThat(opened.getMessage()).contains("'ms.stuck.Get' is failing fast")
+                    .as("its instance is there: the calls went unanswered, they did not find nobody")
+                    .contains("100% of its recent calls went unanswered").doesNotContain("found nobody");
             assertThat(Duration.ofNanos(System.nanoTime() - first))
                     .as("20 timeouts counted, each after the grace").isGreaterThan(grace.plusMillis(20 * 20));
         }
@@ -181,9 +183,9 @@ class CircuitBreakerTest {
 
     @Test
     void aProbingCircuitSaysSoAndNeverQuotesANegativeRate() {
-        assertThat(new CircuitOpenException("ms.x.Get", true, -1, Duration.ofSeconds(2)).getMessage())
+        assertThat(new CircuitOpenException("ms.x.Get", true, -1, Duration.ofSeconds(2), false).getMessage())
                 .isEqualTo("'ms.x.Get' is failing fast while a few probe calls find out whether it is back; trying again in about 2000 ms");
-        assertThat(new CircuitOpenException("ms.x.Get", false, -1, Duration.ofSeconds(2)).getMessage())
+        assertThat(new CircuitOpenException("ms.x.Get", false, -1, Duration.ofSeconds(2), false).getMessage())
                 .contains("most of its recent calls").doesNotContain("-1");
     }
 

@@ -44,12 +44,12 @@ class RetryRuleTest {
                 new ServiceException(SUBJECT, 500, "bug"), new ConnectionException(SUBJECT, "closed", null),
                 new ConnectionException(null, "could not connect", null),
                 new CallInterruptedException(SUBJECT, new InterruptedException()),
-                new CircuitOpenException(SUBJECT, false, 100, SECOND)}) {
+                new CircuitOpenException(SUBJECT, false, 100, SECOND, false)}) {
             assertThat(never.mayBeRetried(false)).as(never.toString()).isFalse();
             assertThat(never.mayBeRetried(true)).as(never.toString()).isFalse();
         }
         // an open circuit is retryable later, only not within the call it failed
-        assertThat(new CircuitOpenException(SUBJECT, false, 100, SECOND).retryable()).isTrue();
+        assertThat(new CircuitOpenException(SUBJECT, false, 100, SECOND, false).retryable()).isTrue();
         assertThat(new ConnectionException(SUBJECT, "closed", null).retryable()).isFalse();
     }
 
