@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,14 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * while, then a few probe calls decide whether it closes again.
  *
  * <p>Down means nobody answers: no responders, or a timeout while the subject has answered no call at all for
- * {@link #ALIVE_WITHIN}, once it has been called for {@link #FIRST_ANSWER_GRACE}: a system that has just
- * started answers its first calls late while its JVMs load classes and compile, and is no more down than a busy
- * one. Any answer is the dependency working, whatever it says: a 4xx is the caller's error, a 500 one request's
- * bad luck, an overload a request to back off, and a 503/504 says the dependency is up but
- * its own dependency is not (that dependency's breaker, in the service that calls it, fails fast already). A
- * timeout from a subject that answered other calls meanwhile is a slow dependency on a busy machine, not a
- * dead one: it does not count either way. A lost connection of our own says nothing about the dependency.
- * So one client's bad requests, or a machine busy warming up, cannot open a circuit for everyone.
+ * {@link #ALIVE_WITHIN}, once it has been called for {@link #FIRST_ANSWER_GRACE}: a system that has just started
+ * answers its first calls late while its JVMs load classes and compile, and is no more down than a busy one. Any
+ * answer is the dependency working, whatever it says: a 4xx is the caller's error, a 500 one request's bad luck,
+ * an overload a request to back off, and a 503/504 says the dependency is up but its own dependency is not (that
+ * dependency's breaker, in the service that calls it, fails fast already). A timeout from a subject that
+ * answered other calls meanwhile is a slow dependency on a busy machine, not a dead one: it does not count
+ * either way. A lost connection of our own says nothing about the dependency. So one client's bad requests, or a
+ * machine busy warming up, cannot open a circuit for everyone.
  */
 final class CircuitBreakers {
 
@@ -72,10 +73,10 @@ final class CircuitBreakers {
 
     /**
      * A subject's breaker, when it was first called and when it last answered a call (System.nanoTime), whatever
-     * it said.
+     * it said, and whether the last call counted as down timed out (rather than finding no responder).
      */
     private record Circuit(CircuitBreaker breaker, long firstCalled, AtomicLong lastAnswer,
-                           java.util.concurrent.atomic.AtomicBoolean lastDownUnanswered) {
+                           AtomicBoolean lastDownUnanswered) {
 
         /** Answered lately, or called first too lately to have answered yet: its timeouts say nothing. */
         boolean aliveOrStarting(long graceNanos) {
@@ -108,7 +109,7 @@ final class CircuitBreakers {
         Circuit circuit = circuits.computeIfAbsent(subject, k -> {
             long now = System.nanoTime();
             return new Circuit(registry.circuitBreaker(k), now, new AtomicLong(now - ALIVE_WITHIN.toNanos()),
-                    new java.util.concurrent.atomic.AtomicBoolean());
+                    new AtomicBoolean());
         });
         CircuitBreaker breaker = circuit.breaker();
         if (!breaker.tryAcquirePermission()) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * Recent calls on this subject mostly found nobody to answer (no instance), or went unanswered (timeouts while
- * it answered nothing at all), so this connection fails them at once for a while instead of waiting on a dead dependency.
- * After {@link #retryAfter()} a few probe calls go through; while they run, other calls still fail fast; if
- * they succeed, the circuit closes.
+ * it answered nothing at all), so this connection fails them at once for a while instead of waiting on a dead
+ * dependency. After {@link #retryAfter()} a few probe calls go through; while they run, other calls still fail
+ * fast; if they succeed, the circuit closes.
  */
 public final class CircuitOpenException extends NatrixException {
 

@@ -77,9 +77,11 @@ public final class NatsServerProcess {
         Pattern size = Pattern.compile("\"cluster_size\":\\s*(\\d+)");
         Set<String> leaders = Set.of();
         Pattern current = Pattern.compile("\"current\":\\s*true");
+        boolean whole = false;
+        String leaderView = "none"; // the meta group as the leader last listed it: what a failure says
         while (System.nanoTime() < giveUp) {
             leaders = new TreeSet<>();
-            boolean whole = true;
+            whole = true;
             int peersOnline = 0; // as the leader sees them: until then it refuses to place a stream on the "offline" ones
             for (NatsServerProcess server : servers) {
                 String jsz = server.monitor("/jsz");
@@ -89,8 +91,11 @@ public final class NatsServerProcess {
                 if (jsz.contains("\"meta_cluster\"") && named.find() && sized.find()) {
                     leaders.add(named.group(1));
                     whole &= Integer.parseInt(sized.group(1)) == servers.size();
-                    if (metaCluster.contains("\"replicas\"") && !metaCluster.contains("\"offline\": true")) {
-                        peersOnline = Math.max(peersOnline, (int) current.matcher(metaCluster).results().count());
+                    if (metaCluster.contains("\"replicas\"")) {
+                        leaderView = metaCluster.replaceAll("\\s+", " ");
+                        if (!metaCluster.contains("\"offline\": true")) {
+                            peersOnline = Math.max(peersOnline, (int) current.matcher(metaCluster).results().count());
+                        }
                     }
                 } else {
                     whole = false;
@@ -102,7 +107,9 @@ public final class NatsServerProcess {
             LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
         throw new IOException("JetStream did not settle on one meta leader over all " + servers.size() + " servers, seeing"
-                + " every other online, within 20 s; leaders seen: " + leaders);
+                + " every other online, within 20 s; leaders seen: " + leaders + (whole ? "" : "; not every server"
+                + " counts them all in its meta group") + "; the leader's last view: "
+                + leaderView.substring(0, Math.min(leaderView.length(), 600)));
     }
 
     /** The same, waiting up to {@code timeout}. */
