@@ -7,9 +7,6 @@ import io.natrix.Actor;
 import io.natrix.gateway.Access;
 import io.natrix.gateway.Gateway;
 import io.natrix.gateway.Limits;
-import io.natrix.gateway.TokenIssuer;
-import io.natrix.gateway.TokenKeys;
-import io.natrix.gateway.TokenVerifier;
 import io.natrix.gateway.Route;
 import io.natrix.testkit.NatsServerProcess;
 
@@ -44,13 +41,11 @@ final class GatewayBench {
         Gateway gateway = Gateway.builder(natrix).port(0).route(Route.get("/v1/users/{id}", "ms.users.GetUser")).start();
         // the same route behind a token: verified once, then a cache lookup, with the guard's checks on every
         // request; the limits raised out of reach, so the cost of counting is measured and not its refusals
-        java.nio.file.Path keyFolder = java.nio.file.Files.createTempDirectory("natrix-bench-tokens-");
-        TokenKeys keys = TokenKeys.reuse(keyFolder);
-        String token = TokenIssuer.load(keys.signingKey()).issue(new Actor("RIDER", "bench"), Duration.ofHours(1)).value();
-        Gateway secured = Gateway.builder(natrix).port(0).authentication(TokenVerifier.load(keys.publicKeys()))
+        RunTokens tokens = RunTokens.make();
+        String token = tokens.issuer().issue(new Actor("RIDER", "bench"), Duration.ofHours(1)).value();
+        Gateway secured = Gateway.builder(natrix).port(0).authentication(tokens.verifier())
                 .limits(Limits.defaults().requests(1e9, 1_000_000_000))
                 .route(Route.get("/v1/users/{id}", "ms.users.GetUser").access(Access.roles("RIDER"))).start();
-        io.natrix.testkit.Folders.delete(keyFolder); // read into memory: this run's keys leave nothing behind
         WebServer httpGateway = httpGateway(httpUsers);
         Map<String, String> urls = new LinkedHashMap<>();
         urls.put("(a) gateway → NATS → users ×2", "http://127.0.0.1:" + gateway.port() + "/v1/users/42");

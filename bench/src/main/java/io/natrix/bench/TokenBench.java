@@ -2,11 +2,9 @@ package io.natrix.bench;
 
 import io.natrix.Actor;
 import io.natrix.gateway.TokenIssuer;
-import io.natrix.gateway.TokenKeys;
 import io.natrix.gateway.TokenVerifier;
 
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,11 +48,9 @@ final class TokenBench {
     /** One measuring JVM: prints "mint first cached" in milliseconds per token on its last line. */
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        java.nio.file.Path keyFolder = Files.createTempDirectory("natrix-bench-tokens-");
-        TokenKeys keys = TokenKeys.reuse(keyFolder);
-        TokenIssuer issuer = TokenIssuer.load(keys.signingKey());
-        TokenVerifier verifier = TokenVerifier.load(keys.publicKeys());
-        io.natrix.testkit.Folders.delete(keyFolder); // read into memory: this run's keys leave nothing behind
+        RunTokens tokens = RunTokens.make();
+        TokenIssuer issuer = tokens.issuer();
+        TokenVerifier verifier = tokens.verifier();
         Method verify = TokenVerifier.class.getDeclaredMethod("verify", String.class); // package-private: a gateway's own
         verify.setAccessible(true);
         String[] minted = new String[n];
